@@ -1,0 +1,108 @@
+//! Flags shared by several subcommands.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use topics::io::InputOptions;
+use topics::text::{Lang, TextOptions};
+
+/// How to read an answers file.
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Answers: a .txt file with one answer per line (id = line number),
+    /// a .csv/.tsv file with a header, or - for standard input.
+    pub input: PathBuf,
+    /// CSV/TSV column with the answer text [default: text, or the only column].
+    #[arg(long)]
+    pub text_column: Option<String>,
+    /// CSV/TSV column with the answer id [default: the 1-based row number].
+    #[arg(long)]
+    pub id_column: Option<String>,
+}
+
+impl InputArgs {
+    pub fn options(&self) -> InputOptions {
+        InputOptions {
+            text_column: self.text_column.clone(),
+            id_column: self.id_column.clone(),
+        }
+    }
+}
+
+/// Text preprocessing flags.
+#[derive(Debug, clap::Args)]
+pub struct TextArgs {
+    /// Take whitespace-separated tokens as they are (no normalization,
+    /// stemming, stopwords or pruning unless asked).
+    #[arg(long)]
+    pub pretokenized: bool,
+    /// Language of the answers: auto decides per word by script.
+    #[arg(long, value_enum, default_value_t = LangArg::Auto)]
+    pub lang: LangArg,
+    /// Do not stem English words.
+    #[arg(long)]
+    pub no_stem: bool,
+    /// Keep the bundled stopwords.
+    #[arg(long)]
+    pub no_stopwords: bool,
+    /// Extra stopwords, comma-separated (matched against the tokens that
+    /// `topics tokenize` prints).
+    #[arg(long, value_delimiter = ',')]
+    pub stopword: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Auto,
+    Ko,
+    En,
+}
+
+impl TextArgs {
+    pub fn options(&self) -> TextOptions {
+        TextOptions {
+            pretokenized: self.pretokenized,
+            lang: match self.lang {
+                LangArg::Auto => Lang::Auto,
+                LangArg::Ko => Lang::Ko,
+                LangArg::En => Lang::En,
+            },
+            stem: !self.no_stem,
+            stopwords: !self.no_stopwords && !self.pretokenized,
+            extra_stopwords: self.stopword.clone(),
+        }
+    }
+}
+
+/// Output format for results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text for people.
+    Table,
+    /// JSON for programs.
+    Json,
+    /// CSV for spreadsheets.
+    Csv,
+}
+
+/// Writes `text` to standard output (a closed pipe ends quietly, see main).
+pub fn print(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// Serializes `value` as pretty JSON plus a newline.
+pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
+    Ok(serde_json::to_string_pretty(value)? + "\n")
+}
+
+/// One CSV field, quoted when needed.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}

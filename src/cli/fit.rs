@@ -1,0 +1,230 @@
+//! `topics fit`: answers → topics, printed and optionally saved.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use topics::corpus::{Corpus, PruneOptions};
+use topics::io::{display_path, read_answers};
+use topics::lda::{self, LdaModel, LdaParams, ModelInput};
+use topics::text::Analyzer;
+
+use super::common::{print, to_json, Format, InputArgs, TextArgs};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    text: TextArgs,
+    /// Number of topics.
+    #[arg(short = 'k', long = "topics", default_value_t = LdaParams::default().k)]
+    k: usize,
+    /// Gibbs sweeps over all answers.
+    #[arg(long, default_value_t = LdaParams::default().iterations)]
+    iterations: usize,
+    /// Initial prior on each answer's topics, per topic (not summed).
+    #[arg(long, default_value_t = LdaParams::default().alpha, allow_negative_numbers = true)]
+    alpha: f64,
+    /// Initial prior on each topic's words.
+    #[arg(long, default_value_t = LdaParams::default().beta, allow_negative_numbers = true)]
+    beta: f64,
+    /// Random seed: the same seed and input give the same topics.
+    #[arg(long, default_value_t = LdaParams::default().seed)]
+    seed: u64,
+    /// Sweeps before hyperparameters are first optimized.
+    #[arg(long, default_value_t = LdaParams::default().burn_in)]
+    burn_in: usize,
+    /// Optimize asymmetric alpha and beta every N sweeps after burn-in
+    /// (Minka's fixed point); 0 keeps them fixed.
+    #[arg(long, default_value_t = LdaParams::default().optimize_interval)]
+    optimize_interval: usize,
+    /// Keep words used in at least this many answers
+    /// [default: 2; 1 with --pretokenized].
+    #[arg(long)]
+    min_df: Option<usize>,
+    /// Drop words used in more than this share of answers
+    /// [default: 0.5; 1 (keep all) with --pretokenized].
+    #[arg(long, allow_negative_numbers = true)]
+    max_df: Option<f64>,
+    /// Save the model to this file (written atomically).
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Top words shown per topic.
+    #[arg(short = 'n', long, default_value_t = 10)]
+    top: usize,
+    /// Representative answers shown per topic.
+    #[arg(long, default_value_t = 3)]
+    quotes: usize,
+}
+
+impl Args {
+    fn params(&self) -> LdaParams {
+        LdaParams {
+            k: self.k,
+            iterations: self.iterations,
+            alpha: self.alpha,
+            beta: self.beta,
+            seed: self.seed,
+            burn_in: self.burn_in,
+            optimize_interval: self.optimize_interval,
+            ..LdaParams::default()
+        }
+    }
+
+    fn prune(&self) -> PruneOptions {
+        let base = if self.text.pretokenized {
+            PruneOptions::NONE
+        } else {
+            PruneOptions::SHORT_ANSWERS
+        };
+        PruneOptions {
+            min_df: self.min_df.unwrap_or(base.min_df),
+            max_df: self.max_df.unwrap_or(base.max_df),
+        }
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.format == Format::Csv {
+        anyhow::bail!("fit prints table or json; use `topics show --format csv` for CSV");
+    }
+    let params = args.params();
+    params.validate()?;
+    let path = display_path(&args.input.input);
+    let raw = topics::io::read_text(&args.input.input)?;
+    let answers = read_answers_from(&raw, &args)?;
+    let analyzer = Analyzer::new(args.text.options())?;
+    let corpus = Corpus::build(&answers, &analyzer, args.prune())?;
+    if corpus.docs.is_empty() {
+        return Err(topics::Error::EmptyCorpus {
+            path,
+            reason: empty_reason(&corpus),
+        }
+        .into());
+    }
+    report_left_out(&corpus);
+    let bar = progress_bar(params.iterations);
+    let mut model = lda::fit(&corpus, &params, analyzer.options().clone(), &mut |p| {
+        bar.set_position(p.iteration as u64);
+        if let Some(ll) = p.ll_per_token {
+            bar.set_message(format!("LL/token {ll:.4}"));
+        }
+    })?;
+    bar.finish_and_clear();
+    model.input = ModelInput {
+        path: args.input.input.display().to_string(),
+        sha256: lda::sha256_hex(raw.as_bytes()),
+        prune: Some(args.prune()),
+    };
+    if let Some(out) = &args.output {
+        model.save(out).with_context(|| "could not save the model")?;
+        eprintln!("topics: model saved to {}", out.display());
+    }
+    print_model(&model, args.format, args.top, args.quotes)
+}
+
+/// Re-parses the already-read input (so the input hash covers exactly what
+/// was fitted) in the layout its extension says.
+fn read_answers_from(raw: &str, args: &Args) -> anyhow::Result<Vec<topics::io::Answer>> {
+    if topics::io::InputFormat::from_path(&args.input.input) == topics::io::InputFormat::Lines {
+        Ok(topics::io::answers_from_lines(raw))
+    } else {
+        Ok(read_answers(&args.input.input, &args.input.options())?)
+    }
+}
+
+fn empty_reason(corpus: &Corpus) -> String {
+    let r = &corpus.report;
+    if r.answers == 0 {
+        "the file has no answers".into()
+    } else if r.blank_ids.len() == r.answers {
+        format!("all {} answers are blank", r.answers)
+    } else {
+        format!(
+            "no answer has a word left after stopwords and vocabulary pruning ({} answers, {} blank); try --min-df 1 or --no-stopwords",
+            r.answers,
+            r.blank_ids.len()
+        )
+    }
+}
+
+/// Blank answers and answers left without words keep their ids and are
+/// named on standard error.
+fn report_left_out(corpus: &Corpus) {
+    let r = &corpus.report;
+    if !r.blank_ids.is_empty() {
+        eprintln!(
+            "topics: {} blank answer(s) left out of the fit: ids {}",
+            r.blank_ids.len(),
+            abbreviate(&r.blank_ids)
+        );
+    }
+    if !r.empty_ids.is_empty() {
+        eprintln!(
+            "topics: {} answer(s) without words after preprocessing left out: ids {}",
+            r.empty_ids.len(),
+            abbreviate(&r.empty_ids)
+        );
+    }
+}
+
+fn abbreviate(ids: &[String]) -> String {
+    let shown: Vec<&str> = ids.iter().take(20).map(String::as_str).collect();
+    if ids.len() > 20 {
+        format!("{}, … ({} more)", shown.join(", "), ids.len() - 20)
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn progress_bar(iterations: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(iterations as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("sampling {bar:30} {pos}/{len} {msg} [{elapsed}]")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Prints a model as a summary with quotes, or as JSON.
+pub fn print_model(model: &LdaModel, format: Format, top: usize, quotes: usize) -> anyhow::Result<()> {
+    match format {
+        Format::Json => print(&to_json(&model.result(top, quotes))?)?,
+        _ => {
+            let mut text = model.summary(top);
+            if quotes > 0 {
+                text.push_str(&quotes_text(model, quotes));
+            }
+            print(&text)?;
+        }
+    }
+    Ok(())
+}
+
+fn quotes_text(model: &LdaModel, n: usize) -> String {
+    let mut s = String::from("<Answers that best show each topic>\n");
+    for t in 0..model.k() {
+        s.push_str(&format!("| #{t}\n"));
+        for q in model.topic_summary(t, 0, n).quotes {
+            s.push_str(&format!("|   [{}] θ={:.2}  {}\n", q.id, q.theta, shorten(&q.text, 100)));
+        }
+    }
+    s
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(max_chars).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}

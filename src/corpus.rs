@@ -1,0 +1,291 @@
+//! Answers → a counted corpus: tokenized documents over a pruned vocabulary.
+//!
+//! Blank answers and answers left with no tokens keep their ids and are
+//! reported (never silently dropped); they are simply not part of the fit.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::io::Answer;
+use crate::text::{Analyzer, Token};
+
+/// The terms a model counts, each with the readable word shown for it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Vocabulary {
+    /// Counting keys (stems / dictionary forms), indexed by word id.
+    terms: Vec<String>,
+    /// The most frequent original word of each term, for display.
+    display: Vec<String>,
+    #[serde(skip)]
+    index: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    /// Builds a vocabulary from parallel term and display lists.
+    pub fn new(terms: Vec<String>, display: Vec<String>) -> Vocabulary {
+        assert_eq!(terms.len(), display.len(), "one display form per term");
+        let mut v = Vocabulary {
+            terms,
+            display,
+            index: HashMap::new(),
+        };
+        v.rebuild_index();
+        v
+    }
+
+    /// Restores the lookup table (after deserializing).
+    pub fn rebuild_index(&mut self) {
+        self.index = self
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
+    }
+
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The id of a term, if the model knows it.
+    pub fn id(&self, term: &str) -> Option<u32> {
+        self.index.get(term).copied()
+    }
+
+    pub fn term(&self, id: u32) -> &str {
+        &self.terms[id as usize]
+    }
+
+    /// The word analysts read for this id (`curious` for the stem `curio`).
+    pub fn display(&self, id: u32) -> &str {
+        &self.display[id as usize]
+    }
+
+    pub fn terms(&self) -> &[String] {
+        &self.terms
+    }
+}
+
+/// One answer that takes part in the fit: its id and its word ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub id: String,
+    /// The answer as written.
+    pub text: String,
+    pub words: Vec<u32>,
+}
+
+/// Vocabulary pruning by document frequency.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PruneOptions {
+    /// Keep terms used in at least this many answers.
+    pub min_df: usize,
+    /// Drop terms used in more than this share of answers (1.0 keeps all).
+    pub max_df: f64,
+}
+
+impl PruneOptions {
+    /// For a few hundred short answers: a word must occur in two answers to
+    /// say anything about co-occurrence, and a word in more than half of all
+    /// answers (the question's own words) only blurs every topic.
+    pub const SHORT_ANSWERS: PruneOptions = PruneOptions {
+        min_df: 2,
+        max_df: 0.5,
+    };
+
+    /// No pruning: for pretokenized corpora taken as they are.
+    pub const NONE: PruneOptions = PruneOptions {
+        min_df: 1,
+        max_df: 1.0,
+    };
+
+    fn validate(&self) -> Result<()> {
+        if !(self.max_df > 0.0 && self.max_df <= 1.0) {
+            return Err(Error::param(
+                "--max-df",
+                format!("{} is not a share in (0, 1]", self.max_df),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What happened to the answers on the way into the corpus.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CorpusReport {
+    /// Answers read.
+    pub answers: usize,
+    /// Ids of blank answers (left out of the fit).
+    pub blank_ids: Vec<String>,
+    /// Ids of answers with text but no token left after stopwords and
+    /// pruning (left out of the fit).
+    pub empty_ids: Vec<String>,
+    /// Distinct terms before pruning.
+    pub terms_before_pruning: usize,
+    /// Tokens in the fitted documents.
+    pub tokens: usize,
+}
+
+/// A tokenized, pruned corpus ready for LDA.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    pub vocab: Vocabulary,
+    pub docs: Vec<Document>,
+    pub report: CorpusReport,
+}
+
+impl Corpus {
+    /// Tokenizes `answers` (in parallel, order kept), prunes the vocabulary
+    /// and drops answers left empty, reporting their ids.
+    pub fn build(answers: &[Answer], analyzer: &Analyzer, prune: PruneOptions) -> Result<Corpus> {
+        prune.validate()?;
+        let tokenized: Vec<Vec<Token>> = answers
+            .par_iter()
+            .map(|a| analyzer.tokens(&a.text))
+            .collect();
+        let mut report = CorpusReport {
+            answers: answers.len(),
+            ..Default::default()
+        };
+        // Document frequency and surface counts per term, in first-seen order.
+        let mut term_ids: HashMap<&str, usize> = HashMap::new();
+        let mut terms: Vec<&str> = Vec::new();
+        let mut df: Vec<usize> = Vec::new();
+        let mut surfaces: Vec<HashMap<&str, usize>> = Vec::new();
+        let mut nonblank = 0usize;
+        for (answer, tokens) in answers.iter().zip(&tokenized) {
+            if answer.text.trim().is_empty() {
+                continue;
+            }
+            nonblank += 1;
+            let mut seen_here: Vec<usize> = Vec::new();
+            for tok in tokens {
+                let id = *term_ids.entry(tok.term.as_str()).or_insert_with(|| {
+                    terms.push(tok.term.as_str());
+                    df.push(0);
+                    surfaces.push(HashMap::new());
+                    terms.len() - 1
+                });
+                *surfaces[id].entry(tok.surface.as_str()).or_insert(0) += 1;
+                seen_here.push(id);
+            }
+            seen_here.sort_unstable();
+            seen_here.dedup();
+            for id in seen_here {
+                df[id] += 1;
+            }
+        }
+        report.terms_before_pruning = terms.len();
+        let max_docs = (prune.max_df * nonblank as f64).floor() as usize;
+        let mut new_id: Vec<Option<u32>> = vec![None; terms.len()];
+        let mut kept_terms = Vec::new();
+        let mut kept_display = Vec::new();
+        for (old, term) in terms.iter().enumerate() {
+            let keep = df[old] >= prune.min_df && (prune.max_df >= 1.0 || df[old] <= max_docs);
+            if keep {
+                new_id[old] = Some(kept_terms.len() as u32);
+                kept_terms.push(term.to_string());
+                kept_display.push(most_frequent(&surfaces[old]).to_string());
+            }
+        }
+        let mut docs = Vec::new();
+        for (answer, tokens) in answers.iter().zip(&tokenized) {
+            if answer.text.trim().is_empty() {
+                report.blank_ids.push(answer.id.clone());
+                continue;
+            }
+            let words: Vec<u32> = tokens
+                .iter()
+                .filter_map(|t| new_id[term_ids[t.term.as_str()]])
+                .collect();
+            if words.is_empty() {
+                report.empty_ids.push(answer.id.clone());
+                continue;
+            }
+            report.tokens += words.len();
+            docs.push(Document {
+                id: answer.id.clone(),
+                text: answer.text.clone(),
+                words,
+            });
+        }
+        Ok(Corpus {
+            vocab: Vocabulary::new(kept_terms, kept_display),
+            docs,
+            report,
+        })
+    }
+
+    /// Total tokens in the fitted documents.
+    pub fn num_tokens(&self) -> usize {
+        self.report.tokens
+    }
+}
+
+/// The most frequent surface form; ties go to the alphabetically first so
+/// the choice does not depend on hash order.
+fn most_frequent<'a>(counts: &HashMap<&'a str, usize>) -> &'a str {
+    counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(s, _)| *s)
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::TextOptions;
+
+    fn answers(lines: &[&str]) -> Vec<Answer> {
+        crate::io::answers_from_lines(&lines.join("\n"))
+    }
+
+    fn pretok() -> Analyzer {
+        Analyzer::new(TextOptions {
+            pretokenized: true,
+            ..TextOptions::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn blank_and_emptied_answers_are_reported() {
+        let a = answers(&["a b", "", "c", "a b c"]);
+        let prune = PruneOptions { min_df: 2, max_df: 1.0 };
+        let c = Corpus::build(&a, &pretok(), prune).unwrap();
+        assert_eq!(c.report.blank_ids, vec!["2".to_string()]);
+        assert_eq!(c.report.empty_ids, Vec::<String>::new());
+        assert_eq!(c.vocab.terms(), &["a", "b", "c"]);
+        let prune = PruneOptions { min_df: 3, max_df: 1.0 };
+        let c = Corpus::build(&a, &pretok(), prune).unwrap();
+        assert!(c.vocab.is_empty());
+        assert_eq!(c.report.empty_ids, vec!["1", "3", "4"]);
+    }
+
+    #[test]
+    fn max_df_drops_ubiquitous_terms() {
+        let a = answers(&["x a", "x b", "x a", "y b"]);
+        let c = Corpus::build(&a, &pretok(), PruneOptions { min_df: 1, max_df: 0.5 }).unwrap();
+        assert_eq!(c.vocab.terms(), &["a", "b", "y"]);
+        assert_eq!(c.num_tokens(), 5);
+    }
+
+    #[test]
+    fn display_is_most_frequent_surface() {
+        let mut counts = HashMap::new();
+        counts.insert("curiosity", 2);
+        counts.insert("curious", 3);
+        counts.insert("curio", 3);
+        assert_eq!(most_frequent(&counts), "curio");
+        counts.insert("curious", 4);
+        assert_eq!(most_frequent(&counts), "curious");
+    }
+}

@@ -1,0 +1,122 @@
+//! The library's one error type.
+//!
+//! Every variant names what an analyst needs to fix the problem: the file,
+//! and where it applies the line, byte offset or column. The binary maps each
+//! variant to its own exit code (see [`Error::exit_code`]) so scripts can tell
+//! a bad input file from a bad flag without parsing messages.
+
+use std::path::PathBuf;
+
+/// A `Result` with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, with enough context to fix it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An input file does not exist.
+    #[error("{}: no such file", path.display())]
+    NotFound { path: PathBuf },
+
+    /// A directory was given where a file was expected.
+    #[error("{}: is a directory, expected a file", path.display())]
+    IsDirectory { path: PathBuf },
+
+    /// Any other I/O failure while reading or writing `path`.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The input is not valid UTF-8.
+    #[error(
+        "{}: line {line}: invalid UTF-8 at byte {byte_offset} of the file{hint}",
+        path.display()
+    )]
+    InvalidUtf8 {
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// 0-based byte offset of the first invalid byte in the file.
+        byte_offset: u64,
+        /// Extra advice (for example a likely legacy encoding), with a
+        /// leading separator, or empty.
+        hint: String,
+    },
+
+    /// A CSV/TSV file could not be parsed.
+    #[error("{}: line {line}: {message}", path.display())]
+    Csv {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
+
+    /// A named column is not in the header.
+    #[error(
+        "{}: column '{column}' not found; the header has: {}",
+        path.display(),
+        available.join(", ")
+    )]
+    MissingColumn {
+        path: PathBuf,
+        column: String,
+        available: Vec<String>,
+    },
+
+    /// Nothing is left to fit after reading and tokenizing.
+    #[error("{}: {reason}", path.display())]
+    EmptyCorpus { path: PathBuf, reason: String },
+
+    /// A parameter is out of its valid range.
+    #[error("invalid {name}: {reason}")]
+    InvalidParameter { name: &'static str, reason: String },
+
+    /// A model file could not be read as a `topics` model.
+    #[error("{}: {reason}", path.display())]
+    BadModel { path: PathBuf, reason: String },
+
+    /// A user-supplied tokenizer pipeline failed to load or run.
+    #[error("tokenizer: {0}")]
+    Tokenizer(String),
+}
+
+impl Error {
+    /// The process exit code for this error, documented in README.md.
+    ///
+    /// Distinct codes let scripts react to a class of problem; 2 is left to
+    /// clap for command-line usage errors.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::NotFound { .. } | Error::IsDirectory { .. } => 3,
+            Error::Io { .. } => 4,
+            Error::InvalidUtf8 { .. } => 5,
+            Error::Csv { .. } | Error::MissingColumn { .. } => 6,
+            Error::EmptyCorpus { .. } => 7,
+            Error::InvalidParameter { .. } => 8,
+            Error::BadModel { .. } => 9,
+            Error::Tokenizer(_) => 10,
+        }
+    }
+
+    /// Wraps an I/O error with the path it concerns, turning the common
+    /// cases into their own variants.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        let path = path.into();
+        match source.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound { path },
+            std::io::ErrorKind::IsADirectory => Error::IsDirectory { path },
+            _ => Error::Io { path, source },
+        }
+    }
+
+    /// Shorthand for [`Error::InvalidParameter`].
+    pub fn param(name: &'static str, reason: impl Into<String>) -> Error {
+        Error::InvalidParameter {
+            name,
+            reason: reason.into(),
+        }
+    }
+}

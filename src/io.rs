@@ -1,0 +1,328 @@
+//! Reading answers files and writing outputs safely.
+//!
+//! Input: a `.txt` file with one answer per line (id = 1-based line number),
+//! a `.csv`/`.tsv` file with a header, or `-` for standard input. UTF-8 with
+//! or without a byte-order mark; invalid bytes are reported with their line
+//! and byte offset.
+//!
+//! Output: every file is written to a temporary file in the same directory,
+//! synced, then renamed over the target, so an interrupted run never leaves
+//! a half-written model or report behind.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// One open-ended answer with the id that links it back to its respondent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub id: String,
+    pub text: String,
+}
+
+/// How to read an answers file.
+#[derive(Debug, Clone, Default)]
+pub struct InputOptions {
+    /// CSV/TSV column holding the answer text (default: `text`, or the only
+    /// column when there is just one).
+    pub text_column: Option<String>,
+    /// CSV/TSV column holding the answer id (default: 1-based data row).
+    pub id_column: Option<String>,
+}
+
+/// The layout of an input, decided from its file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// One answer per line.
+    Lines,
+    /// Delimited with a header row.
+    Delimited(u8),
+}
+
+impl InputFormat {
+    /// `.csv` → comma, `.tsv`/`.tab` → tab, anything else (and stdin) → lines.
+    pub fn from_path(path: &Path) -> InputFormat {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("csv") => InputFormat::Delimited(b','),
+            Some("tsv") | Some("tab") => InputFormat::Delimited(b'\t'),
+            _ => InputFormat::Lines,
+        }
+    }
+}
+
+/// Displays `-` as `<stdin>` in messages.
+pub fn display_path(path: &Path) -> PathBuf {
+    if path == Path::new("-") {
+        PathBuf::from("<stdin>")
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// Reads a whole input (file or `-`) as UTF-8 text, without a BOM.
+pub fn read_text(path: &Path) -> Result<String> {
+    let shown = display_path(path);
+    let mut bytes = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(&shown, e))?;
+    } else {
+        if path.is_dir() {
+            return Err(Error::IsDirectory { path: shown });
+        }
+        bytes = std::fs::read(path).map_err(|e| Error::io(&shown, e))?;
+    }
+    decode_utf8(bytes, &shown)
+}
+
+/// Strips a UTF-8 BOM and validates, naming the line and byte of the first
+/// invalid sequence.
+pub fn decode_utf8(mut bytes: Vec<u8>, path: &Path) -> Result<String> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let offset = e.utf8_error().valid_up_to();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(Error::InvalidUtf8 {
+                path: path.to_path_buf(),
+                line,
+                byte_offset: offset as u64,
+                hint: encoding_hint(bytes, offset),
+            })
+        }
+    }
+}
+
+/// Guesses a legacy encoding for a helpful message.
+fn encoding_hint(bytes: &[u8], offset: usize) -> String {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return "; the file starts with a UTF-16 byte-order mark: save it as UTF-8".into();
+    }
+    let pair = &bytes[offset..bytes.len().min(offset + 2)];
+    if pair.len() == 2 && (0x81..=0xFE).contains(&pair[0]) && (0x41..=0xFE).contains(&pair[1])
+    {
+        return "; it looks like CP949/EUC-KR (a Korean Excel export): save it as UTF-8".into();
+    }
+    String::new()
+}
+
+/// Reads answers from `path` in the layout its extension says.
+pub fn read_answers(path: &Path, options: &InputOptions) -> Result<Vec<Answer>> {
+    let text = read_text(path)?;
+    let shown = display_path(path);
+    match InputFormat::from_path(path) {
+        InputFormat::Lines => Ok(answers_from_lines(&text)),
+        InputFormat::Delimited(delimiter) => {
+            answers_from_delimited(&text, delimiter, options, &shown)
+        }
+    }
+}
+
+/// One answer per line; the id is the 1-based line number. A trailing
+/// carriage return (CRLF files) is removed.
+pub fn answers_from_lines(text: &str) -> Vec<Answer> {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| Answer {
+            id: (i + 1).to_string(),
+            text: line.trim_end_matches('\r').to_string(),
+        })
+        .collect()
+}
+
+fn answers_from_delimited(
+    text: &str,
+    delimiter: u8,
+    options: &InputOptions,
+    path: &Path,
+) -> Result<Vec<Answer>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let csv_error = |e: csv::Error| {
+        let line = e.position().map(|p| p.line()).unwrap_or(0);
+        let message = match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => format!("expected {expected_len} fields as in the header, found {len}"),
+            _ => e.to_string(),
+        };
+        Error::Csv {
+            path: path.to_path_buf(),
+            line,
+            message,
+        }
+    };
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(csv_error)?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let find = |name: &str| -> Result<usize> {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| Error::MissingColumn {
+                path: path.to_path_buf(),
+                column: name.to_string(),
+                available: header.clone(),
+            })
+    };
+    let text_index = match &options.text_column {
+        Some(name) => find(name)?,
+        None if header.len() == 1 => 0,
+        None => find("text")?,
+    };
+    let id_index = options.id_column.as_deref().map(find).transpose()?;
+    let mut answers = Vec::new();
+    for (row, record) in reader.records().enumerate() {
+        let record = record.map_err(csv_error)?;
+        let id = match id_index {
+            Some(i) => record.get(i).unwrap_or("").trim().to_string(),
+            None => (row + 1).to_string(),
+        };
+        answers.push(Answer {
+            id,
+            text: record.get(text_index).unwrap_or("").to_string(),
+        });
+    }
+    Ok(answers)
+}
+
+/// Writes `path` atomically: the bytes go to a temporary file in the same
+/// directory, are synced to disk, and the file is renamed over `path`.
+/// If `write` fails or the process dies, the previous `path` is untouched.
+pub fn write_atomic<F>(path: &Path, write: F) -> Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+{
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("directory {} does not exist", dir.display()),
+            ),
+        ));
+    }
+    let io_err = |e: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".topics-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(io_err)?;
+    {
+        let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
+        write(&mut buffered).map_err(io_err)?;
+        buffered.flush().map_err(io_err)?;
+    }
+    tmp.as_file().sync_all().map_err(io_err)?;
+    tmp.persist(path).map_err(|e| io_err(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_keep_ids_and_strip_cr() {
+        let a = answers_from_lines("first\r\n\r\nthird");
+        assert_eq!(a.len(), 3);
+        assert_eq!(a[1], Answer { id: "2".into(), text: "".into() });
+        assert_eq!(a[2].text, "third");
+        assert_eq!(a[0].text, "first");
+    }
+
+    #[test]
+    fn bom_is_removed() {
+        let s = decode_utf8(b"\xEF\xBB\xBFhello".to_vec(), Path::new("x")).unwrap();
+        assert_eq!(s, "hello");
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_and_byte() {
+        let err = decode_utf8(b"ok\nfine\nbad \xFF here".to_vec(), Path::new("a.txt"))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.txt: line 3: invalid UTF-8 at byte 12 of the file"
+        );
+    }
+
+    #[test]
+    fn cp949_gets_a_hint() {
+        // "가" in CP949 is B0 A1.
+        let err = decode_utf8(b"\xB0\xA1\n".to_vec(), Path::new("k.txt")).unwrap_err();
+        assert!(err.to_string().ends_with("looks like CP949/EUC-KR (a Korean Excel export): save it as UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn csv_missing_column_lists_header() {
+        let err = answers_from_delimited(
+            "id,answer\n1,hi\n",
+            b',',
+            &InputOptions::default(),
+            Path::new("s.csv"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "s.csv: column 'text' not found; the header has: id, answer"
+        );
+    }
+
+    #[test]
+    fn csv_reads_named_columns() {
+        let opts = InputOptions {
+            text_column: Some("answer".into()),
+            id_column: Some("id".into()),
+        };
+        let a = answers_from_delimited("id,answer\nr7,\"hi, there\"\n", b',', &opts, Path::new("s.csv"))
+            .unwrap();
+        assert_eq!(a, vec![Answer { id: "r7".into(), text: "hi, there".into() }]);
+    }
+
+    #[test]
+    fn ragged_csv_names_line() {
+        let err = answers_from_delimited("id,text\n1,a\n2,b,c\n", b',', &InputOptions::default(), Path::new("r.csv"))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "r.csv: line 3: expected 2 fields as in the header, found 3");
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        std::fs::write(&path, "old").unwrap();
+        let failed = write_atomic(&path, |w| {
+            w.write_all(b"partial")?;
+            Err(std::io::Error::other("interrupted"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        write_atomic(&path, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

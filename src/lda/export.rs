@@ -1,0 +1,107 @@
+//! The fitted result as plain data for programs (`--format json`).
+
+use serde::Serialize;
+
+use super::model::{LdaModel, Trace};
+use crate::corpus::CorpusReport;
+
+/// A word of a topic with its probability φ.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WordProb {
+    /// The readable form.
+    pub word: String,
+    /// The counting key (stem or dictionary form).
+    pub term: String,
+    pub prob: f64,
+}
+
+/// An answer that shows a topic well.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Quote {
+    pub id: String,
+    pub theta: f64,
+    pub text: String,
+}
+
+/// One topic: id, token share, top words, representative answers.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TopicSummary {
+    pub id: usize,
+    /// Share of all tokens assigned to the topic.
+    pub share: f64,
+    pub alpha: f64,
+    pub words: Vec<WordProb>,
+    pub quotes: Vec<Quote>,
+}
+
+/// θ of one answer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DocTheta {
+    pub id: String,
+    pub theta: Vec<f64>,
+}
+
+/// Everything `topics fit --format json` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitResult {
+    pub k: usize,
+    pub log_likelihood_per_token: f64,
+    pub alpha: Vec<f64>,
+    pub beta: f64,
+    pub topics: Vec<TopicSummary>,
+    pub documents: Vec<DocTheta>,
+    pub corpus: CorpusReport,
+    pub trace: Trace,
+    pub seed: u64,
+    pub iterations: usize,
+}
+
+impl LdaModel {
+    /// The top `words` words and `quotes` representative answers of a topic.
+    pub fn topic_summary(&self, topic: usize, words: usize, quotes: usize) -> TopicSummary {
+        TopicSummary {
+            id: topic,
+            share: self.token_share(topic),
+            alpha: self.alpha()[topic],
+            words: self
+                .top_words(topic, words)
+                .into_iter()
+                .map(|(w, prob)| WordProb {
+                    word: self.vocab().display(w).to_string(),
+                    term: self.vocab().term(w).to_string(),
+                    prob,
+                })
+                .collect(),
+            quotes: self
+                .top_documents(topic, quotes)
+                .into_iter()
+                .map(|(d, theta)| Quote {
+                    id: self.documents()[d].id.clone(),
+                    theta,
+                    text: self.documents()[d].text.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The whole fitted result as plain data.
+    pub fn result(&self, words: usize, quotes: usize) -> FitResult {
+        FitResult {
+            k: self.k(),
+            log_likelihood_per_token: self.ll_per_token(),
+            alpha: self.alpha().to_vec(),
+            beta: self.beta(),
+            topics: (0..self.k()).map(|t| self.topic_summary(t, words, quotes)).collect(),
+            documents: (0..self.documents().len())
+                .map(|d| DocTheta {
+                    id: self.documents()[d].id.clone(),
+                    theta: self.theta(d),
+                })
+                .collect(),
+            corpus: self.corpus_report().clone(),
+            trace: self.trace().clone(),
+            seed: self.params().seed,
+            iterations: self.params().iterations,
+        }
+    }
+}

@@ -1,0 +1,441 @@
+//! A fitted LDA model: what it holds, what it answers, and its file format.
+//!
+//! On disk a model is one JSON document:
+//! `{"format": "topics-model", "schema_version": 1, "checksum": "<sha256>",
+//! "model": {...}}`. The checksum covers the exact bytes of `model`, so a
+//! truncated or edited file is refused on load instead of giving wrong
+//! topics.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::params::LdaParams;
+use super::state::State;
+use crate::corpus::{Corpus, CorpusReport, PruneOptions, Vocabulary};
+use crate::error::{Error, Result};
+use crate::text::TextOptions;
+
+/// The model file layout this build writes. Files with a larger version
+/// come from a newer `topics` and are refused with that reason.
+pub const SCHEMA_VERSION: u32 = 1;
+const FORMAT: &str = "topics-model";
+
+/// The log-likelihood trace: the training joint log p(w, z) per token.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    pub iteration: Vec<usize>,
+    pub ll_per_token: Vec<f64>,
+}
+
+/// One fitted answer: its id, its text, its token count and its topic
+/// counts. The text is kept so that a reopened model can quote the answers
+/// that best show each topic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocTopics {
+    pub id: String,
+    #[serde(default)]
+    pub text: String,
+    pub length: usize,
+    pub counts: Vec<u32>,
+}
+
+/// Where the fitted answers came from, for reproducibility.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelInput {
+    /// The input path as given.
+    pub path: String,
+    /// SHA-256 of the input bytes.
+    pub sha256: String,
+    pub prune: Option<PruneOptions>,
+}
+
+/// A fitted topic model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "ModelData", try_from = "ModelData")]
+pub struct LdaModel {
+    params: LdaParams,
+    text: TextOptions,
+    vocab: Vocabulary,
+    alpha: Vec<f64>,
+    beta: f64,
+    /// Topic-major counts: `n_kw[k * V + w]`.
+    n_kw: Vec<u32>,
+    n_k: Vec<u64>,
+    documents: Vec<DocTopics>,
+    corpus: CorpusReport,
+    trace: Trace,
+    /// Provenance; filled in by the caller that knows the input.
+    pub input: ModelInput,
+    version: String,
+}
+
+/// The serialized form: topic-word counts are stored sparsely.
+#[derive(Serialize, Deserialize)]
+struct ModelData {
+    version: String,
+    params: LdaParams,
+    text: TextOptions,
+    input: ModelInput,
+    corpus: CorpusReport,
+    alpha: Vec<f64>,
+    beta: f64,
+    vocabulary: Vocabulary,
+    /// Per topic, `[word id, count]` pairs with count > 0.
+    topic_word_counts: Vec<Vec<[u32; 2]>>,
+    documents: Vec<DocTopics>,
+    trace: Trace,
+}
+
+impl From<LdaModel> for ModelData {
+    fn from(m: LdaModel) -> ModelData {
+        let v = m.vocab.len();
+        let topic_word_counts = (0..m.params.k)
+            .map(|t| {
+                m.n_kw[t * v..(t + 1) * v]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &n)| n > 0)
+                    .map(|(w, &n)| [w as u32, n])
+                    .collect()
+            })
+            .collect();
+        ModelData {
+            version: m.version,
+            params: m.params,
+            text: m.text,
+            input: m.input,
+            corpus: m.corpus,
+            alpha: m.alpha,
+            beta: m.beta,
+            vocabulary: m.vocab,
+            topic_word_counts,
+            documents: m.documents,
+            trace: m.trace,
+        }
+    }
+}
+
+impl TryFrom<ModelData> for LdaModel {
+    type Error = String;
+
+    fn try_from(mut d: ModelData) -> std::result::Result<LdaModel, String> {
+        let k = d.params.k;
+        let v = d.vocabulary.len();
+        if d.topic_word_counts.len() != k || d.alpha.len() != k {
+            return Err(format!("the model says k = {k} but stores {} topics", d.topic_word_counts.len()));
+        }
+        let mut n_kw = vec![0u32; k * v];
+        let mut n_k = vec![0u64; k];
+        for (t, pairs) in d.topic_word_counts.iter().enumerate() {
+            for &[w, n] in pairs {
+                if w as usize >= v {
+                    return Err(format!("topic {t} refers to word {w}, beyond the vocabulary of {v}"));
+                }
+                n_kw[t * v + w as usize] = n;
+                n_k[t] += n as u64;
+            }
+        }
+        if d.documents.iter().any(|doc| doc.counts.len() != k) {
+            return Err("a document's topic counts do not have k entries".into());
+        }
+        d.vocabulary.rebuild_index();
+        Ok(LdaModel {
+            params: d.params,
+            text: d.text,
+            vocab: d.vocabulary,
+            alpha: d.alpha,
+            beta: d.beta,
+            n_kw,
+            n_k,
+            documents: d.documents,
+            corpus: d.corpus,
+            trace: d.trace,
+            input: d.input,
+            version: d.version,
+        })
+    }
+}
+
+impl LdaModel {
+    pub(crate) fn from_state(
+        state: &State,
+        corpus: &Corpus,
+        params: LdaParams,
+        text: TextOptions,
+        trace: Trace,
+    ) -> LdaModel {
+        let (k, v) = (state.k, state.v);
+        let mut n_kw = vec![0u32; k * v];
+        for w in 0..v {
+            for t in 0..k {
+                n_kw[t * v + w] = state.n_wk[w * k + t];
+            }
+        }
+        let documents = corpus
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(d, doc)| DocTopics {
+                id: doc.id.clone(),
+                text: doc.text.clone(),
+                length: state.doc_len(d),
+                counts: state.doc_counts(d).to_vec(),
+            })
+            .collect();
+        LdaModel {
+            params,
+            text,
+            vocab: corpus.vocab.clone(),
+            alpha: state.alpha.clone(),
+            beta: state.beta,
+            n_kw,
+            n_k: state.n_k.clone(),
+            documents,
+            corpus: corpus.report.clone(),
+            trace,
+            input: ModelInput::default(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+
+    /// Number of topics.
+    pub fn k(&self) -> usize {
+        self.params.k
+    }
+
+    pub fn params(&self) -> &LdaParams {
+        &self.params
+    }
+
+    pub fn text_options(&self) -> &TextOptions {
+        &self.text
+    }
+
+    pub fn vocab(&self) -> &Vocabulary {
+        &self.vocab
+    }
+
+    /// The document-topic prior after optimization (one value per topic).
+    pub fn alpha(&self) -> &[f64] {
+        &self.alpha
+    }
+
+    /// The topic-word prior after optimization.
+    pub fn beta(&self) -> f64 {
+        self.beta
+    }
+
+    pub fn documents(&self) -> &[DocTopics] {
+        &self.documents
+    }
+
+    pub fn corpus_report(&self) -> &CorpusReport {
+        &self.corpus
+    }
+
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// The `topics` version that fitted the model.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Tokens assigned to each topic.
+    pub fn topic_counts(&self) -> &[u64] {
+        &self.n_k
+    }
+
+    /// Total tokens in the fit.
+    pub fn num_tokens(&self) -> u64 {
+        self.n_k.iter().sum()
+    }
+
+    /// The final joint log-likelihood per token.
+    pub fn ll_per_token(&self) -> f64 {
+        self.trace.ll_per_token.last().copied().unwrap_or(f64::NAN)
+    }
+
+    /// φ_kw = (n_kw + β) / (n_k + Vβ).
+    pub fn phi(&self, topic: usize, word: u32) -> f64 {
+        let v = self.vocab.len();
+        (self.n_kw[topic * v + word as usize] as f64 + self.beta)
+            / (self.n_k[topic] as f64 + v as f64 * self.beta)
+    }
+
+    /// The whole word distribution of a topic.
+    pub fn phi_row(&self, topic: usize) -> Vec<f64> {
+        (0..self.vocab.len() as u32).map(|w| self.phi(topic, w)).collect()
+    }
+
+    /// Raw topic-word counts of a topic (indexed by word id).
+    pub fn topic_word_counts(&self, topic: usize) -> &[u32] {
+        let v = self.vocab.len();
+        &self.n_kw[topic * v..(topic + 1) * v]
+    }
+
+    /// θ_dk = (n_dk + α_k) / (n_d + Σα) for the `doc`-th fitted answer.
+    pub fn theta(&self, doc: usize) -> Vec<f64> {
+        let d = &self.documents[doc];
+        let alpha_sum: f64 = self.alpha.iter().sum();
+        d.counts
+            .iter()
+            .zip(&self.alpha)
+            .map(|(&n, &a)| (n as f64 + a) / (d.length as f64 + alpha_sum))
+            .collect()
+    }
+
+    /// The share of all tokens assigned to a topic.
+    pub fn token_share(&self, topic: usize) -> f64 {
+        self.n_k[topic] as f64 / self.num_tokens().max(1) as f64
+    }
+
+    /// The `n` answers with the highest θ for a topic (stm's
+    /// `findThoughts`): (document index, θ_k), ties by position.
+    pub fn top_documents(&self, topic: usize, n: usize) -> Vec<(usize, f64)> {
+        let mut scored: Vec<(usize, f64)> =
+            (0..self.documents.len()).map(|d| (d, self.theta(d)[topic])).collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.truncate(n);
+        scored
+    }
+
+    /// The `n` most probable words of a topic, with φ; ties by word id.
+    pub fn top_words(&self, topic: usize, n: usize) -> Vec<(u32, f64)> {
+        let counts = self.topic_word_counts(topic);
+        let mut ids: Vec<u32> = (0..counts.len() as u32).collect();
+        ids.sort_by(|&a, &b| counts[b as usize].cmp(&counts[a as usize]).then(a.cmp(&b)));
+        ids.truncate(n);
+        ids.into_iter().map(|w| (w, self.phi(topic, w))).collect()
+    }
+
+    /// Writes the model atomically (temporary file, sync, rename).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let payload = serde_json::to_string(self).map_err(|e| Error::BadModel {
+            path: path.to_path_buf(),
+            reason: format!("could not serialize the model: {e}"),
+        })?;
+        let checksum = sha256_hex(payload.as_bytes());
+        crate::io::write_atomic(path, |w| {
+            write!(
+                w,
+                "{{\"format\":\"{FORMAT}\",\"schema_version\":{SCHEMA_VERSION},\"checksum\":\"{checksum}\",\"model\":{payload}}}\n"
+            )
+        })
+    }
+
+    /// Reads a model, checking its format, schema version and checksum.
+    pub fn load(path: &Path) -> Result<LdaModel> {
+        let text = crate::io::read_text(path)?;
+        Self::from_json(&text, path)
+    }
+
+    /// Parses a model file's contents; `path` is used in messages.
+    pub fn from_json(text: &str, path: &Path) -> Result<LdaModel> {
+        let bad = |reason: String| Error::BadModel {
+            path: path.to_path_buf(),
+            reason,
+        };
+        #[derive(Deserialize)]
+        struct Envelope<'a> {
+            format: Option<String>,
+            schema_version: Option<u32>,
+            checksum: Option<String>,
+            #[serde(borrow)]
+            model: Option<&'a serde_json::value::RawValue>,
+        }
+        let env: Envelope = serde_json::from_str(text).map_err(|e| {
+            if e.is_eof() {
+                bad(format!("the model file is truncated (line {}, column {})", e.line(), e.column()))
+            } else {
+                bad(format!("not a topics model: {e}"))
+            }
+        })?;
+        if env.format.as_deref() != Some(FORMAT) {
+            return Err(bad("not a topics model (no \"format\": \"topics-model\")".into()));
+        }
+        let version = env.schema_version.ok_or_else(|| bad("no schema_version".into()))?;
+        if version > SCHEMA_VERSION {
+            return Err(bad(format!(
+                "written by a newer topics (model schema {version}); this build reads schema {SCHEMA_VERSION} and older: upgrade topics"
+            )));
+        }
+        let raw = env.model.ok_or_else(|| bad("no model data".into()))?;
+        let expected = env.checksum.ok_or_else(|| bad("no checksum".into()))?;
+        if sha256_hex(raw.get().as_bytes()) != expected {
+            return Err(bad("checksum mismatch: the model file was changed or damaged after it was written".into()));
+        }
+        serde_json::from_str(raw.get()).map_err(|e| bad(format!("invalid model data: {e}")))
+    }
+
+    /// A readable summary in the spirit of tomotopy's `summary()`.
+    pub fn summary(&self, top_n: usize) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let c = &self.corpus;
+        let p = &self.params;
+        let _ = writeln!(s, "<Corpus>");
+        let _ = writeln!(
+            s,
+            "| answers: {} read, {} fitted, {} blank, {} without words after preprocessing",
+            c.answers,
+            self.documents.len(),
+            c.blank_ids.len(),
+            c.empty_ids.len()
+        );
+        let _ = writeln!(
+            s,
+            "| tokens: {}   vocabulary: {} terms ({} before pruning)",
+            self.num_tokens(),
+            self.vocab.len(),
+            c.terms_before_pruning
+        );
+        let _ = writeln!(s, "<Settings>");
+        let _ = writeln!(
+            s,
+            "| k: {}   iterations: {}   seed: {}   burn-in: {}   optimize-interval: {}",
+            p.k, p.iterations, p.seed, p.burn_in, p.optimize_interval
+        );
+        let _ = writeln!(
+            s,
+            "| alpha: {} (initial {}; sum {:.4})   beta: {:.5} (initial {})",
+            format_alpha(&self.alpha),
+            p.alpha,
+            self.alpha.iter().sum::<f64>(),
+            self.beta,
+            p.beta
+        );
+        let _ = writeln!(s, "<Fit>");
+        let _ = writeln!(s, "| log-likelihood per token: {:.4}", self.ll_per_token());
+        let _ = writeln!(s, "<Topics>");
+        for t in 0..self.k() {
+            let words: Vec<&str> = self
+                .top_words(t, top_n)
+                .iter()
+                .map(|&(w, _)| self.vocab.display(w))
+                .collect();
+            let _ = writeln!(
+                s,
+                "| #{t} ({:.1}% of tokens): {}",
+                100.0 * self.token_share(t),
+                words.join(", ")
+            );
+        }
+        s
+    }
+}
+
+fn format_alpha(alpha: &[f64]) -> String {
+    let shown: Vec<String> = alpha.iter().take(8).map(|a| format!("{a:.4}")).collect();
+    let more = if alpha.len() > 8 { ", …" } else { "" };
+    format!("[{}{more}]", shown.join(", "))
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

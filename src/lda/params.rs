@@ -1,0 +1,94 @@
+//! Training parameters, with their defaults and validation.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Settings of a collapsed Gibbs LDA fit.
+///
+/// Defaults (see [`LdaParams::default`]) suit a few hundred short answers:
+/// `k` 10, 1000 iterations, `alpha` 0.1 per topic, `beta` 0.01, seed 1,
+/// hyperparameter optimization every 10 iterations after 100 of burn-in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LdaParams {
+    /// Number of topics.
+    pub k: usize,
+    /// Gibbs sweeps over the corpus.
+    pub iterations: usize,
+    /// Initial Dirichlet prior on each document's topics, per topic (not
+    /// summed over topics), as tomotopy's `alpha`.
+    pub alpha: f64,
+    /// Symmetric Dirichlet prior on each topic's words.
+    pub beta: f64,
+    /// Seed of the random stream: the same seed and input give the same
+    /// model.
+    pub seed: u64,
+    /// Sweeps before hyperparameters are first optimized.
+    pub burn_in: usize,
+    /// Optimize asymmetric alpha and symmetric beta every this many sweeps
+    /// after burn-in (Minka's fixed point, as MALLET); 0 turns it off.
+    pub optimize_interval: usize,
+    /// Record the log-likelihood every this many sweeps (the final sweep is
+    /// always recorded).
+    pub trace_interval: usize,
+}
+
+impl Default for LdaParams {
+    fn default() -> Self {
+        LdaParams {
+            k: 10,
+            iterations: 1000,
+            alpha: 0.1,
+            beta: 0.01,
+            seed: 1,
+            burn_in: 100,
+            optimize_interval: 10,
+            trace_interval: 10,
+        }
+    }
+}
+
+impl LdaParams {
+    /// Checks every parameter, naming the flag that is wrong.
+    pub fn validate(&self) -> Result<()> {
+        if self.k == 0 {
+            return Err(Error::param("-k", "the number of topics must be at least 1"));
+        }
+        if self.k > u16::MAX as usize {
+            return Err(Error::param("-k", format!("{} topics is more than {}", self.k, u16::MAX)));
+        }
+        if self.iterations == 0 {
+            return Err(Error::param("--iterations", "must be at least 1"));
+        }
+        positive("--alpha", self.alpha)?;
+        positive("--beta", self.beta)?;
+        if self.trace_interval == 0 {
+            return Err(Error::param("--trace-interval", "must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+fn positive(name: &'static str, value: f64) -> Result<()> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::param(name, format!("{value} is not a positive number")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_values_by_flag() {
+        let p = LdaParams { k: 0, ..Default::default() };
+        assert_eq!(p.validate().unwrap_err().to_string(), "invalid -k: the number of topics must be at least 1");
+        let p = LdaParams { alpha: f64::NAN, ..Default::default() };
+        assert_eq!(p.validate().unwrap_err().to_string(), "invalid --alpha: NaN is not a positive number");
+        let p = LdaParams { beta: -0.1, ..Default::default() };
+        assert_eq!(p.validate().unwrap_err().to_string(), "invalid --beta: -0.1 is not a positive number");
+        assert!(LdaParams::default().validate().is_ok());
+    }
+}

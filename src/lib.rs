@@ -1,0 +1,17 @@
+//! `topics`: topics from open-ended survey answers, checked against a
+//! conjoint experiment.
+//!
+//! The modules follow the data:
+//! [`text`] (an answer → tokens) → [`corpus`] (answers → a counted corpus)
+//! → [`lda`] (a corpus → a topic model) → conjoint / link → report.
+//!
+//! The `topics` binary is a thin command-line layer over this library; every
+//! capability is usable from Rust.
+
+pub mod corpus;
+pub mod error;
+pub mod io;
+pub mod lda;
+pub mod text;
+
+pub use error::{Error, Result};
