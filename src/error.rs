@@ -81,6 +81,30 @@ pub enum Error {
     /// A user-supplied tokenizer pipeline failed to load or run.
     #[error("tokenizer: {0}")]
     Tokenizer(String),
+
+    /// The input holds a NUL byte, which text never does.
+    #[error("{}: line {line}: contains a NUL byte: this looks like a binary file, not text", path.display())]
+    NulByte { path: PathBuf, line: usize },
+
+    /// The input is not valid in the encoding the user named.
+    #[error("{}: line {line}: not valid {encoding}", path.display())]
+    Decode {
+        path: PathBuf,
+        line: usize,
+        encoding: String,
+    },
+
+    /// One answer is implausibly long.
+    #[error(
+        "{}: answer {id} is {bytes} bytes long; answers over {} bytes are refused (is this one answer per line?)",
+        path.display(),
+        crate::io::MAX_ANSWER_BYTES
+    )]
+    AnswerTooLong {
+        path: PathBuf,
+        id: String,
+        bytes: usize,
+    },
 }
 
 impl Error {
@@ -98,6 +122,8 @@ impl Error {
             Error::InvalidParameter { .. } => 8,
             Error::BadModel { .. } => 9,
             Error::Tokenizer(_) => 10,
+            Error::NulByte { .. } | Error::Decode { .. } => 5,
+            Error::AnswerTooLong { .. } => 11,
         }
     }
 

@@ -19,11 +19,16 @@ pub struct InputArgs {
     /// CSV/TSV column with the answer id [default: the 1-based row number].
     #[arg(long)]
     pub id_column: Option<String>,
+    /// Character encoding of the input, e.g. cp949 or euc-kr for Korean
+    /// Excel exports, utf-16le [default: utf-8].
+    #[arg(long)]
+    pub encoding: Option<String>,
 }
 
 impl InputArgs {
     pub fn options(&self) -> InputOptions {
         InputOptions {
+            encoding: self.encoding.clone(),
             text_column: self.text_column.clone(),
             id_column: self.id_column.clone(),
         }
