@@ -300,11 +300,12 @@ where
         path: path.to_path_buf(),
         source: e,
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".topics-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(io_err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".topics-").suffix(".tmp");
+    if let Some(permissions) = output_permissions(path) {
+        builder.permissions(permissions);
+    }
+    let mut tmp = builder.tempfile_in(&dir).map_err(io_err)?;
     {
         let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
         write(&mut buffered).map_err(io_err)?;
@@ -313,6 +314,23 @@ where
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(())
+}
+
+/// A replaced file keeps its permissions; a new one is readable by all
+/// (a temporary file would otherwise leave the output private, 0600).
+fn output_permissions(path: &Path) -> Option<std::fs::Permissions> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        return Some(meta.permissions());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -428,6 +446,14 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         write_atomic(&path, |w| w.write_all(b"new")).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let fresh = dir.path().join("fresh.txt");
+            write_atomic(&fresh, |w| w.write_all(b"x")).unwrap();
+            assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o644);
+            std::fs::remove_file(&fresh).unwrap();
+        }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
