@@ -55,6 +55,18 @@ pub struct TextArgs {
     /// `topics tokenize` prints).
     #[arg(long, value_delimiter = ',')]
     pub stopword: Vec<String>,
+    /// Run a Hugging Face tokenizer.json pipeline instead of the built-in
+    /// normalization and segmentation (stopwords still apply). The file's
+    /// content is saved in the model.
+    #[arg(long, value_name = "FILE", value_parser = read_tokenizer_file)]
+    pub tokenizer: Option<String>,
+}
+
+/// Reads a `--tokenizer` file while parsing, so [`TextArgs::options`] stays
+/// plain data; its JSON is validated when the analyzer is built.
+fn read_tokenizer_file(path: &str) -> Result<String, String> {
+    let path = PathBuf::from(path);
+    topics::io::read_text(&path).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -76,6 +88,7 @@ impl TextArgs {
             stem: !self.no_stem,
             stopwords: !self.no_stopwords && !self.pretokenized,
             extra_stopwords: self.stopword.clone(),
+            tokenizer_json: self.tokenizer.clone(),
         }
     }
 }
