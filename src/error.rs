@@ -81,6 +81,19 @@ pub enum Error {
     /// A user-supplied tokenizer pipeline failed to load or run.
     #[error("tokenizer: {0}")]
     Tokenizer(String),
+
+    /// The topic labels file next to a model is unreadable or does not fit
+    /// the model.
+    #[error("{}: {reason}", path.display())]
+    BadLabels { path: PathBuf, reason: String },
+
+    /// A results file given to the report (conjoint or link) is unreadable.
+    #[error("{}: {reason}", path.display())]
+    BadResults { path: PathBuf, reason: String },
+
+    /// The local service could not start (address refused or in use).
+    #[error("serve {addr}: {reason}")]
+    Serve { addr: String, reason: String },
 }
 
 impl Error {
@@ -98,6 +111,9 @@ impl Error {
             Error::InvalidParameter { .. } => 8,
             Error::BadModel { .. } => 9,
             Error::Tokenizer(_) => 10,
+            Error::BadLabels { .. } => 40,
+            Error::BadResults { .. } => 41,
+            Error::Serve { .. } => 42,
         }
     }
 

@@ -10,6 +10,7 @@
 
 pub mod corpus;
 pub mod error;
+pub mod explore;
 pub mod io;
 pub mod lda;
 pub mod text;
