@@ -2,10 +2,14 @@
 //! its flags into library types and calls the library.
 
 mod common;
+mod diagnostics;
 mod fit;
 mod infer;
+mod label;
+mod quotes;
 mod show;
 mod tokenize;
+mod words;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +32,14 @@ enum Command {
     Infer(infer::Args),
     /// Summarize a saved model.
     Show(show::Args),
+    /// Each topic's words by probability, relevance, FREX, lift, score or saliency.
+    Words(words::Args),
+    /// The answers that best show a topic (highest θ).
+    Quotes(quotes::Args),
+    /// Name a topic; names are kept next to the model and used by every view.
+    Label(label::Args),
+    /// Per-topic coherence, exclusivity, size and distinctiveness.
+    Diagnostics(diagnostics::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -36,5 +48,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tokenize(args) => tokenize::run(args),
         Command::Infer(args) => infer::run(args),
         Command::Show(args) => show::run(args),
+        Command::Words(args) => words::run(args),
+        Command::Quotes(args) => quotes::run(args),
+        Command::Label(args) => label::run(args),
+        Command::Diagnostics(args) => diagnostics::run(args),
     }
 }

@@ -161,6 +161,13 @@ impl Labels {
     }
 }
 
+/// Opens a model and the labels beside it: what every view starts with.
+pub fn open_model(path: &Path) -> Result<(crate::lda::LdaModel, Labels)> {
+    let model = crate::lda::LdaModel::load(path)?;
+    let labels = Labels::load_for(path, model.k())?;
+    Ok((model, labels))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

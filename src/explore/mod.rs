@@ -28,14 +28,16 @@ mod labels;
 mod matching;
 mod rankings;
 mod select_k;
+mod table;
 
 pub use diagnostics::{
     document_words, npmi_coherence, umass_coherence, Diagnostics, TopicDiagnostics, COHERENCE_WORDS,
 };
 pub use distance::{classical_mds, jensen_shannon, jsd_matrix, IntertopicMap};
-pub use labels::Labels;
+pub use labels::{open_model, Labels};
 pub use matching::{hungarian_max, match_topics};
 pub use rankings::{RankedWord, Ranking, TopicWordMatrix, DEFAULT_LAMBDA};
+pub use table::text_table;
 pub use select_k::{
     held_out_log_likelihood, select_k, split_held_out, KRun, KSummary, SelectKOptions,
     SelectKReport,
