@@ -13,6 +13,7 @@ pub mod error;
 pub mod explore;
 pub mod io;
 pub mod lda;
+pub mod report;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use topics::explore::{document_words, open_model, text_table, Diagnostics, TopicDiagnostics, COHERENCE_WORDS};
+use topics::explore::{
+    document_words, open_model, text_table, Diagnostics, TopicDiagnostics, COHERENCE_WORDS,
+};
 
 use super::common::{csv_field, print, to_json, Format};
 
@@ -29,8 +31,19 @@ struct Row<'a> {
 }
 
 const COLUMNS: [&str; 13] = [
-    "topic", "label", "tokens", "token_share", "rank1_share", "umass", "npmi", "exclusivity",
-    "word_exclusivity", "effective_words", "corpus_distance", "uniform_distance", "top_words",
+    "topic",
+    "label",
+    "tokens",
+    "token_share",
+    "rank1_share",
+    "umass",
+    "npmi",
+    "exclusivity",
+    "word_exclusivity",
+    "effective_words",
+    "corpus_distance",
+    "uniform_distance",
+    "top_words",
 ];
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -46,7 +59,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .map(|d| Row {
             label: labels.get(d.topic),
             diagnostics: d,
-            top_words: model.top_words(d.topic, 5).iter().map(|&(w, _)| model.vocab().display(w)).collect(),
+            top_words: model
+                .top_words(d.topic, 5)
+                .iter()
+                .map(|&(w, _)| model.vocab().display(w))
+                .collect(),
         })
         .collect();
     let cells = |r: &Row, precision: Option<usize>| -> Vec<String> {

@@ -25,9 +25,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         (None, _) => {
             let mut s = String::new();
             for t in 0..model.k() {
-                let words: Vec<&str> =
-                    model.top_words(t, 5).iter().map(|&(w, _)| model.vocab().display(w)).collect();
-                s.push_str(&format!("#{t}\t{}\t{}\n", labels.get(t).unwrap_or("-"), words.join(", ")));
+                let words: Vec<&str> = model
+                    .top_words(t, 5)
+                    .iter()
+                    .map(|&(w, _)| model.vocab().display(w))
+                    .collect();
+                s.push_str(&format!(
+                    "#{t}\t{}\t{}\n",
+                    labels.get(t).unwrap_or("-"),
+                    words.join(", ")
+                ));
             }
             print(&s)?;
         }
@@ -38,8 +45,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             labels.set(topic, &label)?;
             labels.save_for(&args.model)?;
             match labels.get(topic) {
-                Some(l) => eprintln!("topics: topic {topic} labeled \"{l}\" in {}", path.display()),
-                None => eprintln!("topics: label of topic {topic} removed in {}", path.display()),
+                Some(l) => eprintln!(
+                    "topics: topic {topic} labeled \"{l}\" in {}",
+                    path.display()
+                ),
+                None => eprintln!(
+                    "topics: label of topic {topic} removed in {}",
+                    path.display()
+                ),
             }
         }
     }

@@ -7,6 +7,7 @@ mod fit;
 mod infer;
 mod label;
 mod quotes;
+mod report;
 mod show;
 mod tokenize;
 mod words;
@@ -40,6 +41,8 @@ enum Command {
     Label(label::Args),
     /// Per-topic coherence, exclusivity, size and distinctiveness.
     Diagnostics(diagnostics::Args),
+    /// Write a self-contained HTML report that opens offline.
+    Report(report::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -52,5 +55,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Quotes(args) => quotes::run(args),
         Command::Label(args) => label::run(args),
         Command::Diagnostics(args) => diagnostics::run(args),
+        Command::Report(args) => report::run(args),
     }
 }

@@ -34,7 +34,10 @@ pub(super) fn topic_ids(topic: Option<usize>, k: usize) -> anyhow::Result<Vec<us
     match topic {
         Some(t) if t >= k => Err(topics::Error::param(
             "--topic",
-            format!("topic {t} does not exist; the model has topics 0 to {}", k - 1),
+            format!(
+                "topic {t} does not exist; the model has topics 0 to {}",
+                k - 1
+            ),
         )
         .into()),
         Some(t) => Ok(vec![t]),
@@ -80,7 +83,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 let rows: Vec<Vec<String>> = l
                     .quotes
                     .iter()
-                    .map(|q| vec![q.id.clone(), format!("{:.3}", q.theta), q.text.replace(['\n', '\r'], " ")])
+                    .map(|q| {
+                        vec![
+                            q.id.clone(),
+                            format!("{:.3}", q.theta),
+                            q.text.replace(['\n', '\r'], " "),
+                        ]
+                    })
                     .collect();
                 s.push_str(&text_table(&header, &rows));
                 s.push('\n');

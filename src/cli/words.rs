@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use serde::Serialize;
-use topics::explore::{open_model, text_table, RankedWord, Ranking, TopicWordMatrix, DEFAULT_LAMBDA};
+use topics::explore::{
+    open_model, text_table, RankedWord, Ranking, TopicWordMatrix, DEFAULT_LAMBDA,
+};
 
 use super::common::{csv_field, print, to_json, Format};
 
@@ -116,7 +118,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         Format::Table => {
             let mut header = vec!["rank".to_string()];
-            header.extend(lists.iter().map(|l| format!("#{} {}", l.topic, labels.name(l.topic))));
+            header.extend(
+                lists
+                    .iter()
+                    .map(|l| format!("#{} {}", l.topic, labels.name(l.topic))),
+            );
             let rows: Vec<Vec<String>> = (0..args.top.min(model.vocab().len()))
                 .map(|r| {
                     let mut row = vec![(r + 1).to_string()];
@@ -124,7 +130,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     row
                 })
                 .collect();
-            format!("words by {}\n{}", describe(ranking), text_table(&header, &rows))
+            format!(
+                "words by {}\n{}",
+                describe(ranking),
+                text_table(&header, &rows)
+            )
         }
     };
     print(&out)?;

@@ -53,7 +53,10 @@ mod tests {
     fn korean_columns_line_up() {
         let t = text_table(
             &["rank".into(), "Topic 0".into()],
-            &[vec!["1".into(), "신뢰".into()], vec!["10".into(), "cost".into()]],
+            &[
+                vec!["1".into(), "신뢰".into()],
+                vec!["10".into(), "cost".into()],
+            ],
         );
         assert_eq!(t, "rank  Topic 0\n----  -------\n   1  신뢰\n  10  cost\n");
     }
