@@ -14,6 +14,7 @@ pub mod explore;
 pub mod io;
 pub mod lda;
 pub mod report;
+pub mod serve;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -8,6 +8,7 @@ mod infer;
 mod label;
 mod quotes;
 mod report;
+mod serve;
 mod show;
 mod tokenize;
 mod words;
@@ -43,6 +44,8 @@ enum Command {
     Diagnostics(diagnostics::Args),
     /// Write a self-contained HTML report that opens offline.
     Report(report::Args),
+    /// Serve the report page and a JSON API on 127.0.0.1.
+    Serve(serve::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -56,5 +59,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Label(args) => label::run(args),
         Command::Diagnostics(args) => diagnostics::run(args),
         Command::Report(args) => report::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
