@@ -8,6 +8,7 @@ mod infer;
 mod label;
 mod quotes;
 mod report;
+mod select_k;
 mod serve;
 mod show;
 mod tokenize;
@@ -46,6 +47,8 @@ enum Command {
     Report(report::Args),
     /// Serve the report page and a JSON API on 127.0.0.1.
     Serve(serve::Args),
+    /// Compare numbers of topics: held-out likelihood, coherence, exclusivity, stability.
+    SelectK(select_k::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -60,5 +63,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Diagnostics(args) => diagnostics::run(args),
         Command::Report(args) => report::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::SelectK(args) => select_k::run(args),
     }
 }

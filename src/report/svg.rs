@@ -322,6 +322,63 @@ pub fn k_chart(title: &str, ks: &[usize], per_seed: &[(usize, f64)], means: &[f6
     s
 }
 
+/// The K search's plot: held-out log-likelihood, NPMI coherence,
+/// exclusivity and stability against K, one panel each (points are seeds,
+/// the line their mean).
+pub fn select_k_plot(report: &crate::explore::SelectKReport) -> String {
+    let ks: Vec<usize> = report.summary.iter().map(|s| s.k).collect();
+    let per_seed = |f: fn(&crate::explore::KRun) -> f64| -> Vec<(usize, f64)> {
+        report.runs.iter().map(|r| (r.k, f(r))).collect()
+    };
+    let panels = [
+        k_chart(
+            "Held-out log-likelihood per token",
+            &ks,
+            &per_seed(|r| r.held_out_ll),
+            &report
+                .summary
+                .iter()
+                .map(|s| s.held_out_ll)
+                .collect::<Vec<_>>(),
+        ),
+        k_chart(
+            "Coherence (mean NPMI)",
+            &ks,
+            &per_seed(|r| r.npmi),
+            &report.summary.iter().map(|s| s.npmi).collect::<Vec<_>>(),
+        ),
+        k_chart(
+            "Exclusivity (stm)",
+            &ks,
+            &per_seed(|r| r.exclusivity),
+            &report
+                .summary
+                .iter()
+                .map(|s| s.exclusivity)
+                .collect::<Vec<_>>(),
+        ),
+        k_chart(
+            "Stability (matched cosine)",
+            &ks,
+            &[],
+            &report
+                .summary
+                .iter()
+                .map(|s| s.stability.unwrap_or(f64::NAN))
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    let mut s = String::from(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 660 460" width="660" height="460" font-family="system-ui, 'Noto Sans CJK KR', 'Malgun Gothic', sans-serif"><style>.grid{stroke:#d5dbe2}.tick{fill:#5b6775;font-size:11px}.title{font-size:13px;font-weight:600}.seed{fill:rgba(47,111,179,.45)}.mean{fill:none;stroke:#2f6fb3;stroke-width:2}</style>"##,
+    );
+    for (i, panel) in panels.iter().enumerate() {
+        let (x, y) = ((i % 2) * 330, (i / 2) * 230);
+        let _ = write!(s, r##"<g transform="translate({x},{y})">{panel}</g>"##);
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
