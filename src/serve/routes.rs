@@ -281,15 +281,9 @@ impl App {
 
     fn infer(&self, body: &[u8]) -> std::result::Result<Reply, Reply> {
         #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Item {
-            Text(String),
-            WithId { id: Option<String>, text: String },
-        }
-        #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Request {
-            answers: Vec<Item>,
+            answers: Vec<Value>,
             iterations: Option<usize>,
             seed: Option<u64>,
         }
@@ -311,21 +305,12 @@ impl App {
                 &format!("'iterations' must be between 1 and {MAX_INFER_ITERATIONS}"),
             ));
         }
-        let answers: Vec<Answer> = request
+        let answers = request
             .answers
             .into_iter()
             .enumerate()
-            .map(|(i, item)| match item {
-                Item::Text(text) => Answer {
-                    id: (i + 1).to_string(),
-                    text,
-                },
-                Item::WithId { id, text } => Answer {
-                    id: id.unwrap_or_else(|| (i + 1).to_string()),
-                    text,
-                },
-            })
-            .collect();
+            .map(|(i, item)| answer_from_json(i, item))
+            .collect::<std::result::Result<Vec<Answer>, Reply>>()?;
         let inferred = self
             .model
             .infer(&answers, options)
@@ -386,6 +371,36 @@ fn parse_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> std::result::Result<
     }
     serde_json::from_slice(body)
         .map_err(|e| Reply::error(400, &format!("malformed JSON body: {e}")))
+}
+
+/// One posted answer: a string (its id is its 1-based position) or an
+/// object `{"id": "...", "text": "..."}`.
+fn answer_from_json(index: usize, item: Value) -> std::result::Result<Answer, Reply> {
+    let position = (index + 1).to_string();
+    let bad = || {
+        Reply::error(
+            400,
+            &format!("answer {position}: expected a string or an object with a string \"text\" (and optionally \"id\")"),
+        )
+    };
+    match item {
+        Value::String(text) => Ok(Answer { id: position, text }),
+        Value::Object(map) => {
+            let text = map
+                .get("text")
+                .and_then(Value::as_str)
+                .ok_or_else(bad)?
+                .to_string();
+            let id = match map.get("id") {
+                None | Some(Value::Null) => position.clone(),
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Number(n)) => n.to_string(),
+                Some(_) => return Err(bad()),
+            };
+            Ok(Answer { id, text })
+        }
+        _ => Err(bad()),
+    }
 }
 
 /// The endpoint list `GET /api` returns.
