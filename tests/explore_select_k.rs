@@ -14,11 +14,18 @@ use topics::lda::{self, LdaParams};
 use topics::text::{Analyzer, TextOptions};
 
 fn shared(name: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/corpora/")).join(name);
+    let p = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/corpora/"
+    ))
+    .join(name);
     if p.exists() {
         Some(p)
     } else {
-        eprintln!("skipping: {} is absent (shared data not checked out beside the repo)", p.display());
+        eprintln!(
+            "skipping: {} is absent (shared data not checked out beside the repo)",
+            p.display()
+        );
         None
     }
 }
@@ -26,18 +33,27 @@ fn shared(name: &str) -> Option<PathBuf> {
 fn synthetic_corpus() -> Option<(Corpus, TextOptions)> {
     let path = shared("synthetic_k3_d300.txt")?;
     let answers = read_answers(&path, &InputOptions::default()).unwrap();
-    let analyzer = Analyzer::new(TextOptions { pretokenized: true, ..Default::default() }).unwrap();
+    let analyzer = Analyzer::new(TextOptions {
+        pretokenized: true,
+        ..Default::default()
+    })
+    .unwrap();
     let corpus = Corpus::build(&answers, &analyzer, PruneOptions::NONE).unwrap();
     Some((corpus, analyzer.options().clone()))
 }
 
 #[test]
 fn held_out_likelihood_and_stability_peak_at_the_true_k() {
-    let Some((corpus, text)) = synthetic_corpus() else { return };
+    let Some((corpus, text)) = synthetic_corpus() else {
+        return;
+    };
     let options = SelectKOptions {
         ks: vec![2, 3, 5],
         seeds: vec![1, 2],
-        params: LdaParams { iterations: 200, ..Default::default() },
+        params: LdaParams {
+            iterations: 200,
+            ..Default::default()
+        },
         ..SelectKOptions::default()
     };
     let report = select_k(&corpus, &text, &options, &|_, _| {}).unwrap();
@@ -45,7 +61,12 @@ fn held_out_likelihood_and_stability_peak_at_the_true_k() {
     assert_eq!(report.train_answers, 270);
     assert_eq!(report.runs.len(), 6);
     let best = |f: fn(&topics::explore::KSummary) -> f64| {
-        report.summary.iter().max_by(|a, b| f(a).total_cmp(&f(b))).unwrap().k
+        report
+            .summary
+            .iter()
+            .max_by(|a, b| f(a).total_cmp(&f(b)))
+            .unwrap()
+            .k
     };
     assert_eq!(best(|s| s.held_out_ll), 3);
     assert_eq!(best(|s| s.stability.unwrap()), 3);
@@ -57,15 +78,27 @@ fn held_out_likelihood_and_stability_peak_at_the_true_k() {
     // Same options, same numbers, whatever the thread scheduling.
     let again = select_k(&corpus, &text, &options, &|_, _| {}).unwrap();
     assert_eq!(
-        report.summary.iter().map(|s| s.held_out_ll).collect::<Vec<_>>(),
-        again.summary.iter().map(|s| s.held_out_ll).collect::<Vec<_>>()
+        report
+            .summary
+            .iter()
+            .map(|s| s.held_out_ll)
+            .collect::<Vec<_>>(),
+        again
+            .summary
+            .iter()
+            .map(|s| s.held_out_ll)
+            .collect::<Vec<_>>()
     );
 }
 
 #[test]
 fn fitted_topics_match_the_true_topics() {
-    let Some((corpus, text)) = synthetic_corpus() else { return };
-    let Some(phi_path) = shared("synthetic_k3_d300_phi.tsv") else { return };
+    let Some((corpus, text)) = synthetic_corpus() else {
+        return;
+    };
+    let Some(phi_path) = shared("synthetic_k3_d300_phi.tsv") else {
+        return;
+    };
     let mut truth = vec![vec![0.0; corpus.vocab.len()]; 3];
     for line in std::fs::read_to_string(phi_path).unwrap().lines() {
         let f: Vec<&str> = line.split('\t').collect();
@@ -73,7 +106,11 @@ fn fitted_topics_match_the_true_topics() {
             truth[f[0].parse::<usize>().unwrap()][w as usize] = f[2].parse().unwrap();
         }
     }
-    let params = LdaParams { k: 3, iterations: 300, ..Default::default() };
+    let params = LdaParams {
+        k: 3,
+        iterations: 300,
+        ..Default::default()
+    };
     let model = lda::fit(&corpus, &params, text, &mut |_| {}).unwrap();
     let fitted: Vec<Vec<f64>> = (0..3).map(|t| model.phi_row(t)).collect();
     let matched = match_topics(&fitted, &truth);
@@ -89,12 +126,28 @@ fn fitted_topics_match_the_true_topics() {
 #[test]
 fn select_k_refuses_impossible_requests() {
     let answers = topics::io::answers_from_lines(&explore_support::answers_text());
-    let analyzer = Analyzer::new(TextOptions { pretokenized: true, ..Default::default() }).unwrap();
+    let analyzer = Analyzer::new(TextOptions {
+        pretokenized: true,
+        ..Default::default()
+    })
+    .unwrap();
     let corpus = Corpus::build(&answers, &analyzer, PruneOptions::NONE).unwrap();
-    let options = SelectKOptions { ks: vec![2, 80], ..SelectKOptions::default() };
+    let options = SelectKOptions {
+        ks: vec![2, 80],
+        ..SelectKOptions::default()
+    };
     let err = select_k(&corpus, analyzer.options(), &options, &|_, _| {}).unwrap_err();
-    assert_eq!(err.to_string(), "invalid -k: K = 80 is more than the 54 answers left for training");
-    let options = SelectKOptions { held_out_share: 1.0, ..SelectKOptions::default() };
+    assert_eq!(
+        err.to_string(),
+        "invalid -k: K = 80 is more than the 54 answers left for training"
+    );
+    let options = SelectKOptions {
+        held_out_share: 1.0,
+        ..SelectKOptions::default()
+    };
     let err = select_k(&corpus, analyzer.options(), &options, &|_, _| {}).unwrap_err();
-    assert_eq!(err.to_string(), "invalid --held-out: 1 is not a share in (0, 1)");
+    assert_eq!(
+        err.to_string(),
+        "invalid --held-out: 1 is not a share in (0, 1)"
+    );
 }

@@ -28,14 +28,24 @@ impl Response {
 
 fn send_raw(addr: SocketAddr, raw: &[u8]) -> Response {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
     stream.write_all(raw).unwrap();
     let mut bytes = Vec::new();
     let _ = stream.read_to_end(&mut bytes);
     let text = String::from_utf8(bytes).unwrap();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    Response { status, head: head.to_string(), body: body.to_string() }
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Response {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    }
 }
 
 fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> Response {
@@ -49,7 +59,14 @@ fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> Re
 
 /// Serves `model` on a free loopback port for the duration of `check`.
 fn with_server(model: &Path, check: impl FnOnce(SocketAddr)) {
-    let server = Server::bind(App::open(model).unwrap(), &ServeOptions { port: 0, ..ServeOptions::default() }).unwrap();
+    let server = Server::bind(
+        App::open(model).unwrap(),
+        &ServeOptions {
+            port: 0,
+            ..ServeOptions::default()
+        },
+    )
+    .unwrap();
     let addr = server.addr();
     assert!(addr.ip().is_loopback());
     let stopper = server.stopper();
@@ -67,20 +84,33 @@ fn endpoints_answer_with_json() {
     with_server(&path, |addr| {
         let r = request(addr, "GET", "/api/topics", None);
         assert_eq!(r.status, 200);
-        assert!(r.head.contains("Content-Type: application/json; charset=utf-8"), "{}", r.head);
+        assert!(
+            r.head
+                .contains("Content-Type: application/json; charset=utf-8"),
+            "{}",
+            r.head
+        );
         let topics = r.json();
         assert_eq!(topics.as_array().unwrap().len(), 3);
         let korean = (0..3).find(|&t| group_of(&model, t) == 1).unwrap();
         assert_eq!(topics[korean]["words"][0], GROUPS[1][0]);
 
-        let r = request(addr, "GET", &format!("/api/words?by=frex&n=3&topic={korean}"), None);
+        let r = request(
+            addr,
+            "GET",
+            &format!("/api/words?by=frex&n=3&topic={korean}"),
+            None,
+        );
         assert_eq!(r.status, 200);
         let words = r.json();
         assert_eq!(words[0]["ranking"], json!({"by": "frex", "weight": 0.5}));
         assert_eq!(words[0]["words"].as_array().unwrap().len(), 3);
 
         let r = request(addr, "GET", "/api/words?by=relevance&lambda=0.2", None);
-        assert_eq!(r.json()[2]["ranking"], json!({"by": "relevance", "lambda": 0.2}));
+        assert_eq!(
+            r.json()[2]["ranking"],
+            json!({"by": "relevance", "lambda": 0.2})
+        );
 
         let r = request(addr, "GET", "/api/quotes?topic=0&n=2", None);
         assert_eq!(r.json()["quotes"].as_array().unwrap().len(), 2);
@@ -88,7 +118,12 @@ fn endpoints_answer_with_json() {
         let r = request(addr, "GET", "/api/theta?id=2", None);
         assert_eq!(r.json(), json!({"id": "2", "theta": model.theta(1)}));
 
-        let r = request(addr, "POST", "/api/infer", Some(r#"{"answers": ["세금 비용 예산 세금", {"id": "x", "text": "jobs wages"}]}"#));
+        let r = request(
+            addr,
+            "POST",
+            "/api/infer",
+            Some(r#"{"answers": ["세금 비용 예산 세금", {"id": "x", "text": "jobs wages"}]}"#),
+        );
         assert_eq!(r.status, 200);
         let rows = r.json();
         assert_eq!(rows[0]["id"], "1");
@@ -110,12 +145,20 @@ fn label_edits_write_the_labels_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = saved_model(dir.path());
     with_server(&path, |addr| {
-        let r = request(addr, "PUT", "/api/labels/1", Some(r#"{"label": " 세금 Taxes "}"#));
+        let r = request(
+            addr,
+            "PUT",
+            "/api/labels/1",
+            Some(r#"{"label": " 세금 Taxes "}"#),
+        );
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(r.json(), json!({"topic": 1, "label": "세금 Taxes"}));
         let saved = topics::explore::Labels::load_for(&path, 3).unwrap();
         assert_eq!(saved.get(1), Some("세금 Taxes"));
-        assert_eq!(request(addr, "GET", "/api/labels", None).json(), json!([null, "세금 Taxes", null]));
+        assert_eq!(
+            request(addr, "GET", "/api/labels", None).json(),
+            json!([null, "세금 Taxes", null])
+        );
         // The page shows the new label.
         let page = request(addr, "GET", "/", None);
         assert_eq!(page.status, 200);
@@ -125,8 +168,14 @@ fn label_edits_write_the_labels_file() {
         // A bad label leaves the file as it was.
         let r = request(addr, "PUT", "/api/labels/1", Some(r#"{"label": "a\nb"}"#));
         assert_eq!(r.status, 400);
-        assert_eq!(r.json()["error"], "invalid label: a label must be a single line without control characters");
-        assert_eq!(topics::explore::Labels::load_for(&path, 3).unwrap().get(1), Some("세금 Taxes"));
+        assert_eq!(
+            r.json()["error"],
+            "invalid label: a label must be a single line without control characters"
+        );
+        assert_eq!(
+            topics::explore::Labels::load_for(&path, 3).unwrap().get(1),
+            Some("세금 Taxes")
+        );
     });
 }
 
@@ -158,7 +207,10 @@ fn malformed_requests_get_4xx_and_a_json_error() {
         let r = request(addr, "DELETE", "/api/labels/1", None);
         assert_eq!(r.status, 405);
         assert!(r.head.contains("Allow: PUT, POST"), "{}", r.head);
-        assert_eq!(r.json(), json!({"error": "method not allowed; use PUT, POST"}));
+        assert_eq!(
+            r.json(),
+            json!({"error": "method not allowed; use PUT, POST"})
+        );
         let r = request(addr, "POST", "/api/topics", Some("{}"));
         assert_eq!(r.status, 405);
         // A declared body over 1 MiB is refused without being read.
@@ -167,7 +219,10 @@ fn malformed_requests_get_4xx_and_a_json_error() {
             b"POST /api/infer HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 2000000\r\n\r\n{",
         );
         assert_eq!(r.status, 413);
-        assert_eq!(r.json(), json!({"error": "the request body is larger than 1048576 bytes"}));
+        assert_eq!(
+            r.json(),
+            json!({"error": "the request body is larger than 1048576 bytes"})
+        );
         // Not HTTP at all: tiny_http answers 400 and closes.
         let r = send_raw(addr, b"GARBAGE\r\n\r\n");
         assert_eq!(r.status, 400);
@@ -180,15 +235,28 @@ fn malformed_requests_get_4xx_and_a_json_error() {
 fn refuses_non_loopback_addresses_unless_asked() {
     let dir = tempfile::tempdir().unwrap();
     let path = saved_model(dir.path());
-    let options = ServeOptions { host: "0.0.0.0".parse().unwrap(), port: 0, allow_remote: false };
-    let err = Server::bind(App::open(&path).unwrap(), &options).err().unwrap();
+    let options = ServeOptions {
+        host: "0.0.0.0".parse().unwrap(),
+        port: 0,
+        allow_remote: false,
+    };
+    let err = Server::bind(App::open(&path).unwrap(), &options)
+        .err()
+        .unwrap();
     assert_eq!(err.exit_code(), 42);
     assert_eq!(
         err.to_string(),
         "serve 0.0.0.0:0: refusing to listen on a non-loopback address: the service has no authentication and can write the labels file; pass --allow-remote to do it anyway"
     );
     let out = std::process::Command::new(topics_bin())
-        .args(["serve", path.to_str().unwrap(), "--host", "0.0.0.0", "--port", "0"])
+        .args([
+            "serve",
+            path.to_str().unwrap(),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(42));
@@ -204,7 +272,9 @@ fn the_cli_prints_its_address_and_serves() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let addr: SocketAddr = line
         .trim()
         .rsplit_once("http://")

@@ -32,9 +32,18 @@ pub fn answers_text() -> String {
 
 pub fn fit() -> LdaModel {
     let answers = answers_from_lines(&answers_text());
-    let analyzer = Analyzer::new(TextOptions { pretokenized: true, ..Default::default() }).unwrap();
+    let analyzer = Analyzer::new(TextOptions {
+        pretokenized: true,
+        ..Default::default()
+    })
+    .unwrap();
     let corpus = Corpus::build(&answers, &analyzer, PruneOptions::NONE).unwrap();
-    let params = LdaParams { k: 3, iterations: 200, seed: 7, ..Default::default() };
+    let params = LdaParams {
+        k: 3,
+        iterations: 200,
+        seed: 7,
+        ..Default::default()
+    };
     let mut model = lda::fit(&corpus, &params, analyzer.options().clone(), &mut |_| {}).unwrap();
     model.input.path = "answers.txt".into();
     model.input.sha256 = lda::sha256_hex(answers_text().as_bytes());
@@ -51,7 +60,10 @@ pub fn saved_model(dir: &Path) -> PathBuf {
 /// Which group (0, 1, 2) a fitted topic is, by its top word.
 pub fn group_of(model: &LdaModel, topic: usize) -> usize {
     let top = model.vocab().display(model.top_words(topic, 1)[0].0);
-    GROUPS.iter().position(|g| g.contains(&top)).expect("top word in a group")
+    GROUPS
+        .iter()
+        .position(|g| g.contains(&top))
+        .expect("top word in a group")
 }
 
 pub fn topics_bin() -> &'static str {
