@@ -51,8 +51,9 @@ fn dump_dom(chromium: &Path, url: &str) -> String {
             "--no-first-run",
             "--disable-dev-shm-usage",
             "--virtual-time-budget=10000",
-            // No name resolves: the page must not need the network.
-            "--host-resolver-rules=MAP * ~NOTFOUND",
+            // No host name resolves (loopback excepted, for the served
+            // page): the report must not need the network.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--dump-dom")
