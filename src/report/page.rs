@@ -87,7 +87,7 @@ pub fn render_html(data: &ReportData) -> String {
         Some(rows) => {
             s.push_str("<p class=\"note\">Estimates with their confidence intervals; hollow points are reference levels.</p>\n");
             for (title, svg) in conjoint_plots(rows) {
-                let _ = write!(s, "<figure>{svg}<figcaption>{}</figcaption></figure>\n", escape(&title));
+                let _ = writeln!(s, "<figure>{svg}<figcaption>{}</figcaption></figure>", escape(&title));
             }
             s.push_str("<div id=\"conjoint-table\"></div>\n");
         }

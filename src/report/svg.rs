@@ -119,7 +119,9 @@ pub fn intertopic_map(map: &IntertopicMap, names: &[String]) -> String {
 /// estimate with its interval, features as headings, reference levels as
 /// hollow points. AMCE plots get a line at 0.
 pub fn conjoint_plots(rows: &[ConjointRow]) -> Vec<(String, String)> {
-    let mut groups: Vec<((String, String, Option<String>), Vec<&ConjointRow>)> = Vec::new();
+    /// (outcome, statistic, group).
+    type Key = (String, String, Option<String>);
+    let mut groups: Vec<(Key, Vec<&ConjointRow>)> = Vec::new();
     for r in rows {
         let key = (r.outcome.clone(), r.statistic.clone(), r.by.clone());
         match groups.iter_mut().find(|(k, _)| *k == key) {
