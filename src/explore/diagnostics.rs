@@ -230,12 +230,7 @@ pub fn npmi_coherence(top: &[u32], docs: &[Vec<u32>]) -> f64 {
 
 /// stm's `exclusivity(model, M, frexw = 0.7)` for one topic.
 fn stm_exclusivity(matrix: &TopicWordMatrix, topic: usize, m: usize) -> f64 {
-    let frex = matrix.scores(
-        topic,
-        Ranking::Frex {
-            weight: 1.0 - STM_EXCLUSIVITY_WEIGHT,
-        },
-    );
+    let frex = matrix.frex(topic, 1.0 - STM_EXCLUSIVITY_WEIGHT, false);
     matrix
         .top_words(topic, Ranking::Prob, m)
         .iter()
@@ -339,6 +334,9 @@ mod tests {
         let e = stm_exclusivity(&m, 0, 2);
         assert!((e - (1.0 + 1.0 / (0.7 / 0.75 + 0.3 / 0.625))).abs() < 1e-12);
         assert!((e - 1.707547).abs() < 1e-6);
+        // stm's exclusivity() never shrinks, even when counts are known.
+        let with_counts = m.clone().with_word_counts(vec![1.0; 4]);
+        assert_eq!(stm_exclusivity(&with_counts, 0, 2), e);
         // Mean word exclusivity of w0, w1: (.5/.6 + .2/.3)/2 = 0.75
         assert!((mean_exclusivity(&m, 0, &[0, 1]) - 0.75).abs() < 1e-12);
     }

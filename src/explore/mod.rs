@@ -36,7 +36,7 @@ pub use diagnostics::{
 pub use distance::{classical_mds, jensen_shannon, jsd_matrix, IntertopicMap};
 pub use labels::{open_model, Labels};
 pub use matching::{hungarian_max, match_topics};
-pub use rankings::{RankedWord, Ranking, TopicWordMatrix, DEFAULT_LAMBDA};
+pub use rankings::{js_shrink, RankedWord, Ranking, TopicWordMatrix, DEFAULT_LAMBDA};
 pub use select_k::{
     held_out_log_likelihood, select_k, split_held_out, KRun, KSummary, SelectKOptions,
     SelectKReport,

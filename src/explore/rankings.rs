@@ -23,8 +23,10 @@ pub enum Ranking {
     /// LDAvis relevance: λ·log φ_kw + (1−λ)·log(φ_kw / p_w).
     Relevance { lambda: f64 },
     /// stm's FREX: the weighted harmonic mean of the word's within-topic
-    /// rank ECDF of frequency (φ_kw) and of exclusivity (φ_kw / Σ_j φ_jw);
-    /// `weight` is on frequency (stm's `frexw`, 0.5 by default).
+    /// rank ECDF of frequency (φ_kw) and of exclusivity (φ_kw / Σ_j φ_jw,
+    /// shrunk towards uniform by the word's corpus count as stm's
+    /// `labelTopics` does when counts are known); `weight` is on frequency
+    /// (stm's `frexw`, 0.5 by default).
     Frex { weight: f64 },
     /// φ_kw / p_w (Taddy 2012; stm's `lift`).
     Lift,
@@ -86,6 +88,9 @@ pub struct TopicWordMatrix {
     phi: Vec<Vec<f64>>,
     word_prob: Vec<f64>,
     topic_prob: Vec<f64>,
+    /// Corpus count of each word, when known: FREX then shrinks
+    /// exclusivity of rare words (stm's `js.estimate`).
+    word_counts: Option<Vec<f64>>,
 }
 
 impl TopicWordMatrix {
@@ -96,7 +101,15 @@ impl TopicWordMatrix {
             phi,
             word_prob,
             topic_prob,
+            word_counts: None,
         }
+    }
+
+    /// Adds the corpus count of each word, so that FREX shrinks the
+    /// exclusivity of rare words as stm's `labelTopics` does.
+    pub fn with_word_counts(mut self, counts: Vec<f64>) -> TopicWordMatrix {
+        self.word_counts = Some(counts);
+        self
     }
 
     /// φ with the model's smoothing, p_w from the word's token count in the
@@ -115,7 +128,7 @@ impl TopicWordMatrix {
         let total: f64 = word_counts.iter().sum::<f64>().max(1.0);
         let word_prob = word_counts.iter().map(|n| n / total).collect();
         let topic_prob = (0..k).map(|t| model.token_share(t)).collect();
-        TopicWordMatrix::new(phi, word_prob, topic_prob)
+        TopicWordMatrix::new(phi, word_prob, topic_prob).with_word_counts(word_counts)
     }
 
     pub fn k(&self) -> usize {
@@ -161,7 +174,7 @@ impl TopicWordMatrix {
                 .zip(&self.word_prob)
                 .map(|(&p, &pw)| if pw > 0.0 { p / pw } else { f64::NEG_INFINITY })
                 .collect(),
-            Ranking::Frex { weight } => self.frex(topic, weight),
+            Ranking::Frex { weight } => self.frex(topic, weight, true),
             Ranking::Score => self.score(topic),
             Ranking::Saliency => self.saliency_term(topic),
         }
@@ -188,15 +201,36 @@ impl TopicWordMatrix {
         sums
     }
 
-    /// stm's `calcfrex` (without the optional James–Stein shrinkage of
-    /// exclusivity): ranks are average ranks of ties, divided by V.
-    fn frex(&self, topic: usize, weight: f64) -> Vec<f64> {
+    /// stm's `calcfrex`: ranks are average ranks of ties, divided by V;
+    /// with word counts and `shrink`, exclusivity is first shrunk word by
+    /// word (`labelTopics` shrinks; stm's `exclusivity()` does not).
+    pub(crate) fn frex(&self, topic: usize, weight: f64, shrink: bool) -> Vec<f64> {
         let v = self.vocab_len() as f64;
         let freq = average_ranks(&self.phi[topic]);
-        let excl = average_ranks(&self.exclusivity(topic));
+        let exclusivity = match &self.word_counts {
+            Some(counts) if shrink => self.shrunk_exclusivity(topic, counts),
+            _ => self.exclusivity(topic),
+        };
+        let excl = average_ranks(&exclusivity);
         freq.iter()
             .zip(&excl)
             .map(|(&f, &e)| 1.0 / (weight / (f / v) + (1.0 - weight) / (e / v)))
+            .collect()
+    }
+
+    /// Exclusivity of `topic` after shrinking each word's exclusivity
+    /// distribution over topics towards uniform ([`js_shrink`]).
+    fn shrunk_exclusivity(&self, topic: usize, counts: &[f64]) -> Vec<f64> {
+        let sums = self.column_sums();
+        (0..self.vocab_len())
+            .map(|w| {
+                let over_topics: Vec<f64> = self
+                    .phi
+                    .iter()
+                    .map(|row| if sums[w] > 0.0 { row[w] / sums[w] } else { 0.0 })
+                    .collect();
+                js_shrink(&over_topics, counts[w])[topic]
+            })
             .collect()
     }
 
@@ -293,6 +327,33 @@ impl TopicWordMatrix {
         }
         words
     }
+}
+
+/// A James–Stein-type shrinkage of a discrete distribution towards uniform
+/// (Hausser & Strimmer 2009), as stm's `js.estimate` applies to each word's
+/// exclusivity before FREX: the shrinkage weight is the summed variance of
+/// the maximum-likelihood estimate from `count` observations,
+/// Σ p(1−p)/(count−1), over the squared distance from uniform, truncated
+/// to [0, 1]. A word seen once carries no information (uniform).
+pub fn js_shrink(prob: &[f64], count: f64) -> Vec<f64> {
+    let n = prob.len() as f64;
+    let uniform = 1.0 / n;
+    if count <= 1.0 {
+        return vec![uniform; prob.len()];
+    }
+    let variance: f64 = prob.iter().map(|p| p * (1.0 - p) / (count - 1.0)).sum();
+    let deviation: f64 = prob.iter().map(|p| (p - uniform).powi(2)).sum();
+    if deviation == 0.0 {
+        return prob.to_vec();
+    }
+    let lambda = variance / deviation;
+    if lambda.is_nan() {
+        return vec![uniform; prob.len()];
+    }
+    let lambda = lambda.clamp(0.0, 1.0);
+    prob.iter()
+        .map(|p| lambda * uniform + (1.0 - lambda) * p)
+        .collect()
 }
 
 /// 1-based ranks in ascending order, ties given their average rank (R's
@@ -424,6 +485,38 @@ mod tests {
             vec![0.5, 0.5],
         );
         close(&flat.saliency(), &[0.0, 0.0], 1e-15);
+    }
+
+    #[test]
+    fn js_shrinkage_by_hand() {
+        // p = (.9, .1), 11 observations: variance = 2 · .09/10 = .018,
+        // distance² = .16 + .16 = .32, λ = .05625;
+        // shrunk = .05625 · .5 + .94375 · (.9, .1) = (.8775, .1225).
+        close(&js_shrink(&[0.9, 0.1], 11.0), &[0.8775, 0.1225], 1e-12);
+        // Seen once: uniform. Already uniform: unchanged.
+        assert_eq!(js_shrink(&[0.9, 0.1], 1.0), vec![0.5, 0.5]);
+        assert_eq!(js_shrink(&[0.5, 0.5], 10.0), vec![0.5, 0.5]);
+        // Heavily observed words keep their exclusivity; λ is capped at 1.
+        close(&js_shrink(&[0.9, 0.1], 1e9), &[0.9, 0.1], 1e-8);
+        assert_eq!(js_shrink(&[0.6, 0.4], 2.0), vec![0.5, 0.5]);
+    }
+
+    #[test]
+    fn frex_shrinks_the_exclusivity_of_rare_words() {
+        // Topic 0 owns w0 (count 1000) and w2 (seen once) alike: unshrunk
+        // both are fully exclusive (FREX: w0 .933, w2 .636, w1 .6); shrunk,
+        // the once-seen w2 is uniform over topics, its exclusivity ties
+        // w1's .5, and its FREX (.556) falls below w1's (.682).
+        let m = TopicWordMatrix::new(
+            vec![vec![0.5, 0.3, 0.2, 0.0], vec![0.0, 0.3, 0.0, 0.7]],
+            vec![0.25, 0.3, 0.1, 0.35],
+            vec![0.5, 0.5],
+        );
+        let plain = m.top_words(0, Ranking::Frex { weight: 0.5 }, 3);
+        assert_eq!(ids(&plain), vec![0, 2, 1]);
+        let m = m.with_word_counts(vec![1000.0, 1000.0, 1.0, 1000.0]);
+        let shrunk = m.top_words(0, Ranking::Frex { weight: 0.5 }, 3);
+        assert_eq!(ids(&shrunk), vec![0, 1, 2]);
     }
 
     #[test]
