@@ -34,8 +34,11 @@ pub enum Ranking {
     /// φ_kw · (log φ_kw − mean_j log φ_jw).
     Score,
     /// The topic's term of Chuang et al.'s (2012) saliency:
-    /// p_w · P(k|w) · log(P(k|w) / P(k)). Summed over topics it is the
-    /// word's saliency.
+    /// p_w · P(k|w) · log(P(k|w) / P(k)), with P(k|w) by Bayes' rule
+    /// (φ_kw P(k) / Σ_j φ_jw P(j)) as in the paper. Summed over topics it
+    /// is the word's saliency. (LDAvis's `createJSON` takes P(k|w) as
+    /// φ_kw / Σ_j φ_jw, without the topic weights; the two agree when the
+    /// topics are equally large.)
     Saliency,
 }
 
