@@ -89,6 +89,40 @@ fn text_of(dom: &str, id: &str) -> String {
     dom[open..close].to_string()
 }
 
+/// The CSV a table's download link holds (its `data:` URL decoded, the
+/// byte-order mark removed).
+fn csv_of(dom: &str, name: &str) -> String {
+    let at = dom
+        .find(&format!("download=\"{name}.csv\""))
+        .unwrap_or_else(|| panic!("no download link for {name}.csv"));
+    let tag_start = dom[..at].rfind("<a ").unwrap();
+    let tag = &dom[tag_start..tag_start + dom[tag_start..].find('>').unwrap()];
+    let href = tag
+        .split("href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let encoded = href.strip_prefix("data:text/csv;charset=utf-8,").unwrap();
+    let bytes = encoded.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&encoded[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out)
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .replace("&amp;", "&")
+}
+
 fn expected_relevance(model: &LdaModel, topic: usize, lambda: f64) -> String {
     let matrix = TopicWordMatrix::from_model(model);
     let words: Vec<String> = matrix
@@ -147,7 +181,7 @@ fn report_renders_with_korean_and_the_slider_reranks() {
             group[0]
         );
     }
-    // One CSV button per table: overview, 3 word tables, coordinates,
+    // One CSV link per table: overview, 3 word tables, coordinates,
     // divergences, all answers + 3 answer tables, diagnostics.
     assert_eq!(dom.matches("data-csv=").count(), 11);
     for t in 0..3 {
@@ -173,6 +207,17 @@ fn report_renders_with_korean_and_the_slider_reranks() {
     // λ = 1 is probability order: the group's words by their counts.
     let g = GROUPS[1];
     assert!(text_of(&at1, &format!("rel-words-{korean}")).starts_with(&g.join(", ")));
+    // The word table's CSV follows the slider: at λ = 0 the relevance
+    // column is the lift order, the rarest group word first.
+    let at0_csv = csv_of(&at0, &format!("words-topic-{korean}"));
+    assert!(
+        at0_csv
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with(&format!("1,{},", g[4])),
+        "{at0_csv}"
+    );
 }
 
 #[test]

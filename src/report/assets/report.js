@@ -35,20 +35,18 @@
     return [header].concat(rows).map(function (r) { return r.map(csvField).join(','); }).join('\r\n') + '\r\n';
   }
 
-  // The byte-order mark makes spreadsheet programs read Korean as UTF-8.
-  function download(name, text) {
-    var blob = new Blob(['\ufeff' + text], { type: 'text/csv;charset=utf-8' });
-    var a = el('a', { href: URL.createObjectURL(blob), download: name });
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+  // A data: URL with the download attribute saves the CSV without any
+  // request; the byte-order mark makes spreadsheet programs read Korean
+  // as UTF-8.
+  function csvHref(text) {
+    return 'data:text/csv;charset=utf-8,' + encodeURIComponent('\ufeff' + text);
   }
 
-  // A table with a "Download CSV" button. `rows` hold raw values (the CSV
+  // A table with a "Download CSV" link. `rows` hold raw values (the CSV
   // gets full precision); `digits` formats numbers on the page.
   function dataTable(name, header, rows, digits) {
     var wrap = el('div', { 'class': 'table-wrap' });
-    var button = el('button', { 'class': 'csv', type: 'button', 'data-csv': name, text: 'Download CSV' });
+    var link = el('a', { 'class': 'csv', download: name + '.csv', 'data-csv': name, text: 'Download CSV' });
     var table = el('table', { 'class': 'data', 'data-name': name });
     var thead = el('thead', null, [el('tr', null, header.map(function (h) { return el('th', { text: h }); }))]);
     var tbody = el('tbody');
@@ -56,6 +54,7 @@
     table.appendChild(tbody);
     function fill(newRows) {
       rows = newRows;
+      link.setAttribute('href', csvHref(toCsv(header, rows)));
       tbody.textContent = '';
       rows.forEach(function (r) {
         tbody.appendChild(el('tr', null, r.map(function (v) {
@@ -64,8 +63,7 @@
       });
     }
     fill(rows);
-    button.addEventListener('click', function () { download(name + '.csv', toCsv(header, rows)); });
-    wrap.appendChild(button);
+    wrap.appendChild(link);
     wrap.appendChild(table);
     wrap.update = fill;
     return wrap;
@@ -184,7 +182,7 @@
     }
     box.insertBefore(dataTable('answers-all-topics', ['topic', 'name', 'id', 'theta', 'answer'], all, 3), box.firstChild);
     box.firstChild.querySelector('table').style.display = 'none';
-    box.firstChild.querySelector('button').textContent = 'Download CSV (all topics)';
+    box.firstChild.querySelector('a.csv').textContent = 'Download CSV (all topics)';
   }
 
   function renderDiagnostics() {
