@@ -181,9 +181,9 @@ fn report_renders_with_korean_and_the_slider_reranks() {
             group[0]
         );
     }
-    // One CSV link per table: overview, 3 word tables, coordinates,
+    // One CSV link per table: overview, 3 word tables, salient words, coordinates,
     // divergences, all answers + 3 answer tables, diagnostics.
-    assert_eq!(dom.matches("data-csv=").count(), 11);
+    assert_eq!(dom.matches("data-csv=").count(), 12);
     for t in 0..3 {
         assert_eq!(
             text_of(&dom, &format!("rel-words-{t}")),

@@ -149,6 +149,9 @@ pub struct ReportData {
     /// some slider position (λ in steps of 0.01), so the page ranks exactly.
     pub relevance: Vec<Vec<RelevanceCandidate>>,
     pub map: IntertopicMap,
+    /// The most salient words overall (Chuang et al. 2012; LDAvis's
+    /// default view), with their saliency.
+    pub salient: Vec<WordScore>,
     pub quotes: Vec<Vec<Quote>>,
     pub diagnostics: Vec<TopicDiagnostics>,
     pub coherence_words: usize,
@@ -156,6 +159,9 @@ pub struct ReportData {
     pub link: Option<serde_json::Value>,
     pub served: bool,
 }
+
+/// Words in the overall saliency table (LDAvis shows 30).
+const SALIENT_WORDS: usize = 30;
 
 /// The slider's positions: λ = 0, 0.01, …, 1.
 const SLIDER_STEPS: usize = 100;
@@ -215,6 +221,7 @@ impl ReportData {
                 .map(|t| relevance_candidates(model, &matrix, t, options.words))
                 .collect(),
             map: IntertopicMap::from_model(model),
+            salient: most_salient(model, &matrix, SALIENT_WORDS),
             quotes: (0..k)
                 .map(|t| model.topic_summary(t, 0, options.quotes).quotes)
                 .collect(),
@@ -262,6 +269,21 @@ fn meta(model: &LdaModel, options: &ReportOptions) -> Meta {
         vocabulary: model.vocab().len(),
         text_options: serde_json::to_value(model.text_options()).unwrap_or(serde_json::Value::Null),
     }
+}
+
+/// The `n` most salient words; ties to the lower word id.
+fn most_salient(model: &LdaModel, matrix: &TopicWordMatrix, n: usize) -> Vec<WordScore> {
+    let saliency = matrix.saliency();
+    let mut ids: Vec<usize> = (0..saliency.len()).collect();
+    ids.sort_by(|&a, &b| saliency[b].total_cmp(&saliency[a]).then(a.cmp(&b)));
+    ids.truncate(n);
+    ids.into_iter()
+        .map(|w| WordScore {
+            word: model.vocab().display(w as u32).to_string(),
+            score: saliency[w],
+            prob: matrix.word_prob()[w],
+        })
+        .collect()
 }
 
 /// The union of the top `n` relevance words over the slider's positions.

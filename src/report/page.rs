@@ -60,7 +60,10 @@ pub fn render_html(data: &ReportData) -> String {
         r##"<section id="topics"><h2>Topics</h2>
 <p class="note">Each topic's top {n} words by every ranking. Relevance (Sievert &amp; Shirley 2014) is λ·log φ + (1−λ)·log lift: λ = 1 ranks by probability, λ = 0 by lift. FREX is stm's (weight 0.5); score is stm's; saliency is the topic's part of Chuang et al.'s (2012) saliency.</p>
 <div class="slider"><label for="lambda">λ</label><input type="range" id="lambda" min="0" max="1" step="0.01" value="{lambda}"><output id="lambda-value">{lambda:.2}</output></div>
-<div id="topic-cards" class="cards"></div></section>
+<div id="topic-cards" class="cards"></div>
+<h3>Most salient words overall</h3>
+<p class="note">Saliency = p(w) · Σ_k P(k|w) log(P(k|w)/P(k)): frequent words that tell topics apart (Chuang et al. 2012).</p>
+<div id="salient-table"></div></section>
 "##,
         n = data.top_n,
         lambda = data.lambda

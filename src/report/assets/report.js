@@ -143,6 +143,8 @@
     }
     slider.addEventListener('input', update);
     update();
+    var salient = D.salient.map(function (w, i) { return [i + 1, w.word, w.score, w.prob]; });
+    document.getElementById('salient-table').appendChild(dataTable('salient-words', ['rank', 'word', 'saliency', 'corpus_share'], salient, 4));
   }
 
   function labelEditor(t) {
