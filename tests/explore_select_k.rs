@@ -75,20 +75,19 @@ fn held_out_likelihood_and_stability_peak_at_the_true_k() {
     // Held-out log-likelihood per token must beat the uniform model over
     // the 811-type vocabulary (ln 1/811 = −6.70).
     assert!(at3.held_out_ll > (1.0f64 / 811.0).ln());
-    // Same options, same numbers, whatever the thread scheduling.
-    let again = select_k(&corpus, &text, &options, &|_, _| {}).unwrap();
-    assert_eq!(
-        report
-            .summary
+    // Same options, same numbers, whatever the number of threads.
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let again = one_thread.install(|| select_k(&corpus, &text, &options, &|_, _| {}).unwrap());
+    let numbers = |r: &topics::explore::SelectKReport| {
+        r.runs
             .iter()
-            .map(|s| s.held_out_ll)
-            .collect::<Vec<_>>(),
-        again
-            .summary
-            .iter()
-            .map(|s| s.held_out_ll)
+            .map(|run| (run.k, run.seed, run.held_out_ll, run.npmi, run.exclusivity))
             .collect::<Vec<_>>()
-    );
+    };
+    assert_eq!(numbers(&report), numbers(&again));
 }
 
 #[test]
