@@ -64,7 +64,7 @@ impl Default for ServeOptions {
 }
 
 /// A bound service; [`Server::run`] answers requests until
-/// [`Server::stop`].
+/// [`Stopper::stop`] (see [`Server::stopper`]).
 pub struct Server {
     http: Arc<tiny_http::Server>,
     app: Arc<App>,
