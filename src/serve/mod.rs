@@ -2,8 +2,9 @@
 //! page plus a JSON API — for exploring a model interactively or from a
 //! script in another language.
 //!
-//! It listens on 127.0.0.1 only unless told otherwise ([`ServeOptions::
-//! allow_remote`]): it has no authentication, and label edits write files.
+//! It listens on 127.0.0.1 only unless told otherwise
+//! ([`ServeOptions::allow_remote`]): it has no authentication, and label
+//! edits write files.
 //!
 //! # API
 //!
