@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use topics::report::{load_conjoint, load_json};
 use topics::serve::{App, ServeOptions, Server};
 
 #[derive(Debug, clap::Args)]
@@ -34,6 +35,12 @@ pub struct Args {
     /// Allow a non-loopback --host (the service has no authentication).
     #[arg(long)]
     allow_remote: bool,
+    /// A conjoint result (`topics conjoint --format json`) the page plots.
+    #[arg(long)]
+    conjoint: Option<PathBuf>,
+    /// A topics × conjoint cross-check result (JSON) the page shows.
+    #[arg(long)]
+    link: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -42,7 +49,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         port: args.port,
         allow_remote: args.allow_remote,
     };
-    let app = App::open(&args.model)?;
+    let conjoint = args.conjoint.as_deref().map(load_conjoint).transpose()?;
+    let link = args.link.as_deref().map(load_json).transpose()?;
+    let app = App::open(&args.model)?.with_results(conjoint, link);
     let server = Server::bind(app, &options)?;
     // The first line on standard output says where to connect (scripts and
     // tests read it, which matters with --port 0).

@@ -14,7 +14,7 @@ use crate::explore::{
 };
 use crate::io::Answer;
 use crate::lda::{InferOptions, LdaModel};
-use crate::report::{render_html, ReportData, ReportOptions};
+use crate::report::{render_html, ConjointRow, ReportData, ReportOptions};
 
 /// Most answers one `/api/infer` request may carry.
 pub const MAX_INFER_ANSWERS: usize = 1000;
@@ -78,6 +78,8 @@ pub struct App {
     diagnostics: Vec<TopicDiagnostics>,
     /// The page, rebuilt after a label edit.
     page: Mutex<Option<String>>,
+    conjoint: Option<Vec<ConjointRow>>,
+    link: Option<Value>,
 }
 
 impl App {
@@ -93,7 +95,16 @@ impl App {
             labels: Mutex::new(labels),
             diagnostics,
             page: Mutex::new(None),
+            conjoint: None,
+            link: None,
         })
+    }
+
+    /// Adds the conjoint and cross-check results the page shows.
+    pub fn with_results(mut self, conjoint: Option<Vec<ConjointRow>>, link: Option<Value>) -> App {
+        self.conjoint = conjoint;
+        self.link = link;
+        self
     }
 
     fn labels(&self) -> Labels {
@@ -155,7 +166,14 @@ impl App {
                 served: true,
                 ..ReportOptions::default()
             };
-            match ReportData::build(&self.model, &self.labels(), &options, None, None) {
+            let data = ReportData::build(
+                &self.model,
+                &self.labels(),
+                &options,
+                self.conjoint.clone(),
+                self.link.clone(),
+            );
+            match data {
                 Ok(data) => *cached = Some(render_html(&data)),
                 Err(e) => return Reply::error(500, &e.to_string()),
             }
