@@ -289,3 +289,27 @@ fn the_cli_prints_its_address_and_serves() {
     child.wait().unwrap();
     assert_eq!(r.json(), json!([null, null, null]));
 }
+
+#[test]
+fn the_served_page_shows_conjoint_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    let rows = vec![topics::report::ConjointRow {
+        outcome: "chosen".into(),
+        statistic: "amce".into(),
+        feature: "세율".into(),
+        level: "높음".into(),
+        estimate: -0.1,
+        std_error: Some(0.02),
+        z: Some(-5.0),
+        p: Some(1e-6),
+        lower: Some(-0.14),
+        upper: Some(-0.06),
+        by: None,
+    }];
+    let app = App::open(&path).unwrap().with_results(Some(rows), None);
+    let page = app.handle("GET", "/", b"");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("<figcaption>amce: chosen</figcaption>"));
+    assert!(page.text().contains(">높음</text>"));
+}
