@@ -310,6 +310,8 @@ fn the_served_page_shows_conjoint_results() {
     let app = App::open(&path).unwrap().with_results(Some(rows), None);
     let page = app.handle("GET", "/", b"");
     assert_eq!(page.status, 200);
-    assert!(page.text().contains("<figcaption>amce: chosen</figcaption>"));
+    assert!(page
+        .text()
+        .contains("<figcaption>amce: chosen</figcaption>"));
     assert!(page.text().contains(">높음</text>"));
 }
