@@ -114,6 +114,12 @@ impl Server {
     /// Answers requests until stopped. Each request runs on its own thread
     /// so that a slow client holds up nobody else; at most
     /// [`MAX_IN_FLIGHT`] at once.
+    ///
+    /// There is no socket timeout: tiny_http has no setting for one, and a
+    /// timeout on the listening socket would also end its accept loop
+    /// (tried: the server stopped accepting after the first idle period).
+    /// A stalled client therefore holds one connection thread until it
+    /// disconnects; the service listens on loopback only.
     pub fn run(&self) {
         let in_flight = Arc::new(AtomicUsize::new(0));
         for request in self.http.incoming_requests() {
