@@ -59,14 +59,15 @@ fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> Re
 
 /// Serves `model` on a free loopback port for the duration of `check`.
 fn with_server(model: &Path, check: impl FnOnce(SocketAddr)) {
-    let server = Server::bind(
-        App::open(model).unwrap(),
-        &ServeOptions {
-            port: 0,
-            ..ServeOptions::default()
-        },
-    )
-    .unwrap();
+    let options = ServeOptions {
+        port: 0,
+        ..ServeOptions::default()
+    };
+    with_server_options(model, options, check)
+}
+
+fn with_server_options(model: &Path, options: ServeOptions, check: impl FnOnce(SocketAddr)) {
+    let server = Server::bind(App::open(model).unwrap(), &options).unwrap();
     let addr = server.addr();
     assert!(addr.ip().is_loopback());
     let stopper = server.stopper();
@@ -223,9 +224,26 @@ fn malformed_requests_get_4xx_and_a_json_error() {
             r.json(),
             json!({"error": "the request body is larger than 1048576 bytes"})
         );
-        // Not HTTP at all: tiny_http answers 400 and closes.
+        // Not HTTP at all.
         let r = send_raw(addr, b"GARBAGE\r\n\r\n");
         assert_eq!(r.status, 400);
+        assert_eq!(
+            r.json(),
+            json!({"error": "malformed HTTP request: invalid token"})
+        );
+        // Chunked bodies and oversized heads.
+        let r = send_raw(
+            addr,
+            b"POST /api/infer HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        );
+        assert_eq!(r.status, 411);
+        let big = format!("GET /api HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(20_000));
+        let r = send_raw(addr, big.as_bytes());
+        assert_eq!(r.status, 431);
+        assert_eq!(
+            r.json(),
+            json!({"error": "the request line and headers are larger than 16384 bytes"})
+        );
         // The service is still up after all that.
         assert_eq!(request(addr, "GET", "/api/labels", None).status, 200);
     });
@@ -239,6 +257,7 @@ fn refuses_non_loopback_addresses_unless_asked() {
         host: "0.0.0.0".parse().unwrap(),
         port: 0,
         allow_remote: false,
+        ..ServeOptions::default()
     };
     let err = Server::bind(App::open(&path).unwrap(), &options)
         .err()
@@ -314,4 +333,45 @@ fn the_served_page_shows_conjoint_results() {
         .text()
         .contains("<figcaption>amce: chosen</figcaption>"));
     assert!(page.text().contains(">높음</text>"));
+}
+
+#[test]
+fn stalled_clients_get_408_and_others_are_still_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    let options = ServeOptions {
+        port: 0,
+        io_timeout: Duration::from_millis(300),
+        ..ServeOptions::default()
+    };
+    with_server_options(&path, options, |addr| {
+        // Headers begun and never finished; a body promised and never sent.
+        let stalled = [
+            &b"GET /api/topics HTTP/1.1\r\nHost: x"[..],
+            &b"POST /api/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"[..],
+        ];
+        for raw in stalled {
+            let mut stream = TcpStream::connect(addr).unwrap();
+            stream.write_all(raw).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            let started = std::time::Instant::now();
+            let mut reply = String::new();
+            stream.read_to_string(&mut reply).unwrap();
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "{:?}",
+                started.elapsed()
+            );
+            assert!(
+                reply.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+                "{reply}"
+            );
+            assert!(reply.ends_with("{\"error\":\"the request was not completed in time\"}\n"));
+        }
+        // The idle period did not stop the service.
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(request(addr, "GET", "/api/labels", None).status, 200);
+    });
 }

@@ -48,6 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         host: args.host,
         port: args.port,
         allow_remote: args.allow_remote,
+        ..ServeOptions::default()
     };
     let conjoint = args.conjoint.as_deref().map(load_conjoint).transpose()?;
     let link = args.link.as_deref().map(load_json).transpose()?;
