@@ -265,3 +265,65 @@ fn bad_requests_fail_with_their_codes() {
         format!("topics: error: {p}.labels.json: these labels are for a model with 4 topics, but the model has 3: was the model refitted? Move the labels file away to start afresh\n")
     );
 }
+
+#[test]
+fn select_k_prints_a_table_csv_and_writes_the_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("answers.txt");
+    std::fs::write(&answers, explore_support::answers_text()).unwrap();
+    let plot = dir.path().join("k.svg");
+    let a = answers.to_str().unwrap();
+    let common = [
+        "select-k",
+        a,
+        "--pretokenized",
+        "-k",
+        "2..4",
+        "--seeds",
+        "2",
+        "--iterations",
+        "100",
+    ];
+    let out = run(&[
+        &common[..],
+        &["--format", "csv", "--plot", plot.to_str().unwrap()],
+    ]
+    .concat());
+    let csv = stdout(&out);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "k,held_out_ll,held_out_ll_sd,umass,npmi,exclusivity,stability"
+    );
+    assert_eq!(lines.len(), 4);
+    assert!(lines[1].starts_with("2,") && lines[3].starts_with("4,"));
+    // 6 fits reported on standard error, one line each.
+    assert_eq!(stderr(&out).matches("topics: fitted K = ").count(), 6);
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(svg.matches("class=\"chart kchart\"").count(), 4);
+    // The three groups are the truth: K = 3 has the best held-out fit and
+    // perfectly stable topics.
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(
+            &run(&[&common[..], &["--format", "json"]].concat()),
+        ))
+        .unwrap();
+    let summary = json["summary"].as_array().unwrap();
+    let best = summary
+        .iter()
+        .max_by(|a, b| {
+            a["held_out_ll"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["held_out_ll"].as_f64().unwrap())
+        })
+        .unwrap();
+    assert_eq!(best["k"], 3);
+    assert!((summary[1]["stability"].as_f64().unwrap() - 1.0).abs() < 1e-3);
+    assert_eq!(json["runs"][2]["words"].as_array().unwrap().len(), 3);
+    let table = stdout(&run(&common));
+    assert!(table.contains("\nK = 3 (seed 1):\n"));
+    let bad = run(&["select-k", a, "-k", "5..2"]);
+    assert_eq!(bad.status.code(), Some(8));
+}
