@@ -247,3 +247,52 @@ fn served_page_renders_with_label_editing() {
     assert_eq!(dom.matches(">Save label</button>").count(), 3);
     assert!(dom.contains(&format!("<td class=\"\">{}</td>", GROUPS[1][0])));
 }
+
+#[test]
+fn conjoint_and_link_results_render_as_plots_and_tables() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let model_path = saved_model(dir.path());
+    let conjoint = dir.path().join("conjoint.json");
+    std::fs::write(
+        &conjoint,
+        r#"{"rows": [
+ {"outcome":"chosen","statistic":"amce","feature":"세율","level":"낮음","estimate":0,"std_error":null,"z":null,"p":null,"lower":null,"upper":null},
+ {"outcome":"chosen","statistic":"amce","feature":"세율","level":"높음","estimate":-0.12,"std_error":0.02,"z":-6,"p":1e-9,"lower":-0.159,"upper":-0.081}
+]}"#,
+    )
+    .unwrap();
+    let link = dir.path().join("link.json");
+    std::fs::write(&link, r#"{"method": "theta regression", "rows": [{"topic": 1, "feature": "세율", "estimate": 0.05}]}"#).unwrap();
+    let report = dir.path().join("report.html");
+    let status = Command::new(explore_support::topics_bin())
+        .arg("report")
+        .arg(&model_path)
+        .arg("--conjoint")
+        .arg(&conjoint)
+        .arg("--link")
+        .arg(&link)
+        .arg("-o")
+        .arg(&report)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let dom = dump_dom(&chromium, &format!("file://{}", report.display()));
+    assert!(dom.contains("data-rendered=\"true\""));
+    assert!(dom.contains("<figcaption>amce: chosen</figcaption>"));
+    let conjoint_csv = csv_of(&dom, "conjoint");
+    assert_eq!(
+        conjoint_csv,
+        "outcome,statistic,feature,level,estimate,std_error,z,p,lower,upper,BY\r\n\
+         chosen,amce,세율,낮음,0,,,,,,\r\n\
+         chosen,amce,세율,높음,-0.12,0.02,-6,1e-9,-0.159,-0.081,\r\n"
+    );
+    assert_eq!(
+        csv_of(&dom, "link-rows"),
+        "topic,feature,estimate\r\n1,세율,0.05\r\n"
+    );
+    assert_eq!(
+        csv_of(&dom, "link-summary"),
+        "key,value\r\nmethod,theta regression\r\n"
+    );
+}

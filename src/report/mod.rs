@@ -156,7 +156,8 @@ pub struct ReportData {
     pub diagnostics: Vec<TopicDiagnostics>,
     pub coherence_words: usize,
     pub conjoint: Option<Vec<ConjointRow>>,
-    pub link: Option<serde_json::Value>,
+    /// Kept as written so that its keys keep their order on the page.
+    pub link: Option<Box<serde_json::value::RawValue>>,
     pub served: bool,
 }
 
@@ -173,7 +174,7 @@ impl ReportData {
         labels: &Labels,
         options: &ReportOptions,
         conjoint: Option<Vec<ConjointRow>>,
-        link: Option<serde_json::Value>,
+        link: Option<Box<serde_json::value::RawValue>>,
     ) -> Result<ReportData> {
         if !(0.0..=1.0).contains(&options.lambda) {
             return Err(Error::param(
@@ -324,7 +325,7 @@ fn relevance_candidates(
 /// Reads a conjoint result: a JSON array of rows, or an object holding such
 /// an array (under `rows`, `estimates` or any key).
 pub fn load_conjoint(path: &Path) -> Result<Vec<ConjointRow>> {
-    let value = load_json(path)?;
+    let value = load_value(path)?;
     let bad = |reason: String| Error::BadResults {
         path: path.to_path_buf(),
         reason,
@@ -357,10 +358,19 @@ fn find_rows(value: &serde_json::Value) -> Option<&Vec<serde_json::Value>> {
     }
 }
 
-/// Reads any JSON file (the link result is shown as it is).
-pub fn load_json(path: &Path) -> Result<serde_json::Value> {
+/// Reads any JSON file; the link result is shown as it is, keys in the
+/// order its producer wrote them.
+pub fn load_json(path: &Path) -> Result<Box<serde_json::value::RawValue>> {
     let text = crate::io::read_text(path)?;
     serde_json::from_str(&text).map_err(|e| Error::BadResults {
+        path: path.to_path_buf(),
+        reason: format!("not valid JSON: {e}"),
+    })
+}
+
+/// Reads a JSON file as a value (for looking inside it).
+fn load_value(path: &Path) -> Result<serde_json::Value> {
+    serde_json::from_str(load_json(path)?.get()).map_err(|e| Error::BadResults {
         path: path.to_path_buf(),
         reason: format!("not valid JSON: {e}"),
     })

@@ -79,7 +79,7 @@ pub struct App {
     /// The page, rebuilt after a label edit.
     page: Mutex<Option<String>>,
     conjoint: Option<Vec<ConjointRow>>,
-    link: Option<Value>,
+    link: Option<Box<serde_json::value::RawValue>>,
 }
 
 impl App {
@@ -101,7 +101,11 @@ impl App {
     }
 
     /// Adds the conjoint and cross-check results the page shows.
-    pub fn with_results(mut self, conjoint: Option<Vec<ConjointRow>>, link: Option<Value>) -> App {
+    pub fn with_results(
+        mut self,
+        conjoint: Option<Vec<ConjointRow>>,
+        link: Option<Box<serde_json::value::RawValue>>,
+    ) -> App {
         self.conjoint = conjoint;
         self.link = link;
         self
