@@ -82,6 +82,30 @@ pub enum Error {
     #[error("tokenizer: {0}")]
     Tokenizer(String),
 
+    /// The input holds a NUL byte, which text never does.
+    #[error("{}: line {line}: contains a NUL byte: this looks like a binary file, not text", path.display())]
+    NulByte { path: PathBuf, line: usize },
+
+    /// The input is not valid in the encoding the user named.
+    #[error("{}: line {line}: not valid {encoding}", path.display())]
+    Decode {
+        path: PathBuf,
+        line: usize,
+        encoding: String,
+    },
+
+    /// One answer is implausibly long.
+    #[error(
+        "{}: answer {id} is {bytes} bytes long; answers over {} bytes are refused (is this one answer per line?)",
+        path.display(),
+        crate::io::MAX_ANSWER_BYTES
+    )]
+    AnswerTooLong {
+        path: PathBuf,
+        id: String,
+        bytes: usize,
+    },
+
     /// The topic labels file next to a model is unreadable or does not fit
     /// the model.
     #[error("{}: {reason}", path.display())]
@@ -111,6 +135,8 @@ impl Error {
             Error::InvalidParameter { .. } => 8,
             Error::BadModel { .. } => 9,
             Error::Tokenizer(_) => 10,
+            Error::NulByte { .. } | Error::Decode { .. } => 5,
+            Error::AnswerTooLong { .. } => 11,
             Error::BadLabels { .. } => 40,
             Error::BadResults { .. } => 41,
             Error::Serve { .. } => 42,

@@ -21,9 +21,17 @@ pub struct Answer {
     pub text: String,
 }
 
+/// Answers longer than this are refused: a single line this long is almost
+/// always a file that is not one answer per line (a binary or minified
+/// export), and tokenizing it would only hide the mistake.
+pub const MAX_ANSWER_BYTES: usize = 1 << 20;
+
 /// How to read an answers file.
 #[derive(Debug, Clone, Default)]
 pub struct InputOptions {
+    /// Character encoding label (`utf-8` when absent; `cp949`, `euc-kr`,
+    /// `utf-16le`, … as the WHATWG Encoding Standard names them).
+    pub encoding: Option<String>,
     /// CSV/TSV column holding the answer text (default: `text`, or the only
     /// column when there is just one).
     pub text_column: Option<String>,
@@ -66,6 +74,28 @@ pub fn display_path(path: &Path) -> PathBuf {
 
 /// Reads a whole input (file or `-`) as UTF-8 text, without a BOM.
 pub fn read_text(path: &Path) -> Result<String> {
+    read_text_in(path, None)
+}
+
+/// Reads a whole input in the named encoding (UTF-8 when `None`), and
+/// refuses NUL bytes, which never occur in text.
+pub fn read_text_in(path: &Path, encoding: Option<&str>) -> Result<String> {
+    let shown = display_path(path);
+    let bytes = read_bytes(path)?;
+    let text = match encoding {
+        None => decode_utf8(bytes, &shown)?,
+        Some(label) => decode_legacy(&bytes, label, &shown)?,
+    };
+    if let Some(offset) = text.find('\0') {
+        return Err(Error::NulByte {
+            path: shown,
+            line: line_of(text.as_bytes(), offset),
+        });
+    }
+    Ok(text)
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let shown = display_path(path);
     let mut bytes = Vec::new();
     if path == Path::new("-") {
@@ -79,7 +109,39 @@ pub fn read_text(path: &Path) -> Result<String> {
         }
         bytes = std::fs::read(path).map_err(|e| Error::io(&shown, e))?;
     }
-    decode_utf8(bytes, &shown)
+    Ok(bytes)
+}
+
+/// 1-based line number of a byte offset.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// Decodes with an `encoding_rs` encoding named by `label`; a BOM, if
+/// present, wins over the label (as browsers do).
+fn decode_legacy(bytes: &[u8], label: &str, path: &Path) -> Result<String> {
+    // Windows calls its Korean code page cp949 / ms949 / uhc; the WHATWG
+    // standard files it under windows-949 (= EUC-KR extended).
+    let normalized = match label.trim().to_ascii_lowercase().as_str() {
+        "cp949" | "ms949" | "uhc" => "windows-949".to_string(),
+        other => other.to_string(),
+    };
+    let encoding = encoding_rs::Encoding::for_label(normalized.as_bytes()).ok_or_else(|| {
+        Error::param(
+            "--encoding",
+            format!("unknown encoding '{label}'; for example utf-8, cp949, euc-kr, utf-16le, utf-16be"),
+        )
+    })?;
+    let (text, used, had_errors) = encoding.decode(bytes);
+    if had_errors {
+        let line = text.find('\u{FFFD}').map(|o| line_of(text.as_bytes(), o)).unwrap_or(1);
+        return Err(Error::Decode {
+            path: path.to_path_buf(),
+            line,
+            encoding: used.name().to_string(),
+        });
+    }
+    Ok(text.into_owned())
 }
 
 /// Strips a UTF-8 BOM and validates, naming the line and byte of the first
@@ -93,7 +155,7 @@ pub fn decode_utf8(mut bytes: Vec<u8>, path: &Path) -> Result<String> {
         Err(e) => {
             let bytes = e.as_bytes();
             let offset = e.utf8_error().valid_up_to();
-            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = line_of(bytes, offset);
             Err(Error::InvalidUtf8 {
                 path: path.to_path_buf(),
                 line,
@@ -107,26 +169,38 @@ pub fn decode_utf8(mut bytes: Vec<u8>, path: &Path) -> Result<String> {
 /// Guesses a legacy encoding for a helpful message.
 fn encoding_hint(bytes: &[u8], offset: usize) -> String {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return "; the file starts with a UTF-16 byte-order mark: save it as UTF-8".into();
+        return "; the file starts with a UTF-16 byte-order mark: pass --encoding utf-16 or save it as UTF-8".into();
     }
     let pair = &bytes[offset..bytes.len().min(offset + 2)];
     if pair.len() == 2 && (0x81..=0xFE).contains(&pair[0]) && (0x41..=0xFE).contains(&pair[1])
     {
-        return "; it looks like CP949/EUC-KR (a Korean Excel export): save it as UTF-8".into();
+        return "; it looks like CP949/EUC-KR (a Korean Excel export): pass --encoding cp949 or save it as UTF-8".into();
     }
     String::new()
 }
 
 /// Reads answers from `path` in the layout its extension says.
 pub fn read_answers(path: &Path, options: &InputOptions) -> Result<Vec<Answer>> {
-    let text = read_text(path)?;
+    let text = read_text_in(path, options.encoding.as_deref())?;
+    parse_answers(&text, path, options)
+}
+
+/// Parses already-read text as answers in the layout `path`'s extension
+/// says, refusing answers over [`MAX_ANSWER_BYTES`].
+pub fn parse_answers(text: &str, path: &Path, options: &InputOptions) -> Result<Vec<Answer>> {
     let shown = display_path(path);
-    match InputFormat::from_path(path) {
-        InputFormat::Lines => Ok(answers_from_lines(&text)),
-        InputFormat::Delimited(delimiter) => {
-            answers_from_delimited(&text, delimiter, options, &shown)
-        }
+    let answers = match InputFormat::from_path(path) {
+        InputFormat::Lines => answers_from_lines(text),
+        InputFormat::Delimited(delimiter) => answers_from_delimited(text, delimiter, options, &shown)?,
+    };
+    if let Some(pos) = answers.iter().position(|a| a.text.len() > MAX_ANSWER_BYTES) {
+        return Err(Error::AnswerTooLong {
+            path: shown,
+            id: answers[pos].id.clone(),
+            bytes: answers[pos].text.len(),
+        });
     }
+    Ok(answers)
 }
 
 /// One answer per line; the id is the 1-based line number. A trailing
@@ -226,11 +300,12 @@ where
         path: path.to_path_buf(),
         source: e,
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".topics-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(io_err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".topics-").suffix(".tmp");
+    if let Some(permissions) = output_permissions(path) {
+        builder.permissions(permissions);
+    }
+    let mut tmp = builder.tempfile_in(&dir).map_err(io_err)?;
     {
         let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
         write(&mut buffered).map_err(io_err)?;
@@ -239,6 +314,23 @@ where
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(())
+}
+
+/// A replaced file keeps its permissions; a new one is readable by all
+/// (a temporary file would otherwise leave the output private, 0600).
+fn output_permissions(path: &Path) -> Option<std::fs::Permissions> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        return Some(meta.permissions());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -274,7 +366,37 @@ mod tests {
     fn cp949_gets_a_hint() {
         // "가" in CP949 is B0 A1.
         let err = decode_utf8(b"\xB0\xA1\n".to_vec(), Path::new("k.txt")).unwrap_err();
-        assert!(err.to_string().ends_with("looks like CP949/EUC-KR (a Korean Excel export): save it as UTF-8"), "{err}");
+        assert!(err.to_string().ends_with("looks like CP949/EUC-KR (a Korean Excel export): pass --encoding cp949 or save it as UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn cp949_and_utf16_decode_when_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let cp949 = dir.path().join("k.txt");
+        // "가족" in CP949, then a newline and "ok".
+        std::fs::write(&cp949, b"\xB0\xA1\xC1\xB7\nok\n").unwrap();
+        assert_eq!(read_text_in(&cp949, Some("cp949")).unwrap(), "가족\nok\n");
+        let utf16 = dir.path().join("u.txt");
+        std::fs::write(&utf16, b"\xFF\xFEh\x00i\x00").unwrap();
+        assert_eq!(read_text_in(&utf16, Some("utf-16le")).unwrap(), "hi");
+        let err = read_text_in(&utf16, Some("klingon")).unwrap_err();
+        assert_eq!(err.to_string(), "invalid --encoding: unknown encoding 'klingon'; for example utf-8, cp949, euc-kr, utf-16le, utf-16be");
+    }
+
+    #[test]
+    fn nul_bytes_are_refused_with_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("n.txt");
+        std::fs::write(&p, b"a\nb\x00c\n").unwrap();
+        let err = read_text_in(&p, None).unwrap_err();
+        assert_eq!(err.to_string(), format!("{}: line 2: contains a NUL byte: this looks like a binary file, not text", p.display()));
+    }
+
+    #[test]
+    fn overlong_answer_is_refused() {
+        let text = format!("short\n{}\n", "x".repeat(MAX_ANSWER_BYTES + 1));
+        let err = parse_answers(&text, Path::new("big.txt"), &InputOptions::default()).unwrap_err();
+        assert_eq!(err.to_string(), "big.txt: answer 2 is 1048577 bytes long; answers over 1048576 bytes are refused (is this one answer per line?)");
     }
 
     #[test]
@@ -295,6 +417,7 @@ mod tests {
     #[test]
     fn csv_reads_named_columns() {
         let opts = InputOptions {
+            encoding: None,
             text_column: Some("answer".into()),
             id_column: Some("id".into()),
         };
@@ -323,6 +446,14 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         write_atomic(&path, |w| w.write_all(b"new")).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let fresh = dir.path().join("fresh.txt");
+            write_atomic(&fresh, |w| w.write_all(b"x")).unwrap();
+            assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o644);
+            std::fs::remove_file(&fresh).unwrap();
+        }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -11,6 +11,7 @@
 pub mod corpus;
 pub mod error;
 pub mod explore;
+pub mod fuzz;
 pub mod io;
 pub mod lda;
 pub mod report;

@@ -19,11 +19,16 @@ pub struct InputArgs {
     /// CSV/TSV column with the answer id [default: the 1-based row number].
     #[arg(long)]
     pub id_column: Option<String>,
+    /// Character encoding of the input, e.g. cp949 or euc-kr for Korean
+    /// Excel exports, utf-16le [default: utf-8].
+    #[arg(long)]
+    pub encoding: Option<String>,
 }
 
 impl InputArgs {
     pub fn options(&self) -> InputOptions {
         InputOptions {
+            encoding: self.encoding.clone(),
             text_column: self.text_column.clone(),
             id_column: self.id_column.clone(),
         }
@@ -50,6 +55,18 @@ pub struct TextArgs {
     /// `topics tokenize` prints).
     #[arg(long, value_delimiter = ',')]
     pub stopword: Vec<String>,
+    /// Run a Hugging Face tokenizer.json pipeline instead of the built-in
+    /// normalization and segmentation (stopwords still apply). The file's
+    /// content is saved in the model.
+    #[arg(long, value_name = "FILE", value_parser = read_tokenizer_file)]
+    pub tokenizer: Option<String>,
+}
+
+/// Reads a `--tokenizer` file while parsing, so [`TextArgs::options`] stays
+/// plain data; its JSON is validated when the analyzer is built.
+fn read_tokenizer_file(path: &str) -> Result<String, String> {
+    let path = PathBuf::from(path);
+    topics::io::read_text(&path).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -71,6 +88,7 @@ impl TextArgs {
             stem: !self.no_stem,
             stopwords: !self.no_stopwords && !self.pretokenized,
             extra_stopwords: self.stopword.clone(),
+            tokenizer_json: self.tokenizer.clone(),
         }
     }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use topics::corpus::{Corpus, PruneOptions};
-use topics::io::{display_path, read_answers};
+use topics::io::display_path;
 use topics::lda::{self, LdaModel, LdaParams, ModelInput};
 use topics::text::Analyzer;
 
@@ -94,8 +94,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let params = args.params();
     params.validate()?;
     let path = display_path(&args.input.input);
-    let raw = topics::io::read_text(&args.input.input)?;
-    let answers = read_answers_from(&raw, &args)?;
+    let raw = topics::io::read_text_in(&args.input.input, args.input.encoding.as_deref())?;
+    let answers = topics::io::parse_answers(&raw, &args.input.input, &args.input.options())?;
     let analyzer = Analyzer::new(args.text.options())?;
     let corpus = Corpus::build(&answers, &analyzer, args.prune())?;
     if corpus.docs.is_empty() {
@@ -124,16 +124,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         eprintln!("topics: model saved to {}", out.display());
     }
     print_model(&model, args.format, args.top, args.quotes)
-}
-
-/// Re-parses the already-read input (so the input hash covers exactly what
-/// was fitted) in the layout its extension says.
-fn read_answers_from(raw: &str, args: &Args) -> anyhow::Result<Vec<topics::io::Answer>> {
-    if topics::io::InputFormat::from_path(&args.input.input) == topics::io::InputFormat::Lines {
-        Ok(topics::io::answers_from_lines(raw))
-    } else {
-        Ok(read_answers(&args.input.input, &args.input.options())?)
-    }
 }
 
 fn empty_reason(corpus: &Corpus) -> String {

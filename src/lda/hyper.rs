@@ -136,4 +136,45 @@ mod tests {
         // Mean counts are 5, 1 and 6 of 12 tokens.
         assert!(alpha[2] > alpha[0] && alpha[0] > alpha[1], "{alpha:?}");
     }
+
+    /// The symmetric Dirichlet-multinomial log-likelihood of the
+    /// topic-word counts as a function of beta.
+    fn beta_log_likelihood(s: &State, beta: f64) -> f64 {
+        use crate::lda::math::ln_gamma;
+        let v = s.v as f64;
+        let mut ll = 0.0;
+        for t in 0..s.k {
+            ll += ln_gamma(v * beta) - ln_gamma(s.n_k[t] as f64 + v * beta);
+        }
+        for &n in &s.n_wk {
+            ll += ln_gamma(n as f64 + beta) - ln_gamma(beta);
+        }
+        ll
+    }
+
+    #[test]
+    fn beta_fixed_point_maximizes_likelihood() {
+        use crate::corpus::Document;
+        use rand::SeedableRng;
+        // Four blocks of ten words; each document draws from one block,
+        // unevenly, so the topics are clear and beta's optimum is finite.
+        let docs: Vec<Document> = (0..100)
+            .map(|d| Document {
+                id: d.to_string(),
+                text: String::new(),
+                words: (0..20).map(|i| ((d % 4) * 10 + (i * i + d) % 10 / (1 + i % 3)) as u32).collect(),
+            })
+            .collect();
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
+        let mut s = State::init(&docs, 40, 4, 0.1, 0.01, &mut rng);
+        for _ in 0..30 {
+            s.sweep_dense(&mut rng);
+        }
+        for _ in 0..10 {
+            optimize_beta(&mut s);
+        }
+        let (b, h) = (s.beta, 1e-7);
+        let grad = (beta_log_likelihood(&s, b + h) - beta_log_likelihood(&s, b - h)) / (2.0 * h);
+        assert!(grad.abs() < 1e-3, "gradient {grad} at beta {b}");
+    }
 }

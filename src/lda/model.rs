@@ -1,9 +1,9 @@
 //! A fitted LDA model: what it holds, what it answers, and its file format.
 //!
 //! On disk a model is one JSON document:
-//! `{"format": "topics-model", "schema_version": 1, "checksum": "<sha256>",
-//! "model": {...}}`. The checksum covers the exact bytes of `model`, so a
-//! truncated or edited file is refused on load instead of giving wrong
+//! `{"format": "topics-model", "schema_version": 1, "model": {...},
+//! "checksum": "<sha256>"}`. The checksum covers the exact bytes of `model`,
+//! so a truncated or edited file is refused on load instead of giving wrong
 //! topics.
 
 use std::path::Path;
@@ -312,18 +312,16 @@ impl LdaModel {
         ids.into_iter().map(|w| (w, self.phi(topic, w))).collect()
     }
 
-    /// Writes the model atomically (temporary file, sync, rename).
+    /// Writes the model atomically (temporary file, sync, rename). The
+    /// model is streamed into the file while its checksum is computed, so
+    /// a large model is never held twice in memory.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let payload = serde_json::to_string(self).map_err(|e| Error::BadModel {
-            path: path.to_path_buf(),
-            reason: format!("could not serialize the model: {e}"),
-        })?;
-        let checksum = sha256_hex(payload.as_bytes());
         crate::io::write_atomic(path, |w| {
-            write!(
-                w,
-                "{{\"format\":\"{FORMAT}\",\"schema_version\":{SCHEMA_VERSION},\"checksum\":\"{checksum}\",\"model\":{payload}}}\n"
-            )
+            write!(w, "{{\"format\":\"{FORMAT}\",\"schema_version\":{SCHEMA_VERSION},\"model\":")?;
+            let mut hashing = HashingWriter { inner: &mut *w, hasher: Sha256::new() };
+            serde_json::to_writer(&mut hashing, self).map_err(std::io::Error::other)?;
+            let checksum = hex(&hashing.hasher.finalize());
+            writeln!(w, ",\"checksum\":\"{checksum}\"}}")
         })
     }
 
@@ -436,6 +434,27 @@ fn format_alpha(alpha: &[f64]) -> String {
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Passes bytes through while hashing them.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }

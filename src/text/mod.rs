@@ -9,10 +9,29 @@
 //! - A [`Token`]'s `term` is what is counted (an English stem, a Korean
 //!   dictionary form); its `surface` is the readable word it came from, used
 //!   to pick the display form analysts see (`curious`, not `curio`).
+//!
+//! The built-in pipeline, in order: NFKC + lowercase ([`normalize`]), UAX #29
+//! words split where the script changes ([`segment`]), then per piece the
+//! Korean path ([`korean_rules`]) or the English path ([`english`]), then
+//! the stopword lists ([`stopwords`]). Numbers, punctuation and emoji never
+//! become tokens; there is no minimum length, because 1–2 syllable Korean
+//! nouns (`꿈`, `가족`) carry most of the meaning.
+
+pub mod english;
+pub mod korean_rules;
+pub mod normalize;
+pub mod segment;
+pub mod stopwords;
+pub mod user_tokenizer;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
+use english::English;
+use korean_rules::KoreanRules;
+use segment::Script;
+use stopwords::Stopwords;
+use user_tokenizer::UserTokenizer;
 
 /// One token of an answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +49,10 @@ pub enum Lang {
     /// Decide per word by script: Hangul → Korean, Latin → English.
     #[default]
     Auto,
+    /// Korean answers: Hangul → Korean; Latin words (mostly acronyms and
+    /// names such as `ost`, `cg`) are lowercased but not stemmed.
     Ko,
+    /// English answers: every word through the English path.
     En,
 }
 
@@ -47,6 +69,11 @@ pub struct TextOptions {
     pub stopwords: bool,
     /// Extra stopwords given by the user (matched against terms).
     pub extra_stopwords: Vec<String>,
+    /// The content of a user's Hugging Face `tokenizer.json`; when set, its
+    /// pipeline replaces normalization and segmentation (stopwords still
+    /// apply). Stored as text so a saved model is self-contained.
+    #[serde(default)]
+    pub tokenizer_json: Option<String>,
 }
 
 impl Default for TextOptions {
@@ -57,6 +84,7 @@ impl Default for TextOptions {
             stem: true,
             stopwords: true,
             extra_stopwords: Vec::new(),
+            tokenizer_json: None,
         }
     }
 }
@@ -65,12 +93,33 @@ impl Default for TextOptions {
 #[derive(Debug)]
 pub struct Analyzer {
     options: TextOptions,
+    stopwords: Stopwords,
+    english: English,
+    korean: KoreanRules,
+    user: Option<UserTokenizer>,
 }
 
 impl Analyzer {
     /// Builds the pipeline described by `options`.
     pub fn new(options: TextOptions) -> Result<Analyzer> {
-        Ok(Analyzer { options })
+        let user = options
+            .tokenizer_json
+            .as_deref()
+            .map(UserTokenizer::from_json)
+            .transpose()?;
+        // Pretokenized input keeps its meaning: only the user's own
+        // stopwords apply, never the bundled lists.
+        let stopwords = Stopwords::new(
+            options.stopwords && !options.pretokenized,
+            &options.extra_stopwords,
+        );
+        Ok(Analyzer {
+            english: English::new(options.stem && options.lang != Lang::Ko),
+            korean: KoreanRules,
+            stopwords,
+            user,
+            options,
+        })
     }
 
     /// The options this analyzer was built from.
@@ -80,19 +129,85 @@ impl Analyzer {
 
     /// The tokens of one answer, in order.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        text.split_whitespace()
-            .map(|w| {
-                let w = if self.options.pretokenized {
-                    w.to_string()
-                } else {
-                    w.to_lowercase()
-                };
-                Token {
-                    term: w.clone(),
-                    surface: w,
-                }
-            })
-            .filter(|t| !self.options.extra_stopwords.contains(&t.term))
+        let tokens = if self.options.pretokenized {
+            text.split_whitespace()
+                .map(|w| Token {
+                    term: w.to_string(),
+                    surface: w.to_string(),
+                })
+                .collect()
+        } else if let Some(user) = &self.user {
+            self.user_tokens(user, text)
+        } else {
+            self.builtin_tokens(text)
+        };
+        if self.stopwords.is_empty() {
+            return tokens;
+        }
+        tokens
+            .into_iter()
+            .filter(|t| !self.stopwords.contains(&t.term) && !self.stopwords.contains(&t.surface))
             .collect()
+    }
+
+    fn user_tokens(&self, user: &UserTokenizer, text: &str) -> Vec<Token> {
+        user.tokens(text)
+            .into_iter()
+            .filter(|(token, _)| token.chars().any(char::is_alphabetic))
+            .map(|(term, original)| Token {
+                term,
+                surface: normalize::normalize(&original),
+            })
+            .collect()
+    }
+
+    fn builtin_tokens(&self, text: &str) -> Vec<Token> {
+        let text = normalize::normalize(text);
+        let mut out = Vec::new();
+        for piece in segment::pieces(&text) {
+            match (piece.script, self.options.lang) {
+                (Script::Hangul, Lang::Auto | Lang::Ko) => {
+                    if let Some(term) = self.korean.analyze(piece.text, piece.attached) {
+                        out.push(Token {
+                            surface: term.clone(),
+                            term,
+                        });
+                    }
+                }
+                (Script::Latin, _) | (Script::Hangul | Script::Other, Lang::En) => {
+                    let surface = self.english.surface(piece.text);
+                    if !surface.is_empty() {
+                        out.push(Token {
+                            term: self.english.term(surface),
+                            surface: surface.to_string(),
+                        });
+                    }
+                }
+                (Script::Other, _) => out.push(Token {
+                    term: piece.text.to_string(),
+                    surface: piece.text.to_string(),
+                }),
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_sync<T: Sync + Send>() {}
+
+    #[test]
+    fn analyzer_is_sync() {
+        assert_sync::<Analyzer>();
+    }
+
+    #[test]
+    fn old_models_without_new_fields_load() {
+        let json = r#"{"pretokenized":false,"lang":"auto","stem":true,"stopwords":true,"extra_stopwords":[]}"#;
+        let o: TextOptions = serde_json::from_str(json).expect("old options parse");
+        assert_eq!(o, TextOptions::default());
     }
 }

@@ -1,0 +1,83 @@
+//! Nothing lost: a `topics fit -o` killed at any moment, including in the
+//! middle of writing the model, leaves the previous model file intact.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use topics::lda::LdaModel;
+
+/// A pretokenized corpus big enough that writing its model takes a
+/// noticeable fraction of a second (many answers × topics).
+fn big_corpus() -> String {
+    let mut s = String::new();
+    let mut x: u64 = 12345;
+    for _ in 0..30_000 {
+        for _ in 0..12 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s.push_str(&format!("w{} ", (x >> 33) % 20_000));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn temp_files(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".topics-"))
+        .collect()
+}
+
+#[test]
+fn killed_fit_leaves_previous_model_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("old.txt"), "a b a\nb c b\nc a c\n").unwrap();
+    common::topics(p, &["fit", "old.txt", "--pretokenized", "-k", "2", "--iterations", "5", "-o", "m.json"]).ok();
+    let previous = std::fs::read(p.join("m.json")).unwrap();
+    std::fs::write(p.join("big.txt"), big_corpus()).unwrap();
+
+    // Time one full run, then kill runs at spread-out moments until one
+    // dies while its temporary file exists (i.e. mid-write).
+    let start = std::time::Instant::now();
+    common::topics(p, &["fit", "big.txt", "--pretokenized", "-k", "40", "--iterations", "3", "-o", "probe.json"]).ok();
+    let full = start.elapsed();
+    let mut killed_mid_write = 0;
+    for attempt in 0..60u32 {
+        let fraction = 0.5 + 0.5 * (attempt as f64 / 60.0);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_topics"))
+            .args(["fit", "big.txt", "--pretokenized", "-k", "40", "--iterations", "3", "-o", "m.json", "--quotes", "0"])
+            .current_dir(p)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full.mul_f64(fraction));
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill();
+        let _ = child.wait();
+        let leftovers = temp_files(p);
+        let now = std::fs::read(p.join("m.json")).unwrap();
+        if finished {
+            // The run completed: the new model replaced the old one whole.
+            LdaModel::load(&p.join("m.json")).expect("a completed write is a valid model");
+            std::fs::write(p.join("m.json"), &previous).unwrap();
+        } else {
+            assert_eq!(now, previous, "attempt {attempt}: a killed run changed the previous model");
+        }
+        if !leftovers.is_empty() {
+            killed_mid_write += 1;
+            for f in leftovers {
+                std::fs::remove_file(p.join(f)).unwrap();
+            }
+        }
+        if killed_mid_write >= 2 {
+            break;
+        }
+    }
+    assert!(killed_mid_write >= 1, "no kill landed during the write; the test did not exercise it");
+    LdaModel::load(&p.join("m.json")).unwrap();
+}

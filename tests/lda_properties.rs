@@ -1,0 +1,64 @@
+//! Property tests of the sampler's invariants on arbitrary small corpora:
+//! every token is counted once, θ rows are distributions, and the seed
+//! alone decides the result.
+
+use proptest::prelude::*;
+use topics::corpus::{Corpus, PruneOptions};
+use topics::io::Answer;
+use topics::lda::{self, LdaParams};
+use topics::text::{Analyzer, TextOptions};
+
+fn corpus_from(docs: &[Vec<u8>]) -> Corpus {
+    let answers: Vec<Answer> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, words)| Answer {
+            id: (i + 1).to_string(),
+            text: words.iter().map(|w| format!("w{w}")).collect::<Vec<_>>().join(" "),
+        })
+        .collect();
+    let analyzer = Analyzer::new(TextOptions { pretokenized: true, ..Default::default() }).unwrap();
+    Corpus::build(&answers, &analyzer, PruneOptions::NONE).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn counts_and_theta_are_consistent(
+        docs in prop::collection::vec(prop::collection::vec(0u8..30, 1..15), 3..25),
+        k in 1usize..6,
+        seed in any::<u64>(),
+        optimize in prop::bool::ANY,
+    ) {
+        let corpus = corpus_from(&docs);
+        prop_assume!(k <= corpus.docs.len());
+        let params = LdaParams {
+            k,
+            iterations: 30,
+            seed,
+            burn_in: 5,
+            optimize_interval: if optimize { 5 } else { 0 },
+            ..Default::default()
+        };
+        let model = lda::fit(&corpus, &params, TextOptions::default(), &mut |_| {}).unwrap();
+        let tokens: usize = docs.iter().map(Vec::len).sum();
+        prop_assert_eq!(model.num_tokens() as usize, tokens);
+        for t in 0..k {
+            let sum: u64 = model.topic_word_counts(t).iter().map(|&n| n as u64).sum();
+            prop_assert_eq!(sum, model.topic_counts()[t]);
+            let phi: f64 = model.phi_row(t).iter().sum();
+            prop_assert!((phi - 1.0).abs() < 1e-9);
+        }
+        for (d, doc) in model.documents().iter().enumerate() {
+            prop_assert_eq!(doc.counts.iter().map(|&n| n as usize).sum::<usize>(), doc.length);
+            let theta = model.theta(d);
+            prop_assert!((theta.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            prop_assert!(theta.iter().all(|&p| p > 0.0));
+        }
+        prop_assert!(model.alpha().iter().all(|&a| a.is_finite() && a > 0.0));
+        prop_assert!(model.beta().is_finite() && model.beta() > 0.0);
+        let again = lda::fit(&corpus, &params, TextOptions::default(), &mut |_| {}).unwrap();
+        prop_assert_eq!(model, again);
+    }
+}
