@@ -105,6 +105,19 @@ pub enum Error {
         id: String,
         bytes: usize,
     },
+
+    /// The topic labels file next to a model is unreadable or does not fit
+    /// the model.
+    #[error("{}: {reason}", path.display())]
+    BadLabels { path: PathBuf, reason: String },
+
+    /// A results file given to the report (conjoint or link) is unreadable.
+    #[error("{}: {reason}", path.display())]
+    BadResults { path: PathBuf, reason: String },
+
+    /// The local service could not start (address refused or in use).
+    #[error("serve {addr}: {reason}")]
+    Serve { addr: String, reason: String },
 }
 
 impl Error {
@@ -124,6 +137,9 @@ impl Error {
             Error::Tokenizer(_) => 10,
             Error::NulByte { .. } | Error::Decode { .. } => 5,
             Error::AnswerTooLong { .. } => 11,
+            Error::BadLabels { .. } => 40,
+            Error::BadResults { .. } => 41,
+            Error::Serve { .. } => 42,
         }
     }
 

@@ -10,9 +10,12 @@
 
 pub mod corpus;
 pub mod error;
+pub mod explore;
 pub mod fuzz;
 pub mod io;
 pub mod lda;
+pub mod report;
+pub mod serve;
 pub mod text;
 
 pub use error::{Error, Result};

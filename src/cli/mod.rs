@@ -2,10 +2,17 @@
 //! its flags into library types and calls the library.
 
 mod common;
+mod diagnostics;
 mod fit;
 mod infer;
+mod label;
+mod quotes;
+mod report;
+mod select_k;
+mod serve;
 mod show;
 mod tokenize;
+mod words;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +35,20 @@ enum Command {
     Infer(infer::Args),
     /// Summarize a saved model.
     Show(show::Args),
+    /// Each topic's words by probability, relevance, FREX, lift, score or saliency.
+    Words(words::Args),
+    /// The answers that best show a topic (highest θ).
+    Quotes(quotes::Args),
+    /// Name a topic; names are kept next to the model and used by every view.
+    Label(label::Args),
+    /// Per-topic coherence, exclusivity, size and distinctiveness.
+    Diagnostics(diagnostics::Args),
+    /// Write a self-contained HTML report that opens offline.
+    Report(report::Args),
+    /// Serve the report page and a JSON API on 127.0.0.1.
+    Serve(serve::Args),
+    /// Compare numbers of topics: held-out likelihood, coherence, exclusivity, stability.
+    SelectK(select_k::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -36,5 +57,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tokenize(args) => tokenize::run(args),
         Command::Infer(args) => infer::run(args),
         Command::Show(args) => show::run(args),
+        Command::Words(args) => words::run(args),
+        Command::Quotes(args) => quotes::run(args),
+        Command::Label(args) => label::run(args),
+        Command::Diagnostics(args) => diagnostics::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::SelectK(args) => select_k::run(args),
     }
 }

@@ -1,0 +1,113 @@
+//! `topics diagnostics`: per-topic quality measures (coherence,
+//! exclusivity, size, dominance, effective words, distance from the
+//! corpus), labels applied.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use topics::explore::{
+    document_words, open_model, text_table, Diagnostics, TopicDiagnostics, COHERENCE_WORDS,
+};
+
+use super::common::{csv_field, print, to_json, Format};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A model saved by `topics fit -o`.
+    model: PathBuf,
+    /// Top words per topic used for coherence and exclusivity.
+    #[arg(short = 'n', long, default_value_t = COHERENCE_WORDS)]
+    top: usize,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    label: Option<&'a str>,
+    #[serde(flatten)]
+    diagnostics: &'a TopicDiagnostics,
+    top_words: Vec<&'a str>,
+}
+
+const COLUMNS: [&str; 13] = [
+    "topic",
+    "label",
+    "tokens",
+    "token_share",
+    "rank1_share",
+    "umass",
+    "npmi",
+    "exclusivity",
+    "word_exclusivity",
+    "effective_words",
+    "corpus_distance",
+    "uniform_distance",
+    "top_words",
+];
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.top < 2 {
+        return Err(topics::Error::param("-n", "coherence needs at least 2 top words").into());
+    }
+    let (model, labels) = open_model(&args.model)?;
+    let docs = document_words(&model)?;
+    let diagnostics = Diagnostics::compute(&model, &docs, args.top);
+    let rows: Vec<Row> = diagnostics
+        .topics
+        .iter()
+        .map(|d| Row {
+            label: labels.get(d.topic),
+            diagnostics: d,
+            top_words: model
+                .top_words(d.topic, 5)
+                .iter()
+                .map(|&(w, _)| model.vocab().display(w))
+                .collect(),
+        })
+        .collect();
+    let cells = |r: &Row, precision: Option<usize>| -> Vec<String> {
+        let d = r.diagnostics;
+        let f = |x: f64| match precision {
+            Some(p) => format!("{x:.p$}"),
+            None => x.to_string(),
+        };
+        vec![
+            d.topic.to_string(),
+            labels.name(d.topic),
+            d.tokens.to_string(),
+            f(d.token_share),
+            f(d.rank1_share),
+            f(d.umass),
+            f(d.npmi),
+            f(d.exclusivity),
+            f(d.word_exclusivity),
+            f(d.effective_words),
+            f(d.corpus_distance),
+            f(d.uniform_distance),
+            r.top_words.join(" "),
+        ]
+    };
+    let header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    let out = match args.format {
+        Format::Json => to_json(&rows)?,
+        Format::Csv => {
+            let mut s = header.join(",") + "\n";
+            for r in &rows {
+                let line: Vec<String> = cells(r, None).iter().map(|c| csv_field(c)).collect();
+                s.push_str(&(line.join(",") + "\n"));
+            }
+            s
+        }
+        Format::Table => {
+            let table: Vec<Vec<String>> = rows.iter().map(|r| cells(r, Some(3))).collect();
+            format!(
+                "coherence and exclusivity over the top {} words; each answer is one co-occurrence window\n{}",
+                diagnostics.coherence_words,
+                text_table(&header, &table)
+            )
+        }
+    };
+    print(&out)?;
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! `topics words`: each topic's words under a chosen ranking, labels
+//! applied; the table layout is words (rows) × topics (columns), as in a
+//! paper's table of top words.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use serde::Serialize;
+use topics::explore::{
+    open_model, text_table, RankedWord, Ranking, TopicWordMatrix, DEFAULT_LAMBDA,
+};
+
+use super::common::{csv_field, print, to_json, Format};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A model saved by `topics fit -o`.
+    model: PathBuf,
+    /// How to rank words: probability, LDAvis relevance, stm's FREX, lift,
+    /// stm's score, or (the topic's part of) Chuang et al.'s saliency.
+    #[arg(long, value_enum, default_value_t = By::Prob)]
+    by: By,
+    /// Words per topic.
+    #[arg(short = 'n', long, default_value_t = 15)]
+    top: usize,
+    /// Weight on log φ in relevance (1 = probability, 0 = lift).
+    #[arg(long, default_value_t = DEFAULT_LAMBDA, allow_negative_numbers = true)]
+    lambda: f64,
+    /// Weight on frequency in FREX (stm's frexw).
+    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+    frex_weight: f64,
+    /// Only this topic (ids as `topics show` prints them).
+    #[arg(long)]
+    topic: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum By {
+    Prob,
+    Relevance,
+    Frex,
+    Lift,
+    Score,
+    Saliency,
+}
+
+impl Args {
+    fn ranking(&self) -> anyhow::Result<Ranking> {
+        let share = |name: &'static str, x: f64| -> anyhow::Result<f64> {
+            if (0.0..=1.0).contains(&x) {
+                Ok(x)
+            } else {
+                Err(topics::Error::param(name, format!("{x} is not in [0, 1]")).into())
+            }
+        };
+        Ok(match self.by {
+            By::Prob => Ranking::Prob,
+            By::Relevance => Ranking::Relevance {
+                lambda: share("--lambda", self.lambda)?,
+            },
+            By::Frex => Ranking::Frex {
+                weight: share("--frex-weight", self.frex_weight)?,
+            },
+            By::Lift => Ranking::Lift,
+            By::Score => Ranking::Score,
+            By::Saliency => Ranking::Saliency,
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct TopicWords {
+    topic: usize,
+    label: Option<String>,
+    ranking: Ranking,
+    words: Vec<RankedWord>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let ranking = args.ranking()?;
+    if args.top == 0 {
+        return Err(topics::Error::param("-n", "must be at least 1").into());
+    }
+    let (model, labels) = open_model(&args.model)?;
+    let topics = super::quotes::topic_ids(args.topic, model.k())?;
+    let matrix = TopicWordMatrix::from_model(&model);
+    let lists: Vec<TopicWords> = topics
+        .iter()
+        .map(|&t| TopicWords {
+            topic: t,
+            label: labels.get(t).map(str::to_string),
+            ranking,
+            words: matrix.top_words_named(&model, t, ranking, args.top),
+        })
+        .collect();
+    let out = match args.format {
+        Format::Json => to_json(&lists)?,
+        Format::Csv => {
+            let mut s = String::from("topic,label,ranking,rank,word,term,score,prob\n");
+            for list in &lists {
+                for (rank, w) in list.words.iter().enumerate() {
+                    s.push_str(&format!(
+                        "{},{},{},{},{},{},{},{}\n",
+                        list.topic,
+                        csv_field(&labels.name(list.topic)),
+                        ranking.name(),
+                        rank + 1,
+                        csv_field(&w.word),
+                        csv_field(model.vocab().term(w.word_id)),
+                        w.score,
+                        w.prob
+                    ));
+                }
+            }
+            s
+        }
+        Format::Table => {
+            let mut header = vec!["rank".to_string()];
+            header.extend(
+                lists
+                    .iter()
+                    .map(|l| format!("#{} {}", l.topic, labels.name(l.topic))),
+            );
+            let rows: Vec<Vec<String>> = (0..args.top.min(model.vocab().len()))
+                .map(|r| {
+                    let mut row = vec![(r + 1).to_string()];
+                    row.extend(lists.iter().map(|l| l.words[r].word.clone()));
+                    row
+                })
+                .collect();
+            format!(
+                "words by {}\n{}",
+                describe(ranking),
+                text_table(&header, &rows)
+            )
+        }
+    };
+    print(&out)?;
+    Ok(())
+}
+
+fn describe(ranking: Ranking) -> String {
+    match ranking {
+        Ranking::Relevance { lambda } => format!("relevance (λ = {lambda})"),
+        Ranking::Frex { weight } => format!("frex (weight {weight} on frequency)"),
+        other => other.name().to_string(),
+    }
+}

@@ -1,0 +1,398 @@
+//! Choosing the number of topics: for each K and seed, fit on most answers
+//! and measure held-out log-likelihood by document completion, coherence,
+//! exclusivity, and how stable the topics are across seeds.
+//!
+//! No single number picks K; the report puts these side by side with the
+//! word lists so that the analyst judges (as stm's `searchK` does).
+
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::diagnostics::{Diagnostics, TopicDiagnostics, COHERENCE_WORDS};
+use super::matching::match_topics;
+use super::rankings::{Ranking, TopicWordMatrix};
+use crate::corpus::{Corpus, CorpusReport};
+use crate::error::{Error, Result};
+use crate::lda::{self, LdaModel, LdaParams};
+use crate::text::TextOptions;
+
+/// Settings of a K search.
+#[derive(Debug, Clone)]
+pub struct SelectKOptions {
+    /// The Ks to try.
+    pub ks: Vec<usize>,
+    /// One fit per seed and K.
+    pub seeds: Vec<u64>,
+    /// Everything else of each fit (its `k` and `seed` are replaced).
+    pub params: LdaParams,
+    /// Share of answers held out for the likelihood (default 0.1).
+    pub held_out_share: f64,
+    /// Seed of the held-out split (the same answers are held out for
+    /// every K and seed, so likelihoods are comparable).
+    pub split_seed: u64,
+    /// Gibbs sweeps estimating θ of each held-out answer.
+    pub infer_iterations: usize,
+    /// Top words per topic for coherence, exclusivity and the word lists.
+    pub top_words: usize,
+}
+
+impl Default for SelectKOptions {
+    fn default() -> Self {
+        SelectKOptions {
+            ks: (2..=8).collect(),
+            seeds: (1..=5).collect(),
+            params: LdaParams::default(),
+            held_out_share: 0.1,
+            split_seed: 1,
+            infer_iterations: 100,
+            top_words: COHERENCE_WORDS,
+        }
+    }
+}
+
+/// One fit.
+#[derive(Debug, Clone, Serialize)]
+pub struct KRun {
+    pub k: usize,
+    pub seed: u64,
+    /// Held-out log-likelihood per held-out token (document completion).
+    pub held_out_ll: f64,
+    /// Mean UMass coherence of the topics (on the training answers).
+    pub umass: f64,
+    /// Mean NPMI coherence of the topics.
+    pub npmi: f64,
+    /// Mean stm exclusivity of the topics.
+    pub exclusivity: f64,
+    /// Top words of each topic.
+    pub words: Vec<Vec<String>>,
+    #[serde(skip)]
+    phi: Vec<Vec<f64>>,
+}
+
+/// One K, averaged over seeds.
+#[derive(Debug, Clone, Serialize)]
+pub struct KSummary {
+    pub k: usize,
+    pub held_out_ll: f64,
+    /// Standard deviation over seeds (0 with one seed).
+    pub held_out_ll_sd: f64,
+    pub umass: f64,
+    pub npmi: f64,
+    pub exclusivity: f64,
+    /// Mean cosine similarity of matched topics over every pair of seeds
+    /// (1 = the same topics every time); `None` with a single seed.
+    pub stability: Option<f64>,
+}
+
+/// Everything `topics select-k` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct SelectKReport {
+    pub train_answers: usize,
+    pub held_out_answers: usize,
+    pub held_out_tokens: usize,
+    pub runs: Vec<KRun>,
+    pub summary: Vec<KSummary>,
+}
+
+impl SelectKOptions {
+    fn validate(&self, docs: usize) -> Result<()> {
+        if self.ks.is_empty() {
+            return Err(Error::param("-k", "give at least one K, as 5 or 2..8"));
+        }
+        if self.seeds.is_empty() {
+            return Err(Error::param("--seeds", "must be at least 1"));
+        }
+        if !(self.held_out_share > 0.0 && self.held_out_share < 1.0) {
+            return Err(Error::param(
+                "--held-out",
+                format!("{} is not a share in (0, 1)", self.held_out_share),
+            ));
+        }
+        if self.infer_iterations == 0 {
+            return Err(Error::param("--infer-iterations", "must be at least 1"));
+        }
+        let train = docs - held_out_count(docs, self.held_out_share);
+        if let Some(&k) = self.ks.iter().max() {
+            if k > train {
+                return Err(Error::param(
+                    "-k",
+                    format!("K = {k} is more than the {train} answers left for training"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn held_out_count(docs: usize, share: f64) -> usize {
+    if docs < 2 {
+        return 0;
+    }
+    ((docs as f64 * share).round() as usize).clamp(1, docs - 1)
+}
+
+/// Which documents are held out: a seeded shuffle, so the split is the
+/// same on every run and for every K.
+pub fn split_held_out(docs: usize, share: f64, seed: u64) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..docs).collect();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    for i in (1..docs).rev() {
+        let j = rng.random_range(0..=i);
+        order.swap(i, j);
+    }
+    let mut held = vec![false; docs];
+    for &d in order.iter().take(held_out_count(docs, share)) {
+        held[d] = true;
+    }
+    held
+}
+
+/// Document completion (Wallach et al. 2009, "Evaluation methods for topic
+/// models", §4.2): each held-out answer's even-position tokens estimate its
+/// θ with the topics fixed; the odd-position tokens are then scored by
+/// log Σ_k θ_k φ_kw. Returns (total log-likelihood, tokens scored);
+/// answers with fewer than two tokens are skipped.
+pub fn held_out_log_likelihood(
+    model: &LdaModel,
+    docs: &[Vec<u32>],
+    iterations: usize,
+    seed: u64,
+) -> (f64, usize) {
+    let k = model.k();
+    let v = model.vocab().len();
+    let mut phi_wk = vec![0.0; v * k];
+    for t in 0..k {
+        for (w, p) in model.phi_row(t).into_iter().enumerate() {
+            phi_wk[w * k + t] = p;
+        }
+    }
+    let mut total = 0.0;
+    let mut tokens = 0;
+    for (d, words) in docs.iter().enumerate() {
+        if words.len() < 2 {
+            continue;
+        }
+        let observed: Vec<u32> = words.iter().step_by(2).copied().collect();
+        let held: Vec<u32> = words.iter().skip(1).step_by(2).copied().collect();
+        let doc_seed = seed ^ (d as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let theta = estimate_theta(model.alpha(), &phi_wk, &observed, iterations, doc_seed);
+        for &w in &held {
+            let row = &phi_wk[w as usize * k..(w as usize + 1) * k];
+            total += row.iter().zip(&theta).map(|(p, t)| p * t).sum::<f64>().ln();
+        }
+        tokens += held.len();
+    }
+    (total, tokens)
+}
+
+/// θ of one answer with φ fixed: collapsed Gibbs over its tokens, θ
+/// averaged over the second half of the sweeps.
+fn estimate_theta(
+    alpha: &[f64],
+    phi_wk: &[f64],
+    words: &[u32],
+    iterations: usize,
+    seed: u64,
+) -> Vec<f64> {
+    let k = alpha.len();
+    let alpha_sum: f64 = alpha.iter().sum();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut z: Vec<usize> = words.iter().map(|_| rng.random_range(0..k)).collect();
+    let mut n_dk = vec![0u32; k];
+    for &t in &z {
+        n_dk[t] += 1;
+    }
+    let mut weights = vec![0.0; k];
+    let mut theta = vec![0.0; k];
+    let keep_from = iterations / 2;
+    let denominator = words.len() as f64 + alpha_sum;
+    for sweep in 0..iterations {
+        for (i, &w) in words.iter().enumerate() {
+            n_dk[z[i]] -= 1;
+            let row = &phi_wk[w as usize * k..(w as usize + 1) * k];
+            let mut sum = 0.0;
+            for t in 0..k {
+                sum += row[t] * (n_dk[t] as f64 + alpha[t]);
+                weights[t] = sum;
+            }
+            let u = rng.random::<f64>() * sum;
+            z[i] = weights.iter().position(|&c| u < c).unwrap_or(k - 1);
+            n_dk[z[i]] += 1;
+        }
+        if sweep >= keep_from {
+            for t in 0..k {
+                theta[t] += (n_dk[t] as f64 + alpha[t]) / denominator;
+            }
+        }
+    }
+    let kept = (iterations - keep_from) as f64;
+    theta.iter().map(|x| x / kept).collect()
+}
+
+/// Runs every (K, seed) fit (in parallel; each fit is seeded, so results
+/// do not depend on the thread count) and summarizes per K.
+/// `progress(k, seed)` is called as each fit finishes.
+pub fn select_k(
+    corpus: &Corpus,
+    text: &TextOptions,
+    options: &SelectKOptions,
+    progress: &(dyn Fn(usize, u64) + Sync),
+) -> Result<SelectKReport> {
+    options.params.validate()?;
+    options.validate(corpus.docs.len())?;
+    let held = split_held_out(
+        corpus.docs.len(),
+        options.held_out_share,
+        options.split_seed,
+    );
+    let (train, test): (Vec<_>, Vec<_>) = corpus
+        .docs
+        .iter()
+        .cloned()
+        .enumerate()
+        .partition(|(d, _)| !held[*d]);
+    let train_docs: Vec<_> = train.into_iter().map(|(_, d)| d).collect();
+    let test_words: Vec<Vec<u32>> = test.into_iter().map(|(_, d)| d.words).collect();
+    let train_words: Vec<Vec<u32>> = train_docs.iter().map(|d| d.words.clone()).collect();
+    let train_corpus = Corpus {
+        vocab: corpus.vocab.clone(),
+        report: CorpusReport {
+            tokens: train_words.iter().map(Vec::len).sum(),
+            answers: train_docs.len(),
+            ..corpus.report.clone()
+        },
+        docs: train_docs,
+    };
+    let jobs: Vec<(usize, u64)> = options
+        .ks
+        .iter()
+        .flat_map(|&k| options.seeds.iter().map(move |&s| (k, s)))
+        .collect();
+    let runs: Vec<Result<(KRun, usize)>> = jobs
+        .par_iter()
+        .map(|&(k, seed)| {
+            let params = LdaParams {
+                k,
+                seed,
+                ..options.params.clone()
+            };
+            let model = lda::fit(&train_corpus, &params, text.clone(), &mut |_| {})?;
+            let run = evaluate(&model, &train_words, &test_words, options, seed);
+            progress(k, seed);
+            Ok(run)
+        })
+        .collect();
+    let mut done = Vec::with_capacity(runs.len());
+    let mut held_out_tokens = 0;
+    for r in runs {
+        let (run, tokens) = r?;
+        held_out_tokens = tokens;
+        done.push(run);
+    }
+    let summary = options.ks.iter().map(|&k| summarize(k, &done)).collect();
+    Ok(SelectKReport {
+        train_answers: train_corpus.docs.len(),
+        held_out_answers: test_words.len(),
+        held_out_tokens,
+        runs: done,
+        summary,
+    })
+}
+
+fn evaluate(
+    model: &LdaModel,
+    train_words: &[Vec<u32>],
+    test_words: &[Vec<u32>],
+    options: &SelectKOptions,
+    seed: u64,
+) -> (KRun, usize) {
+    let (ll, tokens) = held_out_log_likelihood(model, test_words, options.infer_iterations, seed);
+    let matrix = TopicWordMatrix::from_model(model);
+    let diagnostics =
+        Diagnostics::compute_with_docs(model, &matrix, train_words, options.top_words);
+    let mean = |f: &dyn Fn(&TopicDiagnostics) -> f64| {
+        diagnostics.topics.iter().map(f).sum::<f64>() / diagnostics.topics.len() as f64
+    };
+    let words = (0..model.k())
+        .map(|t| {
+            matrix
+                .top_words_named(model, t, Ranking::Prob, options.top_words)
+                .into_iter()
+                .map(|w| w.word)
+                .collect()
+        })
+        .collect();
+    let run = KRun {
+        k: model.k(),
+        seed,
+        held_out_ll: if tokens > 0 {
+            ll / tokens as f64
+        } else {
+            f64::NAN
+        },
+        umass: mean(&|d| d.umass),
+        npmi: mean(&|d| d.npmi),
+        exclusivity: mean(&|d| d.exclusivity),
+        words,
+        phi: matrix.phi().to_vec(),
+    };
+    (run, tokens)
+}
+
+fn mean_sd(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = if values.len() > 1 {
+        values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
+    (mean, var.sqrt())
+}
+
+fn summarize(k: usize, runs: &[KRun]) -> KSummary {
+    let these: Vec<&KRun> = runs.iter().filter(|r| r.k == k).collect();
+    let pick = |f: fn(&KRun) -> f64| these.iter().map(|r| f(r)).collect::<Vec<f64>>();
+    let (ll, ll_sd) = mean_sd(&pick(|r| r.held_out_ll));
+    let mut similarities = Vec::new();
+    for i in 0..these.len() {
+        for j in i + 1..these.len() {
+            let m = match_topics(&these[i].phi, &these[j].phi);
+            similarities.push(m.iter().map(|x| x.1).sum::<f64>() / m.len() as f64);
+        }
+    }
+    KSummary {
+        k,
+        held_out_ll: ll,
+        held_out_ll_sd: ll_sd,
+        umass: mean_sd(&pick(|r| r.umass)).0,
+        npmi: mean_sd(&pick(|r| r.npmi)).0,
+        exclusivity: mean_sd(&pick(|r| r.exclusivity)).0,
+        stability: (!similarities.is_empty()).then(|| mean_sd(&similarities).0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_is_seeded_and_sized() {
+        let a = split_held_out(50, 0.1, 7);
+        assert_eq!(a.iter().filter(|&&h| h).count(), 5);
+        assert_eq!(a, split_held_out(50, 0.1, 7));
+        assert_ne!(a, split_held_out(50, 0.1, 8));
+        // Always at least one held out and one left to train.
+        assert_eq!(split_held_out(3, 0.01, 1).iter().filter(|&&h| h).count(), 1);
+        assert_eq!(split_held_out(3, 0.99, 1).iter().filter(|&&h| h).count(), 2);
+    }
+
+    #[test]
+    fn mean_sd_by_hand() {
+        // mean of 1,2,3 = 2, sample sd = 1
+        assert_eq!(mean_sd(&[1.0, 2.0, 3.0]), (2.0, 1.0));
+        assert_eq!(mean_sd(&[4.0]), (4.0, 0.0));
+    }
+}

@@ -1,0 +1,329 @@
+//! The explore subcommands end to end on a model whose topics are known by
+//! construction (see `explore_support`).
+
+mod explore_support;
+
+use std::process::{Command, Output};
+
+use explore_support::{group_of, saved_model, topics_bin, GROUPS};
+use topics::lda::LdaModel;
+
+fn run(args: &[&str]) -> Output {
+    Command::new(topics_bin()).args(args).output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+#[test]
+fn the_fit_recovers_the_three_groups() {
+    let model = explore_support::fit();
+    let mut groups: Vec<usize> = (0..3).map(|t| group_of(&model, t)).collect();
+    groups.sort();
+    assert_eq!(groups, vec![0, 1, 2]);
+    // Every token of a group went to its topic: 20 answers × 7 words.
+    assert_eq!(model.topic_counts(), &[140, 140, 140]);
+}
+
+#[test]
+fn words_by_probability_follow_the_constructed_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    let model = LdaModel::load(&path).unwrap();
+    let p = path.to_str().unwrap();
+    let csv = stdout(&run(&[
+        "words", p, "--by", "prob", "-n", "5", "--format", "csv",
+    ]));
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("topic,label,ranking,rank,word,term,score,prob")
+    );
+    for t in 0..3 {
+        let group = GROUPS[group_of(&model, t)];
+        let words: Vec<String> = csv
+            .lines()
+            .skip(1)
+            .filter(|l| l.starts_with(&format!("{t},")))
+            .map(|l| l.split(',').nth(4).unwrap().to_string())
+            .collect();
+        // Counts 60, 40, 20, 13, 7 within the group: probability order.
+        assert_eq!(words, group.to_vec());
+    }
+    // φ of the top word = (60 + β) / (140 + Vβ), the model's own formula.
+    let t0_top: f64 = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .rsplit(',')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let expected = (60.0 + model.beta()) / (140.0 + 15.0 * model.beta());
+    assert!((t0_top - expected).abs() < 1e-12);
+}
+
+#[test]
+fn every_ranking_runs_and_relevance_at_lambda_1_is_probability() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = saved_model(dir.path());
+    let p = p.to_str().unwrap();
+    for by in ["prob", "relevance", "frex", "lift", "score", "saliency"] {
+        let json = stdout(&run(&[
+            "words", p, "--by", by, "-n", "5", "--format", "json",
+        ]));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 3, "{by}");
+        assert_eq!(v[0]["ranking"]["by"], by);
+        assert_eq!(v[0]["words"].as_array().unwrap().len(), 5);
+    }
+    let prob = stdout(&run(&["words", p, "--by", "prob", "--format", "csv"]));
+    let rel1 = stdout(&run(&[
+        "words",
+        p,
+        "--by",
+        "relevance",
+        "--lambda",
+        "1",
+        "--format",
+        "csv",
+    ]));
+    let word_column = |s: &str| {
+        s.lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(4).unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(word_column(&prob), word_column(&rel1));
+}
+
+#[test]
+fn labels_are_stored_next_to_the_model_and_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    let p = path.to_str().unwrap();
+    let out = run(&["label", p, "1", "  세금 Taxes "]);
+    assert!(out.status.success());
+    assert_eq!(
+        stderr(&out),
+        format!("topics: topic 1 labeled \"세금 Taxes\" in {p}.labels.json\n")
+    );
+    let file = std::fs::read_to_string(format!("{p}.labels.json")).unwrap();
+    assert_eq!(
+        file,
+        "{\n  \"format\": \"topics-labels\",\n  \"k\": 3,\n  \"labels\": {\n    \"1\": \"세금 Taxes\"\n  }\n}\n"
+    );
+    let table = stdout(&run(&["words", p, "-n", "2"]));
+    assert!(
+        table.lines().nth(1).unwrap().contains("#1 세금 Taxes"),
+        "{table}"
+    );
+    let csv = stdout(&run(&[
+        "quotes", p, "--topic", "1", "-n", "1", "--format", "csv",
+    ]));
+    assert!(
+        csv.lines().nth(1).unwrap().starts_with("1,세금 Taxes,1,"),
+        "{csv}"
+    );
+    let diag = stdout(&run(&["diagnostics", p, "--format", "json"]));
+    assert!(diag.contains("\"label\": \"세금 Taxes\""));
+    // Removing a label.
+    assert!(run(&["label", p, "1", ""]).status.success());
+    assert!(stdout(&run(&["label", p])).contains("#1\t-\t"));
+}
+
+#[test]
+fn quotes_come_from_the_topic_with_theta_descending() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    let model = LdaModel::load(&path).unwrap();
+    let json = stdout(&run(&[
+        "quotes",
+        path.to_str().unwrap(),
+        "--topic",
+        "2",
+        "-n",
+        "4",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let quotes = v[0]["quotes"].as_array().unwrap();
+    assert_eq!(quotes.len(), 4);
+    let group = GROUPS[group_of(&model, 2)];
+    let mut last = f64::INFINITY;
+    for q in quotes {
+        let theta = q["theta"].as_f64().unwrap();
+        assert!(theta <= last);
+        last = theta;
+        assert!(q["text"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .all(|w| group.contains(&w)));
+    }
+}
+
+#[test]
+fn diagnostics_match_values_known_by_construction() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = saved_model(dir.path());
+    let beta = LdaModel::load(&p).unwrap().beta();
+    let json = stdout(&run(&[
+        "diagnostics",
+        p.to_str().unwrap(),
+        "-n",
+        "5",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // Within a group: D(w0) = D(w1) = D(w2) = 20 answers (each has all
+    // three), D(w3) = 13, D(w4) = 7, w3 and w4 never together; 60 answers.
+    // UMass (Mimno et al. 2011, eq. 1) over pairs (m > l):
+    // 3 ln(21/20) + 3 ln(14/20) + 3 ln(8/20) + ln(1/13).
+    let umass = 3.0 * (21.0f64 / 20.0).ln()
+        + 3.0 * (14.0f64 / 20.0).ln()
+        + 3.0 * (8.0f64 / 20.0).ln()
+        + (1.0f64 / 13.0).ln();
+    // NPMI: pairs among w0..w2 = 1; w3 with them = ln 3 / ln(60/13); w4
+    // with them = ln 3 / ln(60/7); (w3, w4) = −1. Mean of 10 pairs.
+    let l3 = 3f64.ln();
+    let npmi =
+        (3.0 + 3.0 * l3 / (60.0f64 / 13.0).ln() + 3.0 * l3 / (60.0f64 / 7.0).ln() - 1.0) / 10.0;
+    // Effective words: 1 / Σ p², p = (60, 40, 20, 13, 7) / 140.
+    let eff = 19600.0 / (3600.0 + 1600.0 + 400.0 + 169.0 + 49.0);
+    for row in v.as_array().unwrap() {
+        assert!((row["umass"].as_f64().unwrap() - umass).abs() < 1e-12);
+        assert!((row["npmi"].as_f64().unwrap() - npmi).abs() < 1e-12);
+        assert!((row["effective_words"].as_f64().unwrap() - eff).abs() < 1e-9);
+        // 20 of 60 answers each; 140 of 420 tokens each.
+        assert!((row["rank1_share"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-12);
+        assert!((row["token_share"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-12);
+        // The corpus is the three groups evenly: KL(topic ‖ corpus) = ln 3.
+        assert!((row["corpus_distance"].as_f64().unwrap() - l3).abs() < 1e-12);
+        // All of a word's counts are in its topic, so φ_kw / Σ_j φ_jw =
+        // (n + β) / (n + 3β) (the smoothing is the only mass elsewhere).
+        let excl = [60.0, 40.0, 20.0, 13.0, 7.0]
+            .iter()
+            .map(|n| (n + beta) / (n + 3.0 * beta))
+            .sum::<f64>()
+            / 5.0;
+        assert!((row["word_exclusivity"].as_f64().unwrap() - excl).abs() < 1e-12);
+    }
+    let csv = stdout(&run(&[
+        "diagnostics",
+        p.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "topic,label,tokens,token_share,rank1_share,umass,npmi,exclusivity,word_exclusivity,effective_words,corpus_distance,uniform_distance,top_words"
+    );
+}
+
+#[test]
+fn bad_requests_fail_with_their_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    let p = path.to_str().unwrap();
+    let out = run(&["words", p, "--topic", "9"]);
+    assert_eq!(out.status.code(), Some(8));
+    assert_eq!(
+        stderr(&out),
+        "topics: error: invalid --topic: topic 9 does not exist; the model has topics 0 to 2\n"
+    );
+    let out = run(&["words", p, "--by", "relevance", "--lambda", "1.5"]);
+    assert_eq!(out.status.code(), Some(8));
+    assert_eq!(
+        stderr(&out),
+        "topics: error: invalid --lambda: 1.5 is not in [0, 1]\n"
+    );
+    let out = run(&["label", p, "3", "x"]);
+    assert_eq!(out.status.code(), Some(8));
+    std::fs::write(
+        format!("{p}.labels.json"),
+        "{\"format\": \"topics-labels\", \"k\": 4, \"labels\": {}}",
+    )
+    .unwrap();
+    let out = run(&["words", p]);
+    assert_eq!(out.status.code(), Some(40));
+    assert_eq!(
+        stderr(&out),
+        format!("topics: error: {p}.labels.json: these labels are for a model with 4 topics, but the model has 3: was the model refitted? Move the labels file away to start afresh\n")
+    );
+}
+
+#[test]
+fn select_k_prints_a_table_csv_and_writes_the_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("answers.txt");
+    std::fs::write(&answers, explore_support::answers_text()).unwrap();
+    let plot = dir.path().join("k.svg");
+    let a = answers.to_str().unwrap();
+    let common = [
+        "select-k",
+        a,
+        "--pretokenized",
+        "-k",
+        "2..4",
+        "--seeds",
+        "2",
+        "--iterations",
+        "100",
+    ];
+    let out = run(&[
+        &common[..],
+        &["--format", "csv", "--plot", plot.to_str().unwrap()],
+    ]
+    .concat());
+    let csv = stdout(&out);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "k,held_out_ll,held_out_ll_sd,umass,npmi,exclusivity,stability"
+    );
+    assert_eq!(lines.len(), 4);
+    assert!(lines[1].starts_with("2,") && lines[3].starts_with("4,"));
+    // 6 fits reported on standard error, one line each.
+    assert_eq!(stderr(&out).matches("topics: fitted K = ").count(), 6);
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(svg.matches("class=\"chart kchart\"").count(), 4);
+    // The three groups are the truth: K = 3 has the best held-out fit and
+    // perfectly stable topics.
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(
+            &run(&[&common[..], &["--format", "json"]].concat()),
+        ))
+        .unwrap();
+    let summary = json["summary"].as_array().unwrap();
+    let best = summary
+        .iter()
+        .max_by(|a, b| {
+            a["held_out_ll"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["held_out_ll"].as_f64().unwrap())
+        })
+        .unwrap();
+    assert_eq!(best["k"], 3);
+    assert!((summary[1]["stability"].as_f64().unwrap() - 1.0).abs() < 1e-3);
+    assert_eq!(json["runs"][2]["words"].as_array().unwrap().len(), 3);
+    let table = stdout(&run(&common));
+    assert!(table.contains("\nK = 3 (seed 1):\n"));
+    let bad = run(&["select-k", a, "-k", "5..2"]);
+    assert_eq!(bad.status.code(), Some(8));
+}

@@ -1,0 +1,377 @@
+//! The local service answered over a real loopback socket: every endpoint,
+//! label edits that write the labels file, 4xx JSON errors for malformed
+//! requests, and the refusal to listen beyond loopback.
+
+mod explore_support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::time::Duration;
+
+use explore_support::{group_of, saved_model, topics_bin, GROUPS};
+use serde_json::{json, Value};
+use topics::lda::LdaModel;
+use topics::serve::{App, ServeOptions, Server};
+
+struct Response {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Response {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+fn send_raw(addr: SocketAddr, raw: &[u8]) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    stream.write_all(raw).unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    let text = String::from_utf8(bytes).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Response {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    }
+}
+
+fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> Response {
+    let body = body.unwrap_or("");
+    let raw = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    send_raw(addr, raw.as_bytes())
+}
+
+/// Serves `model` on a free loopback port for the duration of `check`.
+fn with_server(model: &Path, check: impl FnOnce(SocketAddr)) {
+    let options = ServeOptions {
+        port: 0,
+        ..ServeOptions::default()
+    };
+    with_server_options(model, options, check)
+}
+
+fn with_server_options(model: &Path, options: ServeOptions, check: impl FnOnce(SocketAddr)) {
+    let server = Server::bind(App::open(model).unwrap(), &options).unwrap();
+    let addr = server.addr();
+    assert!(addr.ip().is_loopback());
+    let stopper = server.stopper();
+    let handle = std::thread::spawn(move || server.run());
+    check(addr);
+    stopper.stop();
+    handle.join().unwrap();
+}
+
+#[test]
+fn endpoints_answer_with_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    let model = LdaModel::load(&path).unwrap();
+    with_server(&path, |addr| {
+        let r = request(addr, "GET", "/api/topics", None);
+        assert_eq!(r.status, 200);
+        assert!(
+            r.head
+                .contains("Content-Type: application/json; charset=utf-8"),
+            "{}",
+            r.head
+        );
+        let topics = r.json();
+        assert_eq!(topics.as_array().unwrap().len(), 3);
+        let korean = (0..3).find(|&t| group_of(&model, t) == 1).unwrap();
+        assert_eq!(topics[korean]["words"][0], GROUPS[1][0]);
+
+        let r = request(
+            addr,
+            "GET",
+            &format!("/api/words?by=frex&n=3&topic={korean}"),
+            None,
+        );
+        assert_eq!(r.status, 200);
+        let words = r.json();
+        assert_eq!(words[0]["ranking"], json!({"by": "frex", "weight": 0.5}));
+        assert_eq!(words[0]["words"].as_array().unwrap().len(), 3);
+
+        let r = request(addr, "GET", "/api/words?by=relevance&lambda=0.2", None);
+        assert_eq!(
+            r.json()[2]["ranking"],
+            json!({"by": "relevance", "lambda": 0.2})
+        );
+
+        let r = request(addr, "GET", "/api/quotes?topic=0&n=2", None);
+        assert_eq!(r.json()["quotes"].as_array().unwrap().len(), 2);
+
+        let r = request(addr, "GET", "/api/theta?id=2", None);
+        assert_eq!(r.json(), json!({"id": "2", "theta": model.theta(1)}));
+
+        let r = request(
+            addr,
+            "POST",
+            "/api/infer",
+            Some(r#"{"answers": ["세금 비용 예산 세금", {"id": "x", "text": "jobs wages"}]}"#),
+        );
+        assert_eq!(r.status, 200);
+        let rows = r.json();
+        assert_eq!(rows[0]["id"], "1");
+        assert_eq!(rows[1]["id"], "x");
+        assert_eq!(rows[0]["known_tokens"], 4);
+        assert!(rows[0]["theta"][korean].as_f64().unwrap() > 0.8, "{rows}");
+
+        let r = request(addr, "GET", "/api/diagnostics", None);
+        assert_eq!(r.json().as_array().unwrap().len(), 3);
+        let r = request(addr, "GET", "/api", None);
+        assert!(r.json().as_array().unwrap().len() >= 10);
+        let r = request(addr, "GET", "/api/model", None);
+        assert_eq!(r.json()["k"], 3);
+    });
+}
+
+#[test]
+fn label_edits_write_the_labels_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    with_server(&path, |addr| {
+        let r = request(
+            addr,
+            "PUT",
+            "/api/labels/1",
+            Some(r#"{"label": " 세금 Taxes "}"#),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json(), json!({"topic": 1, "label": "세금 Taxes"}));
+        let saved = topics::explore::Labels::load_for(&path, 3).unwrap();
+        assert_eq!(saved.get(1), Some("세금 Taxes"));
+        assert_eq!(
+            request(addr, "GET", "/api/labels", None).json(),
+            json!([null, "세금 Taxes", null])
+        );
+        // The page shows the new label.
+        let page = request(addr, "GET", "/", None);
+        assert_eq!(page.status, 200);
+        assert!(page.head.contains("Content-Type: text/html; charset=utf-8"));
+        assert!(page.body.contains("\"label\":\"세금 Taxes\""));
+        assert!(page.body.contains("connect-src 'self'"));
+        // A bad label leaves the file as it was.
+        let r = request(addr, "PUT", "/api/labels/1", Some(r#"{"label": "a\nb"}"#));
+        assert_eq!(r.status, 400);
+        assert_eq!(
+            r.json()["error"],
+            "invalid label: a label must be a single line without control characters"
+        );
+        assert_eq!(
+            topics::explore::Labels::load_for(&path, 3).unwrap().get(1),
+            Some("세금 Taxes")
+        );
+    });
+}
+
+#[test]
+fn malformed_requests_get_4xx_and_a_json_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    with_server(&path, |addr| {
+        let cases: [(&str, &str, Option<&str>, u16, &str); 13] = [
+            ("GET", "/api/words?by=tfidf", None, 400, "parameter 'by': 'tfidf' is not one of prob, relevance, frex, lift, score, saliency"),
+            ("GET", "/api/words?lambda=2", None, 400, "parameter 'lambda': 2 is not in [0, 1]"),
+            ("GET", "/api/words?n=0", None, 400, "parameter 'n': '0' is not a count from 1 to 1000"),
+            ("GET", "/api/words?topc=1", None, 400, "unknown parameter 'topc'; this endpoint takes by, n, lambda, topic"),
+            ("GET", "/api/words?topic=9", None, 404, "topic 9 does not exist; the model has topics 0 to 2"),
+            ("GET", "/api/quotes", None, 400, "missing parameter 'topic'"),
+            ("GET", "/api/theta?id=nope", None, 404, "no fitted answer has id 'nope'"),
+            ("GET", "/api/words?by=%zz", None, 400, "malformed percent-encoding in the query: '%zz'"),
+            ("POST", "/api/infer", Some("{\"answers\": [\"a\""), 400, "malformed JSON body: EOF while parsing a list at line 1 column 16"),
+            ("POST", "/api/infer", Some("{\"answers\": [\"a\", 7]}"), 400, "answer 2: expected a string or an object with a string \"text\" (and optionally \"id\")"),
+            ("POST", "/api/infer", Some("{\"answer\": []}"), 400, "malformed JSON body: unknown field `answer`, expected one of `answers`, `iterations`, `seed` at line 1 column 9"),
+            ("POST", "/api/labels/x", Some("{\"label\": \"a\"}"), 404, "no such topic: 'x'"),
+            ("GET", "/etc/passwd", None, 404, "no such path: /etc/passwd; GET /api lists the endpoints"),
+        ];
+        for (method, path, body, status, message) in cases {
+            let r = request(addr, method, path, body);
+            assert_eq!(r.status, status, "{method} {path}: {}", r.body);
+            assert_eq!(r.json(), json!({"error": message}), "{method} {path}");
+        }
+        let r = request(addr, "DELETE", "/api/labels/1", None);
+        assert_eq!(r.status, 405);
+        assert!(r.head.contains("Allow: PUT, POST"), "{}", r.head);
+        assert_eq!(
+            r.json(),
+            json!({"error": "method not allowed; use PUT, POST"})
+        );
+        let r = request(addr, "POST", "/api/topics", Some("{}"));
+        assert_eq!(r.status, 405);
+        // A declared body over 1 MiB is refused without being read.
+        let r = send_raw(
+            addr,
+            b"POST /api/infer HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 2000000\r\n\r\n{",
+        );
+        assert_eq!(r.status, 413);
+        assert_eq!(
+            r.json(),
+            json!({"error": "the request body is larger than 1048576 bytes"})
+        );
+        // Not HTTP at all.
+        let r = send_raw(addr, b"GARBAGE\r\n\r\n");
+        assert_eq!(r.status, 400);
+        assert_eq!(
+            r.json(),
+            json!({"error": "malformed HTTP request: invalid token"})
+        );
+        // Chunked bodies and oversized heads.
+        let r = send_raw(
+            addr,
+            b"POST /api/infer HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        );
+        assert_eq!(r.status, 411);
+        let big = format!("GET /api HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(20_000));
+        let r = send_raw(addr, big.as_bytes());
+        assert_eq!(r.status, 431);
+        assert_eq!(
+            r.json(),
+            json!({"error": "the request line and headers are larger than 16384 bytes"})
+        );
+        // The service is still up after all that.
+        assert_eq!(request(addr, "GET", "/api/labels", None).status, 200);
+    });
+}
+
+#[test]
+fn refuses_non_loopback_addresses_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    let options = ServeOptions {
+        host: "0.0.0.0".parse().unwrap(),
+        port: 0,
+        allow_remote: false,
+        ..ServeOptions::default()
+    };
+    let err = Server::bind(App::open(&path).unwrap(), &options)
+        .err()
+        .unwrap();
+    assert_eq!(err.exit_code(), 42);
+    assert_eq!(
+        err.to_string(),
+        "serve 0.0.0.0:0: refusing to listen on a non-loopback address: the service has no authentication and can write the labels file; pass --allow-remote to do it anyway"
+    );
+    let out = std::process::Command::new(topics_bin())
+        .args([
+            "serve",
+            path.to_str().unwrap(),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(42));
+}
+
+#[test]
+fn the_cli_prints_its_address_and_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    let mut child = std::process::Command::new(topics_bin())
+        .args(["serve", path.to_str().unwrap(), "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .trim()
+        .rsplit_once("http://")
+        .map(|(_, a)| a.trim_end_matches('/'))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(line.starts_with("topics: serving "));
+    assert!(addr.ip().is_loopback());
+    let r = request(addr, "GET", "/api/labels", None);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(r.json(), json!([null, null, null]));
+}
+
+#[test]
+fn the_served_page_shows_conjoint_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    let rows = vec![topics::report::ConjointRow {
+        outcome: "chosen".into(),
+        statistic: "amce".into(),
+        feature: "세율".into(),
+        level: "높음".into(),
+        estimate: -0.1,
+        std_error: Some(0.02),
+        z: Some(-5.0),
+        p: Some(1e-6),
+        lower: Some(-0.14),
+        upper: Some(-0.06),
+        by: None,
+    }];
+    let app = App::open(&path).unwrap().with_results(Some(rows), None);
+    let page = app.handle("GET", "/", b"");
+    assert_eq!(page.status, 200);
+    assert!(page
+        .text()
+        .contains("<figcaption>amce: chosen</figcaption>"));
+    assert!(page.text().contains(">높음</text>"));
+}
+
+#[test]
+fn stalled_clients_get_408_and_others_are_still_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    let options = ServeOptions {
+        port: 0,
+        io_timeout: Duration::from_millis(300),
+        ..ServeOptions::default()
+    };
+    with_server_options(&path, options, |addr| {
+        // Headers begun and never finished; a body promised and never sent.
+        let stalled = [
+            &b"GET /api/topics HTTP/1.1\r\nHost: x"[..],
+            &b"POST /api/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"[..],
+        ];
+        for raw in stalled {
+            let mut stream = TcpStream::connect(addr).unwrap();
+            stream.write_all(raw).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            let started = std::time::Instant::now();
+            let mut reply = String::new();
+            stream.read_to_string(&mut reply).unwrap();
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "{:?}",
+                started.elapsed()
+            );
+            assert!(
+                reply.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+                "{reply}"
+            );
+            assert!(reply.ends_with("{\"error\":\"the request was not completed in time\"}\n"));
+        }
+        // The idle period did not stop the service.
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(request(addr, "GET", "/api/labels", None).status, 200);
+    });
+}
