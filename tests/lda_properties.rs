@@ -62,3 +62,26 @@ proptest! {
         prop_assert_eq!(model, again);
     }
 }
+
+/// The saved posterior draws: as many as asked, the last one is the final
+/// state, and each is a distribution per answer.
+#[test]
+fn posterior_draws_end_at_the_final_state() {
+    // Overlapping word ranges, so the posterior is not a single point.
+    let docs: Vec<Vec<u8>> = (0..40u8).map(|d| (0..8).map(|i| (d * 7 + i * 3) % 12).collect()).collect();
+    let corpus = corpus_from(&docs);
+    let params = LdaParams { k: 4, iterations: 100, saved_samples: 7, sample_interval: 5, ..Default::default() };
+    let model = lda::fit(&corpus, &params, TextOptions::default(), &mut |_| {}).unwrap();
+    assert_eq!(model.num_theta_draws(), 7);
+    for d in 0..model.documents().len() {
+        assert_eq!(model.theta_draw(6, d), model.theta(d));
+        for s in 0..7 {
+            assert!((model.theta_draw(s, d).iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        }
+    }
+    assert!((0..model.documents().len()).any(|d| model.theta_draw(0, d) != model.theta(d)), "draws differ");
+    // More draws asked than sweeps allow: every sweep that fits is kept.
+    let params = LdaParams { k: 2, iterations: 12, saved_samples: 50, sample_interval: 5, ..Default::default() };
+    let model = lda::fit(&corpus, &params, TextOptions::default(), &mut |_| {}).unwrap();
+    assert_eq!(model.num_theta_draws(), 3, "sweeps 2, 7 and 12");
+}

@@ -86,6 +86,7 @@ pub fn fit(
     );
     let tokens = state.num_tokens() as f64;
     let mut trace = Trace::default();
+    let mut samples = Vec::new();
     for iteration in 1..=params.iterations {
         state.sweep_dense(&mut rng);
         if params.optimize_interval > 0
@@ -101,11 +102,16 @@ pub fn fit(
             trace.iteration.push(iteration);
             trace.ll_per_token.push(ll);
         }
+        if params.is_saved_sample(iteration) {
+            samples.push(state.n_dk.clone());
+        }
         progress(Progress {
             iteration,
             iterations: params.iterations,
             ll_per_token,
         });
     }
-    Ok(LdaModel::from_state(&state, corpus, params.clone(), text, trace))
+    let mut model = LdaModel::from_state(&state, corpus, params.clone(), text, trace);
+    model.set_doc_topic_samples(samples);
+    Ok(model)
 }

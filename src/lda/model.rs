@@ -69,6 +69,9 @@ pub struct LdaModel {
     /// Provenance; filled in by the caller that knows the input.
     pub input: ModelInput,
     version: String,
+    /// Posterior draws of the document-topic counts, each `D × K`
+    /// document-major (see [`LdaParams::saved_samples`]).
+    doc_topic_samples: Vec<Vec<u32>>,
 }
 
 /// The serialized form: topic-word counts are stored sparsely.
@@ -86,6 +89,9 @@ struct ModelData {
     topic_word_counts: Vec<Vec<[u32; 2]>>,
     documents: Vec<DocTopics>,
     trace: Trace,
+    /// Posterior draws of the document-topic counts (`D × K` each).
+    #[serde(default)]
+    doc_topic_samples: Vec<Vec<u32>>,
 }
 
 impl From<LdaModel> for ModelData {
@@ -113,6 +119,7 @@ impl From<LdaModel> for ModelData {
             topic_word_counts,
             documents: m.documents,
             trace: m.trace,
+            doc_topic_samples: m.doc_topic_samples,
         }
     }
 }
@@ -140,6 +147,9 @@ impl TryFrom<ModelData> for LdaModel {
         if d.documents.iter().any(|doc| doc.counts.len() != k) {
             return Err("a document's topic counts do not have k entries".into());
         }
+        if d.doc_topic_samples.iter().any(|s| s.len() != d.documents.len() * k) {
+            return Err("a saved posterior draw does not have documents × k counts".into());
+        }
         d.vocabulary.rebuild_index();
         Ok(LdaModel {
             params: d.params,
@@ -154,6 +164,7 @@ impl TryFrom<ModelData> for LdaModel {
             trace: d.trace,
             input: d.input,
             version: d.version,
+            doc_topic_samples: d.doc_topic_samples,
         })
     }
 }
@@ -197,7 +208,32 @@ impl LdaModel {
             trace,
             input: ModelInput::default(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            doc_topic_samples: Vec::new(),
         }
+    }
+
+    pub(crate) fn set_doc_topic_samples(&mut self, samples: Vec<Vec<u32>>) {
+        self.doc_topic_samples = samples;
+    }
+
+    /// How many posterior draws of θ the model keeps.
+    pub fn num_theta_draws(&self) -> usize {
+        self.doc_topic_samples.len()
+    }
+
+    /// θ of the `doc`-th fitted answer in posterior draw `draw`
+    /// (0 = earliest kept; the last equals [`LdaModel::theta`]), with the
+    /// final alpha: (n_dk⁽ˢ⁾ + α_k) / (n_d + Σα).
+    pub fn theta_draw(&self, draw: usize, doc: usize) -> Vec<f64> {
+        let k = self.k();
+        let counts = &self.doc_topic_samples[draw][doc * k..(doc + 1) * k];
+        let length = self.documents[doc].length as f64;
+        let alpha_sum: f64 = self.alpha.iter().sum();
+        counts
+            .iter()
+            .zip(&self.alpha)
+            .map(|(&n, &a)| (n as f64 + a) / (length + alpha_sum))
+            .collect()
     }
 
     /// Number of topics.

@@ -31,6 +31,23 @@ pub struct LdaParams {
     /// Record the log-likelihood every this many sweeps (the final sweep is
     /// always recorded).
     pub trace_interval: usize,
+    /// Posterior draws of every answer's topic counts kept in the model:
+    /// the states after the last `saved_samples` sweeps that are
+    /// `sample_interval` apart (the final state is the last draw). They let
+    /// later analyses carry the uncertainty of θ (`topics link`).
+    #[serde(default = "default_saved_samples")]
+    pub saved_samples: usize,
+    /// Sweeps between saved draws (thinning).
+    #[serde(default = "default_sample_interval")]
+    pub sample_interval: usize,
+}
+
+fn default_saved_samples() -> usize {
+    20
+}
+
+fn default_sample_interval() -> usize {
+    10
 }
 
 impl Default for LdaParams {
@@ -44,11 +61,21 @@ impl Default for LdaParams {
             burn_in: 100,
             optimize_interval: 10,
             trace_interval: 10,
+            saved_samples: default_saved_samples(),
+            sample_interval: default_sample_interval(),
         }
     }
 }
 
 impl LdaParams {
+    /// Whether the state after sweep `iteration` is kept as a posterior
+    /// draw: one of the last `saved_samples` sweeps `sample_interval` apart,
+    /// ending with the final sweep.
+    pub fn is_saved_sample(&self, iteration: usize) -> bool {
+        let before_end = self.iterations - iteration;
+        before_end % self.sample_interval == 0 && before_end / self.sample_interval < self.saved_samples
+    }
+
     /// Checks every parameter, naming the flag that is wrong.
     pub fn validate(&self) -> Result<()> {
         if self.k == 0 {
@@ -64,6 +91,9 @@ impl LdaParams {
         positive("--beta", self.beta)?;
         if self.trace_interval == 0 {
             return Err(Error::param("--trace-interval", "must be at least 1"));
+        }
+        if self.sample_interval == 0 {
+            return Err(Error::param("--sample-interval", "must be at least 1"));
         }
         Ok(())
     }
