@@ -81,6 +81,10 @@ pub enum Error {
     /// A user-supplied tokenizer pipeline failed to load or run.
     #[error("tokenizer: {0}")]
     Tokenizer(String),
+
+    /// A conjoint data set, design or request is invalid (exit codes 30–39).
+    #[error(transparent)]
+    Conjoint(#[from] crate::conjoint::ConjointError),
 }
 
 impl Error {
@@ -98,6 +102,7 @@ impl Error {
             Error::InvalidParameter { .. } => 8,
             Error::BadModel { .. } => 9,
             Error::Tokenizer(_) => 10,
+            Error::Conjoint(e) => e.exit_code(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! its flags into library types and calls the library.
 
 mod common;
+mod conjoint;
 mod fit;
 mod infer;
 mod show;
@@ -28,6 +29,8 @@ enum Command {
     Infer(infer::Args),
     /// Summarize a saved model.
     Show(show::Args),
+    /// Conjoint estimates (AMCE, marginal means, ...) as cregg computes them.
+    Conjoint(conjoint::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -36,5 +39,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tokenize(args) => tokenize::run(args),
         Command::Infer(args) => infer::run(args),
         Command::Show(args) => show::run(args),
+        Command::Conjoint(args) => conjoint::run(args),
     }
 }
