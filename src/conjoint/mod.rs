@@ -27,6 +27,7 @@ pub mod ols;
 pub mod output;
 pub mod plot;
 pub mod restrictions;
+pub mod simulate;
 pub mod stats;
 
 pub use error::ConjointError;
