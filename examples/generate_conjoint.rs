@@ -10,7 +10,6 @@
 //! `--large` writes a forced-choice design with 9 features and ROWS profile
 //! rows (10 tasks × 2 profiles per respondent) for the benchmarks.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use topics::conjoint::simulate;
