@@ -127,7 +127,7 @@ impl Args {
         }
         for r in &self.references {
             let Some((f, l)) = r.split_once('=') else {
-                bail!("--reference '{r}': expected FEATURE=LEVEL");
+                bail!(request(format!("--reference '{r}': expected FEATURE=LEVEL")));
             };
             spec.references.push((f.trim().to_string(), l.trim().to_string()));
         }
@@ -154,7 +154,12 @@ impl Args {
             alpha: self.alpha,
             h0: self.h0,
             weighted: self.weights.is_some(),
-            binarize: self.binarize.as_deref().map(str::parse::<Binarize>).transpose()?,
+            binarize: self
+                .binarize
+                .as_deref()
+                .map(str::parse::<Binarize>)
+                .transpose()
+                .map_err(topics::Error::from)?,
         })
     }
 }
@@ -164,10 +169,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let opts = args.options()?;
     let needs_by = matches!(args.estimate, EstimateArg::MmDiffs | EstimateArg::AmceDiffs | EstimateArg::Anova);
     if needs_by && args.by.is_none() {
-        bail!(topics::conjoint::ConjointError::Request(format!(
+        bail!(request(format!(
             "--estimate {}: needs --by COL",
             args.estimate.to_possible_value().map_or(String::new(), |v| v.get_name().to_string())
         )));
+    }
+    if args.plot.is_some() && matches!(args.estimate, EstimateArg::Freqs | EstimateArg::Anova) {
+        bail!(request("--plot draws estimates; it is not available with --estimate freqs or anova".into()));
     }
     let data = ConjointData::read(&args.data, &spec)?;
     restrictions::check(&data, &spec, args.unrestricted)?;
@@ -186,9 +194,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let text = match args.estimate {
         EstimateArg::Freqs => {
             let rows = estimate::freqs(&data, data.by.is_some())?;
-            if args.plot.is_some() {
-                bail!("--plot draws estimates; it is not available with --estimate freqs");
-            }
             match args.format {
                 Format::Table => output::freqs_table(&rows, &data.features),
                 Format::Csv => output::freqs_csv(&rows),
@@ -201,9 +206,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .iter()
                 .map(|o| estimate::anova(&data, &o.name, &opts))
                 .collect::<topics::Result<Vec<_>>>()?;
-            if args.plot.is_some() {
-                bail!("--plot draws estimates; it is not available with --estimate anova");
-            }
             match args.format {
                 Format::Table => output::anova_table(&rows),
                 Format::Csv => output::anova_csv(&rows),
@@ -235,12 +237,13 @@ fn estimates(args: &Args, kind: EstimateArg, data: &ConjointData, opts: &Options
         .profile
         .iter()
         .map(|p| p.parse::<Profile>())
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(topics::Error::from)?;
     if kind == EstimateArg::Predict && profiles.is_empty() {
-        bail!("--estimate predict needs at least one --profile ('most', 'least' or 'feature=level; ...')");
+        bail!(request("--estimate predict needs at least one --profile ('most', 'least' or 'feature=level; ...')".into()));
     }
     if kind == EstimateArg::Predict && grouped {
-        bail!("--estimate predict does not take --by; filter the data to one group instead");
+        bail!(request("--estimate predict does not take --by; filter the data to one group instead".into()));
     }
     let mut rows = Vec::new();
     for o in &data.outcomes {
@@ -277,4 +280,9 @@ fn draw(path: &std::path::Path, kind: EstimateArg, rows: &[EstimateRow], data: &
     });
     write_atomic(path, |w: &mut dyn Write| w.write_all(svg.as_bytes()))?;
     Ok(())
+}
+
+/// A request error with its exit code (37).
+fn request(message: String) -> topics::Error {
+    topics::conjoint::ConjointError::Request(message).into()
 }
