@@ -9,6 +9,7 @@
 //! the same label in two features never mixes.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -212,7 +213,7 @@ impl ConjointData {
             by: None,
         };
         let mut by_rows = Vec::new();
-        let mut respondents: HashMap<String, u32> = HashMap::new();
+        let mut respondents: FastMap<u32> = FastMap::default();
         let mut record = csv::StringRecord::new();
         while reader
             .read_record(&mut record)
@@ -224,11 +225,15 @@ impl ConjointData {
             if is_missing(id) {
                 return Err(empty(path, line, &header[columns.respondent], "a respondent id"));
             }
-            let next = respondents.len() as u32;
-            let r = *respondents.entry(id.to_string()).or_insert_with(|| {
-                data.respondent_ids.push(id.to_string());
-                next
-            });
+            let r = match respondents.get(id) {
+                Some(&r) => r,
+                None => {
+                    let r = respondents.len() as u32;
+                    respondents.insert(id.to_string(), r);
+                    data.respondent_ids.push(id.to_string());
+                    r
+                }
+            };
             data.respondent.push(r);
             data.line.push(line);
             for (coder, &col) in features.iter_mut().zip(&columns.features) {
@@ -314,6 +319,29 @@ impl ConjointData {
     }
 }
 
+/// String-keyed map with FNV-1a hashing: level labels and respondent ids
+/// are short, and SipHash's protection against crafted keys buys nothing
+/// for a local data file, while hashing is most of the reading time.
+type FastMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// Column positions of every role.
 struct ColumnIndex {
     respondent: usize,
@@ -370,7 +398,7 @@ struct LevelCoder {
     /// collect what the data holds.
     fixed: bool,
     names: Vec<String>,
-    index: HashMap<String, u16>,
+    index: FastMap<u16>,
     counts: Vec<u64>,
 }
 
