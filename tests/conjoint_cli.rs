@@ -234,3 +234,29 @@ fn unidentified_level_is_named() {
     assert_eq!(code, 36);
     assert!(err.contains("coefficient 'b=q' is not identified"), "{err}");
 }
+
+/// The design's `weights` role is used only with `--weights`; marginal
+/// means are then weighted means.
+#[test]
+fn weights_apply_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = dir.path().join("design.json");
+    std::fs::write(&design, r#"{"roles": {"respondent_id": "id", "attributes": ["a", "b"], "outcomes": ["y"], "weights": "w"}}"#).unwrap();
+    let csv = "id,a,b,y,w\n1,x,p,1,3\n1,z,q,0,3\n2,x,q,0,1\n2,z,p,1,1\n3,z,p,1,1\n3,x,q,0,1\n";
+    let mm = |extra: &[&str]| -> Vec<Value> {
+        let path = dir.path().join("d.csv");
+        std::fs::write(&path, csv).unwrap();
+        let mut args = vec!["conjoint", path.to_str().unwrap(), "--design", design.to_str().unwrap(), "--estimate", "mm", "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = topics(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // a = x: outcomes 1 (weight 3), 0 (1), 0 (1).
+    let unweighted = mm(&[]);
+    assert!((unweighted[0]["estimate"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-15);
+    let weighted = mm(&["--weights"]);
+    assert!((weighted[0]["estimate"].as_f64().unwrap() - 3.0 / 5.0).abs() < 1e-15);
+    let named = mm(&["--weights", "w"]);
+    assert_eq!(named[0]["estimate"], weighted[0]["estimate"]);
+}
