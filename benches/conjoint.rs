@@ -28,9 +28,15 @@ fn bench(c: &mut Criterion) {
     let opts = Options::default();
     let mut group = c.benchmark_group("conjoint_1m_rows_9_features");
     group.sample_size(10);
-    group.bench_function("read_csv", |b| b.iter(|| ConjointData::parse(&csv, "large.csv".as_ref(), &spec).expect("valid")));
-    group.bench_function("amce", |b| b.iter(|| estimate::amce(&data, "chosen", &opts).expect("fit")));
-    group.bench_function("mm", |b| b.iter(|| estimate::mm(&data, "chosen", &opts).expect("fit")));
+    group.bench_function("read_csv", |b| {
+        b.iter(|| ConjointData::parse(&csv, "large.csv".as_ref(), &spec).expect("valid"))
+    });
+    group.bench_function("amce", |b| {
+        b.iter(|| estimate::amce(&data, "chosen", &opts).expect("fit"))
+    });
+    group.bench_function("mm", |b| {
+        b.iter(|| estimate::mm(&data, "chosen", &opts).expect("fit"))
+    });
     group.finish();
 }
 

@@ -21,13 +21,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let rows: usize = args.get(1).ok_or("--large ROWS FILE.csv")?.parse()?;
         let path = PathBuf::from(args.get(2).ok_or("--large ROWS FILE.csv")?);
         let features = simulate::bench_features(9);
-        write_atomic(&path, |w| simulate::write_forced_choice(w, &features, rows.div_ceil(20), 10, 7))?;
+        write_atomic(&path, |w| {
+            simulate::write_forced_choice(w, &features, rows.div_ceil(20), 10, 7)
+        })?;
         eprintln!("wrote {}", path.display());
         return Ok(());
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
-    write_atomic(&dir.join("conjoint.csv"), |w| simulate::write_study(w, 313, 10, simulate::STUDY_SEED))?;
-    for (name, korean) in [("conjoint_design.json", false), ("conjoint_design_ko.json", true)] {
+    write_atomic(&dir.join("conjoint.csv"), |w| {
+        simulate::write_study(w, 313, 10, simulate::STUDY_SEED)
+    })?;
+    for (name, korean) in [
+        ("conjoint_design.json", false),
+        ("conjoint_design_ko.json", true),
+    ] {
         let json = serde_json::to_string_pretty(&simulate::study_design(korean))?;
         write_atomic(&dir.join(name), |w| writeln!(w, "{json}"))?;
     }

@@ -12,7 +12,10 @@ fn here(rel: &str) -> PathBuf {
 }
 
 fn topics(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_topics")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_topics"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn example_args<'a>(design: &'a str, extra: &[&'a str]) -> Vec<String> {
@@ -42,11 +45,28 @@ fn keys(row: &Value) -> Vec<String> {
 
 #[test]
 fn json_rows_have_the_documented_keys() {
-    let args = example_args("examples/data/conjoint_design.json", &["--outcome", "chosen", "--format", "json"]);
+    let args = example_args(
+        "examples/data/conjoint_design.json",
+        &["--outcome", "chosen", "--format", "json"],
+    );
     let (out, _) = run_ok(&args);
     let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
     assert_eq!(rows.len(), 26);
-    assert_eq!(keys(&rows[0]), ["estimate", "feature", "level", "lower", "outcome", "p", "statistic", "std_error", "upper", "z"]);
+    assert_eq!(
+        keys(&rows[0]),
+        [
+            "estimate",
+            "feature",
+            "level",
+            "lower",
+            "outcome",
+            "p",
+            "statistic",
+            "std_error",
+            "upper",
+            "z"
+        ]
+    );
     assert_eq!(rows[0]["statistic"], "amce");
     assert_eq!(rows[0]["level"], "Stranger");
     assert_eq!(rows[0]["estimate"], 0.0);
@@ -58,7 +78,16 @@ fn json_rows_have_the_documented_keys() {
 fn mm_diffs_are_labelled_group_minus_reference() {
     let args = example_args(
         "examples/data/conjoint_design.json",
-        &["--outcome", "chosen", "--estimate", "mm-diffs", "--by", "age_group", "--format", "json"],
+        &[
+            "--outcome",
+            "chosen",
+            "--estimate",
+            "mm-diffs",
+            "--by",
+            "age_group",
+            "--format",
+            "json",
+        ],
     );
     let (out, _) = run_ok(&args);
     let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
@@ -73,15 +102,50 @@ fn mm_diffs_are_labelled_group_minus_reference() {
 fn anova_reports_both_tests() {
     let args = example_args(
         "examples/data/conjoint_design.json",
-        &["--outcome", "chosen", "--estimate", "anova", "--by", "gender", "--format", "json"],
+        &[
+            "--outcome",
+            "chosen",
+            "--estimate",
+            "anova",
+            "--by",
+            "gender",
+            "--format",
+            "json",
+        ],
     );
     let (out, _) = run_ok(&args);
     let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
-    assert_eq!(keys(&rows[0]), ["BY", "F", "df1", "df2", "outcome", "p", "wald_chi2", "wald_df", "wald_p"]);
+    assert_eq!(
+        keys(&rows[0]),
+        [
+            "BY",
+            "F",
+            "df1",
+            "df2",
+            "outcome",
+            "p",
+            "wald_chi2",
+            "wald_df",
+            "wald_p"
+        ]
+    );
     assert_eq!(rows[0]["df1"], 20);
-    let table = example_args("examples/data/conjoint_design.json", &["--outcome", "chosen", "--estimate", "anova", "--by", "gender"]);
+    let table = example_args(
+        "examples/data/conjoint_design.json",
+        &[
+            "--outcome",
+            "chosen",
+            "--estimate",
+            "anova",
+            "--by",
+            "gender",
+        ],
+    );
     let (out, _) = run_ok(&table);
-    assert!(out.contains("F test (cregg's nested models, NOT clustered)"), "{out}");
+    assert!(
+        out.contains("F test (cregg's nested models, NOT clustered)"),
+        "{out}"
+    );
     assert!(out.contains("Wald test (respondent-clustered)"), "{out}");
 }
 
@@ -89,14 +153,27 @@ fn anova_reports_both_tests() {
 fn several_outcomes_csv_and_missing_counts() {
     let args = example_args(
         "examples/data/conjoint_design.json",
-        &["--outcome", "share_stranger,share_neighbor,share_friend,share_family", "--format", "csv"],
+        &[
+            "--outcome",
+            "share_stranger,share_neighbor,share_friend,share_family",
+            "--format",
+            "csv",
+        ],
     );
     let (out, err) = run_ok(&args);
     let mut lines = out.lines();
-    assert_eq!(lines.next().unwrap(), "outcome,statistic,feature,level,estimate,std_error,z,p,lower,upper");
+    assert_eq!(
+        lines.next().unwrap(),
+        "outcome,statistic,feature,level,estimate,std_error,z,p,lower,upper"
+    );
     assert_eq!(out.lines().count(), 1 + 4 * 26);
     assert!(out.contains("\nshare_family,amce,provider,Family,"));
-    assert!(err.contains("note: outcome 'share_friend': 3130 of 6260 rows have no value and are left out"), "{err}");
+    assert!(
+        err.contains(
+            "note: outcome 'share_friend': 3130 of 6260 rows have no value and are left out"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -106,14 +183,30 @@ fn output_file_and_korean_plot() {
     let json = dir.path().join("amce.json");
     let args = example_args(
         "examples/data/conjoint_design_ko.json",
-        &["--outcome", "chosen", "--estimate", "mm", "--h0", "0.5", "--format", "json", "-o", json.to_str().unwrap(), "--plot", svg.to_str().unwrap()],
+        &[
+            "--outcome",
+            "chosen",
+            "--estimate",
+            "mm",
+            "--h0",
+            "0.5",
+            "--format",
+            "json",
+            "-o",
+            json.to_str().unwrap(),
+            "--plot",
+            svg.to_str().unwrap(),
+        ],
     );
     let (out, _) = run_ok(&args);
     assert!(out.is_empty());
     let rows: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(rows[0]["statistic"], "mm");
     let svg = std::fs::read_to_string(&svg).unwrap();
-    assert!(svg.contains(">제공자</text>") && svg.contains(">콘텐츠 주제</text>"), "Korean feature labels");
+    assert!(
+        svg.contains(">제공자</text>") && svg.contains(">콘텐츠 주제</text>"),
+        "Korean feature labels"
+    );
     assert!(svg.contains(">South Korean</text>"));
     // The null line of marginal means sits at 0.5.
     assert!(svg.contains("stroke-dasharray"));
@@ -123,7 +216,18 @@ fn output_file_and_korean_plot() {
 fn predict_most_and_least_likely() {
     let args = example_args(
         "examples/data/conjoint_design.json",
-        &["--outcome", "chosen", "--estimate", "predict", "--profile", "most", "--profile", "least", "--format", "json"],
+        &[
+            "--outcome",
+            "chosen",
+            "--estimate",
+            "predict",
+            "--profile",
+            "most",
+            "--profile",
+            "least",
+            "--format",
+            "json",
+        ],
     );
     let (out, _) = run_ok(&args);
     let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
@@ -137,7 +241,16 @@ fn on_csv(csv: &str, extra: &[&str]) -> Output {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.csv");
     std::fs::write(&path, csv).unwrap();
-    let mut args = vec!["conjoint", path.to_str().unwrap(), "--respondent", "id", "--features", "a,b", "--outcome", "y"];
+    let mut args = vec![
+        "conjoint",
+        path.to_str().unwrap(),
+        "--respondent",
+        "id",
+        "--features",
+        "a,b",
+        "--outcome",
+        "y",
+    ];
     args.extend_from_slice(extra);
     let out = topics(&args);
     drop(dir);
@@ -145,7 +258,10 @@ fn on_csv(csv: &str, extra: &[&str]) -> Output {
 }
 
 fn error_of(out: &Output) -> (i32, String) {
-    (out.status.code().unwrap(), String::from_utf8(out.stderr.clone()).unwrap())
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stderr.clone()).unwrap(),
+    )
 }
 
 const GOOD: &str = "id,a,b,y\n1,x,p,1\n1,z,q,0\n2,x,q,0\n2,z,p,1\n3,z,p,1\n3,x,q,0\n";
@@ -154,21 +270,32 @@ const GOOD: &str = "id,a,b,y\n1,x,p,1\n1,z,q,0\n2,x,q,0\n2,z,p,1\n3,z,p,1\n3,x,q
 fn missing_column_is_named() {
     let (code, err) = error_of(&on_csv("id,a,c,y\n1,x,p,1\n", &[]));
     assert_eq!(code, 6);
-    assert!(err.contains("column 'b' not found; the header has: id, a, c, y"), "{err}");
+    assert!(
+        err.contains("column 'b' not found; the header has: id, a, c, y"),
+        "{err}"
+    );
 }
 
 #[test]
 fn non_numeric_outcome_names_line_and_column() {
     let (code, err) = error_of(&on_csv("id,a,b,y\n1,x,p,1\n1,z,q,chosen\n", &[]));
     assert_eq!(code, 30);
-    assert!(err.ends_with("d.csv: line 3: column 'y': 'chosen' is not a number\n"), "{err}");
+    assert!(
+        err.ends_with("d.csv: line 3: column 'y': 'chosen' is not a number\n"),
+        "{err}"
+    );
 }
 
 #[test]
 fn missing_respondent_id_names_line() {
     let (code, err) = error_of(&on_csv("id,a,b,y\n1,x,p,1\nNA,z,q,0\n", &[]));
     assert_eq!(code, 31);
-    assert!(err.ends_with("d.csv: line 3: column 'id' is empty (a respondent id is required on every row)\n"), "{err}");
+    assert!(
+        err.ends_with(
+            "d.csv: line 3: column 'id' is empty (a respondent id is required on every row)\n"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -179,10 +306,17 @@ fn design_that_does_not_match_the_data() {
     let (code, err) = error_of(&on_csv(GOOD, &["--design", design.to_str().unwrap()]));
     assert_eq!(code, 32);
     assert!(err.ends_with("d.csv: line 3: feature 'a' has level 'z', which the design does not list (it lists: x, w)\n"), "{err}");
-    std::fs::write(&design, r#"{"roles": {"attributes": ["a", "b"]}, "levels": {"b": ["p", "q", "r"]}}"#).unwrap();
+    std::fs::write(
+        &design,
+        r#"{"roles": {"attributes": ["a", "b"]}, "levels": {"b": ["p", "q", "r"]}}"#,
+    )
+    .unwrap();
     let (code, err) = error_of(&on_csv(GOOD, &["--design", design.to_str().unwrap()]));
     assert_eq!(code, 32);
-    assert!(err.ends_with("d.csv: feature 'b': level 'r' never occurs in the data\n"), "{err}");
+    assert!(
+        err.ends_with("d.csv: feature 'b': level 'r' never occurs in the data\n"),
+        "{err}"
+    );
     std::fs::write(&design, "{\"roles\": [1, 2]}").unwrap();
     let (code, err) = error_of(&on_csv(GOOD, &["--design", design.to_str().unwrap()]));
     assert_eq!(code, 34);
@@ -196,9 +330,21 @@ fn declared_restrictions_are_refused_unless_unrestricted() {
     std::fs::write(&design, r#"{"roles": {"attributes": ["a", "b"]}, "restrictions": [{"a": "z", "excludes": {"b": "q"}}]}"#).unwrap();
     let (code, err) = error_of(&on_csv(GOOD, &["--design", design.to_str().unwrap()]));
     assert_eq!(code, 35);
-    assert!(err.contains("the design declares 1 restriction(s) between features"), "{err}");
+    assert!(
+        err.contains("the design declares 1 restriction(s) between features"),
+        "{err}"
+    );
     assert!(err.contains("pass --unrestricted"), "{err}");
-    let out = on_csv(GOOD, &["--design", design.to_str().unwrap(), "--unrestricted", "--format", "csv"]);
+    let out = on_csv(
+        GOOD,
+        &[
+            "--design",
+            design.to_str().unwrap(),
+            "--unrestricted",
+            "--format",
+            "csv",
+        ],
+    );
     assert!(out.status.success());
 }
 
@@ -210,7 +356,12 @@ fn restricted_design_detected_in_the_data() {
         return;
     }
     let design = here("../shared/data/conjoint/cregg_immigration.json");
-    let out = topics(&["conjoint", shared.to_str().unwrap(), "--design", design.to_str().unwrap()]);
+    let out = topics(&[
+        "conjoint",
+        shared.to_str().unwrap(),
+        "--design",
+        design.to_str().unwrap(),
+    ]);
     let (code, err) = error_of(&out);
     assert_eq!(code, 35);
     assert!(err.contains("the design looks restricted: 22 pair(s) of levels never appear together (Education × Job, CountryOfOrigin × ReasonForApplication)"), "{err}");
@@ -223,7 +374,10 @@ fn diffs_need_by_and_bad_binarize_is_explained() {
     assert!(err.contains("--estimate mm-diffs: needs --by COL"), "{err}");
     let (code, err) = error_of(&on_csv(GOOD, &["--binarize", "big"]));
     assert_eq!(code, 37);
-    assert!(err.contains("--binarize 'big': expected a comparison and a number"), "{err}");
+    assert!(
+        err.contains("--binarize 'big': expected a comparison and a number"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -246,10 +400,23 @@ fn weights_apply_only_when_asked() {
     let mm = |extra: &[&str]| -> Vec<Value> {
         let path = dir.path().join("d.csv");
         std::fs::write(&path, csv).unwrap();
-        let mut args = vec!["conjoint", path.to_str().unwrap(), "--design", design.to_str().unwrap(), "--estimate", "mm", "--format", "json"];
+        let mut args = vec![
+            "conjoint",
+            path.to_str().unwrap(),
+            "--design",
+            design.to_str().unwrap(),
+            "--estimate",
+            "mm",
+            "--format",
+            "json",
+        ];
         args.extend_from_slice(extra);
         let out = topics(&args);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap()
     };
     // a = x: outcomes 1 (weight 3), 0 (1), 0 (1).

@@ -25,7 +25,10 @@ fn example(by: Option<&str>) -> ConjointData {
 }
 
 fn statsmodels() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(here("tests/data/conjoint/statsmodels_reference.json")).unwrap()).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(here("tests/data/conjoint/statsmodels_reference.json")).unwrap(),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -34,7 +37,10 @@ fn committed_example_is_what_the_seeded_simulator_writes() {
     simulate::write_study(&mut bytes, 313, 10, simulate::STUDY_SEED).unwrap();
     let committed = std::fs::read(here("examples/data/conjoint.csv")).unwrap();
     assert!(bytes == committed, "examples/data/conjoint.csv differs from the simulator's output: rerun `cargo run --example generate_conjoint`");
-    let design: Value = serde_json::from_str(&std::fs::read_to_string(here("examples/data/conjoint_design.json")).unwrap()).unwrap();
+    let design: Value = serde_json::from_str(
+        &std::fs::read_to_string(here("examples/data/conjoint_design.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(design, simulate::study_design(false));
 }
 
@@ -47,7 +53,10 @@ fn example_has_the_study_shape() {
     let shape: Vec<usize> = data.features.iter().map(|f| f.levels.len()).collect();
     assert_eq!(shape, [4, 4, 4, 4, 4, 4, 2]);
     // Sharing outcomes are asked on the chosen profile only.
-    assert_eq!(estimate::missing_outcomes(&data, "share_family").unwrap(), 3130);
+    assert_eq!(
+        estimate::missing_outcomes(&data, "share_family").unwrap(),
+        3130
+    );
 }
 
 /// Every non-reference level's true AMCE lies in its simultaneous 95%
@@ -59,16 +68,26 @@ fn estimator_recovers_the_generating_effects() {
     let data = example(None);
     let truth = simulate::study_features();
     let levels = 19.0;
-    let bonferroni = Options { alpha: 0.05 / levels, ..Options::default() };
+    let bonferroni = Options {
+        alpha: 0.05 / levels,
+        ..Options::default()
+    };
     let mut outcomes = vec!["chosen"];
     outcomes.extend(simulate::SHARING.iter().map(|s| s.0));
     for outcome in outcomes {
         let rows = estimate::amce(&data, outcome, &bonferroni).unwrap();
         for f in &truth {
             for (level, effect) in f.levels.iter().skip(1) {
-                let r = rows.iter().find(|r| r.feature == f.name && &r.level == level).unwrap();
+                let r = rows
+                    .iter()
+                    .find(|r| r.feature == f.name && &r.level == level)
+                    .unwrap();
                 let (lo, hi) = (r.lower.unwrap(), r.upper.unwrap());
-                assert!(lo <= *effect && *effect <= hi, "{outcome}: {}={level}: true {effect} outside [{lo}, {hi}]", f.name);
+                assert!(
+                    lo <= *effect && *effect <= hi,
+                    "{outcome}: {}={level}: true {effect} outside [{lo}, {hi}]",
+                    f.name
+                );
             }
         }
     }
@@ -83,8 +102,16 @@ fn estimator_recovers_the_generating_effects() {
         ("type", "Fiction", -0.046),
     ];
     for (feature, level, effect) in reported {
-        let r = rows.iter().find(|r| r.feature == feature && r.level == level).unwrap();
-        assert!(r.lower.unwrap() <= effect && effect <= r.upper.unwrap(), "{feature}={level}: {effect} not in [{:?}, {:?}]", r.lower, r.upper);
+        let r = rows
+            .iter()
+            .find(|r| r.feature == feature && r.level == level)
+            .unwrap();
+        assert!(
+            r.lower.unwrap() <= effect && effect <= r.upper.unwrap(),
+            "{feature}={level}: {effect} not in [{:?}, {:?}]",
+            r.lower,
+            r.upper
+        );
     }
 }
 
@@ -93,13 +120,25 @@ fn estimator_recovers_the_generating_effects() {
 #[test]
 fn forced_choice_marginal_means_balance() {
     let data = example(None);
-    let rows = estimate::mm(&data, "chosen", &Options { h0: 0.5, ..Options::default() }).unwrap();
+    let rows = estimate::mm(
+        &data,
+        "chosen",
+        &Options {
+            h0: 0.5,
+            ..Options::default()
+        },
+    )
+    .unwrap();
     let freqs = estimate::freqs(&data, false).unwrap();
     for f in &data.features {
-        let (num, den) = rows.iter().zip(&freqs).filter(|(r, _)| r.feature == f.name).fold((0.0, 0.0), |(n, d), (r, q)| {
-            assert_eq!(r.level, q.level);
-            (n + r.estimate * q.count as f64, d + q.count as f64)
-        });
+        let (num, den) = rows
+            .iter()
+            .zip(&freqs)
+            .filter(|(r, _)| r.feature == f.name)
+            .fold((0.0, 0.0), |(n, d), (r, q)| {
+                assert_eq!(r.level, q.level);
+                (n + r.estimate * q.count as f64, d + q.count as f64)
+            });
         assert!((num / den - 0.5).abs() < 1e-12, "{}: {}", f.name, num / den);
     }
 }
@@ -111,34 +150,67 @@ fn close(got: f64, want: f64, tol: f64) -> bool {
 #[test]
 fn amce_diffs_match_statsmodels_interacted_model() {
     let data = example(Some("age_group"));
-    let opts = Options { variance: VarianceKind::Cjoint, ..Options::default() };
+    let opts = Options {
+        variance: VarianceKind::Cjoint,
+        ..Options::default()
+    };
     let rows = estimate::amce_diffs(&data, "chosen", &opts).unwrap();
     let reference = statsmodels();
-    let want = reference["example"]["amce_diffs_by_age_group"].as_array().unwrap();
-    assert_eq!(want.len(), rows.iter().filter(|r| r.std_error.is_some()).count());
+    let want = reference["example"]["amce_diffs_by_age_group"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        want.len(),
+        rows.iter().filter(|r| r.std_error.is_some()).count()
+    );
     for w in want {
         let name = w["coefficient"].as_str().unwrap();
         let (coef, group) = name.rsplit_once(" x ").unwrap();
         let (feature, level) = coef.split_once('=').unwrap();
         let by = format!("{group} - 20-39");
-        let r = rows.iter().find(|r| r.feature == feature && r.level == level && r.by.as_deref() == Some(&by)).unwrap();
-        assert!(close(r.estimate, w["estimate"].as_f64().unwrap(), 1e-10), "{name}");
-        assert!(close(r.std_error.unwrap(), w["std_error"].as_f64().unwrap(), 1e-10), "{name}");
+        let r = rows
+            .iter()
+            .find(|r| r.feature == feature && r.level == level && r.by.as_deref() == Some(&by))
+            .unwrap();
+        assert!(
+            close(r.estimate, w["estimate"].as_f64().unwrap(), 1e-10),
+            "{name}"
+        );
+        assert!(
+            close(
+                r.std_error.unwrap(),
+                w["std_error"].as_f64().unwrap(),
+                1e-10
+            ),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn anova_matches_statsmodels_f_and_wald_tests() {
     let data = example(Some("age_group"));
-    let opts = Options { variance: VarianceKind::Cjoint, ..Options::default() };
+    let opts = Options {
+        variance: VarianceKind::Cjoint,
+        ..Options::default()
+    };
     let got = estimate::anova(&data, "chosen", &opts).unwrap();
     let reference = statsmodels();
     let w = &reference["example"]["anova_by_age_group"];
     assert_eq!(got.df1 as u64, w["df1"].as_u64().unwrap());
     assert_eq!(got.df2 as u64, w["df2"].as_u64().unwrap());
     assert_eq!(got.wald_df as u64, w["wald_df"].as_u64().unwrap());
-    for (key, value) in [("F", got.f), ("p", got.p), ("wald_chi2", got.wald_chi2), ("wald_p", got.wald_p)] {
-        assert!(close(value, w[key].as_f64().unwrap(), 1e-9), "{key}: {value} vs {}", w[key]);
+    for (key, value) in [
+        ("F", got.f),
+        ("p", got.p),
+        ("wald_chi2", got.wald_chi2),
+        ("wald_p", got.wald_p),
+    ] {
+        assert!(
+            close(value, w[key].as_f64().unwrap(), 1e-9),
+            "{key}: {value} vs {}",
+            w[key]
+        );
     }
 }
 
@@ -147,11 +219,27 @@ fn prediction_matches_statsmodels() {
     let data = example(None);
     let reference = statsmodels();
     let w = &reference["example"]["predict"];
-    let pairs: Vec<(String, String)> = w["profile"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect();
-    let opts = Options { variance: VarianceKind::Cjoint, ..Options::default() };
+    let pairs: Vec<(String, String)> = w["profile"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect();
+    let opts = Options {
+        variance: VarianceKind::Cjoint,
+        ..Options::default()
+    };
     let rows = estimate::predict(&data, "chosen", &[Profile::Levels(pairs)], &opts).unwrap();
-    assert!(close(rows[0].estimate, w["estimate"].as_f64().unwrap(), 1e-10));
-    assert!(close(rows[0].std_error.unwrap(), w["std_error"].as_f64().unwrap(), 1e-10));
+    assert!(close(
+        rows[0].estimate,
+        w["estimate"].as_f64().unwrap(),
+        1e-10
+    ));
+    assert!(close(
+        rows[0].std_error.unwrap(),
+        w["std_error"].as_f64().unwrap(),
+        1e-10
+    ));
 }
 
 /// The most likely profile takes each feature's best level; its prediction
@@ -159,9 +247,23 @@ fn prediction_matches_statsmodels() {
 #[test]
 fn most_and_least_likely_profiles() {
     let data = example(None);
-    let rows = estimate::predict(&data, "chosen", &[Profile::MostLikely, Profile::LeastLikely], &Options::default()).unwrap();
-    assert!(rows[0].level.contains("provider=Family") || rows[0].level.contains("provider=Friend"), "{}", rows[0].level);
-    assert!(rows[1].level.contains("target_age=Ages 50+"), "{}", rows[1].level);
+    let rows = estimate::predict(
+        &data,
+        "chosen",
+        &[Profile::MostLikely, Profile::LeastLikely],
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(
+        rows[0].level.contains("provider=Family") || rows[0].level.contains("provider=Friend"),
+        "{}",
+        rows[0].level
+    );
+    assert!(
+        rows[1].level.contains("target_age=Ages 50+"),
+        "{}",
+        rows[1].level
+    );
     assert!(rows[0].estimate > 0.5 && rows[1].estimate < 0.5);
 }
 
@@ -169,21 +271,41 @@ fn most_and_least_likely_profiles() {
 fn weighted_amce_matches_statsmodels_wls() {
     let dir = here("../shared/data/conjoint");
     if !dir.join("cregg_taxes.csv").exists() {
-        eprintln!("skipping: {} is absent", dir.join("cregg_taxes.csv").display());
+        eprintln!(
+            "skipping: {} is absent",
+            dir.join("cregg_taxes.csv").display()
+        );
         return;
     }
     let design = dir.join("cregg_taxes.json");
     let mut spec = Spec::from_design(DesignFile::load(&design).unwrap(), &design);
     spec.weights = Some("weight".into());
     let data = ConjointData::read(&dir.join("cregg_taxes.csv"), &spec).unwrap();
-    let opts = Options { variance: VarianceKind::Cjoint, weighted: true, ..Options::default() };
+    let opts = Options {
+        variance: VarianceKind::Cjoint,
+        weighted: true,
+        ..Options::default()
+    };
     let rows: Vec<EstimateRow> = estimate::amce(&data, "chose_plan", &opts).unwrap();
     let reference = statsmodels();
     for w in reference["taxes_weighted"]["rows"].as_array().unwrap() {
         let (feature, level) = w["coefficient"].as_str().unwrap().split_once('=').unwrap();
-        let r = rows.iter().find(|r| r.feature == feature && r.level == level).unwrap();
-        assert!(close(r.estimate, w["estimate"].as_f64().unwrap(), 1e-10), "{feature}={level}");
-        assert!(close(r.std_error.unwrap(), w["std_error"].as_f64().unwrap(), 1e-10), "{feature}={level}");
+        let r = rows
+            .iter()
+            .find(|r| r.feature == feature && r.level == level)
+            .unwrap();
+        assert!(
+            close(r.estimate, w["estimate"].as_f64().unwrap(), 1e-10),
+            "{feature}={level}"
+        );
+        assert!(
+            close(
+                r.std_error.unwrap(),
+                w["std_error"].as_f64().unwrap(),
+                1e-10
+            ),
+            "{feature}={level}"
+        );
     }
 }
 
@@ -191,13 +313,27 @@ fn weighted_amce_matches_statsmodels_wls() {
 #[test]
 fn binarized_rating_is_a_proportion() {
     let data = example(None);
-    let opts = Options { binarize: Some(">4".parse::<Binarize>().unwrap()), ..Options::default() };
+    let opts = Options {
+        binarize: Some(">4".parse::<Binarize>().unwrap()),
+        ..Options::default()
+    };
     let rows = estimate::mm(&data, "rating", &opts).unwrap();
-    let values = &data.outcomes.iter().find(|o| o.name == "rating").unwrap().values;
+    let values = &data
+        .outcomes
+        .iter()
+        .find(|o| o.name == "rating")
+        .unwrap()
+        .values;
     let f = data.feature_index("type").unwrap();
-    let fiction: Vec<f64> = (0..data.nrows()).filter(|&i| data.level(i, f) == 1).map(|i| f64::from(u8::from(values[i] > 4.0))).collect();
+    let fiction: Vec<f64> = (0..data.nrows())
+        .filter(|&i| data.level(i, f) == 1)
+        .map(|i| f64::from(u8::from(values[i] > 4.0)))
+        .collect();
     let share = fiction.iter().sum::<f64>() / fiction.len() as f64;
-    let r = rows.iter().find(|r| r.feature == "type" && r.level == "Fiction").unwrap();
+    let r = rows
+        .iter()
+        .find(|r| r.feature == "type" && r.level == "Fiction")
+        .unwrap();
     assert!((r.estimate - share).abs() < 1e-12);
     assert!(r.estimate > 0.0 && r.estimate < 1.0);
 }

@@ -33,11 +33,18 @@ fn coded(name: &str) -> (ConjointData, HashMap<(String, String), String>) {
     let mut labels = HashMap::new();
     for (feature, list) in raw["level_labels"].as_object().unwrap() {
         for (i, label) in list.as_array().unwrap().iter().enumerate() {
-            labels.insert((feature.clone(), (i + 1).to_string()), label.as_str().unwrap().to_string());
+            labels.insert(
+                (feature.clone(), (i + 1).to_string()),
+                label.as_str().unwrap().to_string(),
+            );
         }
     }
     let spec = Spec::from_design(DesignFile::load(&design_path).unwrap(), &design_path);
-    let data = ConjointData::read(&here(&format!("tests/data/conjoint/{name}_coded.csv")), &spec).unwrap();
+    let data = ConjointData::read(
+        &here(&format!("tests/data/conjoint/{name}_coded.csv")),
+        &spec,
+    )
+    .unwrap();
     (data, labels)
 }
 
@@ -45,7 +52,10 @@ fn full(name: &str) -> Option<ConjointData> {
     let dir = here("../shared/data/conjoint");
     let csv = dir.join(format!("{name}.csv"));
     if !csv.exists() {
-        eprintln!("skipping the full-data check: {} is absent (the compact copy was tested)", csv.display());
+        eprintln!(
+            "skipping the full-data check: {} is absent (the compact copy was tested)",
+            csv.display()
+        );
         return None;
     }
     let design = dir.join(format!("{name}.json"));
@@ -60,7 +70,11 @@ fn reference(file: &str) -> Vec<Value> {
 }
 
 /// Compares every reference row with ours; returns the largest deviation.
-fn compare(rows: &[EstimateRow], labels: Option<&HashMap<(String, String), String>>, file: &str) -> f64 {
+fn compare(
+    rows: &[EstimateRow],
+    labels: Option<&HashMap<(String, String), String>>,
+    file: &str,
+) -> f64 {
     let reference = reference(file);
     assert_eq!(rows.len(), reference.len(), "{file}: row count");
     let mut worst: f64 = 0.0;
@@ -89,7 +103,10 @@ fn compare(rows: &[EstimateRow], labels: Option<&HashMap<(String, String), Strin
             match (want[key].as_f64(), value) {
                 (None, None) => {}
                 (Some(w), Some(g)) => {
-                    assert!(close(g, w), "{file}: {feature}={level} {key}: got {g}, cregg {w}");
+                    assert!(
+                        close(g, w),
+                        "{file}: {feature}={level} {key}: got {g}, cregg {w}"
+                    );
                     worst = worst.max((g - w).abs() / w.abs().max(1.0));
                 }
                 (w, g) => panic!("{file}: {feature}={level} {key}: got {g:?}, cregg {w:?}"),
@@ -103,7 +120,11 @@ fn compare(rows: &[EstimateRow], labels: Option<&HashMap<(String, String), Strin
 fn immigration_amce_matches_cregg() {
     let (data, labels) = coded("cregg_immigration");
     let rows = estimate::amce(&data, "ChosenImmigrant", &Options::default()).unwrap();
-    let worst = compare(&rows, Some(&labels), "cregg_amce_immigration_unconstrained.json");
+    let worst = compare(
+        &rows,
+        Some(&labels),
+        "cregg_amce_immigration_unconstrained.json",
+    );
     eprintln!("immigration AMCE: largest deviation from cregg {worst:.2e}");
     if let Some(data) = full("cregg_immigration") {
         let rows = estimate::amce(&data, "ChosenImmigrant", &Options::default()).unwrap();
@@ -116,7 +137,10 @@ fn immigration_mm_matches_cregg_for_both_nulls() {
     let (data, labels) = coded("cregg_immigration");
     let rows = estimate::mm(&data, "ChosenImmigrant", &Options::default()).unwrap();
     let worst = compare(&rows, Some(&labels), "cregg_mm_immigration.json");
-    let half = Options { h0: 0.5, ..Options::default() };
+    let half = Options {
+        h0: 0.5,
+        ..Options::default()
+    };
     let rows = estimate::mm(&data, "ChosenImmigrant", &half).unwrap();
     let worst_half = compare(&rows, Some(&labels), "cregg_mm_immigration_h0_0.5.json");
     eprintln!("immigration MM: largest deviation from cregg {worst:.2e} (h0 = 0), {worst_half:.2e} (h0 = 0.5)");
@@ -150,9 +174,15 @@ fn immigration_freqs_match_cregg() {
         let level = want["level"].as_str().unwrap();
         let got = rows
             .iter()
-            .find(|r| r.feature == feature && labels[&(r.feature.clone(), r.level.clone())] == level)
+            .find(|r| {
+                r.feature == feature && labels[&(r.feature.clone(), r.level.clone())] == level
+            })
             .unwrap();
-        assert_eq!(got.count, want["count"].as_u64().unwrap(), "{feature}={level}");
+        assert_eq!(
+            got.count,
+            want["count"].as_u64().unwrap(),
+            "{feature}={level}"
+        );
     }
 }
 
@@ -162,7 +192,10 @@ fn immigration_freqs_match_cregg() {
 fn cjoint_variance_factor() {
     let (data, _) = coded("cregg_immigration");
     let cregg = estimate::amce(&data, "ChosenImmigrant", &Options::default()).unwrap();
-    let cjoint_opts = Options { variance: topics::conjoint::ols::VarianceKind::Cjoint, ..Options::default() };
+    let cjoint_opts = Options {
+        variance: topics::conjoint::ols::VarianceKind::Cjoint,
+        ..Options::default()
+    };
     let cjoint = estimate::amce(&data, "ChosenImmigrant", &cjoint_opts).unwrap();
     let ratio = cjoint[1].std_error.unwrap() / cregg[1].std_error.unwrap();
     assert!((ratio - 1.0014718).abs() < 5e-8, "ratio {ratio}");

@@ -127,9 +127,12 @@ impl Args {
         }
         for r in &self.references {
             let Some((f, l)) = r.split_once('=') else {
-                bail!(request(format!("--reference '{r}': expected FEATURE=LEVEL")));
+                bail!(request(format!(
+                    "--reference '{r}': expected FEATURE=LEVEL"
+                )));
             };
-            spec.references.push((f.trim().to_string(), l.trim().to_string()));
+            spec.references
+                .push((f.trim().to_string(), l.trim().to_string()));
         }
         spec.by = self.by.clone();
         spec.weights = match self.weights.as_deref() {
@@ -144,7 +147,10 @@ impl Args {
 
     fn options(&self) -> anyhow::Result<Options> {
         if !(self.alpha > 0.0 && self.alpha < 1.0) {
-            bail!(topics::Error::param("--alpha", format!("{} is not between 0 and 1", self.alpha)));
+            bail!(topics::Error::param(
+                "--alpha",
+                format!("{} is not between 0 and 1", self.alpha)
+            ));
         }
         Ok(Options {
             variance: match self.se {
@@ -167,28 +173,42 @@ impl Args {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let spec = args.spec()?;
     let opts = args.options()?;
-    let needs_by = matches!(args.estimate, EstimateArg::MmDiffs | EstimateArg::AmceDiffs | EstimateArg::Anova);
+    let needs_by = matches!(
+        args.estimate,
+        EstimateArg::MmDiffs | EstimateArg::AmceDiffs | EstimateArg::Anova
+    );
     if needs_by && args.by.is_none() {
         bail!(request(format!(
             "--estimate {}: needs --by COL",
-            args.estimate.to_possible_value().map_or(String::new(), |v| v.get_name().to_string())
+            args.estimate
+                .to_possible_value()
+                .map_or(String::new(), |v| v.get_name().to_string())
         )));
     }
     if args.plot.is_some() && matches!(args.estimate, EstimateArg::Freqs | EstimateArg::Anova) {
-        bail!(request("--plot draws estimates; it is not available with --estimate freqs or anova".into()));
+        bail!(request(
+            "--plot draws estimates; it is not available with --estimate freqs or anova".into()
+        ));
     }
     let data = ConjointData::read(&args.data, &spec)?;
     restrictions::check(&data, &spec, args.unrestricted)?;
     for o in &data.outcomes {
         let missing = estimate::missing_outcomes(&data, &o.name)?;
         if missing > 0 && args.estimate != EstimateArg::Freqs {
-            eprintln!("note: outcome '{}': {missing} of {} rows have no value and are left out", o.name, data.nrows());
+            eprintln!(
+                "note: outcome '{}': {missing} of {} rows have no value and are left out",
+                o.name,
+                data.nrows()
+            );
         }
     }
     if let Some(by) = &data.by {
         let missing = by.of_row.iter().filter(|g| g.is_none()).count();
         if missing > 0 {
-            eprintln!("note: --by {}: {missing} rows have no group and are left out of grouped estimates", by.column);
+            eprintln!(
+                "note: --by {}: {missing} rows have no group and are left out of grouped estimates",
+                by.column
+            );
         }
     }
     let text = match args.estimate {
@@ -231,7 +251,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn estimates(args: &Args, kind: EstimateArg, data: &ConjointData, opts: &Options) -> anyhow::Result<Vec<EstimateRow>> {
+fn estimates(
+    args: &Args,
+    kind: EstimateArg,
+    data: &ConjointData,
+    opts: &Options,
+) -> anyhow::Result<Vec<EstimateRow>> {
     let grouped = args.by.is_some();
     let profiles = args
         .profile
@@ -243,7 +268,9 @@ fn estimates(args: &Args, kind: EstimateArg, data: &ConjointData, opts: &Options
         bail!(request("--estimate predict needs at least one --profile ('most', 'least' or 'feature=level; ...')".into()));
     }
     if kind == EstimateArg::Predict && grouped {
-        bail!(request("--estimate predict does not take --by; filter the data to one group instead".into()));
+        bail!(request(
+            "--estimate predict does not take --by; filter the data to one group instead".into()
+        ));
     }
     let mut rows = Vec::new();
     for o in &data.outcomes {
@@ -262,7 +289,13 @@ fn estimates(args: &Args, kind: EstimateArg, data: &ConjointData, opts: &Options
     Ok(rows)
 }
 
-fn draw(path: &std::path::Path, kind: EstimateArg, rows: &[EstimateRow], data: &ConjointData, opts: &Options) -> anyhow::Result<()> {
+fn draw(
+    path: &std::path::Path,
+    kind: EstimateArg,
+    rows: &[EstimateRow],
+    data: &ConjointData,
+    opts: &Options,
+) -> anyhow::Result<()> {
     let pct = (1.0 - opts.alpha) * 100.0;
     let (title, x_label, null_value) = match kind {
         EstimateArg::Amce => ("AMCE", "Estimated AMCE", 0.0),

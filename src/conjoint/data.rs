@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::error::ConjointError;
 use crate::error::{Error, Result};
-use crate::io::{display_path, read_text};
+use crate::io::{display_path, read_text, InputFormat};
 
 /// Column roles in a design file (the shared sidecar layout).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -172,9 +172,15 @@ impl ConjointData {
         Self::parse(&text, &display_path(path), spec)
     }
 
-    /// Parses CSV text (as read from `path`, named in messages).
+    /// Parses CSV text (as read from `path`, named in messages; a `.tsv`
+    /// or `.tab` path means tab-separated).
     pub fn parse(text: &str, path: &Path, spec: &Spec) -> Result<ConjointData> {
+        let delimiter = match InputFormat::from_path(path) {
+            InputFormat::Delimited(d) => d,
+            InputFormat::Lines => b',',
+        };
         let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
             .flexible(false)
             .from_reader(text.as_bytes());
         let header: Vec<String> = reader
@@ -204,12 +210,15 @@ impl ConjointData {
             outcomes: spec
                 .outcomes
                 .iter()
-                .map(|o| NumericColumn { name: o.clone(), values: Vec::new() })
+                .map(|o| NumericColumn {
+                    name: o.clone(),
+                    values: Vec::new(),
+                })
                 .collect(),
-            weights: spec
-                .weights
-                .as_ref()
-                .map(|w| NumericColumn { name: w.clone(), values: Vec::new() }),
+            weights: spec.weights.as_ref().map(|w| NumericColumn {
+                name: w.clone(),
+                values: Vec::new(),
+            }),
             by: None,
         };
         let mut by_rows = Vec::new();
@@ -223,7 +232,12 @@ impl ConjointData {
             let cell = |i: usize| record.get(i).unwrap_or("").trim();
             let id = cell(columns.respondent);
             if is_missing(id) {
-                return Err(empty(path, line, &header[columns.respondent], "a respondent id"));
+                return Err(empty(
+                    path,
+                    line,
+                    &header[columns.respondent],
+                    "a respondent id",
+                ));
             }
             let r = match respondents.get(id) {
                 Some(&r) => r,
@@ -244,7 +258,8 @@ impl ConjointData {
                 data.levels.push(coder.code(value, path, line)?);
             }
             for (out, &col) in data.outcomes.iter_mut().zip(&columns.outcomes) {
-                out.values.push(parse_number(cell(col), path, line, &out.name)?);
+                out.values
+                    .push(parse_number(cell(col), path, line, &out.name)?);
             }
             if let (Some(w), Some(col)) = (data.weights.as_mut(), columns.weights) {
                 let v = parse_number(cell(col), path, line, &w.name)?;
@@ -333,7 +348,11 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for &b in bytes {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
@@ -383,8 +402,16 @@ impl ColumnIndex {
         }
         Ok(ColumnIndex {
             respondent: find(respondent)?,
-            features: spec.features.iter().map(|f| find(f)).collect::<Result<_>>()?,
-            outcomes: spec.outcomes.iter().map(|o| find(o)).collect::<Result<_>>()?,
+            features: spec
+                .features
+                .iter()
+                .map(|f| find(f))
+                .collect::<Result<_>>()?,
+            outcomes: spec
+                .outcomes
+                .iter()
+                .map(|o| find(o))
+                .collect::<Result<_>>()?,
             weights: spec.weights.as_deref().map(find).transpose()?,
             by: spec.by.as_deref().map(find).transpose()?,
         })
@@ -470,7 +497,12 @@ impl LevelCoder {
         remap
     }
 
-    fn finish(self, reference: Option<&str>, spec: &Spec, path: &Path) -> Result<(Feature, Vec<u16>)> {
+    fn finish(
+        self,
+        reference: Option<&str>,
+        spec: &Spec,
+        path: &Path,
+    ) -> Result<(Feature, Vec<u16>)> {
         if let Some(never) = self.counts.iter().position(|&c| c == 0) {
             return Err(ConjointError::LevelNeverSeen {
                 path: path.to_path_buf(),
@@ -481,7 +513,11 @@ impl LevelCoder {
         }
         let order = self.order(reference, path)?;
         let feature = Feature {
-            label: spec.labels.get(&self.name).cloned().unwrap_or_else(|| self.name.clone()),
+            label: spec
+                .labels
+                .get(&self.name)
+                .cloned()
+                .unwrap_or_else(|| self.name.clone()),
             levels: order.iter().map(|&i| self.names[i].clone()).collect(),
             name: self.name,
         };
@@ -489,7 +525,11 @@ impl LevelCoder {
     }
 
     /// Groups may list levels that no row has (they are then left out).
-    fn finish_groups(self, reference: Option<&str>, path: &Path) -> Result<(Vec<String>, Vec<u16>)> {
+    fn finish_groups(
+        self,
+        reference: Option<&str>,
+        path: &Path,
+    ) -> Result<(Vec<String>, Vec<u16>)> {
         let order: Vec<usize> = self
             .order(reference, path)?
             .into_iter()
@@ -499,7 +539,10 @@ impl LevelCoder {
         for (new, &old) in order.iter().enumerate() {
             remap[old] = new as u16;
         }
-        Ok((order.iter().map(|&i| self.names[i].clone()).collect(), remap))
+        Ok((
+            order.iter().map(|&i| self.names[i].clone()).collect(),
+            remap,
+        ))
     }
 }
 
@@ -535,7 +578,9 @@ fn empty(path: &Path, line: u64, column: &str, what: &'static str) -> Error {
 fn csv_error(path: &Path, e: csv::Error) -> Error {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("expected {expected_len} fields as in the header, found {len}")
         }
         _ => e.to_string(),
@@ -578,7 +623,8 @@ mod tests {
     #[test]
     fn unknown_level_names_line_feature_and_level() {
         let mut s = spec();
-        s.levels.insert("color".into(), vec!["red".into(), "green".into()]);
+        s.levels
+            .insert("color".into(), vec!["red".into(), "green".into()]);
         let err = ConjointData::parse(CSV, Path::new("d.csv"), &s).unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -589,22 +635,39 @@ mod tests {
     #[test]
     fn design_level_never_seen_is_named() {
         let mut s = spec();
-        s.levels.insert("color".into(), vec!["red".into(), "blue".into(), "green".into()]);
+        s.levels.insert(
+            "color".into(),
+            vec!["red".into(), "blue".into(), "green".into()],
+        );
         let err = ConjointData::parse(CSV, Path::new("d.csv"), &s).unwrap_err();
-        assert_eq!(err.to_string(), "d.csv: feature 'color': level 'green' never occurs in the data");
+        assert_eq!(
+            err.to_string(),
+            "d.csv: feature 'color': level 'green' never occurs in the data"
+        );
     }
 
     #[test]
     fn non_numeric_outcome_and_empty_id() {
         let bad = "id,color,size,y\n1,red,big,yes\n";
         let err = ConjointData::parse(bad, Path::new("d.csv"), &spec()).unwrap_err();
-        assert_eq!(err.to_string(), "d.csv: line 2: column 'y': 'yes' is not a number");
+        assert_eq!(
+            err.to_string(),
+            "d.csv: line 2: column 'y': 'yes' is not a number"
+        );
         let bad = "id,color,size,y\n1,red,big,1\n,blue,big,1\n";
         let err = ConjointData::parse(bad, Path::new("d.csv"), &spec()).unwrap_err();
         assert_eq!(
             err.to_string(),
             "d.csv: line 3: column 'id' is empty (a respondent id is required on every row)"
         );
+    }
+
+    #[test]
+    fn tab_separated_by_extension() {
+        let tsv = CSV.replace(',', "\t");
+        let d = ConjointData::parse(&tsv, Path::new("d.tsv"), &spec()).unwrap();
+        assert_eq!(d.nrows(), 4);
+        assert_eq!(d.features[1].levels, ["big", "small"]);
     }
 
     #[test]

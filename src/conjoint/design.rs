@@ -160,9 +160,18 @@ impl Sample {
     }
 
     /// Fits `design` (built on these rows) by clustered least squares.
-    pub fn fit(&self, design: &BinaryDesign, opts: &Options, names: &dyn Fn(usize) -> String, what: &str) -> Result<OlsFit> {
+    pub fn fit(
+        &self,
+        design: &BinaryDesign,
+        opts: &Options,
+        names: &dyn Fn(usize) -> String,
+        what: &str,
+    ) -> Result<OlsFit> {
         if self.rows.is_empty() {
-            return Err(ConjointError::Request(format!("{what}: no rows with an observed outcome")).into());
+            return Err(ConjointError::Request(format!(
+                "{what}: no rows with an observed outcome"
+            ))
+            .into());
         }
         if self.n_clusters < 2 {
             return Err(ConjointError::Request(format!(
@@ -209,7 +218,11 @@ impl AmceLayout {
             offsets.push(next);
             next += f.levels.len() - 1;
         }
-        AmceLayout { offsets, base: next, extra_groups }
+        AmceLayout {
+            offsets,
+            base: next,
+            extra_groups,
+        }
     }
 
     pub fn ncols(&self) -> usize {
@@ -265,12 +278,19 @@ impl AmceLayout {
         } else {
             let f = self.offsets.iter().rposition(|&o| o <= within).unwrap_or(0);
             let feature = &data.features[f];
-            format!("{}={}", feature.name, feature.levels[within - self.offsets[f] + 1])
+            format!(
+                "{}={}",
+                feature.name,
+                feature.levels[within - self.offsets[f] + 1]
+            )
         };
         if g == 0 {
             base_name
         } else {
-            format!("{base_name} × {}", groups.get(g).map_or("?", |s| s.as_str()))
+            format!(
+                "{base_name} × {}",
+                groups.get(g).map_or("?", |s| s.as_str())
+            )
         }
     }
 }

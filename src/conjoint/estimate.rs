@@ -72,7 +72,12 @@ fn row(
     let (z, p, lower, upper) = match std_error {
         Some(se) => {
             let z = (estimate - h0) / se;
-            (Some(z), Some(stats::normal_two_sided_p(z)), Some(estimate - crit * se), Some(estimate + crit * se))
+            (
+                Some(z),
+                Some(stats::normal_two_sided_p(z)),
+                Some(estimate - crit * se),
+                Some(estimate + crit * se),
+            )
         }
         None => (None, None, None, None),
     };
@@ -101,7 +106,11 @@ fn outcome_index(data: &ConjointData, outcome: &str) -> Result<usize> {
 /// Rows dropped from `outcome` because it is missing.
 pub fn missing_outcomes(data: &ConjointData, outcome: &str) -> Result<usize> {
     let o = outcome_index(data, outcome)?;
-    Ok(data.outcomes[o].values.iter().filter(|v| v.is_nan()).count())
+    Ok(data.outcomes[o]
+        .values
+        .iter()
+        .filter(|v| v.is_nan())
+        .count())
 }
 
 fn groups(data: &ConjointData) -> Result<&super::data::Grouping> {
@@ -134,7 +143,12 @@ fn amce_fit(
     let sample = Sample::new(data, o, filter, opts);
     let layout = AmceLayout::new(data, 0);
     let design = layout.design(data, &sample);
-    let fit = sample.fit(&design, opts, &|c| layout.name(data, c, &[]), &describe(outcome, "AMCE", group))?;
+    let fit = sample.fit(
+        &design,
+        opts,
+        &|c| layout.name(data, c, &[]),
+        &describe(outcome, "AMCE", group),
+    )?;
     Ok((layout, fit))
 }
 
@@ -155,7 +169,16 @@ fn amce_in(
                 let c = layout.column(f, l);
                 (fit.beta[c], Some(fit.std_error(c)))
             };
-            let mut r = row(outcome, Statistic::Amce, &feature.name, level, est, se, 0.0, opts);
+            let mut r = row(
+                outcome,
+                Statistic::Amce,
+                &feature.name,
+                level,
+                est,
+                se,
+                0.0,
+                opts,
+            );
             r.by = group.map(str::to_string);
             rows.push(r);
         }
@@ -182,9 +205,23 @@ fn mm_in(
     for (f, feature) in data.features.iter().enumerate() {
         let design = mm_design(data, &sample, f);
         let name = |c: usize| format!("{}={}", feature.name, feature.levels[c]);
-        let fit = sample.fit(&design, opts, &name, &describe(outcome, "marginal means", group))?;
+        let fit = sample.fit(
+            &design,
+            opts,
+            &name,
+            &describe(outcome, "marginal means", group),
+        )?;
         for (l, level) in feature.levels.iter().enumerate() {
-            let mut r = row(outcome, Statistic::Mm, &feature.name, level, fit.beta[l], Some(fit.std_error(l)), opts.h0, opts);
+            let mut r = row(
+                outcome,
+                Statistic::Mm,
+                &feature.name,
+                level,
+                fit.beta[l],
+                Some(fit.std_error(l)),
+                opts.h0,
+                opts,
+            );
             r.by = group.map(str::to_string);
             rows.push(r);
         }
@@ -197,7 +234,13 @@ pub fn amce_by(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec
     let g = groups(data)?;
     let mut rows = Vec::new();
     for (i, name) in g.groups.iter().enumerate() {
-        rows.extend(amce_in(data, outcome, RowFilter::Group(i as u32), Some(name), opts)?);
+        rows.extend(amce_in(
+            data,
+            outcome,
+            RowFilter::Group(i as u32),
+            Some(name),
+            opts,
+        )?);
     }
     Ok(rows)
 }
@@ -207,7 +250,13 @@ pub fn mm_by(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<E
     let g = groups(data)?;
     let mut rows = Vec::new();
     for (i, name) in g.groups.iter().enumerate() {
-        rows.extend(mm_in(data, outcome, RowFilter::Group(i as u32), Some(name), opts)?);
+        rows.extend(mm_in(
+            data,
+            outcome,
+            RowFilter::Group(i as u32),
+            Some(name),
+            opts,
+        )?);
     }
     Ok(rows)
 }
@@ -230,7 +279,16 @@ pub fn mm_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Ve
                 (Some(x), Some(y)) => Some((x * x + y * y).sqrt()),
                 _ => None,
             };
-            let mut r = row(outcome, Statistic::MmDifference, &a.feature, &a.level, a.estimate - b.estimate, se, 0.0, opts);
+            let mut r = row(
+                outcome,
+                Statistic::MmDifference,
+                &a.feature,
+                &a.level,
+                a.estimate - b.estimate,
+                se,
+                0.0,
+                opts,
+            );
             r.by = Some(format!("{} - {}", g.groups[gi], g.groups[0]));
             rows.push(r);
         }
@@ -254,7 +312,16 @@ pub fn amce_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<
                     let c = layout.group_column(gi, Some((f, l)));
                     (fit.beta[c], Some(fit.std_error(c)))
                 };
-                let mut r = row(outcome, Statistic::AmceDifference, &feature.name, level, est, se, 0.0, opts);
+                let mut r = row(
+                    outcome,
+                    Statistic::AmceDifference,
+                    &feature.name,
+                    level,
+                    est,
+                    se,
+                    0.0,
+                    opts,
+                );
                 r.by = Some(format!("{} - {}", g.groups[gi], g.groups[0]));
                 rows.push(r);
             }
@@ -263,7 +330,11 @@ pub fn amce_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<
     Ok(rows)
 }
 
-fn interacted_fit(data: &ConjointData, outcome: &str, opts: &Options) -> Result<(AmceLayout, OlsFit)> {
+fn interacted_fit(
+    data: &ConjointData,
+    outcome: &str,
+    opts: &Options,
+) -> Result<(AmceLayout, OlsFit)> {
     let g = groups(data)?;
     if g.groups.len() < 2 {
         return Err(ConjointError::Request(format!(
@@ -324,11 +395,9 @@ pub fn anova(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Anova
         }
     }
     let b: Vec<f64> = tested.iter().map(|&i| full.beta[i]).collect();
-    let chol = Cholesky::new(&v).map_err(|s| {
-        ConjointError::NotIdentified {
-            what: format!("the clustered Wald test of '{outcome}' by '{}'", g.column),
-            coefficient: layout.name(data, tested[s.column], &g.groups),
-        }
+    let chol = Cholesky::new(&v).map_err(|s| ConjointError::NotIdentified {
+        what: format!("the clustered Wald test of '{outcome}' by '{}'", g.column),
+        coefficient: layout.name(data, tested[s.column], &g.groups),
     })?;
     let wald: f64 = b.iter().zip(chol.solve(&b)).map(|(x, y)| x * y).sum();
     Ok(AnovaRow {
@@ -369,7 +438,8 @@ pub fn freqs(data: &ConjointData, by_group: bool) -> Result<Vec<FreqRow>> {
         for (f, feature) in data.features.iter().enumerate() {
             let mut counts = vec![0u64; feature.levels.len()];
             for i in 0..data.nrows() {
-                let in_group = !by_group || data.by.as_ref().and_then(|b| b.of_row[i]) == Some(gi as u32);
+                let in_group =
+                    !by_group || data.by.as_ref().and_then(|b| b.of_row[i]) == Some(gi as u32);
                 if in_group {
                     counts[data.level(i, f)] += 1;
                 }
@@ -380,7 +450,11 @@ pub fn freqs(data: &ConjointData, by_group: bool) -> Result<Vec<FreqRow>> {
                     feature: feature.name.clone(),
                     level: level.clone(),
                     count: counts[l],
-                    proportion: if total > 0 { counts[l] as f64 / total as f64 } else { f64::NAN },
+                    proportion: if total > 0 {
+                        counts[l] as f64 / total as f64
+                    } else {
+                        f64::NAN
+                    },
                     by: group.clone(),
                 });
             }
@@ -430,7 +504,12 @@ impl std::str::FromStr for Profile {
 
 /// Predicted outcome (for a choice: the probability of being chosen) of
 /// each profile, `x'β̂` from the AMCE model, with SE `√(x'Vx)`.
-pub fn predict(data: &ConjointData, outcome: &str, profiles: &[Profile], opts: &Options) -> Result<Vec<EstimateRow>> {
+pub fn predict(
+    data: &ConjointData,
+    outcome: &str,
+    profiles: &[Profile],
+    opts: &Options,
+) -> Result<Vec<EstimateRow>> {
     let (layout, fit) = amce_fit(data, outcome, RowFilter::All, None, opts)?;
     let mut rows = Vec::new();
     for profile in profiles {
@@ -455,7 +534,16 @@ pub fn predict(data: &ConjointData, outcome: &str, profiles: &[Profile], opts: &
             Profile::LeastLikely => "least likely",
             Profile::Levels(_) => "profile",
         };
-        let mut r = row(outcome, Statistic::Prediction, name, &label, estimate, Some(se), 0.0, opts);
+        let mut r = row(
+            outcome,
+            Statistic::Prediction,
+            name,
+            &label,
+            estimate,
+            Some(se),
+            0.0,
+            opts,
+        );
         r.z = None;
         r.p = None;
         rows.push(r);
@@ -463,14 +551,31 @@ pub fn predict(data: &ConjointData, outcome: &str, profiles: &[Profile], opts: &
     Ok(rows)
 }
 
-fn profile_levels(data: &ConjointData, layout: &AmceLayout, fit: &OlsFit, profile: &Profile) -> Result<Vec<usize>> {
-    let coef = |f: usize, l: usize| if l == 0 { 0.0 } else { fit.beta[layout.column(f, l)] };
+fn profile_levels(
+    data: &ConjointData,
+    layout: &AmceLayout,
+    fit: &OlsFit,
+    profile: &Profile,
+) -> Result<Vec<usize>> {
+    let coef = |f: usize, l: usize| {
+        if l == 0 {
+            0.0
+        } else {
+            fit.beta[layout.column(f, l)]
+        }
+    };
     let pick = |better: &dyn Fn(f64, f64) -> bool| -> Vec<usize> {
         data.features
             .iter()
             .enumerate()
             .map(|(f, feature)| {
-                (1..feature.levels.len()).fold(0, |best, l| if better(coef(f, l), coef(f, best)) { l } else { best })
+                (1..feature.levels.len()).fold(0, |best, l| {
+                    if better(coef(f, l), coef(f, best)) {
+                        l
+                    } else {
+                        best
+                    }
+                })
             })
             .collect()
     };
@@ -483,15 +588,23 @@ fn profile_levels(data: &ConjointData, layout: &AmceLayout, fit: &OlsFit, profil
                 let f = data.feature_index(name).ok_or_else(|| {
                     ConjointError::Request(format!(
                         "--profile: '{name}' is not a feature (features: {})",
-                        data.features.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                        data.features
+                            .iter()
+                            .map(|f| f.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ))
                 })?;
-                let l = data.features[f].levels.iter().position(|x| x == level).ok_or_else(|| {
-                    ConjointError::Request(format!(
-                        "--profile: feature '{name}' has no level '{level}' (levels: {})",
-                        data.features[f].levels.join(", ")
-                    ))
-                })?;
+                let l = data.features[f]
+                    .levels
+                    .iter()
+                    .position(|x| x == level)
+                    .ok_or_else(|| {
+                        ConjointError::Request(format!(
+                            "--profile: feature '{name}' has no level '{level}' (levels: {})",
+                            data.features[f].levels.join(", ")
+                        ))
+                    })?;
                 levels[f] = Some(l);
             }
             levels

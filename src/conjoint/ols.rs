@@ -101,7 +101,11 @@ pub fn fit(input: &OlsInput<'_>, kind: VarianceKind) -> Result<OlsFit, Singular>
     let bread = chol.inverse();
     let (meat, rss) = cluster_meat(input, &beta);
     let g = input.n_clusters as f64;
-    let mut c = if input.n_clusters > 1 { g / (g - 1.0) } else { f64::NAN };
+    let mut c = if input.n_clusters > 1 {
+        g / (g - 1.0)
+    } else {
+        f64::NAN
+    };
     if kind == VarianceKind::Cjoint {
         c *= (n as f64 - 1.0) / (n as f64 - k as f64);
     }
@@ -216,7 +220,13 @@ mod tests {
         }
         let y = [1.0, 3.0, 1.0, 3.0];
         let cl = [0, 0, 1, 1];
-        let input = OlsInput { design: &d, y: &y, weights: None, cluster: &cl, n_clusters: 2 };
+        let input = OlsInput {
+            design: &d,
+            y: &y,
+            weights: None,
+            cluster: &cl,
+            n_clusters: 2,
+        };
         let f = fit(&input, VarianceKind::Cregg).unwrap();
         assert!((f.beta[0] - 1.0).abs() < 1e-14 && (f.beta[1] - 2.0).abs() < 1e-14);
         assert!(f.vcov.data.iter().all(|v| v.abs() < 1e-28));
@@ -230,7 +240,13 @@ mod tests {
         let mut d = BinaryDesign::new(1);
         y.iter().for_each(|_| d.push_row(&[0]));
         let cl: Vec<u32> = (0..6).collect();
-        let input = OlsInput { design: &d, y: &y, weights: None, cluster: &cl, n_clusters: 6 };
+        let input = OlsInput {
+            design: &d,
+            y: &y,
+            weights: None,
+            cluster: &cl,
+            n_clusters: 6,
+        };
         let f = fit(&input, VarianceKind::Cregg).unwrap();
         let mean = 31.0 / 6.0;
         let var: f64 = y.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / 5.0;

@@ -89,7 +89,11 @@ pub fn estimates_table(rows: &[EstimateRow], features: &[Feature], alpha: f64) -
         }
         let name = pad(&format!("  {}", r.level), name_width);
         if r.std_error.is_none() {
-            let _ = writeln!(out, "{name} {:>9} (reference)", format!("{:.4}", r.estimate));
+            let _ = writeln!(
+                out,
+                "{name} {:>9} (reference)",
+                format!("{:.4}", r.estimate)
+            );
         } else {
             let _ = writeln!(
                 out,
@@ -155,7 +159,12 @@ pub fn freqs_table(rows: &[FreqRow], features: &[Feature]) -> String {
             .find(|f| f.name == name)
             .map_or(name.to_string(), |f| f.label.clone())
     };
-    let width = rows.iter().map(|r| display_width(&r.level) + 2).max().unwrap_or(10).clamp(10, 60);
+    let width = rows
+        .iter()
+        .map(|r| display_width(&r.level) + 2)
+        .max()
+        .unwrap_or(10)
+        .clamp(10, 60);
     let mut out = String::new();
     let mut last: Option<(Option<String>, String)> = None;
     for r in rows {
@@ -169,20 +178,37 @@ pub fn freqs_table(rows: &[FreqRow], features: &[Feature]) -> String {
             let _ = writeln!(out, "{}", label(&r.feature));
             last = Some(key);
         }
-        let _ = writeln!(out, "{} {:>8} {:>7.1}%", pad(&format!("  {}", r.level), width), r.count, r.proportion * 100.0);
+        let _ = writeln!(
+            out,
+            "{} {:>8} {:>7.1}%",
+            pad(&format!("  {}", r.level), width),
+            r.count,
+            r.proportion * 100.0
+        );
     }
     out
 }
 
 pub fn freqs_csv(rows: &[FreqRow]) -> String {
     let grouped = rows.iter().any(|r| r.by.is_some());
-    let mut out = String::from(if grouped { "BY,feature,level,count,proportion\n" } else { "feature,level,count,proportion\n" });
+    let mut out = String::from(if grouped {
+        "BY,feature,level,count,proportion\n"
+    } else {
+        "feature,level,count,proportion\n"
+    });
     for r in rows {
         if grouped {
             out.push_str(&csv_field(r.by.as_deref().unwrap_or("")));
             out.push(',');
         }
-        let _ = writeln!(out, "{},{},{},{}", csv_field(&r.feature), csv_field(&r.level), r.count, r.proportion);
+        let _ = writeln!(
+            out,
+            "{},{},{},{}",
+            csv_field(&r.feature),
+            csv_field(&r.level),
+            r.count,
+            r.proportion
+        );
     }
     out
 }
@@ -209,7 +235,6 @@ pub fn anova_table(rows: &[AnovaRow]) -> String {
     }
     out
 }
-
 
 pub fn anova_csv(rows: &[AnovaRow]) -> String {
     let mut out = String::from("outcome,BY,F,df1,df2,p,wald_chi2,wald_df,wald_p\n");

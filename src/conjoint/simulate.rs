@@ -38,33 +38,78 @@ fn feature(name: &str, label: &str, korean: &str, levels: &[(&str, f64)]) -> Sim
 /// true effect of 0.
 pub fn study_features() -> Vec<SimFeature> {
     vec![
-        feature("provider", "Provider", "제공자", &[("Stranger", 0.0), ("Neighbor", 0.0), ("Friend", 0.095), ("Family", 0.088)]),
+        feature(
+            "provider",
+            "Provider",
+            "제공자",
+            &[
+                ("Stranger", 0.0),
+                ("Neighbor", 0.0),
+                ("Friend", 0.095),
+                ("Family", 0.088),
+            ],
+        ),
         feature(
             "acquisition_place",
             "Acquisition place",
             "입수 장소",
-            &[("Own home", 0.0), ("Relative's home", 0.0), ("Workplace", 0.0), ("Outside spaces", -0.083)],
+            &[
+                ("Own home", 0.0),
+                ("Relative's home", 0.0),
+                ("Workplace", 0.0),
+                ("Outside spaces", -0.083),
+            ],
         ),
         feature(
             "distribution_media",
             "Distribution media",
             "유통 매체",
-            &[("USB drive", 0.0), ("SD card", 0.0), ("DVD", 0.0), ("Mobile phone", 0.0)],
+            &[
+                ("USB drive", 0.0),
+                ("SD card", 0.0),
+                ("DVD", 0.0),
+                ("Mobile phone", 0.0),
+            ],
         ),
         feature(
             "content_subject",
             "Content subject",
             "콘텐츠 주제",
-            &[("Chinese", 0.0), ("American", 0.0), ("South Korean", 0.059), ("North Korean", -0.059)],
+            &[
+                ("Chinese", 0.0),
+                ("American", 0.0),
+                ("South Korean", 0.059),
+                ("North Korean", -0.059),
+            ],
         ),
-        feature("content_form", "Content form", "콘텐츠 형식", &[("Text", 0.0), ("Image", 0.0), ("Audio", 0.0), ("Video", 0.045)]),
+        feature(
+            "content_form",
+            "Content form",
+            "콘텐츠 형식",
+            &[
+                ("Text", 0.0),
+                ("Image", 0.0),
+                ("Audio", 0.0),
+                ("Video", 0.045),
+            ],
+        ),
         feature(
             "target_age",
             "Target age",
             "대상 연령",
-            &[("All ages", 0.0), ("Teens", 0.0), ("Ages 20-49", 0.0), ("Ages 50+", -0.075)],
+            &[
+                ("All ages", 0.0),
+                ("Teens", 0.0),
+                ("Ages 20-49", 0.0),
+                ("Ages 50+", -0.075),
+            ],
         ),
-        feature("type", "Type", "유형", &[("Non-fiction", 0.0), ("Fiction", -0.046)]),
+        feature(
+            "type",
+            "Type",
+            "유형",
+            &[("Non-fiction", 0.0), ("Fiction", -0.046)],
+        ),
     ]
 }
 
@@ -82,8 +127,15 @@ pub const SHARING: [(&str, f64); 4] = [
 ];
 
 fn draw_profile(rng: &mut Xoshiro256PlusPlus, features: &[SimFeature]) -> (Vec<usize>, f64) {
-    let levels: Vec<usize> = features.iter().map(|f| rng.random_range(0..f.levels.len())).collect();
-    let u = levels.iter().zip(features).map(|(&l, f)| f.levels[l].1).sum();
+    let levels: Vec<usize> = features
+        .iter()
+        .map(|f| rng.random_range(0..f.levels.len()))
+        .collect();
+    let u = levels
+        .iter()
+        .zip(features)
+        .map(|(&l, f)| f.levels[l].1)
+        .sum();
     (levels, u)
 }
 
@@ -95,7 +147,12 @@ fn bernoulli(rng: &mut Xoshiro256PlusPlus, p: f64) -> u8 {
 /// with a forced choice, four sharing outcomes (on the chosen profile only;
 /// empty on the other), a 7-point rating and respondent covariates.
 /// Respondent ids are "1".."respondents".
-pub fn write_study(out: &mut dyn Write, respondents: usize, tasks: usize, seed: u64) -> std::io::Result<()> {
+pub fn write_study(
+    out: &mut dyn Write,
+    respondents: usize,
+    tasks: usize,
+    seed: u64,
+) -> std::io::Result<()> {
     let features = study_features();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let noise = Normal::new(0.0, 1.2).map_err(std::io::Error::other)?;
@@ -131,7 +188,9 @@ pub fn write_study(out: &mut dyn Write, respondents: usize, tasks: usize, seed: 
                         write!(out, ",")?;
                     }
                 }
-                let rating = (4.0 + 8.0 * u + noise.sample(&mut rng)).round().clamp(1.0, 7.0);
+                let rating = (4.0 + 8.0 * u + noise.sample(&mut rng))
+                    .round()
+                    .clamp(1.0, 7.0);
                 writeln!(out, ",{rating},{gender},{age},{education}")?;
             }
         }
@@ -147,13 +206,27 @@ pub fn study_design(korean: bool) -> serde_json::Value {
     let mut labels = serde_json::Map::new();
     let mut truth = serde_json::Map::new();
     for f in &features {
-        levels.insert(f.name.clone(), f.levels.iter().map(|l| l.0.clone()).collect());
-        labels.insert(f.name.clone(), (if korean { &f.korean_label } else { &f.label }).clone().into());
+        levels.insert(
+            f.name.clone(),
+            f.levels.iter().map(|l| l.0.clone()).collect(),
+        );
+        labels.insert(
+            f.name.clone(),
+            (if korean { &f.korean_label } else { &f.label })
+                .clone()
+                .into(),
+        );
         truth.insert(f.name.clone(), f.levels.iter().map(|l| l.1).collect());
     }
     levels.insert("gender".into(), serde_json::json!(["Female", "Male"]));
-    levels.insert("age_group".into(), serde_json::json!(["20-39", "40-59", "60+"]));
-    levels.insert("education".into(), serde_json::json!(["High school or less", "College or more"]));
+    levels.insert(
+        "age_group".into(),
+        serde_json::json!(["20-39", "40-59", "60+"]),
+    );
+    levels.insert(
+        "education".into(),
+        serde_json::json!(["High school or less", "College or more"]),
+    );
     let mut outcomes = vec!["chosen".to_string()];
     outcomes.extend(SHARING.iter().map(|s| s.0.to_string()));
     outcomes.push("rating".into());
@@ -181,9 +254,23 @@ pub fn bench_features(n_features: usize) -> Vec<SimFeature> {
         .map(|f| {
             let n_levels = 2 + f % 4;
             let levels = (0..n_levels)
-                .map(|l| (format!("f{}_l{}", f + 1, l + 1), if l == 0 { 0.0 } else { 0.01 * (l as f64) * if f % 2 == 0 { 1.0 } else { -1.0 } }))
+                .map(|l| {
+                    (
+                        format!("f{}_l{}", f + 1, l + 1),
+                        if l == 0 {
+                            0.0
+                        } else {
+                            0.01 * (l as f64) * if f % 2 == 0 { 1.0 } else { -1.0 }
+                        },
+                    )
+                })
                 .collect::<Vec<_>>();
-            SimFeature { name: format!("f{}", f + 1), label: format!("Feature {}", f + 1), korean_label: String::new(), levels }
+            SimFeature {
+                name: format!("f{}", f + 1),
+                label: format!("Feature {}", f + 1),
+                korean_label: String::new(),
+                levels,
+            }
         })
         .collect()
 }

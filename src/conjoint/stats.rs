@@ -294,7 +294,10 @@ mod tests {
         ];
         for (p, want) in cases {
             let got = normal_quantile(p);
-            assert!((got - want).abs() <= 1e-14 * want.abs().max(1.0), "qnorm({p}) = {got}, want {want}");
+            assert!(
+                (got - want).abs() <= 1e-14 * want.abs().max(1.0),
+                "qnorm({p}) = {got}, want {want}"
+            );
         }
     }
 
@@ -312,8 +315,16 @@ mod tests {
     #[test]
     fn two_sided_p_matches_r() {
         assert!(close(normal_two_sided_p(1.959963984540054), 0.05, 1e-14));
-        assert!(close(normal_two_sided_p(-3.12894977993254), 0.00175432288936405, 1e-12));
-        assert!(close(normal_two_sided_p(10.0), 1.523970604832094e-23, 1e-12));
+        assert!(close(
+            normal_two_sided_p(-3.12894977993254),
+            0.00175432288936405,
+            1e-12
+        ));
+        assert!(close(
+            normal_two_sided_p(10.0),
+            1.523970604832094e-23,
+            1e-12
+        ));
     }
 
     // With df1 = 2 the F tail has the closed form (1 + 2f/df2)^(-df2/2);
