@@ -58,16 +58,15 @@ pub struct EstimateRow {
 }
 
 /// Normal-theory inference for one estimate.
+/// `what` is (outcome, statistic, feature, level).
 fn row(
-    outcome: &str,
-    statistic: Statistic,
-    feature: &str,
-    level: &str,
+    what: (&str, Statistic, &str, &str),
     estimate: f64,
     std_error: Option<f64>,
     h0: f64,
     opts: &Options,
 ) -> EstimateRow {
+    let (outcome, statistic, feature, level) = what;
     let crit = stats::normal_quantile(1.0 - opts.alpha / 2.0);
     let (z, p, lower, upper) = match std_error {
         Some(se) => {
@@ -170,10 +169,7 @@ fn amce_in(
                 (fit.beta[c], Some(fit.std_error(c)))
             };
             let mut r = row(
-                outcome,
-                Statistic::Amce,
-                &feature.name,
-                level,
+                (outcome, Statistic::Amce, &feature.name, level),
                 est,
                 se,
                 0.0,
@@ -213,10 +209,7 @@ fn mm_in(
         )?;
         for (l, level) in feature.levels.iter().enumerate() {
             let mut r = row(
-                outcome,
-                Statistic::Mm,
-                &feature.name,
-                level,
+                (outcome, Statistic::Mm, &feature.name, level),
                 fit.beta[l],
                 Some(fit.std_error(l)),
                 opts.h0,
@@ -280,10 +273,7 @@ pub fn mm_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Ve
                 _ => None,
             };
             let mut r = row(
-                outcome,
-                Statistic::MmDifference,
-                &a.feature,
-                &a.level,
+                (outcome, Statistic::MmDifference, &a.feature, &a.level),
                 a.estimate - b.estimate,
                 se,
                 0.0,
@@ -313,10 +303,7 @@ pub fn amce_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<
                     (fit.beta[c], Some(fit.std_error(c)))
                 };
                 let mut r = row(
-                    outcome,
-                    Statistic::AmceDifference,
-                    &feature.name,
-                    level,
+                    (outcome, Statistic::AmceDifference, &feature.name, level),
                     est,
                     se,
                     0.0,
@@ -535,10 +522,7 @@ pub fn predict(
             Profile::Levels(_) => "profile",
         };
         let mut r = row(
-            outcome,
-            Statistic::Prediction,
-            name,
-            &label,
+            (outcome, Statistic::Prediction, name, &label),
             estimate,
             Some(se),
             0.0,

@@ -96,7 +96,8 @@ impl Cholesky {
             for k in 0..j {
                 d -= l.get(j, k) * l.get(j, k);
             }
-            if !(d > PIVOT_TOLERANCE * diag.abs().max(f64::MIN_POSITIVE)) {
+            // NaN (from NaN input) fails too.
+            if d.is_nan() || d <= PIVOT_TOLERANCE * diag.abs().max(f64::MIN_POSITIVE) {
                 return Err(Singular { column: j });
             }
             let ljj = d.sqrt();
@@ -116,18 +117,15 @@ impl Cholesky {
     pub fn solve(&self, b: &[f64]) -> Vec<f64> {
         let n = self.l.n;
         let mut y = b.to_vec();
+        // Forward substitution: L z = b.
         for i in 0..n {
-            let mut s = y[i];
-            for k in 0..i {
-                s -= self.l.get(i, k) * y[k];
-            }
+            let row = &self.l.data[i * n..i * n + i];
+            let s = y[i] - row.iter().zip(&y[..i]).map(|(l, z)| l * z).sum::<f64>();
             y[i] = s / self.l.get(i, i);
         }
+        // Back substitution: L' x = z.
         for i in (0..n).rev() {
-            let mut s = y[i];
-            for k in i + 1..n {
-                s -= self.l.get(k, i) * y[k];
-            }
+            let s = y[i] - (i + 1..n).map(|k| self.l.get(k, i) * y[k]).sum::<f64>();
             y[i] = s / self.l.get(i, i);
         }
         y

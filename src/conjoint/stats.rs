@@ -59,6 +59,8 @@ fn poly(coefs: &[f64], r: f64) -> f64 {
     coefs.iter().rev().fold(0.0, |acc, &c| acc * r + c)
 }
 
+// The coefficients are kept exactly as Wichura published them.
+#[allow(clippy::excessive_precision)]
 fn ppnd16(p: f64) -> f64 {
     const A: [f64; 8] = [
         3.387_132_872_796_366_608,
