@@ -190,6 +190,15 @@ impl ConjointData {
             .map(|h| h.trim().to_string())
             .collect();
         let columns = ColumnIndex::resolve(&header, path, spec)?;
+        for (name, level) in &spec.references {
+            if !spec.features.contains(name) && spec.by.as_ref() != Some(name) {
+                return Err(ConjointError::Request(format!(
+                    "--reference {name}={level}: '{name}' is not a feature (features: {})",
+                    spec.features.join(", ")
+                ))
+                .into());
+            }
+        }
         let mut features: Vec<LevelCoder> = spec
             .features
             .iter()
@@ -659,6 +668,24 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "d.csv: line 3: column 'id' is empty (a respondent id is required on every row)"
+        );
+    }
+
+    #[test]
+    fn reference_must_name_a_feature() {
+        let mut s = spec();
+        s.references.push(("colour".into(), "red".into()));
+        let err = ConjointData::parse(CSV, Path::new("d.csv"), &s).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--reference colour=red: 'colour' is not a feature (features: color, size)"
+        );
+        let mut s = spec();
+        s.references.push(("color".into(), "green".into()));
+        let err = ConjointData::parse(CSV, Path::new("d.csv"), &s).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.csv: feature 'color': level 'green' never occurs in the data"
         );
     }
 

@@ -51,7 +51,7 @@ pub fn estimates_table(rows: &[EstimateRow], features: &[Feature], alpha: f64) -
         .chain(rows.iter().map(|r| display_width(&label(&r.feature))))
         .max()
         .unwrap_or(10)
-        .clamp(10, 60);
+        .clamp(10, 100);
     let level_pct = (1.0 - alpha) * 100.0;
     let mut out = String::new();
     let mut block: Option<(String, &str, Option<String>)> = None;
@@ -164,7 +164,7 @@ pub fn freqs_table(rows: &[FreqRow], features: &[Feature]) -> String {
         .map(|r| display_width(&r.level) + 2)
         .max()
         .unwrap_or(10)
-        .clamp(10, 60);
+        .clamp(10, 100);
     let mut out = String::new();
     let mut last: Option<(Option<String>, String)> = None;
     for r in rows {
