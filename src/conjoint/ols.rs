@@ -160,28 +160,35 @@ fn normal_equations(input: &OlsInput<'_>) -> (Matrix, Vec<f64>) {
 }
 
 /// Σ_g s_g s_g' with s_g = Σ_{i∈g} w_i x_i e_i, and the weighted RSS.
+///
+/// Rows are visited cluster by cluster (a counting sort by cluster), so
+/// memory stays O(rows) whatever the number of clusters and coefficients,
+/// and fixed blocks of clusters are summed in parallel, then added in
+/// order (same bits whatever the thread count).
 fn cluster_meat(input: &OlsInput<'_>, beta: &[f64]) -> (Matrix, f64) {
     let k = input.design.ncols;
-    let n = input.design.nrows();
-    let mut scores = vec![0.0; input.n_clusters * k];
-    let mut rss = 0.0;
-    for i in 0..n {
-        let cols = input.design.row(i);
-        let fitted: f64 = cols.iter().map(|&c| beta[c as usize]).sum();
-        let e = input.y[i] - fitted;
-        let w = weight(input, i);
-        rss += w * e * e;
-        let s = &mut scores[input.cluster[i] as usize * k..][..k];
-        for &c in cols {
-            s[c as usize] += w * e;
-        }
-    }
-    let per_chunk = (CHUNK / k.max(1)).max(64);
-    let parts: Vec<Vec<f64>> = scores
-        .par_chunks(per_chunk * k)
+    let (starts, order) = rows_by_cluster(input.cluster, input.n_clusters);
+    const CLUSTERS_PER_BLOCK: usize = 1024;
+    let parts: Vec<(Vec<f64>, f64)> = (0..input.n_clusters.div_ceil(CLUSTERS_PER_BLOCK))
+        .into_par_iter()
         .map(|block| {
             let mut m = vec![0.0; k * k];
-            for s in block.chunks_exact(k) {
+            let mut s = vec![0.0; k];
+            let mut rss = 0.0;
+            let first = block * CLUSTERS_PER_BLOCK;
+            for g in first..(first + CLUSTERS_PER_BLOCK).min(input.n_clusters) {
+                s.iter_mut().for_each(|v| *v = 0.0);
+                for &i in &order[starts[g]..starts[g + 1]] {
+                    let i = i as usize;
+                    let cols = input.design.row(i);
+                    let fitted: f64 = cols.iter().map(|&c| beta[c as usize]).sum();
+                    let e = input.y[i] - fitted;
+                    let w = weight(input, i);
+                    rss += w * e * e;
+                    for &c in cols {
+                        s[c as usize] += w * e;
+                    }
+                }
                 for (p, &sp) in s.iter().enumerate() {
                     if sp == 0.0 {
                         continue;
@@ -192,15 +199,36 @@ fn cluster_meat(input: &OlsInput<'_>, beta: &[f64]) -> (Matrix, f64) {
                     }
                 }
             }
-            m
+            (m, rss)
         })
         .collect();
     let mut meat = Matrix::zeros(k);
-    for part in parts {
+    let mut rss = 0.0;
+    for (part, r) in parts {
         meat.data.iter_mut().zip(part).for_each(|(d, v)| *d += v);
+        rss += r;
     }
     meat.symmetrize_from_upper();
     (meat, rss)
+}
+
+/// Row indices grouped by cluster (stable within a cluster), and where
+/// each cluster's rows start.
+fn rows_by_cluster(cluster: &[u32], n_clusters: usize) -> (Vec<usize>, Vec<u32>) {
+    let mut starts = vec![0usize; n_clusters + 1];
+    for &c in cluster {
+        starts[c as usize + 1] += 1;
+    }
+    for g in 0..n_clusters {
+        starts[g + 1] += starts[g];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0u32; cluster.len()];
+    for (i, &c) in cluster.iter().enumerate() {
+        order[next[c as usize]] = i as u32;
+        next[c as usize] += 1;
+    }
+    (starts, order)
 }
 
 #[cfg(test)]
@@ -252,5 +280,56 @@ mod tests {
         let var: f64 = y.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / 5.0;
         assert!((f.beta[0] - mean).abs() < 1e-14);
         assert!((f.std_error(0) - (var / 6.0).sqrt()).abs() < 1e-14);
+    }
+
+    /// Same input, same bits, whatever the number of threads.
+    #[test]
+    fn thread_count_does_not_change_the_result() {
+        let (n, k) = (30_000usize, 6usize);
+        let mut d = BinaryDesign::new(k);
+        let mut y = Vec::new();
+        let mut cl = Vec::new();
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        for i in 0..n {
+            // Level 0 of each feature is the reference (no column).
+            let (a, b) = (next() % 4, next() % 3);
+            let mut row = vec![0u32];
+            if a > 0 {
+                row.push(a as u32);
+            }
+            if b > 0 {
+                row.push(3 + b as u32);
+            }
+            d.push_row(&row);
+            y.push((next() % 100) as f64 / 100.0);
+            cl.push((i / 7) as u32);
+        }
+        let groups = n.div_ceil(7);
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let input = OlsInput {
+                    design: &d,
+                    y: &y,
+                    weights: None,
+                    cluster: &cl,
+                    n_clusters: groups,
+                };
+                fit(&input, VarianceKind::Cregg).unwrap()
+            })
+        };
+        let (one, four) = (run(1), run(4));
+        assert_eq!(one.beta, four.beta);
+        assert_eq!(one.vcov, four.vcov);
+        assert_eq!(one.rss.to_bits(), four.rss.to_bits());
     }
 }
