@@ -365,6 +365,21 @@ fn restricted_design_detected_in_the_data() {
     let (code, err) = error_of(&out);
     assert_eq!(code, 35);
     assert!(err.contains("the design looks restricted: 22 pair(s) of levels never appear together (Education × Job, CountryOfOrigin × ReasonForApplication)"), "{err}");
+    // Frequencies (the randomization check) are shown for any design.
+    let out = topics(&[
+        "conjoint",
+        shared.to_str().unwrap(),
+        "--design",
+        design.to_str().unwrap(),
+        "--estimate",
+        "freqs",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("\nGender,Female,7130,"));
 }
 
 #[test]

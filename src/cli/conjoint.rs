@@ -16,7 +16,21 @@ use topics::io::write_atomic;
 
 use super::common::{print, to_json, Format};
 
+const EXAMPLES: &str = "\
+Examples:
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome chosen
+  topics conjoint DATA.csv --design D.json --estimate mm --h0 0.5 --plot mm.svg
+  topics conjoint DATA.csv --design D.json --outcome share_friend,share_family --format json
+  topics conjoint DATA.csv --design D.json --estimate amce-diffs --by age_group
+  topics conjoint DATA.csv --design D.json --outcome rating --binarize '>4'
+  topics conjoint DATA.csv --design D.json --estimate predict --profile most --profile least
+
+Exit codes: 3-6 input files and columns, 30 not a number, 31 empty required cell,
+32 unknown or unseen level, 33 single-level feature, 34 bad design file,
+35 restricted design, 36 coefficient not identified, 37 invalid request.";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct Args {
     /// Long CSV with one row per profile.
     data: PathBuf,
@@ -191,7 +205,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ));
     }
     let data = ConjointData::read(&args.data, &spec)?;
-    restrictions::check(&data, &spec, args.unrestricted)?;
+    // Frequencies describe the design itself, restricted or not.
+    if args.estimate != EstimateArg::Freqs {
+        restrictions::check(&data, &spec, args.unrestricted)?;
+    }
     for o in &data.outcomes {
         let missing = estimate::missing_outcomes(&data, &o.name)?;
         if missing > 0 && args.estimate != EstimateArg::Freqs {
