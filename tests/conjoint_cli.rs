@@ -442,3 +442,53 @@ fn weights_apply_only_when_asked() {
     let named = mm(&["--weights", "w"]);
     assert_eq!(named[0]["estimate"], weighted[0]["estimate"]);
 }
+
+/// The CLI's JSON carries cregg's figures at full precision (reference:
+/// tests/data/conjoint/cregg_amce_immigration_unconstrained.json, cregg
+/// 0.3.7); the immigration design is restricted, so --unrestricted is needed.
+#[test]
+fn cli_json_matches_cregg_on_immigration() {
+    let data = here("tests/data/conjoint/cregg_immigration_coded.csv");
+    let design_path = here("tests/data/conjoint/cregg_immigration_coded.json");
+    let design: Value =
+        serde_json::from_str(&std::fs::read_to_string(&design_path).unwrap()).unwrap();
+    let out = topics(&[
+        "conjoint",
+        data.to_str().unwrap(),
+        "--design",
+        design_path.to_str().unwrap(),
+        "--unrestricted",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let reference: Value = serde_json::from_str(
+        &std::fs::read_to_string(here(
+            "tests/data/conjoint/cregg_amce_immigration_unconstrained.json",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let reference = reference["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), reference.len());
+    for (got, want) in rows.iter().zip(reference) {
+        let feature = got["feature"].as_str().unwrap();
+        let code: usize = got["level"].as_str().unwrap().parse().unwrap();
+        assert_eq!(feature, want["feature_var"]);
+        assert_eq!(design["level_labels"][feature][code - 1], want["level"]);
+        for key in ["estimate", "std_error", "z", "p", "lower", "upper"] {
+            match (got[key].as_f64(), want[key].as_f64()) {
+                (Some(g), Some(w)) => assert!(
+                    (g - w).abs() <= 1e-8 * w.abs().max(1.0),
+                    "{feature} {code} {key}: {g} vs {w}"
+                ),
+                (g, w) => assert_eq!(g, w, "{feature} {code} {key}"),
+            }
+        }
+    }
+}
