@@ -337,3 +337,40 @@ fn binarized_rating_is_a_proportion() {
     assert!((r.estimate - share).abs() < 1e-12);
     assert!(r.estimate > 0.0 && r.estimate < 1.0);
 }
+
+/// mm-diffs are the group's marginal mean minus the reference group's,
+/// with SE √(SE₁² + SE₂²) (issue 4's definition), from per-group fits.
+#[test]
+fn mm_diffs_combine_the_group_estimates() {
+    let data = example(Some("gender"));
+    let per_group = estimate::mm_by(&data, "chosen", &Options::default()).unwrap();
+    let diffs = estimate::mm_diffs(&data, "chosen", &Options::default()).unwrap();
+    let (female, male) = per_group.split_at(per_group.len() / 2);
+    assert!(female.iter().all(|r| r.by.as_deref() == Some("Female")));
+    assert_eq!(diffs.len(), male.len());
+    for ((d, m), f) in diffs.iter().zip(male).zip(female) {
+        assert_eq!(d.by.as_deref(), Some("Male - Female"));
+        assert!((d.estimate - (m.estimate - f.estimate)).abs() < 1e-15);
+        let se = (m.std_error.unwrap().powi(2) + f.std_error.unwrap().powi(2)).sqrt();
+        assert!((d.std_error.unwrap() - se).abs() < 1e-15);
+    }
+}
+
+/// `alpha` sets the interval: 90% uses qnorm(0.95) = 1.6448536269514722
+/// (scipy 1.17.1 `stats.norm.ppf(0.95)`).
+#[test]
+fn alpha_sets_the_interval_width() {
+    let data = example(None);
+    let rows = estimate::amce(
+        &data,
+        "chosen",
+        &Options {
+            alpha: 0.10,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let r = &rows[1];
+    let half = (r.upper.unwrap() - r.lower.unwrap()) / 2.0;
+    assert!((half / r.std_error.unwrap() - 1.6448536269514722).abs() < 1e-12);
+}
