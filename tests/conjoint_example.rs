@@ -61,8 +61,11 @@ fn example_has_the_study_shape() {
 
 /// Every non-reference level's true AMCE lies in its simultaneous 95%
 /// interval (Bonferroni over the 19 levels of one outcome), for the choice
-/// and each sharing outcome; the seven effects the study reports are also
-/// inside their ordinary 95% intervals for the choice outcome.
+/// and each sharing outcome. Of the eight effects the study reports, seven
+/// are also inside their ordinary 95% intervals for the choice outcome; the
+/// eighth, target age 50+ (true −0.075), is not with this seed (estimate
+/// −0.112, interval [−0.147, −0.078]) — one miss in 19 intervals is what 95%
+/// coverage predicts, which is why the all-levels check is simultaneous.
 #[test]
 fn estimator_recovers_the_generating_effects() {
     let data = example(None);
@@ -101,6 +104,12 @@ fn estimator_recovers_the_generating_effects() {
         ("content_form", "Video", 0.045),
         ("type", "Fiction", -0.046),
     ];
+    // The miss described above (keeps the comment true for this seed).
+    let age = rows
+        .iter()
+        .find(|r| r.feature == "target_age" && r.level == "Ages 50+")
+        .unwrap();
+    assert!(age.upper.unwrap() < -0.075 && age.upper.unwrap() > -0.08);
     for (feature, level, effect) in reported {
         let r = rows
             .iter()
