@@ -4,7 +4,7 @@
 
 use super::data::ConjointData;
 use super::error::ConjointError;
-use super::ols::{self, BinaryDesign, OlsFit, OlsInput, VarianceKind};
+use super::ols::{self, BinaryDesign, Clusters, OlsFit, OlsInput, VarianceKind};
 use crate::error::Result;
 
 /// Turns a ratings outcome into 0/1 (`--binarize '>4'`).
@@ -105,6 +105,8 @@ pub struct Sample {
     pub weights: Option<Vec<f64>>,
     pub cluster: Vec<u32>,
     pub n_clusters: usize,
+    /// The rows of each cluster, for the sandwich.
+    pub clusters: Clusters,
 }
 
 /// Which rows to keep beyond an observed outcome.
@@ -129,6 +131,7 @@ impl Sample {
             weights: (opts.weighted && data.weights.is_some()).then(Vec::new),
             cluster: Vec::new(),
             n_clusters: 0,
+            clusters: Clusters::default(),
         };
         for (i, &raw) in values.iter().enumerate() {
             let y = opts.binarize.map_or(raw, |b| b.apply(raw));
@@ -156,6 +159,7 @@ impl Sample {
                 w.push(col.values[i]);
             }
         }
+        sample.clusters = Clusters::new(&sample.cluster, sample.n_clusters);
         sample
     }
 
@@ -184,8 +188,7 @@ impl Sample {
             design,
             y: &self.y,
             weights: self.weights.as_deref(),
-            cluster: &self.cluster,
-            n_clusters: self.n_clusters,
+            clusters: &self.clusters,
         };
         ols::fit(&input, opts.variance).map_err(|s| {
             ConjointError::NotIdentified {

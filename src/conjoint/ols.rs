@@ -82,9 +82,8 @@ pub struct OlsInput<'a> {
     pub design: &'a BinaryDesign,
     pub y: &'a [f64],
     pub weights: Option<&'a [f64]>,
-    /// Cluster of each row, numbered `0..n_clusters` (every number used).
-    pub cluster: &'a [u32],
-    pub n_clusters: usize,
+    /// The rows of each cluster (respondent).
+    pub clusters: &'a Clusters,
 }
 
 /// Rows per parallel chunk: fixed, so sums are added in the same order
@@ -100,8 +99,9 @@ pub fn fit(input: &OlsInput<'_>, kind: VarianceKind) -> Result<OlsFit, Singular>
     let beta = chol.solve(&xty);
     let bread = chol.inverse();
     let (meat, rss) = cluster_meat(input, &beta);
-    let g = input.n_clusters as f64;
-    let mut c = if input.n_clusters > 1 {
+    let n_clusters = input.clusters.len();
+    let g = n_clusters as f64;
+    let mut c = if n_clusters > 1 {
         g / (g - 1.0)
     } else {
         f64::NAN
@@ -115,7 +115,7 @@ pub fn fit(input: &OlsInput<'_>, kind: VarianceKind) -> Result<OlsFit, Singular>
         beta,
         vcov,
         n,
-        clusters: input.n_clusters,
+        clusters: n_clusters,
         rss,
     })
 }
@@ -167,16 +167,17 @@ fn normal_equations(input: &OlsInput<'_>) -> (Matrix, Vec<f64>) {
 /// order (same bits whatever the thread count).
 fn cluster_meat(input: &OlsInput<'_>, beta: &[f64]) -> (Matrix, f64) {
     let k = input.design.ncols;
-    let (starts, order) = rows_by_cluster(input.cluster, input.n_clusters);
+    let Clusters { starts, order } = input.clusters;
+    let n_clusters = input.clusters.len();
     const CLUSTERS_PER_BLOCK: usize = 1024;
-    let parts: Vec<(Vec<f64>, f64)> = (0..input.n_clusters.div_ceil(CLUSTERS_PER_BLOCK))
+    let parts: Vec<(Vec<f64>, f64)> = (0..n_clusters.div_ceil(CLUSTERS_PER_BLOCK))
         .into_par_iter()
         .map(|block| {
             let mut m = vec![0.0; k * k];
             let mut s = vec![0.0; k];
             let mut rss = 0.0;
             let first = block * CLUSTERS_PER_BLOCK;
-            for g in first..(first + CLUSTERS_PER_BLOCK).min(input.n_clusters) {
+            for g in first..(first + CLUSTERS_PER_BLOCK).min(n_clusters) {
                 s.iter_mut().for_each(|v| *v = 0.0);
                 for &i in &order[starts[g]..starts[g + 1]] {
                     let i = i as usize;
@@ -212,23 +213,43 @@ fn cluster_meat(input: &OlsInput<'_>, beta: &[f64]) -> (Matrix, f64) {
     (meat, rss)
 }
 
-/// Row indices grouped by cluster (stable within a cluster), and where
-/// each cluster's rows start.
-fn rows_by_cluster(cluster: &[u32], n_clusters: usize) -> (Vec<usize>, Vec<u32>) {
-    let mut starts = vec![0usize; n_clusters + 1];
-    for &c in cluster {
-        starts[c as usize + 1] += 1;
+/// Rows grouped by cluster (a counting sort, stable within a cluster):
+/// computed once per sample and shared by all its fits (marginal means fit
+/// one model per feature on the same rows).
+#[derive(Debug, Clone, Default)]
+pub struct Clusters {
+    /// Where each cluster's rows start in `order` (length clusters + 1).
+    starts: Vec<usize>,
+    order: Vec<u32>,
+}
+
+impl Clusters {
+    /// `cluster[i]` is row i's cluster, numbered `0..n_clusters`.
+    pub fn new(cluster: &[u32], n_clusters: usize) -> Clusters {
+        let mut starts = vec![0usize; n_clusters + 1];
+        for &c in cluster {
+            starts[c as usize + 1] += 1;
+        }
+        for g in 0..n_clusters {
+            starts[g + 1] += starts[g];
+        }
+        let mut next = starts.clone();
+        let mut order = vec![0u32; cluster.len()];
+        for (i, &c) in cluster.iter().enumerate() {
+            order[next[c as usize]] = i as u32;
+            next[c as usize] += 1;
+        }
+        Clusters { starts, order }
     }
-    for g in 0..n_clusters {
-        starts[g + 1] += starts[g];
+
+    /// Number of clusters.
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
     }
-    let mut next = starts.clone();
-    let mut order = vec![0u32; cluster.len()];
-    for (i, &c) in cluster.iter().enumerate() {
-        order[next[c as usize]] = i as u32;
-        next[c as usize] += 1;
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
-    (starts, order)
 }
 
 #[cfg(test)]
@@ -252,8 +273,7 @@ mod tests {
             design: &d,
             y: &y,
             weights: None,
-            cluster: &cl,
-            n_clusters: 2,
+            clusters: &Clusters::new(&cl, 2),
         };
         let f = fit(&input, VarianceKind::Cregg).unwrap();
         assert!((f.beta[0] - 1.0).abs() < 1e-14 && (f.beta[1] - 2.0).abs() < 1e-14);
@@ -272,8 +292,7 @@ mod tests {
             design: &d,
             y: &y,
             weights: None,
-            cluster: &cl,
-            n_clusters: 6,
+            clusters: &Clusters::new(&cl, 6),
         };
         let f = fit(&input, VarianceKind::Cregg).unwrap();
         let mean = 31.0 / 6.0;
@@ -321,8 +340,7 @@ mod tests {
                     design: &d,
                     y: &y,
                     weights: None,
-                    cluster: &cl,
-                    n_clusters: groups,
+                    clusters: &Clusters::new(&cl, groups),
                 };
                 fit(&input, VarianceKind::Cregg).unwrap()
             })
