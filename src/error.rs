@@ -118,6 +118,9 @@ pub enum Error {
     /// The local service could not start (address refused or in use).
     #[error("serve {addr}: {reason}")]
     Serve { addr: String, reason: String },
+    /// A conjoint data set, design or request is invalid (exit codes 30–39).
+    #[error(transparent)]
+    Conjoint(#[from] crate::conjoint::ConjointError),
 }
 
 impl Error {
@@ -140,6 +143,7 @@ impl Error {
             Error::BadLabels { .. } => 40,
             Error::BadResults { .. } => 41,
             Error::Serve { .. } => 42,
+            Error::Conjoint(e) => e.exit_code(),
         }
     }
 

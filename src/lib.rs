@@ -8,6 +8,7 @@
 //! The `topics` binary is a thin command-line layer over this library; every
 //! capability is usable from Rust.
 
+pub mod conjoint;
 pub mod corpus;
 pub mod error;
 pub mod explore;

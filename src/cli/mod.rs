@@ -3,6 +3,7 @@
 
 mod common;
 mod diagnostics;
+mod conjoint;
 mod fit;
 mod infer;
 mod label;
@@ -49,6 +50,8 @@ enum Command {
     Serve(serve::Args),
     /// Compare numbers of topics: held-out likelihood, coherence, exclusivity, stability.
     SelectK(select_k::Args),
+    /// Conjoint estimates (AMCE, marginal means, ...) as cregg computes them.
+    Conjoint(conjoint::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -64,5 +67,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(args),
         Command::Serve(args) => serve::run(args),
         Command::SelectK(args) => select_k::run(args),
+        Command::Conjoint(args) => conjoint::run(args),
     }
 }

@@ -1,0 +1,338 @@
+//! `topics conjoint`: AMCEs, marginal means and friends from a long CSV of
+//! conjoint profiles, as cregg/cjoint compute them.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::ValueEnum;
+use topics::conjoint::data::{ConjointData, DesignFile, Spec};
+use topics::conjoint::design::{Binarize, Options};
+use topics::conjoint::estimate::{self, EstimateRow, Profile};
+use topics::conjoint::ols::VarianceKind;
+use topics::conjoint::plot::{self, PlotSpec};
+use topics::conjoint::{output, restrictions};
+use topics::io::write_atomic;
+
+use super::common::{print, to_json, Format};
+
+const EXAMPLES: &str = "\
+Examples:
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome chosen
+  topics conjoint DATA.csv --design D.json --estimate mm --h0 0.5 --plot mm.svg
+  topics conjoint DATA.csv --design D.json --outcome share_friend,share_family --format json
+  topics conjoint DATA.csv --design D.json --estimate amce-diffs --by age_group
+  topics conjoint DATA.csv --design D.json --outcome rating --binarize '>4'
+  topics conjoint DATA.csv --design D.json --estimate predict --profile most --profile least
+
+Exit codes: 3-6 input files and columns, 30 not a number, 31 empty required cell,
+32 unknown or unseen level, 33 single-level feature, 34 bad design file,
+35 restricted design, 36 coefficient not identified, 37 invalid request.";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Long CSV with one row per profile.
+    data: PathBuf,
+    /// Design file (JSON): `roles` (respondent_id, attributes, outcomes,
+    /// weights) and `levels` (order per feature, reference first);
+    /// optional `labels` and `restrictions`.
+    #[arg(long)]
+    design: Option<PathBuf>,
+    /// Respondent id column (clusters the standard errors).
+    #[arg(long)]
+    respondent: Option<String>,
+    /// Outcome column(s), comma-separated; replaces the design's outcomes.
+    #[arg(long, value_delimiter = ',')]
+    outcome: Vec<String>,
+    /// Feature columns, comma-separated; replaces the design's attributes.
+    #[arg(long, value_delimiter = ',')]
+    features: Vec<String>,
+    /// Make LEVEL the reference level of FEATURE (repeatable).
+    #[arg(long = "reference", value_name = "FEATURE=LEVEL")]
+    references: Vec<String>,
+    /// What to estimate.
+    #[arg(long, value_enum, default_value_t = EstimateArg::Amce)]
+    estimate: EstimateArg,
+    /// Respondent grouping column for subgroup estimates, differences and
+    /// the anova test.
+    #[arg(long)]
+    by: Option<String>,
+    /// Survey weights: the named column, or (without a value) the design
+    /// file's `weights` role. Weights apply only when this flag is given.
+    #[arg(long, num_args = 0..=1, default_missing_value = "", value_name = "COL")]
+    weights: Option<String>,
+    /// Small-sample factor of the clustered variance: cregg's G/(G-1), or
+    /// cjoint's and Stata's G/(G-1)·(N-1)/(N-K).
+    #[arg(long, value_enum, default_value_t = SeArg::Cregg)]
+    se: SeArg,
+    /// 1 - confidence level of the intervals.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Null value of the marginal-means z tests (0.5 is usual for a forced
+    /// choice).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    h0: f64,
+    /// Make a ratings outcome binary, e.g. '>4' (also >=, <, <=, ==).
+    #[arg(long, allow_hyphen_values = true)]
+    binarize: Option<String>,
+    /// Profile to predict with --estimate predict: 'most', 'least', or
+    /// 'feature=level; feature=level; ...' naming every feature (repeatable).
+    #[arg(long)]
+    profile: Vec<String>,
+    /// Estimate designs with restrictions between features as if they had
+    /// none (what cregg does).
+    #[arg(long)]
+    unrestricted: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the results to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+    /// Draw the estimates as an SVG plot.
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EstimateArg {
+    /// Average marginal component effects.
+    Amce,
+    /// Marginal means.
+    Mm,
+    /// Differences of marginal means between --by groups.
+    MmDiffs,
+    /// Differences of AMCEs between --by groups (one interacted model).
+    AmceDiffs,
+    /// Do AMCEs differ between --by groups? (F and clustered Wald tests.)
+    Anova,
+    /// How often each level was shown.
+    Freqs,
+    /// Predicted outcome of full profiles (--profile).
+    Predict,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SeArg {
+    Cregg,
+    Cjoint,
+}
+
+impl Args {
+    fn spec(&self) -> anyhow::Result<Spec> {
+        let mut design_weights = None;
+        let mut spec = match &self.design {
+            Some(path) => {
+                let design = DesignFile::load(path)?;
+                design_weights = design.roles.weights.clone();
+                Spec::from_design(design, path)
+            }
+            None => Spec::default(),
+        };
+        if let Some(r) = &self.respondent {
+            spec.respondent = Some(r.clone());
+        }
+        if !self.outcome.is_empty() {
+            spec.outcomes = self.outcome.clone();
+        }
+        if !self.features.is_empty() {
+            spec.features = self.features.clone();
+        }
+        for r in &self.references {
+            let Some((f, l)) = r.split_once('=') else {
+                bail!(request(format!(
+                    "--reference '{r}': expected FEATURE=LEVEL"
+                )));
+            };
+            spec.references
+                .push((f.trim().to_string(), l.trim().to_string()));
+        }
+        spec.by = self.by.clone();
+        spec.weights = match self.weights.as_deref() {
+            None => None,
+            Some("") => Some(design_weights.context(
+                "--weights without a column needs a design file whose roles name 'weights'",
+            )?),
+            Some(col) => Some(col.to_string()),
+        };
+        Ok(spec)
+    }
+
+    fn options(&self) -> anyhow::Result<Options> {
+        if !(self.alpha > 0.0 && self.alpha < 1.0) {
+            bail!(topics::Error::param(
+                "--alpha",
+                format!("{} is not between 0 and 1", self.alpha)
+            ));
+        }
+        Ok(Options {
+            variance: match self.se {
+                SeArg::Cregg => VarianceKind::Cregg,
+                SeArg::Cjoint => VarianceKind::Cjoint,
+            },
+            alpha: self.alpha,
+            h0: self.h0,
+            weighted: self.weights.is_some(),
+            binarize: self
+                .binarize
+                .as_deref()
+                .map(str::parse::<Binarize>)
+                .transpose()
+                .map_err(topics::Error::from)?,
+        })
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let spec = args.spec()?;
+    let opts = args.options()?;
+    let needs_by = matches!(
+        args.estimate,
+        EstimateArg::MmDiffs | EstimateArg::AmceDiffs | EstimateArg::Anova
+    );
+    if needs_by && args.by.is_none() {
+        bail!(request(format!(
+            "--estimate {}: needs --by COL",
+            args.estimate
+                .to_possible_value()
+                .map_or(String::new(), |v| v.get_name().to_string())
+        )));
+    }
+    if args.plot.is_some() && matches!(args.estimate, EstimateArg::Freqs | EstimateArg::Anova) {
+        bail!(request(
+            "--plot draws estimates; it is not available with --estimate freqs or anova".into()
+        ));
+    }
+    let data = ConjointData::read(&args.data, &spec)?;
+    // Frequencies describe the design itself, restricted or not.
+    if args.estimate != EstimateArg::Freqs {
+        restrictions::check(&data, &spec, args.unrestricted)?;
+    }
+    for o in &data.outcomes {
+        let missing = estimate::missing_outcomes(&data, &o.name)?;
+        if missing > 0 && args.estimate != EstimateArg::Freqs {
+            eprintln!(
+                "note: outcome '{}': {missing} of {} rows have no value and are left out",
+                o.name,
+                data.nrows()
+            );
+        }
+    }
+    if let Some(by) = &data.by {
+        let missing = by.of_row.iter().filter(|g| g.is_none()).count();
+        if missing > 0 {
+            eprintln!(
+                "note: --by {}: {missing} rows have no group and are left out of grouped estimates",
+                by.column
+            );
+        }
+    }
+    let text = match args.estimate {
+        EstimateArg::Freqs => {
+            let rows = estimate::freqs(&data, data.by.is_some())?;
+            match args.format {
+                Format::Table => output::freqs_table(&rows, &data.features),
+                Format::Csv => output::freqs_csv(&rows),
+                Format::Json => to_json(&rows)?,
+            }
+        }
+        EstimateArg::Anova => {
+            let rows = data
+                .outcomes
+                .iter()
+                .map(|o| estimate::anova(&data, &o.name, &opts))
+                .collect::<topics::Result<Vec<_>>>()?;
+            match args.format {
+                Format::Table => output::anova_table(&rows),
+                Format::Csv => output::anova_csv(&rows),
+                Format::Json => to_json(&rows)?,
+            }
+        }
+        kind => {
+            let rows = estimates(&args, kind, &data, &opts)?;
+            if let Some(path) = &args.plot {
+                draw(path, kind, &rows, &data, &opts)?;
+            }
+            match args.format {
+                Format::Table => output::estimates_table(&rows, &data.features, opts.alpha),
+                Format::Csv => output::estimates_csv(&rows),
+                Format::Json => to_json(&rows)?,
+            }
+        }
+    };
+    match &args.output {
+        Some(path) => write_atomic(path, |w: &mut dyn Write| w.write_all(text.as_bytes()))?,
+        None => print(&text)?,
+    }
+    Ok(())
+}
+
+fn estimates(
+    args: &Args,
+    kind: EstimateArg,
+    data: &ConjointData,
+    opts: &Options,
+) -> anyhow::Result<Vec<EstimateRow>> {
+    let grouped = args.by.is_some();
+    let profiles = args
+        .profile
+        .iter()
+        .map(|p| p.parse::<Profile>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(topics::Error::from)?;
+    if kind == EstimateArg::Predict && profiles.is_empty() {
+        bail!(request("--estimate predict needs at least one --profile ('most', 'least' or 'feature=level; ...')".into()));
+    }
+    if kind == EstimateArg::Predict && grouped {
+        bail!(request(
+            "--estimate predict does not take --by; filter the data to one group instead".into()
+        ));
+    }
+    let mut rows = Vec::new();
+    for o in &data.outcomes {
+        let name = o.name.as_str();
+        rows.extend(match kind {
+            EstimateArg::Amce if grouped => estimate::amce_by(data, name, opts)?,
+            EstimateArg::Amce => estimate::amce(data, name, opts)?,
+            EstimateArg::Mm if grouped => estimate::mm_by(data, name, opts)?,
+            EstimateArg::Mm => estimate::mm(data, name, opts)?,
+            EstimateArg::MmDiffs => estimate::mm_diffs(data, name, opts)?,
+            EstimateArg::AmceDiffs => estimate::amce_diffs(data, name, opts)?,
+            EstimateArg::Predict => estimate::predict(data, name, &profiles, opts)?,
+            EstimateArg::Anova | EstimateArg::Freqs => Vec::new(),
+        });
+    }
+    Ok(rows)
+}
+
+fn draw(
+    path: &std::path::Path,
+    kind: EstimateArg,
+    rows: &[EstimateRow],
+    data: &ConjointData,
+    opts: &Options,
+) -> anyhow::Result<()> {
+    let pct = (1.0 - opts.alpha) * 100.0;
+    let (title, x_label, null_value) = match kind {
+        EstimateArg::Amce => ("AMCE", "Estimated AMCE", 0.0),
+        EstimateArg::Mm => ("Marginal means", "Marginal mean", opts.h0),
+        EstimateArg::MmDiffs => ("Differences in marginal means", "Difference", 0.0),
+        EstimateArg::AmceDiffs => ("Differences in AMCEs", "Difference", 0.0),
+        _ => ("Predicted outcome of profiles", "Prediction", opts.h0),
+    };
+    let svg = plot::svg(&PlotSpec {
+        rows,
+        features: &data.features,
+        null_value,
+        title: format!("{title} ({pct}% CI)"),
+        x_label: x_label.to_string(),
+    });
+    write_atomic(path, |w: &mut dyn Write| w.write_all(svg.as_bytes()))?;
+    Ok(())
+}
+
+/// A request error with its exit code (37).
+fn request(message: String) -> topics::Error {
+    topics::conjoint::ConjointError::Request(message).into()
+}

@@ -1,0 +1,724 @@
+//! Reading a conjoint experiment: a long CSV (one row per profile) and a
+//! design that says which columns are the respondent, the features and the
+//! outcomes, and in which order each feature's levels go (the first is the
+//! reference level).
+//!
+//! The design file accepts the sidecar form of `../shared/data/conjoint/*.json`
+//! (`roles` and `levels`), plus optional `labels` (display names of
+//! features) and `restrictions`. Levels are keyed by (feature, level), so
+//! the same label in two features never mixes.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::error::ConjointError;
+use crate::error::{Error, Result};
+use crate::io::{display_path, read_text, InputFormat};
+
+/// Column roles in a design file (the shared sidecar layout).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Roles {
+    pub respondent_id: Option<String>,
+    pub task: Option<String>,
+    pub profile: Option<String>,
+    pub attributes: Vec<String>,
+    pub outcomes: Vec<String>,
+    pub respondent_covariates: Vec<String>,
+    pub weights: Option<String>,
+}
+
+/// A design file as written on disk.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DesignFile {
+    pub roles: Roles,
+    /// Level order per feature (and per grouping column, if wanted); the
+    /// first level is the reference.
+    pub levels: BTreeMap<String, Vec<String>>,
+    /// Display names of features for tables and plots.
+    pub labels: BTreeMap<String, String>,
+    /// Restrictions between features (any entry makes the design
+    /// restricted; see [`Spec::restrictions`]).
+    pub restrictions: Vec<serde_json::Value>,
+}
+
+impl DesignFile {
+    /// Reads and parses a design file, naming the line and column of a JSON
+    /// error.
+    pub fn load(path: &Path) -> Result<DesignFile> {
+        let text = read_text(path)?;
+        serde_json::from_str(&text).map_err(|e| {
+            Error::from(ConjointError::BadDesign {
+                path: display_path(path),
+                message: format!("line {} column {}: {e}", e.line(), e.column()),
+            })
+        })
+    }
+}
+
+/// Everything needed to read the data: which column plays which role.
+/// Built from a design file and/or flags.
+#[derive(Debug, Clone, Default)]
+pub struct Spec {
+    pub respondent: Option<String>,
+    pub features: Vec<String>,
+    /// Level order per column; features missing here get their levels
+    /// sorted.
+    pub levels: BTreeMap<String, Vec<String>>,
+    /// `(feature, level)` pairs to make the reference level.
+    pub references: Vec<(String, String)>,
+    pub outcomes: Vec<String>,
+    /// The weights column (read, and used, only when set).
+    pub weights: Option<String>,
+    /// Column that splits respondents into groups.
+    pub by: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    /// Restrictions declared by the design file, as text.
+    pub restrictions: Vec<String>,
+    /// Where the design came from, for messages.
+    pub design_path: Option<PathBuf>,
+}
+
+impl Spec {
+    /// A spec from a design file. The file's `weights` role is *not* used
+    /// unless asked for (as in cregg, where weights apply only when given).
+    pub fn from_design(design: DesignFile, path: &Path) -> Spec {
+        Spec {
+            respondent: design.roles.respondent_id,
+            features: design.roles.attributes,
+            levels: design.levels,
+            references: Vec::new(),
+            outcomes: design.roles.outcomes,
+            weights: None,
+            by: None,
+            labels: design.labels,
+            restrictions: design.restrictions.iter().map(|r| r.to_string()).collect(),
+            design_path: Some(path.to_path_buf()),
+        }
+    }
+}
+
+/// One attribute of the profiles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feature {
+    /// Column name.
+    pub name: String,
+    /// Display name (the column name unless the design gives a label).
+    pub label: String,
+    /// Levels, reference first.
+    pub levels: Vec<String>,
+}
+
+/// A grouping of rows (`--by`): group names in order, first = reference.
+#[derive(Debug, Clone)]
+pub struct Grouping {
+    pub column: String,
+    pub groups: Vec<String>,
+    /// Group of each row, `None` where the cell is missing.
+    pub of_row: Vec<Option<u32>>,
+}
+
+/// A numeric column with `NaN` for missing cells.
+#[derive(Debug, Clone)]
+pub struct NumericColumn {
+    pub name: String,
+    pub values: Vec<f64>,
+}
+
+/// A conjoint experiment in memory.
+#[derive(Debug, Clone)]
+pub struct ConjointData {
+    pub path: PathBuf,
+    pub features: Vec<Feature>,
+    /// Level index of row `i`, feature `f` at `i * features.len() + f`.
+    levels: Vec<u16>,
+    /// Respondent number of each row (`0..respondent_ids.len()`).
+    pub respondent: Vec<u32>,
+    pub respondent_ids: Vec<String>,
+    /// 1-based line of each row in the CSV.
+    pub line: Vec<u64>,
+    pub outcomes: Vec<NumericColumn>,
+    pub weights: Option<NumericColumn>,
+    pub by: Option<Grouping>,
+}
+
+impl ConjointData {
+    pub fn nrows(&self) -> usize {
+        self.respondent.len()
+    }
+
+    /// Level index of feature `f` in row `i`.
+    pub fn level(&self, i: usize, f: usize) -> usize {
+        self.levels[i * self.features.len() + f] as usize
+    }
+
+    /// The level indices of row `i`, one per feature.
+    pub fn row_levels(&self, i: usize) -> &[u16] {
+        let nf = self.features.len();
+        &self.levels[i * nf..(i + 1) * nf]
+    }
+
+    pub fn feature_index(&self, name: &str) -> Option<usize> {
+        self.features.iter().position(|f| f.name == name)
+    }
+
+    /// Reads a long CSV according to `spec`.
+    pub fn read(path: &Path, spec: &Spec) -> Result<ConjointData> {
+        let text = read_text(path)?;
+        Self::parse(&text, &display_path(path), spec)
+    }
+
+    /// Parses CSV text (as read from `path`, named in messages; a `.tsv`
+    /// or `.tab` path means tab-separated).
+    pub fn parse(text: &str, path: &Path, spec: &Spec) -> Result<ConjointData> {
+        let delimiter = match InputFormat::from_path(path) {
+            InputFormat::Delimited(d) => d,
+            InputFormat::Lines => b',',
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| csv_error(path, e))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let columns = ColumnIndex::resolve(&header, path, spec)?;
+        for (name, level) in &spec.references {
+            if !spec.features.contains(name) && spec.by.as_ref() != Some(name) {
+                return Err(ConjointError::Request(format!(
+                    "--reference {name}={level}: '{name}' is not a feature (features: {})",
+                    spec.features.join(", ")
+                ))
+                .into());
+            }
+        }
+        let mut features: Vec<LevelCoder> = spec
+            .features
+            .iter()
+            .map(|f| LevelCoder::new(f, spec.levels.get(f)))
+            .collect();
+        let mut by_coder = spec
+            .by
+            .as_ref()
+            .map(|b| LevelCoder::new(b, spec.levels.get(b)));
+        let nf = features.len();
+        let mut data = ConjointData {
+            path: path.to_path_buf(),
+            features: Vec::new(),
+            levels: Vec::new(),
+            respondent: Vec::new(),
+            respondent_ids: Vec::new(),
+            line: Vec::new(),
+            outcomes: spec
+                .outcomes
+                .iter()
+                .map(|o| NumericColumn {
+                    name: o.clone(),
+                    values: Vec::new(),
+                })
+                .collect(),
+            weights: spec.weights.as_ref().map(|w| NumericColumn {
+                name: w.clone(),
+                values: Vec::new(),
+            }),
+            by: None,
+        };
+        let mut by_rows = Vec::new();
+        let mut respondents: FastMap<u32> = FastMap::default();
+        let mut record = csv::StringRecord::new();
+        while reader
+            .read_record(&mut record)
+            .map_err(|e| csv_error(path, e))?
+        {
+            let line = record.position().map_or(0, |p| p.line());
+            let cell = |i: usize| record.get(i).unwrap_or("").trim();
+            let id = cell(columns.respondent);
+            if is_missing(id) {
+                return Err(empty(
+                    path,
+                    line,
+                    &header[columns.respondent],
+                    "a respondent id",
+                ));
+            }
+            let r = match respondents.get(id) {
+                Some(&r) => r,
+                None => {
+                    let r = respondents.len() as u32;
+                    respondents.insert(id.to_string(), r);
+                    data.respondent_ids.push(id.to_string());
+                    r
+                }
+            };
+            data.respondent.push(r);
+            data.line.push(line);
+            for (coder, &col) in features.iter_mut().zip(&columns.features) {
+                let value = cell(col);
+                if is_missing(value) {
+                    return Err(empty(path, line, &coder.name, "a level of every feature"));
+                }
+                data.levels.push(coder.code(value, path, line)?);
+            }
+            for (out, &col) in data.outcomes.iter_mut().zip(&columns.outcomes) {
+                out.values
+                    .push(parse_number(cell(col), path, line, &out.name)?);
+            }
+            if let (Some(w), Some(col)) = (data.weights.as_mut(), columns.weights) {
+                let v = parse_number(cell(col), path, line, &w.name)?;
+                if v.is_nan() {
+                    return Err(empty(path, line, &w.name, "a weight"));
+                }
+                if v < 0.0 || v.is_infinite() {
+                    return Err(ConjointError::Request(format!(
+                        "{}: line {line}: column '{}': weight {v} must be finite and not negative",
+                        path.display(),
+                        w.name
+                    ))
+                    .into());
+                }
+                w.values.push(v);
+            }
+            if let (Some(coder), Some(col)) = (by_coder.as_mut(), columns.by) {
+                let value = cell(col);
+                by_rows.push(if is_missing(value) {
+                    None
+                } else {
+                    Some(coder.code(value, path, line)? as u32)
+                });
+            }
+        }
+        if data.respondent.is_empty() {
+            return Err(Error::EmptyCorpus {
+                path: path.to_path_buf(),
+                reason: "no data rows".into(),
+            });
+        }
+        // Final level order: the design's, or sorted; then references first.
+        for (f, coder) in features.into_iter().enumerate() {
+            let reference = spec
+                .references
+                .iter()
+                .find(|(name, _)| *name == coder.name)
+                .map(|(_, level)| level.as_str());
+            let (feature, remap) = coder.finish(reference, spec, path)?;
+            if feature.levels.len() < 2 {
+                return Err(ConjointError::SingleLevel {
+                    path: path.to_path_buf(),
+                    feature: feature.name,
+                    level: feature.levels.first().cloned().unwrap_or_default(),
+                }
+                .into());
+            }
+            for i in 0..data.respondent.len() {
+                let v = &mut data.levels[i * nf + f];
+                *v = remap[*v as usize];
+            }
+            data.features.push(feature);
+        }
+        if let Some(coder) = by_coder {
+            let reference = spec
+                .references
+                .iter()
+                .find(|(name, _)| *name == coder.name)
+                .map(|(_, level)| level.as_str());
+            let column = coder.name.clone();
+            let (groups, remap) = coder.finish_groups(reference, path)?;
+            data.by = Some(Grouping {
+                column,
+                groups,
+                of_row: by_rows
+                    .into_iter()
+                    .map(|g| g.map(|g| remap[g as usize] as u32))
+                    .collect(),
+            });
+        }
+        Ok(data)
+    }
+}
+
+/// String-keyed map with FNV-1a hashing: level labels and respondent ids
+/// are short, and SipHash's protection against crafted keys buys nothing
+/// for a local data file, while hashing is most of the reading time.
+type FastMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Column positions of every role.
+struct ColumnIndex {
+    respondent: usize,
+    features: Vec<usize>,
+    outcomes: Vec<usize>,
+    weights: Option<usize>,
+    by: Option<usize>,
+}
+
+impl ColumnIndex {
+    fn resolve(header: &[String], path: &Path, spec: &Spec) -> Result<ColumnIndex> {
+        let find = |name: &str| -> Result<usize> {
+            header
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| Error::MissingColumn {
+                    path: path.to_path_buf(),
+                    column: name.to_string(),
+                    available: header.to_vec(),
+                })
+        };
+        let respondent = spec.respondent.as_deref().ok_or_else(|| {
+            ConjointError::Request(
+                "no respondent column: give --respondent COL or a design file with roles.respondent_id"
+                    .into(),
+            )
+        })?;
+        if spec.features.is_empty() {
+            return Err(ConjointError::Request(
+                "no features: give --features A,B,C or a design file with roles.attributes".into(),
+            )
+            .into());
+        }
+        if spec.outcomes.is_empty() {
+            return Err(ConjointError::Request(
+                "no outcome: give --outcome COL or a design file with roles.outcomes".into(),
+            )
+            .into());
+        }
+        Ok(ColumnIndex {
+            respondent: find(respondent)?,
+            features: spec
+                .features
+                .iter()
+                .map(|f| find(f))
+                .collect::<Result<_>>()?,
+            outcomes: spec
+                .outcomes
+                .iter()
+                .map(|o| find(o))
+                .collect::<Result<_>>()?,
+            weights: spec.weights.as_deref().map(find).transpose()?,
+            by: spec.by.as_deref().map(find).transpose()?,
+        })
+    }
+}
+
+/// Turns level labels of one column into small integers.
+struct LevelCoder {
+    name: String,
+    /// Levels fixed by the design (unknown ones are errors), or `None` to
+    /// collect what the data holds.
+    fixed: bool,
+    names: Vec<String>,
+    index: FastMap<u16>,
+    counts: Vec<u64>,
+}
+
+impl LevelCoder {
+    fn new(name: &str, levels: Option<&Vec<String>>) -> LevelCoder {
+        let names: Vec<String> = levels.cloned().unwrap_or_default();
+        let index = names
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.clone(), i as u16))
+            .collect();
+        LevelCoder {
+            name: name.to_string(),
+            fixed: levels.is_some(),
+            counts: vec![0; names.len()],
+            names,
+            index,
+        }
+    }
+
+    fn code(&mut self, value: &str, path: &Path, line: u64) -> Result<u16> {
+        if let Some(&i) = self.index.get(value) {
+            self.counts[i as usize] += 1;
+            return Ok(i);
+        }
+        if self.fixed || self.names.len() >= u16::MAX as usize {
+            return Err(ConjointError::UnknownLevel {
+                path: path.to_path_buf(),
+                line,
+                feature: self.name.clone(),
+                level: value.to_string(),
+                known: self.names.clone(),
+            }
+            .into());
+        }
+        let i = self.names.len() as u16;
+        self.names.push(value.to_string());
+        self.index.insert(value.to_string(), i);
+        self.counts.push(1);
+        Ok(i)
+    }
+
+    /// The final level order and the map old index → new index.
+    fn order(&self, reference: Option<&str>, path: &Path) -> Result<Vec<usize>> {
+        let mut order: Vec<usize> = (0..self.names.len()).collect();
+        if !self.fixed {
+            order.sort_by(|&a, &b| self.names[a].cmp(&self.names[b]));
+        }
+        if let Some(reference) = reference {
+            let pos = order
+                .iter()
+                .position(|&i| self.names[i] == reference)
+                .ok_or_else(|| ConjointError::LevelNeverSeen {
+                    path: path.to_path_buf(),
+                    feature: self.name.clone(),
+                    level: reference.to_string(),
+                })?;
+            let r = order.remove(pos);
+            order.insert(0, r);
+        }
+        Ok(order)
+    }
+
+    fn remap(order: &[usize]) -> Vec<u16> {
+        let mut remap = vec![0u16; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old] = new as u16;
+        }
+        remap
+    }
+
+    fn finish(
+        self,
+        reference: Option<&str>,
+        spec: &Spec,
+        path: &Path,
+    ) -> Result<(Feature, Vec<u16>)> {
+        if let Some(never) = self.counts.iter().position(|&c| c == 0) {
+            return Err(ConjointError::LevelNeverSeen {
+                path: path.to_path_buf(),
+                feature: self.name.clone(),
+                level: self.names[never].clone(),
+            }
+            .into());
+        }
+        let order = self.order(reference, path)?;
+        let feature = Feature {
+            label: spec
+                .labels
+                .get(&self.name)
+                .cloned()
+                .unwrap_or_else(|| self.name.clone()),
+            levels: order.iter().map(|&i| self.names[i].clone()).collect(),
+            name: self.name,
+        };
+        Ok((feature, Self::remap(&order)))
+    }
+
+    /// Groups may list levels that no row has (they are then left out).
+    fn finish_groups(
+        self,
+        reference: Option<&str>,
+        path: &Path,
+    ) -> Result<(Vec<String>, Vec<u16>)> {
+        let order: Vec<usize> = self
+            .order(reference, path)?
+            .into_iter()
+            .filter(|&i| self.counts[i] > 0)
+            .collect();
+        let mut remap = vec![u16::MAX; self.names.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old] = new as u16;
+        }
+        Ok((
+            order.iter().map(|&i| self.names[i].clone()).collect(),
+            remap,
+        ))
+    }
+}
+
+/// Empty, `NA` (R) and `NaN` cells are missing.
+fn is_missing(value: &str) -> bool {
+    value.is_empty() || value == "NA" || value == "NaN"
+}
+
+fn parse_number(value: &str, path: &Path, line: u64, column: &str) -> Result<f64> {
+    if is_missing(value) {
+        return Ok(f64::NAN);
+    }
+    value.parse::<f64>().map_err(|_| {
+        Error::from(ConjointError::NotNumeric {
+            path: path.to_path_buf(),
+            line,
+            column: column.to_string(),
+            value: value.to_string(),
+        })
+    })
+}
+
+fn empty(path: &Path, line: u64, column: &str, what: &'static str) -> Error {
+    ConjointError::EmptyCell {
+        path: path.to_path_buf(),
+        line,
+        column: column.to_string(),
+        what,
+    }
+    .into()
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("expected {expected_len} fields as in the header, found {len}")
+        }
+        _ => e.to_string(),
+    };
+    Error::Csv {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> Spec {
+        Spec {
+            respondent: Some("id".into()),
+            features: vec!["color".into(), "size".into()],
+            outcomes: vec!["y".into()],
+            ..Spec::default()
+        }
+    }
+
+    const CSV: &str = "id,color,size,y\n1,red,big,1\n1,blue,small,0\n2,red,small,\n2,blue,big,1\n";
+
+    #[test]
+    fn levels_sorted_unless_given_and_reference_moves_first() {
+        let mut s = spec();
+        s.references.push(("size".into(), "small".into()));
+        let d = ConjointData::parse(CSV, Path::new("d.csv"), &s).unwrap();
+        assert_eq!(d.features[0].levels, ["blue", "red"]);
+        assert_eq!(d.features[1].levels, ["small", "big"]);
+        assert_eq!(d.level(0, 0), 1);
+        assert_eq!(d.level(0, 1), 1);
+        assert!(d.outcomes[0].values[2].is_nan());
+        assert_eq!(d.respondent, [0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn unknown_level_names_line_feature_and_level() {
+        let mut s = spec();
+        s.levels
+            .insert("color".into(), vec!["red".into(), "green".into()]);
+        let err = ConjointData::parse(CSV, Path::new("d.csv"), &s).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.csv: line 3: feature 'color' has level 'blue', which the design does not list (it lists: red, green)"
+        );
+    }
+
+    #[test]
+    fn design_level_never_seen_is_named() {
+        let mut s = spec();
+        s.levels.insert(
+            "color".into(),
+            vec!["red".into(), "blue".into(), "green".into()],
+        );
+        let err = ConjointData::parse(CSV, Path::new("d.csv"), &s).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.csv: feature 'color': level 'green' never occurs in the data"
+        );
+    }
+
+    #[test]
+    fn non_numeric_outcome_and_empty_id() {
+        let bad = "id,color,size,y\n1,red,big,yes\n";
+        let err = ConjointData::parse(bad, Path::new("d.csv"), &spec()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.csv: line 2: column 'y': 'yes' is not a number"
+        );
+        let bad = "id,color,size,y\n1,red,big,1\n,blue,big,1\n";
+        let err = ConjointData::parse(bad, Path::new("d.csv"), &spec()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.csv: line 3: column 'id' is empty (a respondent id is required on every row)"
+        );
+    }
+
+    #[test]
+    fn reference_must_name_a_feature() {
+        let mut s = spec();
+        s.references.push(("colour".into(), "red".into()));
+        let err = ConjointData::parse(CSV, Path::new("d.csv"), &s).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--reference colour=red: 'colour' is not a feature (features: color, size)"
+        );
+        let mut s = spec();
+        s.references.push(("color".into(), "green".into()));
+        let err = ConjointData::parse(CSV, Path::new("d.csv"), &s).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.csv: feature 'color': level 'green' never occurs in the data"
+        );
+    }
+
+    #[test]
+    fn tab_separated_by_extension() {
+        let tsv = CSV.replace(',', "\t");
+        let d = ConjointData::parse(&tsv, Path::new("d.tsv"), &spec()).unwrap();
+        assert_eq!(d.nrows(), 4);
+        assert_eq!(d.features[1].levels, ["big", "small"]);
+    }
+
+    #[test]
+    fn single_level_feature_is_an_error() {
+        let one = "id,color,size,y\n1,red,big,1\n2,red,small,0\n";
+        let err = ConjointData::parse(one, Path::new("d.csv"), &spec()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "d.csv: feature 'color' has only one level ('red'); a feature needs at least two"
+        );
+    }
+
+    #[test]
+    fn same_level_name_in_two_features_stays_apart() {
+        let csv = "id,a,b,y\n1,x,x,1\n1,z,w,0\n2,x,w,1\n2,z,x,0\n";
+        let s = Spec {
+            respondent: Some("id".into()),
+            features: vec!["a".into(), "b".into()],
+            outcomes: vec!["y".into()],
+            ..Spec::default()
+        };
+        let d = ConjointData::parse(csv, Path::new("d.csv"), &s).unwrap();
+        assert_eq!(d.features[0].levels, ["x", "z"]);
+        assert_eq!(d.features[1].levels, ["w", "x"]);
+        assert_eq!(d.row_levels(0), [0, 1]);
+    }
+}

@@ -1,0 +1,308 @@
+//! From a conjoint data set to the dummy-coded designs of each estimator:
+//! which rows enter (observed outcome, group), and which coefficient each
+//! column is.
+
+use super::data::ConjointData;
+use super::error::ConjointError;
+use super::ols::{self, BinaryDesign, Clusters, OlsFit, OlsInput, VarianceKind};
+use crate::error::Result;
+
+/// Turns a ratings outcome into 0/1 (`--binarize '>4'`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Binarize {
+    pub op: Comparison,
+    pub threshold: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    Greater,
+    GreaterEqual,
+    Less,
+    LessEqual,
+    Equal,
+}
+
+impl std::str::FromStr for Binarize {
+    type Err = ConjointError;
+
+    /// Parses `>4`, `>=5`, `<3`, `<=2` or `==7`.
+    fn from_str(s: &str) -> Result<Binarize, ConjointError> {
+        let s = s.trim();
+        let (op, rest) = [
+            (">=", Comparison::GreaterEqual),
+            ("<=", Comparison::LessEqual),
+            ("==", Comparison::Equal),
+            (">", Comparison::Greater),
+            ("<", Comparison::Less),
+            ("=", Comparison::Equal),
+        ]
+        .iter()
+        .find_map(|(p, op)| s.strip_prefix(p).map(|rest| (*op, rest)))
+        .ok_or_else(|| bad_binarize(s))?;
+        let threshold: f64 = rest.trim().parse().map_err(|_| bad_binarize(s))?;
+        Ok(Binarize { op, threshold })
+    }
+}
+
+fn bad_binarize(s: &str) -> ConjointError {
+    ConjointError::Request(format!(
+        "--binarize '{s}': expected a comparison and a number, such as '>4', '>=5', '<3' or '==7'"
+    ))
+}
+
+impl Binarize {
+    pub fn apply(&self, y: f64) -> f64 {
+        if y.is_nan() {
+            return y;
+        }
+        let t = self.threshold;
+        let yes = match self.op {
+            Comparison::Greater => y > t,
+            Comparison::GreaterEqual => y >= t,
+            Comparison::Less => y < t,
+            Comparison::LessEqual => y <= t,
+            Comparison::Equal => y == t,
+        };
+        if yes {
+            1.0
+        } else {
+            0.0
+        }
+    }
+}
+
+/// How every estimate is computed.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub variance: VarianceKind,
+    /// 1 − confidence level of the intervals.
+    pub alpha: f64,
+    /// Null value for marginal means.
+    pub h0: f64,
+    /// Use the data's weights column (when it was read).
+    pub weighted: bool,
+    pub binarize: Option<Binarize>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            variance: VarianceKind::Cregg,
+            alpha: 0.05,
+            h0: 0.0,
+            weighted: false,
+            binarize: None,
+        }
+    }
+}
+
+/// Which rows enter one fit, with their outcome, weight and cluster.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub rows: Vec<usize>,
+    pub y: Vec<f64>,
+    pub weights: Option<Vec<f64>>,
+    pub cluster: Vec<u32>,
+    pub n_clusters: usize,
+    /// The rows of each cluster, for the sandwich.
+    pub clusters: Clusters,
+}
+
+/// Which rows to keep beyond an observed outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowFilter {
+    All,
+    /// Rows whose `--by` group is known.
+    Grouped,
+    /// Rows of one `--by` group.
+    Group(u32),
+}
+
+impl Sample {
+    /// Rows with an observed `outcome` passing `filter`; clusters are
+    /// renumbered densely so `G` counts only respondents present.
+    pub fn new(data: &ConjointData, outcome: usize, filter: RowFilter, opts: &Options) -> Sample {
+        let values = &data.outcomes[outcome].values;
+        let mut cluster_map = vec![u32::MAX; data.respondent_ids.len()];
+        let mut sample = Sample {
+            rows: Vec::new(),
+            y: Vec::new(),
+            weights: (opts.weighted && data.weights.is_some()).then(Vec::new),
+            cluster: Vec::new(),
+            n_clusters: 0,
+            clusters: Clusters::default(),
+        };
+        for (i, &raw) in values.iter().enumerate() {
+            let y = opts.binarize.map_or(raw, |b| b.apply(raw));
+            if y.is_nan() {
+                continue;
+            }
+            let group = data.by.as_ref().and_then(|b| b.of_row[i]);
+            let keep = match filter {
+                RowFilter::All => true,
+                RowFilter::Grouped => group.is_some(),
+                RowFilter::Group(g) => group == Some(g),
+            };
+            if !keep {
+                continue;
+            }
+            let r = data.respondent[i] as usize;
+            if cluster_map[r] == u32::MAX {
+                cluster_map[r] = sample.n_clusters as u32;
+                sample.n_clusters += 1;
+            }
+            sample.rows.push(i);
+            sample.y.push(y);
+            sample.cluster.push(cluster_map[r]);
+            if let (Some(w), Some(col)) = (sample.weights.as_mut(), data.weights.as_ref()) {
+                w.push(col.values[i]);
+            }
+        }
+        sample.clusters = Clusters::new(&sample.cluster, sample.n_clusters);
+        sample
+    }
+
+    /// Fits `design` (built on these rows) by clustered least squares.
+    pub fn fit(
+        &self,
+        design: &BinaryDesign,
+        opts: &Options,
+        names: &dyn Fn(usize) -> String,
+        what: &str,
+    ) -> Result<OlsFit> {
+        if self.rows.is_empty() {
+            return Err(ConjointError::Request(format!(
+                "{what}: no rows with an observed outcome"
+            ))
+            .into());
+        }
+        if self.n_clusters < 2 {
+            return Err(ConjointError::Request(format!(
+                "{what}: clustered standard errors need at least two respondents, found {}",
+                self.n_clusters
+            ))
+            .into());
+        }
+        let input = OlsInput {
+            design,
+            y: &self.y,
+            weights: self.weights.as_deref(),
+            clusters: &self.clusters,
+        };
+        ols::fit(&input, opts.variance).map_err(|s| {
+            ConjointError::NotIdentified {
+                what: what.to_string(),
+                coefficient: names(s.column),
+            }
+            .into()
+        })
+    }
+}
+
+/// Column layout of the AMCE model: intercept, then for each feature its
+/// non-reference levels; optionally, for each non-reference group, a group
+/// intercept and a copy of every feature column (the interacted model).
+#[derive(Debug, Clone)]
+pub struct AmceLayout {
+    /// First column of each feature's dummies.
+    pub offsets: Vec<usize>,
+    /// Columns of the main model (intercept + dummies).
+    pub base: usize,
+    /// Groups beyond the reference (0 without interactions).
+    pub extra_groups: usize,
+}
+
+impl AmceLayout {
+    pub fn new(data: &ConjointData, extra_groups: usize) -> AmceLayout {
+        let mut offsets = Vec::with_capacity(data.features.len());
+        let mut next = 1;
+        for f in &data.features {
+            offsets.push(next);
+            next += f.levels.len() - 1;
+        }
+        AmceLayout {
+            offsets,
+            base: next,
+            extra_groups,
+        }
+    }
+
+    pub fn ncols(&self) -> usize {
+        self.base * (1 + self.extra_groups)
+    }
+
+    /// The column of (feature, level ≥ 1) in the main model.
+    pub fn column(&self, feature: usize, level: usize) -> usize {
+        self.offsets[feature] + level - 1
+    }
+
+    /// The column of (feature, level) interacted with group `g ≥ 1`; the
+    /// group's intercept shift is `group_column(g, None)`.
+    pub fn group_column(&self, g: usize, feature_level: Option<(usize, usize)>) -> usize {
+        let within = feature_level.map_or(0, |(f, l)| self.column(f, l));
+        self.base * g + within
+    }
+
+    /// Builds the design over `sample`'s rows; `group` gives each row's
+    /// group when the model is interacted.
+    pub fn design(&self, data: &ConjointData, sample: &Sample) -> BinaryDesign {
+        let mut d = BinaryDesign::new(self.ncols());
+        let mut active: Vec<u32> = Vec::with_capacity(2 * (self.offsets.len() + 1));
+        for &i in &sample.rows {
+            active.clear();
+            active.push(0);
+            let levels = data.row_levels(i);
+            for (f, &l) in levels.iter().enumerate() {
+                if l > 0 {
+                    active.push(self.column(f, l as usize) as u32);
+                }
+            }
+            if self.extra_groups > 0 {
+                let g = data.by.as_ref().and_then(|b| b.of_row[i]).unwrap_or(0) as usize;
+                if g > 0 {
+                    let base_len = active.len();
+                    for a in 0..base_len {
+                        active.push((self.base * g) as u32 + active[a]);
+                    }
+                }
+            }
+            d.push_row(&active);
+        }
+        d
+    }
+
+    /// A readable name for column `c` (for "not identified" errors).
+    pub fn name(&self, data: &ConjointData, c: usize, groups: &[String]) -> String {
+        let g = c / self.base;
+        let within = c % self.base;
+        let base_name = if within == 0 {
+            "(intercept)".to_string()
+        } else {
+            let f = self.offsets.iter().rposition(|&o| o <= within).unwrap_or(0);
+            let feature = &data.features[f];
+            format!(
+                "{}={}",
+                feature.name,
+                feature.levels[within - self.offsets[f] + 1]
+            )
+        };
+        if g == 0 {
+            base_name
+        } else {
+            format!(
+                "{base_name} × {}",
+                groups.get(g).map_or("?", |s| s.as_str())
+            )
+        }
+    }
+}
+
+/// The marginal-mean model of one feature: `y ~ 0 + level`.
+pub fn mm_design(data: &ConjointData, sample: &Sample, feature: usize) -> BinaryDesign {
+    let mut d = BinaryDesign::new(data.features[feature].levels.len());
+    for &i in &sample.rows {
+        d.push_row(&[data.level(i, feature) as u32]);
+    }
+    d
+}

@@ -1,0 +1,609 @@
+//! The estimators: AMCEs, marginal means, their subgroup differences,
+//! the subgroup F/Wald tests, level frequencies and profile predictions.
+//!
+//! Conventions follow cregg 0.3.7 (see `design.rs` and `ols.rs` for the
+//! variance): normal-theory z, p and intervals; reference levels reported
+//! as rows with estimate 0 and no standard error.
+
+use serde::Serialize;
+
+use super::data::ConjointData;
+use super::design::{mm_design, AmceLayout, Options, RowFilter, Sample};
+use super::error::ConjointError;
+use super::linalg::{Cholesky, Matrix};
+use super::ols::OlsFit;
+use super::stats;
+use crate::error::Result;
+
+/// What a row estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Statistic {
+    Amce,
+    Mm,
+    AmceDifference,
+    MmDifference,
+    Prediction,
+}
+
+impl Statistic {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Statistic::Amce => "amce",
+            Statistic::Mm => "mm",
+            Statistic::AmceDifference => "amce_difference",
+            Statistic::MmDifference => "mm_difference",
+            Statistic::Prediction => "prediction",
+        }
+    }
+}
+
+/// One estimate, as printed and serialized. `std_error` and the rest are
+/// `None` for reference levels (as in cregg).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EstimateRow {
+    pub outcome: String,
+    pub statistic: Statistic,
+    pub feature: String,
+    pub level: String,
+    pub estimate: f64,
+    pub std_error: Option<f64>,
+    pub z: Option<f64>,
+    pub p: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    /// The subgroup, or `"<group> - <reference group>"` for differences.
+    #[serde(rename = "BY", skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+/// Normal-theory inference for one estimate.
+/// `what` is (outcome, statistic, feature, level).
+fn row(
+    what: (&str, Statistic, &str, &str),
+    estimate: f64,
+    std_error: Option<f64>,
+    h0: f64,
+    opts: &Options,
+) -> EstimateRow {
+    let (outcome, statistic, feature, level) = what;
+    let crit = stats::normal_quantile(1.0 - opts.alpha / 2.0);
+    let (z, p, lower, upper) = match std_error {
+        Some(se) => {
+            let z = (estimate - h0) / se;
+            (
+                Some(z),
+                Some(stats::normal_two_sided_p(z)),
+                Some(estimate - crit * se),
+                Some(estimate + crit * se),
+            )
+        }
+        None => (None, None, None, None),
+    };
+    EstimateRow {
+        outcome: outcome.to_string(),
+        statistic,
+        feature: feature.to_string(),
+        level: level.to_string(),
+        estimate,
+        std_error,
+        z,
+        p,
+        lower,
+        upper,
+        by: None,
+    }
+}
+
+fn outcome_index(data: &ConjointData, outcome: &str) -> Result<usize> {
+    data.outcomes
+        .iter()
+        .position(|o| o.name == outcome)
+        .ok_or_else(|| ConjointError::Request(format!("outcome '{outcome}' was not read")).into())
+}
+
+/// Rows dropped from `outcome` because it is missing.
+pub fn missing_outcomes(data: &ConjointData, outcome: &str) -> Result<usize> {
+    let o = outcome_index(data, outcome)?;
+    Ok(data.outcomes[o]
+        .values
+        .iter()
+        .filter(|v| v.is_nan())
+        .count())
+}
+
+fn groups(data: &ConjointData) -> Result<&super::data::Grouping> {
+    data.by
+        .as_ref()
+        .ok_or_else(|| ConjointError::Request("this estimate needs --by COL".into()).into())
+}
+
+fn describe(outcome: &str, statistic: &str, group: Option<&str>) -> String {
+    match group {
+        Some(g) => format!("{statistic} of '{outcome}' in group '{g}'"),
+        None => format!("{statistic} of '{outcome}'"),
+    }
+}
+
+/// AMCEs: OLS of the outcome on all feature dummies, clustered by
+/// respondent.
+pub fn amce(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
+    amce_in(data, outcome, RowFilter::All, None, opts)
+}
+
+fn amce_fit(
+    data: &ConjointData,
+    outcome: &str,
+    filter: RowFilter,
+    group: Option<&str>,
+    opts: &Options,
+) -> Result<(AmceLayout, OlsFit)> {
+    let o = outcome_index(data, outcome)?;
+    let sample = Sample::new(data, o, filter, opts);
+    let layout = AmceLayout::new(data, 0);
+    let design = layout.design(data, &sample);
+    let fit = sample.fit(
+        &design,
+        opts,
+        &|c| layout.name(data, c, &[]),
+        &describe(outcome, "AMCE", group),
+    )?;
+    Ok((layout, fit))
+}
+
+fn amce_in(
+    data: &ConjointData,
+    outcome: &str,
+    filter: RowFilter,
+    group: Option<&str>,
+    opts: &Options,
+) -> Result<Vec<EstimateRow>> {
+    let (layout, fit) = amce_fit(data, outcome, filter, group, opts)?;
+    let mut rows = Vec::new();
+    for (f, feature) in data.features.iter().enumerate() {
+        for (l, level) in feature.levels.iter().enumerate() {
+            let (est, se) = if l == 0 {
+                (0.0, None)
+            } else {
+                let c = layout.column(f, l);
+                (fit.beta[c], Some(fit.std_error(c)))
+            };
+            let mut r = row(
+                (outcome, Statistic::Amce, &feature.name, level),
+                est,
+                se,
+                0.0,
+                opts,
+            );
+            r.by = group.map(str::to_string);
+            rows.push(r);
+        }
+    }
+    Ok(rows)
+}
+
+/// Marginal means: for each feature, `y ~ 0 + level` with the same
+/// clustered variance; z tests against `opts.h0`.
+pub fn mm(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
+    mm_in(data, outcome, RowFilter::All, None, opts)
+}
+
+fn mm_in(
+    data: &ConjointData,
+    outcome: &str,
+    filter: RowFilter,
+    group: Option<&str>,
+    opts: &Options,
+) -> Result<Vec<EstimateRow>> {
+    let o = outcome_index(data, outcome)?;
+    let sample = Sample::new(data, o, filter, opts);
+    let mut rows = Vec::new();
+    for (f, feature) in data.features.iter().enumerate() {
+        let design = mm_design(data, &sample, f);
+        let name = |c: usize| format!("{}={}", feature.name, feature.levels[c]);
+        let fit = sample.fit(
+            &design,
+            opts,
+            &name,
+            &describe(outcome, "marginal means", group),
+        )?;
+        for (l, level) in feature.levels.iter().enumerate() {
+            let mut r = row(
+                (outcome, Statistic::Mm, &feature.name, level),
+                fit.beta[l],
+                Some(fit.std_error(l)),
+                opts.h0,
+                opts,
+            );
+            r.by = group.map(str::to_string);
+            rows.push(r);
+        }
+    }
+    Ok(rows)
+}
+
+/// AMCEs fitted separately in each `--by` group (as cregg's `cj(..., by =)`).
+pub fn amce_by(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
+    let g = groups(data)?;
+    let mut rows = Vec::new();
+    for (i, name) in g.groups.iter().enumerate() {
+        rows.extend(amce_in(
+            data,
+            outcome,
+            RowFilter::Group(i as u32),
+            Some(name),
+            opts,
+        )?);
+    }
+    Ok(rows)
+}
+
+/// Marginal means in each `--by` group.
+pub fn mm_by(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
+    let g = groups(data)?;
+    let mut rows = Vec::new();
+    for (i, name) in g.groups.iter().enumerate() {
+        rows.extend(mm_in(
+            data,
+            outcome,
+            RowFilter::Group(i as u32),
+            Some(name),
+            opts,
+        )?);
+    }
+    Ok(rows)
+}
+
+/// Differences of each group's marginal means from the first group's,
+/// with SE = √(SE₁² + SE₂²) (groups hold different respondents).
+pub fn mm_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
+    let g = groups(data)?;
+    let per_group: Vec<Vec<EstimateRow>> = g
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, name)| mm_in(data, outcome, RowFilter::Group(i as u32), Some(name), opts))
+        .collect::<Result<_>>()?;
+    let reference = &per_group[0];
+    let mut rows = Vec::new();
+    for (gi, group_rows) in per_group.iter().enumerate().skip(1) {
+        for (a, b) in group_rows.iter().zip(reference) {
+            let se = match (a.std_error, b.std_error) {
+                (Some(x), Some(y)) => Some((x * x + y * y).sqrt()),
+                _ => None,
+            };
+            let mut r = row(
+                (outcome, Statistic::MmDifference, &a.feature, &a.level),
+                a.estimate - b.estimate,
+                se,
+                0.0,
+                opts,
+            );
+            r.by = Some(format!("{} - {}", g.groups[gi], g.groups[0]));
+            rows.push(r);
+        }
+    }
+    Ok(rows)
+}
+
+/// Differences of AMCEs between groups from one pooled model interacting
+/// every feature with the group, clustered by respondent (as cregg's
+/// `amce_diffs`).
+pub fn amce_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
+    let (layout, fit) = interacted_fit(data, outcome, opts)?;
+    let g = groups(data)?;
+    let mut rows = Vec::new();
+    for gi in 1..g.groups.len() {
+        for (f, feature) in data.features.iter().enumerate() {
+            for (l, level) in feature.levels.iter().enumerate() {
+                let (est, se) = if l == 0 {
+                    (0.0, None)
+                } else {
+                    let c = layout.group_column(gi, Some((f, l)));
+                    (fit.beta[c], Some(fit.std_error(c)))
+                };
+                let mut r = row(
+                    (outcome, Statistic::AmceDifference, &feature.name, level),
+                    est,
+                    se,
+                    0.0,
+                    opts,
+                );
+                r.by = Some(format!("{} - {}", g.groups[gi], g.groups[0]));
+                rows.push(r);
+            }
+        }
+    }
+    Ok(rows)
+}
+
+fn interacted_fit(
+    data: &ConjointData,
+    outcome: &str,
+    opts: &Options,
+) -> Result<(AmceLayout, OlsFit)> {
+    let g = groups(data)?;
+    if g.groups.len() < 2 {
+        return Err(ConjointError::Request(format!(
+            "--by {}: needs at least two groups, found {}",
+            g.column,
+            g.groups.len()
+        ))
+        .into());
+    }
+    let o = outcome_index(data, outcome)?;
+    let sample = Sample::new(data, o, RowFilter::Grouped, opts);
+    let layout = AmceLayout::new(data, g.groups.len() - 1);
+    let design = layout.design(data, &sample);
+    let fit = sample.fit(
+        &design,
+        opts,
+        &|c| layout.name(data, c, &g.groups),
+        &describe(outcome, "interacted AMCE model", None),
+    )?;
+    Ok((layout, fit))
+}
+
+/// The test that the AMCEs differ between groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnovaRow {
+    pub outcome: String,
+    #[serde(rename = "BY")]
+    pub by: String,
+    /// cregg's nested-model F test (`anova(glm(y ~ features),
+    /// glm(y ~ features * by), test = "F")`): not clustered.
+    #[serde(rename = "F")]
+    pub f: f64,
+    pub df1: usize,
+    pub df2: usize,
+    pub p: f64,
+    /// Wald χ² of all group terms in the interacted model, with the
+    /// respondent-clustered covariance.
+    pub wald_chi2: f64,
+    pub wald_df: usize,
+    pub wald_p: f64,
+}
+
+/// Does the effect of the features depend on the group? Gives cregg's
+/// unclustered F test and a respondent-clustered Wald test.
+pub fn anova(data: &ConjointData, outcome: &str, opts: &Options) -> Result<AnovaRow> {
+    let g = groups(data)?;
+    let (reduced_layout, reduced) = amce_fit(data, outcome, RowFilter::Grouped, None, opts)?;
+    let (layout, full) = interacted_fit(data, outcome, opts)?;
+    let df1 = layout.ncols() - reduced_layout.ncols();
+    let df2 = full.n - layout.ncols();
+    let f = ((reduced.rss - full.rss) / df1 as f64) / (full.rss / df2 as f64);
+    let tested: Vec<usize> = (layout.base..layout.ncols()).collect();
+    let q = tested.len();
+    let mut v = Matrix::zeros(q);
+    for (a, &i) in tested.iter().enumerate() {
+        for (b, &j) in tested.iter().enumerate() {
+            v.set(a, b, full.vcov.get(i, j));
+        }
+    }
+    let b: Vec<f64> = tested.iter().map(|&i| full.beta[i]).collect();
+    let chol = Cholesky::new(&v).map_err(|s| ConjointError::NotIdentified {
+        what: format!("the clustered Wald test of '{outcome}' by '{}'", g.column),
+        coefficient: layout.name(data, tested[s.column], &g.groups),
+    })?;
+    let wald: f64 = b.iter().zip(chol.solve(&b)).map(|(x, y)| x * y).sum();
+    Ok(AnovaRow {
+        outcome: outcome.to_string(),
+        by: g.column.clone(),
+        f,
+        df1,
+        df2,
+        p: stats::f_sf(f, df1 as f64, df2 as f64),
+        wald_chi2: wald,
+        wald_df: q,
+        wald_p: stats::chi2_sf(wald, q as f64),
+    })
+}
+
+/// How often a level was shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FreqRow {
+    pub feature: String,
+    pub level: String,
+    pub count: u64,
+    /// Share of the feature's profiles (in the group, when grouped).
+    pub proportion: f64,
+    #[serde(rename = "BY", skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+/// Display counts of every level (a randomization check), overall or per
+/// `--by` group. Counts all profile rows, whatever the outcome.
+pub fn freqs(data: &ConjointData, by_group: bool) -> Result<Vec<FreqRow>> {
+    let group_names: Vec<Option<String>> = if by_group {
+        groups(data)?.groups.iter().cloned().map(Some).collect()
+    } else {
+        vec![None]
+    };
+    let mut rows = Vec::new();
+    for (gi, group) in group_names.iter().enumerate() {
+        for (f, feature) in data.features.iter().enumerate() {
+            let mut counts = vec![0u64; feature.levels.len()];
+            for i in 0..data.nrows() {
+                let in_group =
+                    !by_group || data.by.as_ref().and_then(|b| b.of_row[i]) == Some(gi as u32);
+                if in_group {
+                    counts[data.level(i, f)] += 1;
+                }
+            }
+            let total: u64 = counts.iter().sum();
+            for (l, level) in feature.levels.iter().enumerate() {
+                rows.push(FreqRow {
+                    feature: feature.name.clone(),
+                    level: level.clone(),
+                    count: counts[l],
+                    proportion: if total > 0 {
+                        counts[l] as f64 / total as f64
+                    } else {
+                        f64::NAN
+                    },
+                    by: group.clone(),
+                });
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// A profile to predict: every feature's level, or the levels with the
+/// highest / lowest AMCE.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Profile {
+    MostLikely,
+    LeastLikely,
+    /// `(feature, level)` for every feature.
+    Levels(Vec<(String, String)>),
+}
+
+impl std::str::FromStr for Profile {
+    type Err = ConjointError;
+
+    /// `most`, `least`, or `feature=level; feature=level; ...` (`;`
+    /// separates, since levels may contain commas).
+    fn from_str(s: &str) -> Result<Profile, ConjointError> {
+        match s.trim() {
+            "most" => return Ok(Profile::MostLikely),
+            "least" => return Ok(Profile::LeastLikely),
+            _ => {}
+        }
+        let pairs = s
+            .split(';')
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                p.split_once('=')
+                    .map(|(f, l)| (f.trim().to_string(), l.trim().to_string()))
+                    .ok_or_else(|| {
+                        ConjointError::Request(format!(
+                            "--profile '{s}': '{}' is not feature=level (separate pairs with ';', or use 'most' / 'least')",
+                            p.trim()
+                        ))
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Profile::Levels(pairs))
+    }
+}
+
+/// Predicted outcome (for a choice: the probability of being chosen) of
+/// each profile, `x'β̂` from the AMCE model, with SE `√(x'Vx)`.
+pub fn predict(
+    data: &ConjointData,
+    outcome: &str,
+    profiles: &[Profile],
+    opts: &Options,
+) -> Result<Vec<EstimateRow>> {
+    let (layout, fit) = amce_fit(data, outcome, RowFilter::All, None, opts)?;
+    let mut rows = Vec::new();
+    for profile in profiles {
+        let levels = profile_levels(data, &layout, &fit, profile)?;
+        let mut x = vec![0.0; layout.ncols()];
+        x[0] = 1.0;
+        for (f, &l) in levels.iter().enumerate() {
+            if l > 0 {
+                x[layout.column(f, l)] = 1.0;
+            }
+        }
+        let estimate: f64 = x.iter().zip(&fit.beta).map(|(a, b)| a * b).sum();
+        let se = fit.vcov.quad_form(&x).sqrt();
+        let label = levels
+            .iter()
+            .enumerate()
+            .map(|(f, &l)| format!("{}={}", data.features[f].name, data.features[f].levels[l]))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let name = match profile {
+            Profile::MostLikely => "most likely",
+            Profile::LeastLikely => "least likely",
+            Profile::Levels(_) => "profile",
+        };
+        let mut r = row(
+            (outcome, Statistic::Prediction, name, &label),
+            estimate,
+            Some(se),
+            0.0,
+            opts,
+        );
+        r.z = None;
+        r.p = None;
+        rows.push(r);
+    }
+    Ok(rows)
+}
+
+fn profile_levels(
+    data: &ConjointData,
+    layout: &AmceLayout,
+    fit: &OlsFit,
+    profile: &Profile,
+) -> Result<Vec<usize>> {
+    let coef = |f: usize, l: usize| {
+        if l == 0 {
+            0.0
+        } else {
+            fit.beta[layout.column(f, l)]
+        }
+    };
+    let pick = |better: &dyn Fn(f64, f64) -> bool| -> Vec<usize> {
+        data.features
+            .iter()
+            .enumerate()
+            .map(|(f, feature)| {
+                (1..feature.levels.len()).fold(0, |best, l| {
+                    if better(coef(f, l), coef(f, best)) {
+                        l
+                    } else {
+                        best
+                    }
+                })
+            })
+            .collect()
+    };
+    match profile {
+        Profile::MostLikely => Ok(pick(&|a, b| a > b)),
+        Profile::LeastLikely => Ok(pick(&|a, b| a < b)),
+        Profile::Levels(pairs) => {
+            let mut levels = vec![None; data.features.len()];
+            for (name, level) in pairs {
+                let f = data.feature_index(name).ok_or_else(|| {
+                    ConjointError::Request(format!(
+                        "--profile: '{name}' is not a feature (features: {})",
+                        data.features
+                            .iter()
+                            .map(|f| f.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
+                let l = data.features[f]
+                    .levels
+                    .iter()
+                    .position(|x| x == level)
+                    .ok_or_else(|| {
+                        ConjointError::Request(format!(
+                            "--profile: feature '{name}' has no level '{level}' (levels: {})",
+                            data.features[f].levels.join(", ")
+                        ))
+                    })?;
+                levels[f] = Some(l);
+            }
+            levels
+                .iter()
+                .enumerate()
+                .map(|(f, l)| {
+                    l.ok_or_else(|| {
+                        ConjointError::Request(format!(
+                            "--profile: a full profile needs every feature; '{}' is missing",
+                            data.features[f].name
+                        ))
+                        .into()
+                    })
+                })
+                .collect()
+        }
+    }
+}
