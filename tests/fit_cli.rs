@@ -205,3 +205,16 @@ fn damaged_model_is_refused() {
     assert_eq!(run.code, 9);
     assert!(run.stderr.ends_with("newer.json: written by a newer topics (model schema 99); this build reads schema 1 and older: upgrade topics\n"), "{}", run.stderr);
 }
+
+#[test]
+fn labels_show_in_the_reopened_model() {
+    let dir = scratch(&[("a.txt", ANSWERS.as_bytes())]);
+    topics(dir.path(), &["fit", "a.txt", "--pretokenized", "-k", "2", "--iterations", "50", "-o", "m.json"]).ok();
+    topics(dir.path(), &["label", "m.json", "1", "신뢰 Trust"]).ok();
+    let shown = topics(dir.path(), &["show", "m.json", "--quotes", "0"]).ok();
+    assert!(shown.stdout.contains("| #1 신뢰 Trust ("), "{}", shown.stdout);
+    assert!(shown.stdout.contains("| #0 ("), "{}", shown.stdout);
+    let json: Value = serde_json::from_str(&topics(dir.path(), &["show", "m.json", "--format", "json"]).ok().stdout).unwrap();
+    assert_eq!(json["topics"][1]["label"], "신뢰 Trust");
+    assert!(json["topics"][0].get("label").is_none());
+}
