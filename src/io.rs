@@ -245,15 +245,28 @@ fn answers_from_delimited(
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    if let Some(line) = unterminated_quote_line(text, delimiter) {
+        return Err(Error::Csv {
+            path: path.to_path_buf(),
+            line,
+            message: "a quoted field opened here is never closed (unbalanced \")".into(),
+        });
+    }
     let find = |name: &str| -> Result<usize> {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| Error::MissingColumn {
+        let mut matches = header.iter().enumerate().filter(|(_, h)| *h == name).map(|(i, _)| i);
+        let first = matches.next().ok_or_else(|| Error::MissingColumn {
+            path: path.to_path_buf(),
+            column: name.to_string(),
+            available: header.clone(),
+        })?;
+        if let Some(second) = matches.next() {
+            return Err(Error::Csv {
                 path: path.to_path_buf(),
-                column: name.to_string(),
-                available: header.clone(),
-            })
+                line: 1,
+                message: format!("column '{name}' appears twice in the header (columns {} and {})", first + 1, second + 1),
+            });
+        }
+        Ok(first)
     };
     let text_index = match &options.text_column {
         Some(name) => find(name)?,
@@ -262,18 +275,68 @@ fn answers_from_delimited(
     };
     let id_index = options.id_column.as_deref().map(find).transpose()?;
     let mut answers = Vec::new();
+    let mut first_line_of_id: std::collections::HashMap<String, u64> = Default::default();
     for (row, record) in reader.records().enumerate() {
         let record = record.map_err(csv_error)?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
         let id = match id_index {
             Some(i) => record.get(i).unwrap_or("").trim().to_string(),
             None => (row + 1).to_string(),
         };
+        if id_index.is_some() {
+            if id.is_empty() {
+                return Err(Error::Csv {
+                    path: path.to_path_buf(),
+                    line,
+                    message: "the answer id is empty".into(),
+                });
+            }
+            if let Some(first) = first_line_of_id.insert(id.clone(), line) {
+                return Err(Error::Csv {
+                    path: path.to_path_buf(),
+                    line,
+                    message: format!("answer id '{id}' already appeared on line {first}: ids must be unique to link answers to respondents"),
+                });
+            }
+        }
         answers.push(Answer {
             id,
             text: record.get(text_index).unwrap_or("").to_string(),
         });
     }
     Ok(answers)
+}
+
+/// The 1-based line where a quoted field opens that the file never closes,
+/// if any (the CSV reader would otherwise swallow the rest of the file into
+/// one field).
+fn unterminated_quote_line(text: &str, delimiter: u8) -> Option<u64> {
+    let bytes = text.as_bytes();
+    let mut line = 1u64;
+    let mut opened_at = None;
+    let mut at_field_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match opened_at {
+            Some(_) if b == b'"' => {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    opened_at = None;
+                }
+            }
+            Some(_) => {}
+            None if b == b'"' && at_field_start => opened_at = Some(line),
+            None => {}
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+        at_field_start = opened_at.is_none() && (b == delimiter || b == b'\n' || b == b'\r');
+        i += 1;
+    }
+    opened_at
 }
 
 /// Writes `path` atomically: the bytes go to a temporary file in the same
@@ -305,7 +368,11 @@ where
     if let Some(permissions) = output_permissions(path) {
         builder.permissions(permissions);
     }
-    let mut tmp = builder.tempfile_in(&dir).map_err(io_err)?;
+    // tempfile's own message repeats the path; say it once, plainly.
+    let mut tmp = builder.tempfile_in(&dir).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(e.kind(), format!("cannot create a file in {}: {}", dir.display(), e.kind())),
+    })?;
     {
         let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
         write(&mut buffered).map_err(io_err)?;
@@ -424,6 +491,23 @@ mod tests {
         let a = answers_from_delimited("id,answer\nr7,\"hi, there\"\n", b',', &opts, Path::new("s.csv"))
             .unwrap();
         assert_eq!(a, vec![Answer { id: "r7".into(), text: "hi, there".into() }]);
+    }
+
+    #[test]
+    fn unbalanced_quote_names_its_line() {
+        let err = answers_from_delimited("id,text\n1,\"fine, \"\"quoted\"\"\"\n2,\"never closed\n3,x\n", b',', &InputOptions::default(), Path::new("q.csv"))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "q.csv: line 3: a quoted field opened here is never closed (unbalanced \")");
+        assert_eq!(unterminated_quote_line("a,b\n1,\"x\ny\"\n", b','), None);
+    }
+
+    #[test]
+    fn duplicate_ids_and_columns_are_refused() {
+        let opts = InputOptions { id_column: Some("id".into()), ..Default::default() };
+        let err = answers_from_delimited("id,text\nr1,a\nr2,b\nr1,c\n", b',', &opts, Path::new("d.csv")).unwrap_err();
+        assert_eq!(err.to_string(), "d.csv: line 4: answer id 'r1' already appeared on line 2: ids must be unique to link answers to respondents");
+        let err = answers_from_delimited("text,id,text\na,1,b\n", b',', &opts, Path::new("d.csv")).unwrap_err();
+        assert_eq!(err.to_string(), "d.csv: line 1: column 'text' appears twice in the header (columns 1 and 3)");
     }
 
     #[test]
