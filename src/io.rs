@@ -351,13 +351,13 @@ where
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(Error::io(
-            path,
-            std::io::Error::new(
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!("directory {} does not exist", dir.display()),
             ),
-        ));
+        });
     }
     let io_err = |e: std::io::Error| Error::Io {
         path: path.to_path_buf(),

@@ -175,7 +175,7 @@ fn bad_input_fails_clearly() {
         (&["fit", "ok.txt", "--beta", "NaN"], 8, "topics: error: invalid --beta: NaN is not a positive number\n"),
         (&["fit", "s.csv"], 6, "topics: error: s.csv: column 'text' not found; the header has: id, answer\n"),
         (&["show", "notmodel.json"], 9, "topics: error: notmodel.json: not a topics model (no \"format\": \"topics-model\")\n"),
-        (&["fit", "ok.txt", "--pretokenized", "-k", "2", "-o", "nodir/m.json"], 3, "topics: error: could not save the model: nodir/m.json: no such file\n"),
+        (&["fit", "ok.txt", "--pretokenized", "-k", "2", "-o", "nodir/m.json"], 4, "topics: error: could not save the model: nodir/m.json: directory nodir does not exist\n"),
     ];
     for (args, code, message) in cases {
         let run = topics(dir.path(), args);
