@@ -226,7 +226,7 @@ fn answers_from_delimited(
         .flexible(false)
         .from_reader(text.as_bytes());
     let csv_error = |e: csv::Error| {
-        let line = e.position().map(|p| p.line()).unwrap_or(0);
+        let line = LineCounter::new(text).line_of(e.position());
         let message = match e.kind() {
             csv::ErrorKind::UnequalLengths {
                 expected_len, len, ..
@@ -276,9 +276,10 @@ fn answers_from_delimited(
     let id_index = options.id_column.as_deref().map(find).transpose()?;
     let mut answers = Vec::new();
     let mut first_line_of_id: std::collections::HashMap<String, u64> = Default::default();
+    let mut lines = LineCounter::new(text);
     for (row, record) in reader.records().enumerate() {
         let record = record.map_err(csv_error)?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.line_of(record.position());
         let id = match id_index {
             Some(i) => record.get(i).unwrap_or("").trim().to_string(),
             None => (row + 1).to_string(),
@@ -305,6 +306,49 @@ fn answers_from_delimited(
         });
     }
     Ok(answers)
+}
+
+/// Line numbers of CSV records, counted from their byte offsets.
+///
+/// The `csv` crate's own line numbers drift by one on CRLF files — exactly
+/// the Excel exports analysts bring — so lines are counted here, in one pass
+/// when offsets come in increasing order.
+#[derive(Debug)]
+pub struct LineCounter<'a> {
+    bytes: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub fn new(text: &'a str) -> LineCounter<'a> {
+        LineCounter { bytes: text.as_bytes(), byte: 0, line: 1 }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub fn line_at(&mut self, offset: u64) -> u64 {
+        let offset = (offset as usize).min(self.bytes.len());
+        if offset < self.byte {
+            self.byte = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.byte..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.byte = offset;
+        self.line
+    }
+
+    /// The line of a CSV record or error position (1 when unknown). On
+    /// CRLF files the reader reports a record as starting at the `\n` of
+    /// the previous line's terminator; records never start with a line
+    /// terminator, so those bytes are skipped.
+    pub fn line_of(&mut self, position: Option<&csv::Position>) -> u64 {
+        let Some(p) = position else { return 1 };
+        let mut offset = p.byte() as usize;
+        while matches!(self.bytes.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        self.line_at(offset as u64)
+    }
 }
 
 /// The 1-based line where a quoted field opens that the file never closes,
@@ -508,6 +552,15 @@ mod tests {
         assert_eq!(err.to_string(), "d.csv: line 4: answer id 'r1' already appeared on line 2: ids must be unique to link answers to respondents");
         let err = answers_from_delimited("text,id,text\na,1,b\n", b',', &opts, Path::new("d.csv")).unwrap_err();
         assert_eq!(err.to_string(), "d.csv: line 1: column 'text' appears twice in the header (columns 1 and 3)");
+    }
+
+    #[test]
+    fn crlf_csv_lines_are_counted_right() {
+        let err = answers_from_delimited("id,text\r\n1,a\r\n2,b,c\r\n", b',', &InputOptions::default(), Path::new("w.csv"))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "w.csv: line 3: expected 2 fields as in the header, found 3");
+        let mut lines = LineCounter::new("a\r\nb\r\nc");
+        assert_eq!((lines.line_at(0), lines.line_at(3), lines.line_at(6), lines.line_at(1)), (1, 2, 3, 1));
     }
 
     #[test]
