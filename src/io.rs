@@ -171,12 +171,23 @@ fn encoding_hint(bytes: &[u8], offset: usize) -> String {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return "; the file starts with a UTF-16 byte-order mark: pass --encoding utf-16 or save it as UTF-8".into();
     }
-    let pair = &bytes[offset..bytes.len().min(offset + 2)];
-    if pair.len() == 2 && (0x81..=0xFE).contains(&pair[0]) && (0x41..=0xFE).contains(&pair[1])
-    {
+    if looks_like_cp949(&bytes[offset..]) {
         return "; it looks like CP949/EUC-KR (a Korean Excel export): pass --encoding cp949 or save it as UTF-8".into();
     }
     String::new()
+}
+
+/// Whether the bytes from the first invalid one on decode cleanly as
+/// CP949 (windows-949) into mostly Hangul: a binary file does not.
+fn looks_like_cp949(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(4096)];
+    let (text, _, had_errors) = encoding_rs::EUC_KR.decode(sample);
+    if had_errors && sample.len() == bytes.len() {
+        return false;
+    }
+    let non_ascii: Vec<char> = text.chars().filter(|c| !c.is_ascii() && *c != '\u{FFFD}').collect();
+    let hangul = non_ascii.iter().filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c)).count();
+    !non_ascii.is_empty() && hangul * 2 >= non_ascii.len() && !text.contains('\u{FFFD}')
 }
 
 /// Reads answers from `path` in the layout its extension says.

@@ -363,7 +363,13 @@ impl LdaModel {
 
     /// Reads a model, checking its format, schema version and checksum.
     pub fn load(path: &Path) -> Result<LdaModel> {
-        let text = crate::io::read_text(path)?;
+        let text = crate::io::read_text(path).map_err(|e| match e {
+            Error::InvalidUtf8 { path, .. } | Error::NulByte { path, .. } => Error::BadModel {
+                path,
+                reason: "not a topics model (the file is not text)".into(),
+            },
+            other => other,
+        })?;
         Self::from_json(&text, path)
     }
 
