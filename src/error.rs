@@ -81,6 +81,15 @@ pub enum Error {
     /// A user-supplied tokenizer pipeline failed to load or run.
     #[error("tokenizer: {0}")]
     Tokenizer(String),
+
+    /// The bundled Korean dictionary could not be compiled or loaded into
+    /// its cache directory.
+    #[error("{}: Korean dictionary: {reason} (set TOPICS_CACHE_DIR to a writable directory, or use --ko-analyzer rules)", path.display())]
+    KoDictionary { path: PathBuf, reason: String },
+
+    /// A Korean user dictionary could not be read.
+    #[error("Korean user dictionary: {reason}")]
+    UserDictionary { reason: String },
 }
 
 impl Error {
@@ -98,6 +107,8 @@ impl Error {
             Error::InvalidParameter { .. } => 8,
             Error::BadModel { .. } => 9,
             Error::Tokenizer(_) => 10,
+            Error::KoDictionary { .. } => 20,
+            Error::UserDictionary { .. } => 21,
         }
     }
 

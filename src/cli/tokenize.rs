@@ -25,7 +25,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let tokens = analyzer.tokens(&answer.text);
         let words: Vec<&str> = tokens
             .iter()
-            .map(|t| if args.surface { t.surface.as_str() } else { t.term.as_str() })
+            .map(|t| {
+                if args.surface {
+                    t.surface.as_str()
+                } else {
+                    t.term.as_str()
+                }
+            })
             .collect();
         out.push_str(&words.join(" "));
         out.push('\n');

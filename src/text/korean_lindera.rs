@@ -1,0 +1,224 @@
+//! The dictionary-based Korean path: lindera (MeCab's lattice algorithm)
+//! over mecab-ko-dic, with morphemes mapped to the tokens a topic model
+//! wants.
+//!
+//! Mapping, per morpheme of the best path:
+//! - inflected entries (`했` = 하/VV + 았/EP, type `Inflect`) are split
+//!   through the dictionary's expression field, so the stem is recovered;
+//! - nouns (NNG, NNP) and roots (XR) are kept as written;
+//! - verb and adjective stems (VV, VA) become dictionary forms, stem + 다;
+//! - Latin words (SL) are handed back to the caller for the English path;
+//! - everything else (particles, endings, suffixes, numbers, symbols) is
+//!   dropped, unless the user keeps the class (`--ko-keep`).
+
+use std::borrow::Cow;
+
+use lindera::dictionary::UserDictionary;
+use lindera::mode::Mode;
+use lindera::segmenter::Segmenter;
+
+use super::ko_dic;
+use crate::error::{Error, Result};
+
+/// The classes kept by default: Kiwi's content tokens (nouns, verb and
+/// adjective stems, Latin words) and unknown Hangul words (mostly names and
+/// slang). Roots (XR: 지루, 따뜻 in 지루하다, 따뜻하다) are not kept by
+/// default because Kiwi leaves them out too; add `XR` to `--ko-keep` to
+/// count them.
+pub const DEFAULT_KEEP: &[&str] = &["NNG", "NNP", "VV", "VA", "SL", "UNKNOWN"];
+
+/// MeCab's default cap on grouping unknown characters; without it a long
+/// unknown Hangul run becomes one token.
+const MAX_GROUPING: usize = 24;
+
+/// One content morpheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Morpheme {
+    /// A Korean token in its dictionary form.
+    Korean(String),
+    /// A Latin word, for the English path.
+    Latin(String),
+}
+
+/// A lindera segmenter with the class filter.
+pub struct KoreanLindera {
+    segmenter: Segmenter,
+    keep: Vec<String>,
+    stems: std::collections::HashMap<String, String>,
+}
+
+impl std::fmt::Debug for KoreanLindera {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KoreanLindera").field("keep", &self.keep).finish_non_exhaustive()
+    }
+}
+
+impl KoreanLindera {
+    /// Loads the system dictionary (compiling it on first use, see
+    /// [`ko_dic`]) and the optional user dictionary (CSV text).
+    pub fn new(keep: &[String], user_dict: Option<&str>) -> Result<KoreanLindera> {
+        let dictionary = ko_dic::system_dictionary()?;
+        let user: Option<UserDictionary> = user_dict.map(ko_dic::user_dictionary).transpose()?;
+        let segmenter = Segmenter::new(Mode::Normal, dictionary, user).max_grouping_len(Some(MAX_GROUPING));
+        let keep = if keep.is_empty() {
+            DEFAULT_KEEP.iter().map(|s| s.to_string()).collect()
+        } else {
+            keep.iter().map(|s| s.trim().to_uppercase()).collect()
+        };
+        Ok(KoreanLindera { segmenter, keep, stems: ko_dic::irregular_stems()? })
+    }
+
+    /// The content morphemes of `text` (normalized, lowercased), in order.
+    pub fn morphemes(&self, text: &str) -> Vec<Morpheme> {
+        // Bare jamo (ㅋㅋ, ㅠㅠ) are laughter and crying. Left in place they
+        // are grouped with the next syllables into one unknown word
+        // (`ㅋㅋ반전을`), so they are blanked out before the lattice is built.
+        let text: String = text.chars().map(|c| if is_jamo(c) { ' ' } else { c }).collect();
+        let Ok(mut tokens) = self.segmenter.segment(Cow::Borrowed(text.as_str())) else { return Vec::new() };
+        let mut parts: Vec<Part> = Vec::new();
+        for token in tokens.iter_mut() {
+            let word_start = token.byte_start == 0
+                || text[..token.byte_start].chars().next_back().is_some_and(|c| !c.is_alphanumeric());
+            let surface = token.surface.to_string();
+            let pos = token.get_detail(0).unwrap_or("UNKNOWN").to_string();
+            let kind = token.get_detail(4).unwrap_or("*").to_string();
+            let expression = token.get_detail(7).unwrap_or("*").to_string();
+            for (i, (form, tag)) in split_morphemes(&surface, &pos, &kind, &expression).into_iter().enumerate() {
+                let form = self.stems.get(&format!("{form}\t{tag}")).map_or(form, String::as_str);
+                parts.push(Part { form: form.to_string(), tag: tag.to_string(), word_start: word_start && i == 0 });
+            }
+        }
+        kiwi_conventions(&mut parts);
+        parts.iter().filter_map(|p| self.content(&p.form, &p.tag)).collect()
+    }
+
+    fn content(&self, form: &str, tag: &str) -> Option<Morpheme> {
+        if !self.keep.iter().any(|k| k == tag) || form.is_empty() {
+            return None;
+        }
+        if tag != "SL" && !form.chars().any(super::segment::is_syllable) {
+            return None;
+        }
+        Some(match tag {
+            "SL" => Morpheme::Latin(form.to_string()),
+            "VV" | "VA" | "VX" | "VCN" | "VCP" | "XSV" | "XSA" => Morpheme::Korean(format!("{form}다")),
+            _ => Morpheme::Korean(form.to_string()),
+        })
+    }
+}
+
+/// One morpheme of the best path.
+#[derive(Debug, Clone)]
+struct Part {
+    form: String,
+    tag: String,
+    /// First morpheme of a space- or punctuation-delimited word.
+    word_start: bool,
+}
+
+/// A tag that is dropped by every keep set: marks a morpheme as consumed.
+const GONE: &str = "-";
+
+/// Where mecab-ko-dic and Kiwi (the reference Korean NLP uses) split the
+/// same words differently, rewrites mecab's analysis the way Kiwi gives it,
+/// for the cases that are frequent in short answers and cheap to detect:
+/// - `좋/VA 아/EC 하/VV` → `좋아하/VV` (also 싫어하다, 미워하다 …);
+/// - sentence-initial `하지만` is a conjunction, not 하다;
+/// - 하 after `-기도`, `-기만`, `-긴`, `-아야/-어야` is auxiliary (`웃기기도
+///   하고`, `봐야 한다`), not the verb 하다;
+/// - 수 after a modifier ending (`할 수 있다`) is the bound noun, not 수
+///   (number).
+fn kiwi_conventions(parts: &mut [Part]) {
+    for i in 0..parts.len() {
+        let prev = |k: usize| i.checked_sub(k).map(|j| (parts[j].form.as_str(), parts[j].tag.as_str()));
+        let (form, tag) = (parts[i].form.as_str(), parts[i].tag.as_str());
+        let is_ha = form == "하" && matches!(tag, "VV" | "VX");
+        if is_ha {
+            if let (Some((ec, "EC")), Some((stem, "VA" | "VV"))) = (prev(1), prev(2)) {
+                if matches!(ec, "아" | "어" | "여") && !parts[i].word_start && !parts[i - 1].word_start {
+                    let merged = format!("{stem}{ec}하");
+                    parts[i - 2].tag = GONE.into();
+                    parts[i - 1].tag = GONE.into();
+                    parts[i].form = merged;
+                    parts[i].tag = "VV".into();
+                    continue;
+                }
+            }
+            let next_is_jiman = parts.get(i + 1).is_some_and(|n| n.tag == "EC" && n.form == "지만");
+            let after_aux_ending = match prev(1) {
+                Some((_, "JX")) => matches!(prev(2), Some((_, "ETN" | "ETN+JX"))) || matches!(prev(2), Some(("기", _))),
+                Some(("아야" | "어야", "EC")) => true,
+                _ => false,
+            };
+            if (parts[i].word_start && next_is_jiman && prev(1).is_none_or(|(_, t)| t.starts_with('S')))
+                || after_aux_ending
+            {
+                parts[i].tag = GONE.into();
+            }
+        } else if form == "수" && tag == "NNG" && matches!(prev(1), Some((_, "ETM"))) {
+            parts[i].tag = GONE.into();
+        }
+    }
+}
+
+/// True for Hangul jamo (conjoining and compatibility), not syllables.
+fn is_jamo(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{A960}'..='\u{A97F}' | '\u{D7B0}'..='\u{D7FF}')
+}
+
+/// The (form, tag) morphemes of one dictionary token. Inflected entries are
+/// split through their expression (`하/VV/*+았/EP/*`, `나` → `낫/VA`);
+/// other entries (including compounds, which are one word for counting)
+/// are one morpheme tagged with their first part of speech.
+fn split_morphemes<'a>(surface: &'a str, pos: &'a str, kind: &str, expression: &'a str) -> Vec<(&'a str, &'a str)> {
+    if kind == "Inflect" && expression != "*" {
+        return expression
+            .split('+')
+            .filter_map(|part| {
+                let mut fields = part.split('/');
+                Some((fields.next()?, fields.next()?))
+            })
+            .collect();
+    }
+    let tag = pos.split('+').next().unwrap_or(pos);
+    vec![(surface, tag)]
+}
+
+/// Checks `--ko-keep` classes against mecab-ko-dic's tag set.
+pub fn validate_keep(keep: &[String]) -> Result<()> {
+    const TAGS: &[&str] = &[
+        "NNG", "NNP", "NNB", "NNBC", "NR", "NP", "VV", "VA", "VX", "VCP", "VCN", "MM", "MAG", "MAJ", "IC", "JKS",
+        "JKC", "JKG", "JKO", "JKB", "JKV", "JKQ", "JX", "JC", "EP", "EF", "EC", "ETN", "ETM", "XPN", "XSN", "XSV",
+        "XSA", "XR", "SF", "SE", "SSO", "SSC", "SC", "SY", "SL", "SH", "SN", "UNKNOWN",
+    ];
+    for tag in keep {
+        let upper = tag.trim().to_uppercase();
+        if !TAGS.contains(&upper.as_str()) {
+            return Err(Error::param(
+                "--ko-keep",
+                format!("unknown class '{tag}'; mecab-ko-dic classes are {}", TAGS.join(",")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod debug_dump {
+    #[test]
+    fn dump() {
+        let Ok(path) = std::env::var("KO_DUMP") else { return };
+        let l = super::KoreanLindera::new(&[], None).unwrap();
+        for line in std::fs::read_to_string(path).unwrap().lines() {
+            let text = crate::text::normalize::normalize(line);
+            let mut toks = l.segmenter.segment(std::borrow::Cow::Borrowed(text.as_str())).unwrap();
+            let mut out = vec![];
+            for t in toks.iter_mut() {
+                let s = t.surface.to_string();
+                let d: Vec<String> = t.details().iter().map(|x| x.to_string()).collect();
+                out.push(format!("{}/{}/{}/{}", s, d.get(0).cloned().unwrap_or_default(), d.get(4).cloned().unwrap_or_default(), d.get(7).cloned().unwrap_or_default()));
+            }
+            println!("{}\n  {}", line, out.join(" "));
+        }
+    }
+}
