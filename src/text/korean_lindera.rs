@@ -119,22 +119,32 @@ struct Part {
 /// A tag that is dropped by every keep set: marks a morpheme as consumed.
 const GONE: &str = "-";
 
+/// Nouns in mecab-ko-dic that Kiwi reads as adverbs when they stand alone
+/// (`참 좋다`, `완전 재밌다`, `계속 보다`).
+const ADVERB_NOUNS: &[&str] = &["참", "완전", "계속", "절대", "전부", "결국"];
+
 /// Where mecab-ko-dic and Kiwi (the reference Korean NLP uses) split the
 /// same words differently, rewrites mecab's analysis the way Kiwi gives it,
 /// for the cases that are frequent in short answers and cheap to detect:
 /// - `좋/VA 아/EC 하/VV` → `좋아하/VV` (also 싫어하다, 미워하다 …);
-/// - sentence-initial `하지만` is a conjunction, not 하다;
-/// - 하 after `-기도`, `-기만`, `-긴`, `-아야/-어야` is auxiliary (`웃기기도
-///   하고`, `봐야 한다`), not the verb 하다;
-/// - 수 after a modifier ending (`할 수 있다`) is the bound noun, not 수
-///   (number).
+/// - sentence-initial `하지만` and word-initial `그래도`/`그러니까` are
+///   conjunctions, not 하다/그러다;
+/// - 하 after `-기도`, `-기만`, `-긴`, `-아야/-어야`, `-게`, `-고자` is
+///   auxiliary (`웃기기도 하고`, `봐야 한다`, `슬프게 한다`), not the verb 하다;
+/// - an auxiliary (VX) right after a noun is a main verb (`10점 주고`),
+///   and so is 보 after `-고` (`믿고 보는`);
+/// - 수 after a modifier ending (`할 수 있다`) is the bound noun;
+/// - 볼만 is 보다 + 만, ㄹ-dropped 아/드 are 알다/들다, and 재밋 is one word;
+/// - a few nouns standing alone are adverbs ([`ADVERB_NOUNS`]), and a
+///   lone `와` is the interjection, not 오다.
 fn kiwi_conventions(parts: &mut [Part]) {
     for i in 0..parts.len() {
         let prev = |k: usize| i.checked_sub(k).map(|j| (parts[j].form.as_str(), parts[j].tag.as_str()));
+        let next_starts_word = parts.get(i + 1).is_none_or(|n| n.word_start || n.tag.starts_with('S'));
         let (form, tag) = (parts[i].form.as_str(), parts[i].tag.as_str());
         let is_ha = form == "하" && matches!(tag, "VV" | "VX");
         if is_ha {
-            if let (Some((ec, "EC")), Some((stem, "VA" | "VV"))) = (prev(1), prev(2)) {
+            if let (Some((ec, "EC")), Some((stem, "VA"))) = (prev(1), prev(2)) {
                 if matches!(ec, "아" | "어" | "여") && !parts[i].word_start && !parts[i - 1].word_start {
                     let merged = format!("{stem}{ec}하");
                     parts[i - 2].tag = GONE.into();
@@ -146,8 +156,8 @@ fn kiwi_conventions(parts: &mut [Part]) {
             }
             let next_is_jiman = parts.get(i + 1).is_some_and(|n| n.tag == "EC" && n.form == "지만");
             let after_aux_ending = match prev(1) {
-                Some((_, "JX")) => matches!(prev(2), Some((_, "ETN" | "ETN+JX"))) || matches!(prev(2), Some(("기", _))),
-                Some(("아야" | "어야", "EC")) => true,
+                Some((_, "JX")) => matches!(prev(2), Some((_, "ETN")) | Some(("기", _))),
+                Some(("아야" | "어야" | "게" | "고자", "EC")) => true,
                 _ => false,
             };
             if (parts[i].word_start && next_is_jiman && prev(1).is_none_or(|(_, t)| t.starts_with('S')))
@@ -155,10 +165,58 @@ fn kiwi_conventions(parts: &mut [Part]) {
             {
                 parts[i].tag = GONE.into();
             }
+        } else if tag == "VX" {
+            // After a noun, symbol or nothing, there is no verb to assist.
+            let after_noun = prev(1).is_none_or(|(_, t)| t.starts_with(['N', 'S', 'M']) || t.starts_with("JK"));
+            let after_go = matches!(prev(1), Some(("고", "EC")));
+            let always_auxiliary = matches!(form, "않" | "못하" | "싶");
+            if (after_noun && !always_auxiliary) || (form == "보" && after_go) {
+                parts[i].tag = "VV".into();
+            }
+        } else if form == "그러" && tag == "VV" && parts[i].word_start {
+            let next = parts.get(i + 1).map(|n| n.form.as_str());
+            if matches!(next, Some("어도" | "니까" | "나" | "면")) {
+                parts[i].tag = GONE.into();
+            }
+        } else if form == "오" && tag == "VV" && parts[i].word_start {
+            // 와 = 오 + 아: alone it is the interjection.
+            let lone = parts.get(i + 1).is_some_and(|n| n.form == "아" && n.tag == "EC")
+                && parts.get(i + 2).is_none_or(|n| n.word_start || n.tag.starts_with('S'));
+            if lone {
+                parts[i].tag = GONE.into();
+            }
+        } else if tag == "NNG" && parts[i].word_start && next_starts_word && ADVERB_NOUNS.contains(&form) {
+            parts[i].tag = GONE.into();
+        } else if form == "볼" && tag == "NNG" && parts.get(i + 1).is_some_and(|n| n.form == "만" && !n.word_start) {
+            // 볼만하다 (worth seeing): 보 + ㄹ + 만, not the noun 볼 (cheek).
+            parts[i].form = "보".into();
+            parts[i].tag = "VV".into();
+        } else if matches!((form, tag), ("아", "VV") | ("드", "VV")) {
+            // ㄹ-dropped stems that are not verbs themselves: 아는 → 알다,
+            // 드는 → 들다.
+            parts[i].form.push('\u{11AF}');
+            parts[i].form = compose_final_rieul(&parts[i].form);
+        } else if form == "재" && tag == "XPN" && parts.get(i + 1).is_some_and(|n| n.form == "밋" && !n.word_start) {
+            // 재밋 (a common spelling of 재밌): one word in Kiwi.
+            parts[i].tag = GONE.into();
+            parts[i + 1].form = "재밋".into();
         } else if form == "수" && tag == "NNG" && matches!(prev(1), Some((_, "ETM"))) {
             parts[i].tag = GONE.into();
         }
     }
+}
+
+/// `아` + final ㄹ (written as a trailing jamo) → `알`.
+fn compose_final_rieul(form: &str) -> String {
+    let mut chars: Vec<char> = form.chars().collect();
+    if chars.len() >= 2 && chars[chars.len() - 1] == '\u{11AF}' {
+        let base = chars[chars.len() - 2] as u32;
+        if (0xAC00..=0xD7A3).contains(&base) && (base - 0xAC00) % 28 == 0 {
+            chars.truncate(chars.len() - 2);
+            chars.push(char::from_u32(base + 8).unwrap_or('\u{FFFD}'));
+        }
+    }
+    chars.into_iter().collect()
 }
 
 /// True for Hangul jamo (conjoining and compatibility), not syllables.
