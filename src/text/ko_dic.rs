@@ -28,7 +28,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use lindera::dictionary::{load_fs_dictionary, Dictionary, DictionaryBuilder, Metadata, UserDictionary};
+use lindera::dictionary::{
+    load_fs_dictionary, Dictionary, DictionaryBuilder, Metadata, UserDictionary,
+};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -51,7 +53,8 @@ pub fn system_dictionary() -> Result<Dictionary> {
     LOADED
         .get_or_init(|| {
             let dir = cache_entry();
-            ensure_built(&dir).and_then(|()| load_fs_dictionary(&dir).map_err(|e| (dir.clone(), e.to_string())))
+            ensure_built(&dir)
+                .and_then(|()| load_fs_dictionary(&dir).map_err(|e| (dir.clone(), e.to_string())))
         })
         .clone()
         .map_err(|(path, reason)| Error::KoDictionary { path, reason })
@@ -66,8 +69,9 @@ pub fn system_dictionary() -> Result<Dictionary> {
 /// an implementation detail (lindera and MeCab differ), so the stems are
 /// collected from the `Inflect` rows when the dictionary is compiled.
 pub fn irregular_stems() -> Result<std::collections::HashMap<String, String>> {
-    static LOADED: OnceLock<std::result::Result<std::collections::HashMap<String, String>, (PathBuf, String)>> =
-        OnceLock::new();
+    static LOADED: OnceLock<
+        std::result::Result<std::collections::HashMap<String, String>, (PathBuf, String)>,
+    > = OnceLock::new();
     LOADED
         .get_or_init(|| {
             let dir = cache_entry();
@@ -98,7 +102,9 @@ fn write_stems(csv: &Path, out: &Path) -> std::io::Result<()> {
             continue;
         }
         let mut expression = fields[11].split('/');
-        let (Some(stem), Some(tag)) = (expression.next(), expression.next()) else { continue };
+        let (Some(stem), Some(tag)) = (expression.next(), expression.next()) else {
+            continue;
+        };
         if stem != fields[0] && tag == fields[4] && is_irregular_stem(fields[0], stem) {
             stems.insert(format!("{}\t{}", fields[0], fields[4]), stem.to_string());
         }
@@ -123,10 +129,13 @@ fn is_irregular_stem(surface: &str, stem: &str) -> bool {
 /// Compiles a user dictionary from CSV text: `surface,POS,reading` rows
 /// (for example `장마당,NNP,장마당`), or full 12-field mecab-ko-dic rows.
 pub fn user_dictionary(csv: &str) -> Result<UserDictionary> {
-    let builder = DictionaryBuilder::new(metadata().map_err(|reason| Error::UserDictionary { reason })?);
+    let builder =
+        DictionaryBuilder::new(metadata().map_err(|reason| Error::UserDictionary { reason })?);
     builder
         .build_user_dict_from_reader(csv.as_bytes())
-        .map_err(|e| Error::UserDictionary { reason: e.to_string() })
+        .map_err(|e| Error::UserDictionary {
+            reason: e.to_string(),
+        })
 }
 
 fn metadata() -> std::result::Result<Metadata, String> {
@@ -146,7 +155,11 @@ pub fn cache_entry() -> PathBuf {
 }
 
 fn cache_root() -> PathBuf {
-    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(dir) = var("TOPICS_CACHE_DIR") {
         return dir;
     }
@@ -171,7 +184,8 @@ fn ensure_built(dir: &Path) -> std::result::Result<(), (PathBuf, String)> {
         .prefix(".ko-dic-build-")
         .tempdir_in(root)
         .map_err(|e| fail("cannot create a build directory", &e))?;
-    unpack_source(work.path()).map_err(|e| fail("cannot unpack the bundled dictionary source", &e))?;
+    unpack_source(work.path())
+        .map_err(|e| fail("cannot unpack the bundled dictionary source", &e))?;
     let built = work.path().join("dict");
     let metadata = metadata().map_err(|e| fail("bad metadata", &e))?;
     let source = work.path().join(SOURCE_DIR);

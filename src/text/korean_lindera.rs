@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use lindera::dictionary::UserDictionary;
+use lindera::dictionary::{Lattice, UserDictionary};
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
 
@@ -49,7 +49,9 @@ pub struct KoreanLindera {
 
 impl std::fmt::Debug for KoreanLindera {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KoreanLindera").field("keep", &self.keep).finish_non_exhaustive()
+        f.debug_struct("KoreanLindera")
+            .field("keep", &self.keep)
+            .finish_non_exhaustive()
     }
 }
 
@@ -59,13 +61,18 @@ impl KoreanLindera {
     pub fn new(keep: &[String], user_dict: Option<&str>) -> Result<KoreanLindera> {
         let dictionary = ko_dic::system_dictionary()?;
         let user: Option<UserDictionary> = user_dict.map(ko_dic::user_dictionary).transpose()?;
-        let segmenter = Segmenter::new(Mode::Normal, dictionary, user).max_grouping_len(Some(MAX_GROUPING));
+        let segmenter =
+            Segmenter::new(Mode::Normal, dictionary, user).max_grouping_len(Some(MAX_GROUPING));
         let keep = if keep.is_empty() {
             DEFAULT_KEEP.iter().map(|s| s.to_string()).collect()
         } else {
             keep.iter().map(|s| s.trim().to_uppercase()).collect()
         };
-        Ok(KoreanLindera { segmenter, keep, stems: ko_dic::irregular_stems()? })
+        Ok(KoreanLindera {
+            segmenter,
+            keep,
+            stems: ko_dic::irregular_stems()?,
+        })
     }
 
     /// The content morphemes of `text` (normalized, lowercased), in order.
@@ -73,23 +80,57 @@ impl KoreanLindera {
         // Bare jamo (ㅋㅋ, ㅠㅠ) are laughter and crying. Left in place they
         // are grouped with the next syllables into one unknown word
         // (`ㅋㅋ반전을`), so they are blanked out before the lattice is built.
-        let text: String = text.chars().map(|c| if is_jamo(c) { ' ' } else { c }).collect();
-        let Ok(mut tokens) = self.segmenter.segment(Cow::Borrowed(text.as_str())) else { return Vec::new() };
+        let text: String = text
+            .chars()
+            .map(|c| if is_jamo(c) { ' ' } else { c })
+            .collect();
+        thread_local! {
+            // The lattice's buffers are reused across lines of one thread.
+            static LATTICE: std::cell::RefCell<Lattice> = std::cell::RefCell::new(Lattice::default());
+        }
+        let segmented = LATTICE.with(|lattice| match lattice.try_borrow_mut() {
+            Ok(mut lattice) => self
+                .segmenter
+                .segment_with_lattice(Cow::Borrowed(text.as_str()), &mut lattice),
+            Err(_) => self.segmenter.segment(Cow::Borrowed(text.as_str())),
+        });
+        let Ok(mut tokens) = segmented else {
+            return Vec::new();
+        };
         let mut parts: Vec<Part> = Vec::new();
         for token in tokens.iter_mut() {
             let word_start = token.byte_start == 0
-                || text[..token.byte_start].chars().next_back().is_some_and(|c| !c.is_alphanumeric());
+                || text[..token.byte_start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| !c.is_alphanumeric());
             let surface = token.surface.to_string();
             let pos = token.get_detail(0).unwrap_or("UNKNOWN").to_string();
             let kind = token.get_detail(4).unwrap_or("*").to_string();
             let expression = token.get_detail(7).unwrap_or("*").to_string();
-            for (i, (form, tag)) in split_morphemes(&surface, &pos, &kind, &expression).into_iter().enumerate() {
-                let form = self.stems.get(&format!("{form}\t{tag}")).map_or(form, String::as_str);
-                parts.push(Part { form: form.to_string(), tag: tag.to_string(), word_start: word_start && i == 0 });
+            for (i, (form, tag)) in split_morphemes(&surface, &pos, &kind, &expression)
+                .into_iter()
+                .enumerate()
+            {
+                let form = if tag.starts_with('V') {
+                    self.stems
+                        .get(&format!("{form}\t{tag}"))
+                        .map_or(form, String::as_str)
+                } else {
+                    form
+                };
+                parts.push(Part {
+                    form: form.to_string(),
+                    tag: tag.to_string(),
+                    word_start: word_start && i == 0,
+                });
             }
         }
         kiwi_conventions(&mut parts);
-        parts.iter().filter_map(|p| self.content(&p.form, &p.tag)).collect()
+        parts
+            .iter()
+            .filter_map(|p| self.content(&p.form, &p.tag))
+            .collect()
     }
 
     fn content(&self, form: &str, tag: &str) -> Option<Morpheme> {
@@ -101,7 +142,9 @@ impl KoreanLindera {
         }
         Some(match tag {
             "SL" => Morpheme::Latin(form.to_string()),
-            "VV" | "VA" | "VX" | "VCN" | "VCP" | "XSV" | "XSA" => Morpheme::Korean(format!("{form}다")),
+            "VV" | "VA" | "VX" | "VCN" | "VCP" | "XSV" | "XSA" => {
+                Morpheme::Korean(format!("{form}다"))
+            }
             _ => Morpheme::Korean(form.to_string()),
         })
     }
@@ -139,13 +182,21 @@ const ADVERB_NOUNS: &[&str] = &["참", "완전", "계속", "절대", "전부", "
 ///   lone `와` is the interjection, not 오다.
 fn kiwi_conventions(parts: &mut [Part]) {
     for i in 0..parts.len() {
-        let prev = |k: usize| i.checked_sub(k).map(|j| (parts[j].form.as_str(), parts[j].tag.as_str()));
-        let next_starts_word = parts.get(i + 1).is_none_or(|n| n.word_start || n.tag.starts_with('S'));
+        let prev = |k: usize| {
+            i.checked_sub(k)
+                .map(|j| (parts[j].form.as_str(), parts[j].tag.as_str()))
+        };
+        let next_starts_word = parts
+            .get(i + 1)
+            .is_none_or(|n| n.word_start || n.tag.starts_with('S'));
         let (form, tag) = (parts[i].form.as_str(), parts[i].tag.as_str());
         let is_ha = form == "하" && matches!(tag, "VV" | "VX");
         if is_ha {
             if let (Some((ec, "EC")), Some((stem, "VA"))) = (prev(1), prev(2)) {
-                if matches!(ec, "아" | "어" | "여") && !parts[i].word_start && !parts[i - 1].word_start {
+                if matches!(ec, "아" | "어" | "여")
+                    && !parts[i].word_start
+                    && !parts[i - 1].word_start
+                {
                     let merged = format!("{stem}{ec}하");
                     parts[i - 2].tag = GONE.into();
                     parts[i - 1].tag = GONE.into();
@@ -154,20 +205,25 @@ fn kiwi_conventions(parts: &mut [Part]) {
                     continue;
                 }
             }
-            let next_is_jiman = parts.get(i + 1).is_some_and(|n| n.tag == "EC" && n.form == "지만");
+            let next_is_jiman = parts
+                .get(i + 1)
+                .is_some_and(|n| n.tag == "EC" && n.form == "지만");
             let after_aux_ending = match prev(1) {
                 Some((_, "JX")) => matches!(prev(2), Some((_, "ETN")) | Some(("기", _))),
                 Some(("아야" | "어야" | "게" | "고자", "EC")) => true,
                 _ => false,
             };
-            if (parts[i].word_start && next_is_jiman && prev(1).is_none_or(|(_, t)| t.starts_with('S')))
+            if (parts[i].word_start
+                && next_is_jiman
+                && prev(1).is_none_or(|(_, t)| t.starts_with('S')))
                 || after_aux_ending
             {
                 parts[i].tag = GONE.into();
             }
         } else if tag == "VX" {
             // After a noun, symbol or nothing, there is no verb to assist.
-            let after_noun = prev(1).is_none_or(|(_, t)| t.starts_with(['N', 'S', 'M']) || t.starts_with("JK"));
+            let after_noun =
+                prev(1).is_none_or(|(_, t)| t.starts_with(['N', 'S', 'M']) || t.starts_with("JK"));
             let after_go = matches!(prev(1), Some(("고", "EC")));
             let always_auxiliary = matches!(form, "않" | "못하" | "싶");
             if (after_noun && !always_auxiliary) || (form == "보" && after_go) {
@@ -180,14 +236,27 @@ fn kiwi_conventions(parts: &mut [Part]) {
             }
         } else if form == "오" && tag == "VV" && parts[i].word_start {
             // 와 = 오 + 아: alone it is the interjection.
-            let lone = parts.get(i + 1).is_some_and(|n| n.form == "아" && n.tag == "EC")
-                && parts.get(i + 2).is_none_or(|n| n.word_start || n.tag.starts_with('S'));
+            let lone = parts
+                .get(i + 1)
+                .is_some_and(|n| n.form == "아" && n.tag == "EC")
+                && parts
+                    .get(i + 2)
+                    .is_none_or(|n| n.word_start || n.tag.starts_with('S'));
             if lone {
                 parts[i].tag = GONE.into();
             }
-        } else if tag == "NNG" && parts[i].word_start && next_starts_word && ADVERB_NOUNS.contains(&form) {
+        } else if tag == "NNG"
+            && parts[i].word_start
+            && next_starts_word
+            && ADVERB_NOUNS.contains(&form)
+        {
             parts[i].tag = GONE.into();
-        } else if form == "볼" && tag == "NNG" && parts.get(i + 1).is_some_and(|n| n.form == "만" && !n.word_start) {
+        } else if form == "볼"
+            && tag == "NNG"
+            && parts
+                .get(i + 1)
+                .is_some_and(|n| n.form == "만" && !n.word_start)
+        {
             // 볼만하다 (worth seeing): 보 + ㄹ + 만, not the noun 볼 (cheek).
             parts[i].form = "보".into();
             parts[i].tag = "VV".into();
@@ -196,7 +265,12 @@ fn kiwi_conventions(parts: &mut [Part]) {
             // 드는 → 들다.
             parts[i].form.push('\u{11AF}');
             parts[i].form = compose_final_rieul(&parts[i].form);
-        } else if form == "재" && tag == "XPN" && parts.get(i + 1).is_some_and(|n| n.form == "밋" && !n.word_start) {
+        } else if form == "재"
+            && tag == "XPN"
+            && parts
+                .get(i + 1)
+                .is_some_and(|n| n.form == "밋" && !n.word_start)
+        {
             // 재밋 (a common spelling of 재밌): one word in Kiwi.
             parts[i].tag = GONE.into();
             parts[i + 1].form = "재밋".into();
@@ -228,7 +302,12 @@ fn is_jamo(c: char) -> bool {
 /// split through their expression (`하/VV/*+았/EP/*`, `나` → `낫/VA`);
 /// other entries (including compounds, which are one word for counting)
 /// are one morpheme tagged with their first part of speech.
-fn split_morphemes<'a>(surface: &'a str, pos: &'a str, kind: &str, expression: &'a str) -> Vec<(&'a str, &'a str)> {
+fn split_morphemes<'a>(
+    surface: &'a str,
+    pos: &'a str,
+    kind: &str,
+    expression: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     if kind == "Inflect" && expression != "*" {
         return expression
             .split('+')
@@ -245,16 +324,20 @@ fn split_morphemes<'a>(surface: &'a str, pos: &'a str, kind: &str, expression: &
 /// Checks `--ko-keep` classes against mecab-ko-dic's tag set.
 pub fn validate_keep(keep: &[String]) -> Result<()> {
     const TAGS: &[&str] = &[
-        "NNG", "NNP", "NNB", "NNBC", "NR", "NP", "VV", "VA", "VX", "VCP", "VCN", "MM", "MAG", "MAJ", "IC", "JKS",
-        "JKC", "JKG", "JKO", "JKB", "JKV", "JKQ", "JX", "JC", "EP", "EF", "EC", "ETN", "ETM", "XPN", "XSN", "XSV",
-        "XSA", "XR", "SF", "SE", "SSO", "SSC", "SC", "SY", "SL", "SH", "SN", "UNKNOWN",
+        "NNG", "NNP", "NNB", "NNBC", "NR", "NP", "VV", "VA", "VX", "VCP", "VCN", "MM", "MAG",
+        "MAJ", "IC", "JKS", "JKC", "JKG", "JKO", "JKB", "JKV", "JKQ", "JX", "JC", "EP", "EF", "EC",
+        "ETN", "ETM", "XPN", "XSN", "XSV", "XSA", "XR", "SF", "SE", "SSO", "SSC", "SC", "SY", "SL",
+        "SH", "SN", "UNKNOWN",
     ];
     for tag in keep {
         let upper = tag.trim().to_uppercase();
         if !TAGS.contains(&upper.as_str()) {
             return Err(Error::param(
                 "--ko-keep",
-                format!("unknown class '{tag}'; mecab-ko-dic classes are {}", TAGS.join(",")),
+                format!(
+                    "unknown class '{tag}'; mecab-ko-dic classes are {}",
+                    TAGS.join(",")
+                ),
             ));
         }
     }
@@ -262,21 +345,81 @@ pub fn validate_keep(keep: &[String]) -> Result<()> {
 }
 
 #[cfg(test)]
-mod debug_dump {
+mod tests {
+    use super::*;
+
     #[test]
-    fn dump() {
-        let Ok(path) = std::env::var("KO_DUMP") else { return };
-        let l = super::KoreanLindera::new(&[], None).unwrap();
-        for line in std::fs::read_to_string(path).unwrap().lines() {
-            let text = crate::text::normalize::normalize(line);
-            let mut toks = l.segmenter.segment(std::borrow::Cow::Borrowed(text.as_str())).unwrap();
-            let mut out = vec![];
-            for t in toks.iter_mut() {
-                let s = t.surface.to_string();
-                let d: Vec<String> = t.details().iter().map(|x| x.to_string()).collect();
-                out.push(format!("{}/{}/{}/{}", s, d.get(0).cloned().unwrap_or_default(), d.get(4).cloned().unwrap_or_default(), d.get(7).cloned().unwrap_or_default()));
-            }
-            println!("{}\n  {}", line, out.join(" "));
+    fn inflected_entries_split_through_their_expression() {
+        // Rows as in mecab-ko-dic.csv: 했 (하/VV + 았/EP), 나 (낫/VA), 영화.
+        assert_eq!(
+            split_morphemes("했", "VV+EP", "Inflect", "하/VV/*+았/EP/*"),
+            [("하", "VV"), ("았", "EP")]
+        );
+        assert_eq!(
+            split_morphemes("나", "VA", "Inflect", "낫/VA/*"),
+            [("낫", "VA")]
+        );
+        assert_eq!(split_morphemes("영화", "NNG", "*", "*"), [("영화", "NNG")]);
+        // Compounds stay one word for counting.
+        assert_eq!(
+            split_morphemes("연출력", "NNG", "Compound", "연출/NNG/*+력/NNG/*"),
+            [("연출력", "NNG")]
+        );
+    }
+
+    #[test]
+    fn rieul_is_restored() {
+        assert_eq!(compose_final_rieul("아\u{11AF}"), "알");
+        assert_eq!(compose_final_rieul("드\u{11AF}"), "들");
+        // A syllable that already has a final consonant is left alone.
+        assert_eq!(compose_final_rieul("각\u{11AF}"), "각\u{11AF}");
+    }
+
+    fn part(form: &str, tag: &str, word_start: bool) -> Part {
+        Part {
+            form: form.into(),
+            tag: tag.into(),
+            word_start,
         }
+    }
+
+    #[test]
+    fn conventions_rewrite_mecab_splits() {
+        // 좋아하는: 좋/VA 아/EC 하/VV 는/ETM → 좋아하/VV.
+        let mut parts = vec![
+            part("좋", "VA", true),
+            part("아", "EC", false),
+            part("하", "VV", false),
+            part("는", "ETM", false),
+        ];
+        kiwi_conventions(&mut parts);
+        let kept: Vec<(&str, &str)> = parts
+            .iter()
+            .filter(|p| p.tag != GONE)
+            .map(|p| (p.form.as_str(), p.tag.as_str()))
+            .collect();
+        assert_eq!(kept, [("좋아하", "VV"), ("는", "ETM")]);
+        // 하지만 at the start of a sentence.
+        let mut parts = vec![
+            part(".", "SF", false),
+            part("하", "VV", true),
+            part("지만", "EC", false),
+        ];
+        kiwi_conventions(&mut parts);
+        assert_eq!(parts[1].tag, GONE);
+        // 할 수 있다: 수 is the bound noun.
+        let mut parts = vec![
+            part("하", "VV", true),
+            part("ᆯ", "ETM", false),
+            part("수", "NNG", true),
+        ];
+        kiwi_conventions(&mut parts);
+        assert_eq!(parts[2].tag, GONE);
+    }
+
+    #[test]
+    fn keep_classes_are_validated() {
+        assert!(validate_keep(&["nng".into(), "XR".into()]).is_ok());
+        assert!(validate_keep(&["NOUN".into()]).is_err());
     }
 }

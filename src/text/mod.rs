@@ -149,7 +149,10 @@ impl Analyzer {
             && !options.pretokenized
             && user.is_none();
         let lindera = if wants_lindera {
-            Some(KoreanLindera::new(&options.ko_keep, options.ko_user_dict.as_deref())?)
+            Some(KoreanLindera::new(
+                &options.ko_keep,
+                options.ko_user_dict.as_deref(),
+            )?)
         } else {
             None
         };
@@ -247,10 +250,16 @@ impl Analyzer {
             .morphemes(text)
             .into_iter()
             .filter_map(|m| match m {
-                Morpheme::Korean(term) => Some(Token { surface: term.clone(), term }),
+                Morpheme::Korean(term) => Some(Token {
+                    surface: term.clone(),
+                    term,
+                }),
                 Morpheme::Latin(word) => {
                     let surface = self.english.surface(&word);
-                    (!surface.is_empty()).then(|| Token { term: self.english.term(surface), surface: surface.to_string() })
+                    (!surface.is_empty()).then(|| Token {
+                        term: self.english.term(surface),
+                        surface: surface.to_string(),
+                    })
                 }
             })
             .collect()
