@@ -174,6 +174,9 @@ const ADVERB_NOUNS: &[&str] = &["참", "완전", "계속", "절대", "전부", "
 ///   conjunctions, not 하다/그러다;
 /// - 하 after `-기도`, `-기만`, `-긴`, `-아야/-어야`, `-게`, `-고자` is
 ///   auxiliary (`웃기기도 하고`, `봐야 한다`, `슬프게 한다`), not the verb 하다;
+///   after 듯 (`-ㄹ 듯하다`) it is a suffix;
+/// - `그러` outside the conjunctions is 그렇다; 끝나다 and 생각나다 are
+///   one verb;
 /// - an auxiliary (VX) right after a noun is a main verb (`10점 주고`),
 ///   and so is 보 after `-고` (`믿고 보는`);
 /// - 수 after a modifier ending (`할 수 있다`) is the bound noun;
@@ -208,9 +211,15 @@ fn kiwi_conventions(parts: &mut [Part]) {
             let next_is_jiman = parts
                 .get(i + 1)
                 .is_some_and(|n| n.tag == "EC" && n.form == "지만");
+            let attached = !parts[i].word_start;
             let after_aux_ending = match prev(1) {
-                Some((_, "JX")) => matches!(prev(2), Some((_, "ETN")) | Some(("기", _))),
+                Some((_, "JX")) => {
+                    matches!(prev(2), Some((_, "ETN")) | Some(("기", _))) || attached
+                }
                 Some(("아야" | "어야" | "게" | "고자", "EC")) => true,
+                Some(("아" | "어", "EC")) => !attached,
+                // -ㄹ 듯하다: a suffix after the bound noun 듯.
+                Some(("듯", "NNB")) => true,
                 _ => false,
             };
             if (parts[i].word_start
@@ -229,11 +238,23 @@ fn kiwi_conventions(parts: &mut [Part]) {
             if (after_noun && !always_auxiliary) || (form == "보" && after_go) {
                 parts[i].tag = "VV".into();
             }
-        } else if form == "그러" && tag == "VV" && parts[i].word_start {
+        } else if form == "그러" && tag == "VV" {
             let next = parts.get(i + 1).map(|n| n.form.as_str());
-            if matches!(next, Some("어도" | "니까" | "나" | "면")) {
+            if parts[i].word_start && matches!(next, Some("어도" | "니까" | "나" | "면")) {
                 parts[i].tag = GONE.into();
+            } else {
+                // 그런, 그러네요: the adjective 그렇다 in Kiwi.
+                parts[i].form = "그렇".into();
+                parts[i].tag = "VA".into();
             }
+        } else if form == "나"
+            && tag == "VV"
+            && !parts[i].word_start
+            && matches!(prev(1), Some(("끝" | "생각", "NNG")))
+        {
+            // 끝나다, 생각나다 are one verb each in Kiwi.
+            parts[i].form = format!("{}나", parts[i - 1].form);
+            parts[i - 1].tag = GONE.into();
         } else if form == "오" && tag == "VV" && parts[i].word_start {
             // 와 = 오 + 아: alone it is the interjection.
             let lone = parts
