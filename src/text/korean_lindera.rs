@@ -306,7 +306,7 @@ fn compose_final_rieul(form: &str) -> String {
     let mut chars: Vec<char> = form.chars().collect();
     if chars.len() >= 2 && chars[chars.len() - 1] == '\u{11AF}' {
         let base = chars[chars.len() - 2] as u32;
-        if (0xAC00..=0xD7A3).contains(&base) && (base - 0xAC00) % 28 == 0 {
+        if (0xAC00..=0xD7A3).contains(&base) && (base - 0xAC00).is_multiple_of(28) {
             chars.truncate(chars.len() - 2);
             chars.push(char::from_u32(base + 8).unwrap_or('\u{FFFD}'));
         }
