@@ -10,6 +10,15 @@
 //! - Latin words (SL) are handed back to the caller for the English path;
 //! - everything else (particles, endings, suffixes, numbers, symbols) is
 //!   dropped, unless the user keeps the class (`--ko-keep`).
+//!
+//! Agreement with Kiwi's content tokens on the 2,000 NSMC gold lines (token
+//! F1, `tests/text_korean.rs`): 0.833 with the plain mapping above; 0.8736
+//! with bare jamo blanked out, the irregular-stem table of [`ko_dic`] and
+//! the rewrites in `kiwi_conventions`. Differences from MeCab: the
+//! left-space penalty (mecab-ko-dic's `left-space-penalty-factor`, from
+//! `assets/ko-dic/metadata.json`) is on, worth +0.001 here (0.8727 without);
+//! the grouping cap of 24 (MeCab's default) changes nothing on these short
+//! lines but keeps long unknown Hangul runs from becoming one token.
 
 use std::borrow::Cow;
 
