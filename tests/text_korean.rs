@@ -108,6 +108,11 @@ fn ko_keep_selects_classes() {
         terms(with_roots, "너무 지루하고 유치했다"),
         ["지루", "유치"]
     );
+    let numbers = TextOptions {
+        ko_keep: vec!["NNG".into(), "SN".into()],
+        ..korean(false)
+    };
+    assert_eq!(terms(numbers, "10점 만점에 8점"), ["10", "만점", "8"]);
     let bad = TextOptions {
         ko_keep: vec!["NOUN".into()],
         ..korean(false)

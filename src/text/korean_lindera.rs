@@ -146,7 +146,9 @@ impl KoreanLindera {
         if !self.keep.iter().any(|k| k == tag) || form.is_empty() {
             return None;
         }
-        if tag != "SL" && !form.chars().any(super::segment::is_syllable) {
+        // A Korean morpheme needs a syllable (bare jamo are noise); symbol,
+        // number and foreign classes (S*) are kept as they are when asked.
+        if !tag.starts_with('S') && !form.chars().any(super::segment::is_syllable) {
             return None;
         }
         Some(match tag {
