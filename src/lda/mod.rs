@@ -26,12 +26,13 @@ mod infer;
 pub mod math;
 mod model;
 mod params;
+mod sparse;
 mod state;
 
 pub use export::{DocTheta, FitResult, Quote, TopicSummary, WordProb};
 pub use infer::{InferOptions, Inferred};
 pub use model::{sha256_hex, DocTopics, LdaModel, ModelInput, Trace, SCHEMA_VERSION};
-pub use params::LdaParams;
+pub use params::{Kernel, LdaParams};
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -39,6 +40,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use crate::text::TextOptions;
+use sparse::SparseState;
 use state::State;
 
 /// What the sampler reports after each sweep (for progress bars).
@@ -75,28 +77,20 @@ pub fn fit(
             ),
         ));
     }
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
-    let mut state = State::init(
-        &corpus.docs,
-        corpus.vocab.len(),
-        params.k,
-        params.alpha,
-        params.beta,
-        &mut rng,
-    );
-    let tokens = state.num_tokens() as f64;
+    let pool = thread_pool(params.threads)?;
+    let mut chain = Chain::new(corpus, params);
+    let tokens: usize = corpus.docs.iter().map(|d| d.words.len()).sum();
     let mut trace = Trace::default();
     for iteration in 1..=params.iterations {
-        state.sweep_dense(&mut rng);
+        pool.install(|| chain.sweep(params.seed, iteration));
         if params.optimize_interval > 0
             && iteration > params.burn_in
             && iteration % params.optimize_interval == 0
         {
-            hyper::optimize_alpha(&mut state);
-            hyper::optimize_beta(&mut state);
+            chain.optimize_hyperparameters();
         }
         let record = iteration % params.trace_interval == 0 || iteration == params.iterations;
-        let ll_per_token = record.then(|| state.log_likelihood() / tokens);
+        let ll_per_token = record.then(|| chain.log_likelihood() / tokens as f64);
         if let Some(ll) = ll_per_token {
             trace.iteration.push(iteration);
             trace.ll_per_token.push(ll);
@@ -107,5 +101,82 @@ pub fn fit(
             ll_per_token,
         });
     }
+    let state = chain.into_state();
     Ok(LdaModel::from_state(&state, corpus, params.clone(), text, trace))
+}
+
+/// A pool of `threads` workers (all cores when `None`). The sparse kernel's
+/// result does not depend on its size.
+fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::param("--threads", format!("could not start the worker threads: {e}")))
+}
+
+/// One Gibbs chain in the layout of its kernel.
+enum Chain {
+    Dense { state: State, rng: Xoshiro256PlusPlus },
+    Sparse(SparseState),
+}
+
+impl Chain {
+    /// Random initial assignments. The sparse kernel needs every
+    /// document-topic count to fit its packed layout; a corpus that does not
+    /// (a document over 65,535 tokens at K > 32,768) runs the dense kernel.
+    fn new(corpus: &Corpus, params: &LdaParams) -> Chain {
+        let v = corpus.vocab.len();
+        if params.kernel == Kernel::Sparse && sparse::supports(&corpus.docs, params.k) {
+            let tokens = corpus.docs.iter().map(|d| d.words.len()).sum();
+            return Chain::Sparse(SparseState::init(
+                &corpus.docs,
+                v,
+                params.k,
+                params.alpha,
+                params.beta,
+                params.seed,
+                sparse::default_shards(tokens),
+            ));
+        }
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
+        let state = State::init(&corpus.docs, v, params.k, params.alpha, params.beta, &mut rng);
+        Chain::Dense { state, rng }
+    }
+
+    fn sweep(&mut self, seed: u64, iteration: usize) {
+        match self {
+            Chain::Dense { state, rng } => state.sweep_dense(rng),
+            Chain::Sparse(s) => s.sweep(seed, iteration),
+        }
+    }
+
+    fn optimize_hyperparameters(&mut self) {
+        match self {
+            Chain::Dense { state, .. } => {
+                hyper::optimize_alpha(state);
+                hyper::optimize_beta(state);
+            }
+            Chain::Sparse(s) => {
+                let mut counts = s.to_state();
+                hyper::optimize_alpha(&mut counts);
+                hyper::optimize_beta(&mut counts);
+                s.alpha = counts.alpha;
+                s.beta = counts.beta;
+            }
+        }
+    }
+
+    fn log_likelihood(&self) -> f64 {
+        match self {
+            Chain::Dense { state, .. } => state.log_likelihood(),
+            Chain::Sparse(s) => s.log_likelihood(),
+        }
+    }
+
+    fn into_state(self) -> State {
+        match self {
+            Chain::Dense { state, .. } => state,
+            Chain::Sparse(s) => s.to_state(),
+        }
+    }
 }

@@ -31,6 +31,28 @@ pub struct LdaParams {
     /// Record the log-likelihood every this many sweeps (the final sweep is
     /// always recorded).
     pub trace_interval: usize,
+    /// The sampling kernel (sparse unless asked otherwise). Models saved
+    /// before this field existed load with the default.
+    #[serde(default)]
+    pub kernel: Kernel,
+    /// Worker threads (`None`: all cores). The result does not depend on
+    /// it: the same seed gives the same model on any number of threads.
+    #[serde(default)]
+    pub threads: Option<usize>,
+}
+
+/// How each Gibbs sweep draws topics. Both draw from the same exact
+/// conditional; they differ in speed only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kernel {
+    /// Sparse, word-by-word, block-parallel sampler (see `lda::sparse`):
+    /// cost per token grows with the topics present in its document, not K.
+    #[default]
+    Sparse,
+    /// The plain O(K) sampler, single-threaded: the reference the sparse
+    /// kernel is tested against.
+    Dense,
 }
 
 impl Default for LdaParams {
@@ -44,6 +66,8 @@ impl Default for LdaParams {
             burn_in: 100,
             optimize_interval: 10,
             trace_interval: 10,
+            kernel: Kernel::Sparse,
+            threads: None,
         }
     }
 }
@@ -64,6 +88,9 @@ impl LdaParams {
         positive("--beta", self.beta)?;
         if self.trace_interval == 0 {
             return Err(Error::param("--trace-interval", "must be at least 1"));
+        }
+        if self.threads == Some(0) {
+            return Err(Error::param("--threads", "must be at least 1"));
         }
         Ok(())
     }
@@ -89,6 +116,18 @@ mod tests {
         assert_eq!(p.validate().unwrap_err().to_string(), "invalid --alpha: NaN is not a positive number");
         let p = LdaParams { beta: -0.1, ..Default::default() };
         assert_eq!(p.validate().unwrap_err().to_string(), "invalid --beta: -0.1 is not a positive number");
+        let p = LdaParams { threads: Some(0), ..Default::default() };
+        assert_eq!(p.validate().unwrap_err().to_string(), "invalid --threads: must be at least 1");
         assert!(LdaParams::default().validate().is_ok());
+    }
+
+    /// Model files written before `kernel` and `threads` existed still load.
+    #[test]
+    fn old_params_without_kernel_or_threads_deserialize() {
+        let old = r#"{"k":3,"iterations":5,"alpha":0.1,"beta":0.01,"seed":1,"burn_in":0,"optimize_interval":0,"trace_interval":1}"#;
+        let p: LdaParams = serde_json::from_str(old).unwrap();
+        assert_eq!(p.kernel, Kernel::Sparse);
+        assert_eq!(p.threads, None);
+        assert_eq!(p.k, 3);
     }
 }

@@ -1,0 +1,744 @@
+//! The default kernel: an exact sparse collapsed Gibbs sampler that runs on
+//! several threads yet gives the same chain for the same seed whatever the
+//! number of threads.
+//!
+//! # The conditional, split into a sparse and a smooth part
+//!
+//! With `g_t = (n_wt + β) / (n_t + Vβ)` the collapsed conditional of a token
+//! of word `w` in document `d` is
+//!
+//! p(z = t) ∝ (n_dt + α_t) g_t = n_dt g_t + α_t g_t,
+//!
+//! the bucket decomposition of SparseLDA (Yao, Mimno & McCallum 2009). The
+//! *document part* Σ_t n_dt g_t has one term per topic present in the
+//! document (a handful), recomputed for every token. The *prior part*
+//! A = Σ_t α_t g_t depends only on the word and the topic totals, so tokens
+//! are visited word by word (as F+LDA, Yu et al. 2015, does) and A is kept up
+//! to date in O(1) per count change; it is summed over all topics once per
+//! word, and walked topic by topic only for the few draws (α_t ≪ n_d) that
+//! land in it. A token therefore costs O(topics in its document), not O(K),
+//! and the draw is exact: no Metropolis-Hastings step, no stale proposal.
+//!
+//! # Determinism across threads
+//!
+//! Documents are cut into `S` contiguous groups of equal token mass and words
+//! into `S` groups of equal token mass; the corpus becomes an `S × S` grid of
+//! blocks. A sweep has `S` rounds; in round `e`, block `(i, (i + e) mod S)`
+//! is sampled for every `i`, in parallel: blocks of one round share no
+//! document and no word, so their document-topic and word-topic counts are
+//! disjoint (Newman et al. 2009, "diagonal" partitioning). Only the topic
+//! totals `n_t` are shared: each block starts from the totals at the start of
+//! the round and sees its own changes; the changes of all blocks are added
+//! after the round. `S` depends only on the corpus size and each block draws
+//! from its own random stream derived from (seed, sweep, round, block), so
+//! 1, 2 or 16 threads compute exactly the same numbers. With `S = 1` (small
+//! corpora) this is the plain sequential collapsed Gibbs sampler.
+//!
+//! # Memory
+//!
+//! A token is 6 bytes (document `u32`, topic `u16`; its word is implied by
+//! its place). Word-topic counts are dense `u32` rows (one word's topics are
+//! contiguous); document-topic counts are sparse lists of `u32` packing
+//! `count << topic_bits | topic`, with room for at most min(K, length)
+//! topics per document.
+
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+
+use super::math::ln_gamma;
+use super::state::State;
+use crate::corpus::Document;
+
+/// Below this many tokens per shard, more shards only add round overhead.
+const TOKENS_PER_SHARD: usize = 50_000;
+/// Shards per side of the block grid. Eight rounds per sweep keep the
+/// per-(block, word) set-up small and still feed eight threads.
+const MAX_SHARDS: usize = 8;
+
+/// The number of shards for a corpus: a function of its size only, so the
+/// partition (and the result) never depends on the thread count.
+pub(crate) fn default_shards(tokens: usize) -> usize {
+    (tokens / TOKENS_PER_SHARD).clamp(1, MAX_SHARDS)
+}
+
+/// Bits needed to store a topic index below `k`.
+fn topic_bits(k: usize) -> u32 {
+    (usize::BITS - (k.max(2) - 1).leading_zeros()).max(1)
+}
+
+/// Whether every document-topic count fits beside its topic index in a
+/// packed `u32` (documents longer than 65,535 tokens at K > 32,768 do not).
+pub(crate) fn supports(docs: &[Document], k: usize) -> bool {
+    let limit = (u32::MAX >> topic_bits(k)) as usize;
+    docs.iter().all(|d| d.words.len() <= limit)
+}
+
+/// SplitMix64 step: decorrelates the seeds of the block streams.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// The seed of one block's random stream in one sweep.
+fn block_seed(seed: u64, sweep: usize, round: usize, block: usize) -> u64 {
+    mix(mix(mix(mix(seed) ^ sweep as u64) ^ round as u64) ^ block as u64)
+}
+
+/// Sampler state in the sparse, block-partitioned layout.
+#[derive(Debug, Clone)]
+pub(crate) struct SparseState {
+    k: usize,
+    v: usize,
+    shards: usize,
+    topic_bits: u32,
+    /// Word slots: words renumbered so each word group is a contiguous range.
+    slot_word: Vec<u32>,
+    /// `word_bounds[j]..word_bounds[j + 1]` are the slots of word group `j`.
+    word_bounds: Vec<usize>,
+    /// `doc_bounds[i]..doc_bounds[i + 1]` are the documents of group `i`.
+    doc_bounds: Vec<usize>,
+    /// Runs of block `b = i * shards + j` are `block_runs[b]..block_runs[b + 1]`.
+    block_runs: Vec<usize>,
+    /// One run = the tokens of one word in one block, sorted by document.
+    run_slot: Vec<u32>,
+    /// Run `r` holds tokens `run_start[r]..run_start[r + 1]`.
+    run_start: Vec<usize>,
+    tok_doc: Vec<u32>,
+    z: Vec<u16>,
+    /// Slot-major word-topic counts.
+    n_wk: Vec<u32>,
+    n_k: Vec<u64>,
+    /// Document `d` may use `doc_entries[doc_offsets[d]..doc_offsets[d + 1]]`.
+    doc_offsets: Vec<usize>,
+    doc_entries: Vec<u32>,
+    /// How many of a document's entries are in use (non-zero counts).
+    doc_nnz: Vec<u32>,
+    doc_len: Vec<u32>,
+    pub alpha: Vec<f64>,
+    pub beta: f64,
+}
+
+/// Contiguous document groups of (nearly) equal token mass.
+fn split_docs(doc_len: &[u32], shards: usize) -> Vec<usize> {
+    let total: usize = doc_len.iter().map(|&n| n as usize).sum();
+    let mut bounds = vec![0];
+    let mut seen = 0usize;
+    for (d, &n) in doc_len.iter().enumerate() {
+        let group = bounds.len();
+        if group < shards && seen >= total * group / shards {
+            bounds.push(d);
+        }
+        seen += n as usize;
+    }
+    while bounds.len() <= shards {
+        bounds.push(doc_len.len());
+    }
+    bounds
+}
+
+/// Assigns words to groups of equal token mass (largest first to the
+/// lightest group; ties by index) and numbers them group by group.
+/// Returns the slot of each word, the word of each slot and group bounds.
+fn split_words(freq: &[usize], shards: usize) -> (Vec<u32>, Vec<u32>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..freq.len()).collect();
+    order.sort_by(|&a, &b| freq[b].cmp(&freq[a]).then(a.cmp(&b)));
+    let mut load = vec![0usize; shards];
+    let mut group_of = vec![0usize; freq.len()];
+    for w in order {
+        let lightest = (0..shards).min_by_key(|&g| (load[g], g)).unwrap_or(0);
+        load[lightest] += freq[w];
+        group_of[w] = lightest;
+    }
+    let mut slot_word = Vec::with_capacity(freq.len());
+    let mut bounds = vec![0];
+    for g in 0..shards {
+        slot_word.extend((0..freq.len()).filter(|&w| group_of[w] == g).map(|w| w as u32));
+        bounds.push(slot_word.len());
+    }
+    let mut word_slot = vec![0u32; freq.len()];
+    for (slot, &w) in slot_word.iter().enumerate() {
+        word_slot[w as usize] = slot as u32;
+    }
+    (word_slot, slot_word, bounds)
+}
+
+impl SparseState {
+    /// Lays the corpus out in blocks and assigns every token a uniformly
+    /// random topic from a stream seeded by `seed`.
+    pub fn init(docs: &[Document], v: usize, k: usize, alpha: f64, beta: f64, seed: u64, shards: usize) -> SparseState {
+        let shards = shards.max(1);
+        let doc_len: Vec<u32> = docs.iter().map(|d| d.words.len() as u32).collect();
+        let mut freq = vec![0usize; v];
+        for d in docs {
+            for &w in &d.words {
+                freq[w as usize] += 1;
+            }
+        }
+        let (word_slot, slot_word, word_bounds) = split_words(&freq, shards);
+        drop(freq);
+        let doc_bounds = split_docs(&doc_len, shards);
+        let num_tokens: usize = doc_len.iter().map(|&n| n as usize).sum();
+
+        let mut tok_doc = Vec::with_capacity(num_tokens);
+        let mut run_slot = Vec::new();
+        let mut run_start = Vec::new();
+        let mut block_runs = Vec::with_capacity(shards * shards + 1);
+        for i in 0..shards {
+            // (slot, doc) keys of the group, sorted: slots of group j precede
+            // those of group j + 1, so the group's blocks come out in order.
+            let mut keys: Vec<u64> = (doc_bounds[i]..doc_bounds[i + 1])
+                .flat_map(|d| docs[d].words.iter().map(move |&w| (w, d)))
+                .map(|(w, d)| (word_slot[w as usize] as u64) << 32 | d as u64)
+                .collect();
+            keys.sort_unstable();
+            let mut pos = 0;
+            for j in 0..shards {
+                block_runs.push(run_slot.len());
+                let end_slot = word_bounds[j + 1] as u64;
+                while pos < keys.len() && (keys[pos] >> 32) < end_slot {
+                    let slot = (keys[pos] >> 32) as u32;
+                    run_slot.push(slot);
+                    run_start.push(tok_doc.len());
+                    while pos < keys.len() && (keys[pos] >> 32) as u32 == slot {
+                        tok_doc.push(keys[pos] as u32);
+                        pos += 1;
+                    }
+                }
+            }
+        }
+        block_runs.push(run_slot.len());
+        run_start.push(tok_doc.len());
+
+        let mut doc_offsets = Vec::with_capacity(docs.len() + 1);
+        doc_offsets.push(0);
+        for &n in &doc_len {
+            doc_offsets.push(doc_offsets[doc_offsets.len() - 1] + (n as usize).min(k));
+        }
+        let total_entries = doc_offsets[docs.len()];
+        let mut state = SparseState {
+            k,
+            v,
+            shards,
+            topic_bits: topic_bits(k),
+            slot_word,
+            word_bounds,
+            doc_bounds,
+            block_runs,
+            run_slot,
+            run_start,
+            z: vec![0; tok_doc.len()],
+            tok_doc,
+            n_wk: vec![0; v * k],
+            n_k: vec![0; k],
+            doc_offsets,
+            doc_entries: vec![0; total_entries],
+            doc_nnz: vec![0; docs.len()],
+            doc_len,
+            alpha: vec![alpha; k],
+            beta,
+        };
+        state.assign_random(seed);
+        state
+    }
+
+    fn assign_random(&mut self, seed: u64) {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix(seed));
+        let k = self.k;
+        for r in 0..self.run_slot.len() {
+            let slot = self.run_slot[r] as usize;
+            for tok in self.run_start[r]..self.run_start[r + 1] {
+                let t = rng.random_range(0..k);
+                self.z[tok] = t as u16;
+                self.n_wk[slot * k + t] += 1;
+                self.n_k[t] += 1;
+                let d = self.tok_doc[tok] as usize;
+                let entries = &mut self.doc_entries[self.doc_offsets[d]..self.doc_offsets[d + 1]];
+                doc_add(entries, &mut self.doc_nnz[d], t, self.topic_bits);
+            }
+        }
+    }
+
+    pub fn num_tokens(&self) -> usize {
+        self.z.len()
+    }
+
+    pub fn shards(&self) -> usize {
+        self.shards
+    }
+
+    /// One sweep: `shards` rounds of disjoint blocks, sampled in parallel on
+    /// the current rayon pool. The result depends on `seed` and `sweep`, not
+    /// on the pool's size.
+    pub fn sweep(&mut self, seed: u64, sweep: usize) {
+        for round in 0..self.shards {
+            self.sample_round(seed, sweep, round);
+        }
+    }
+
+    fn sample_round(&mut self, seed: u64, sweep: usize, round: usize) {
+        let s = self.shards;
+        let k = self.k;
+        let round_start_totals = self.n_k.clone();
+        let ctx = Shared {
+            k,
+            topic_bits: self.topic_bits,
+            alpha: &self.alpha,
+            beta: self.beta,
+            vbeta: self.v as f64 * self.beta,
+            run_slot: &self.run_slot,
+            run_start: &self.run_start,
+            tok_doc: &self.tok_doc,
+            doc_offsets: &self.doc_offsets,
+            totals: &round_start_totals,
+        };
+        // Disjoint mutable pieces: z by block, documents and words by group.
+        let mut z_blocks: Vec<Option<&mut [u16]>> = Vec::with_capacity(s * s);
+        let mut rest = &mut self.z[..];
+        for b in 0..s * s {
+            let len = self.run_start[self.block_runs[b + 1]] - self.run_start[self.block_runs[b]];
+            let (head, tail) = rest.split_at_mut(len);
+            z_blocks.push(Some(head));
+            rest = tail;
+        }
+        let mut word_groups: Vec<Option<&mut [u32]>> = Vec::with_capacity(s);
+        let mut rest = &mut self.n_wk[..];
+        for j in 0..s {
+            let (head, tail) = rest.split_at_mut((self.word_bounds[j + 1] - self.word_bounds[j]) * k);
+            word_groups.push(Some(head));
+            rest = tail;
+        }
+        let mut entries_rest = &mut self.doc_entries[..];
+        let mut nnz_rest = &mut self.doc_nnz[..];
+        let mut blocks = Vec::with_capacity(s);
+        for i in 0..s {
+            let (d0, d1) = (self.doc_bounds[i], self.doc_bounds[i + 1]);
+            let (entries, tail) = entries_rest.split_at_mut(self.doc_offsets[d1] - self.doc_offsets[d0]);
+            entries_rest = tail;
+            let (nnz, tail) = nnz_rest.split_at_mut(d1 - d0);
+            nnz_rest = tail;
+            let j = (i + round) % s;
+            let b = i * s + j;
+            blocks.push(Block {
+                doc_start: d0,
+                entry_start: self.doc_offsets[d0],
+                slot_start: self.word_bounds[j],
+                runs: self.block_runs[b]..self.block_runs[b + 1],
+                token_start: self.run_start[self.block_runs[b]],
+                z: z_blocks[b].take().unwrap_or_default(),
+                entries,
+                nnz,
+                n_wk: word_groups[j].take().unwrap_or_default(),
+                seed: block_seed(seed, sweep, round, i),
+            });
+        }
+        let locals: Vec<Vec<u64>> = blocks.into_par_iter().map(|block| block.sample(&ctx)).collect();
+        // Each block's totals = round-start totals + its own changes; adding
+        // the changes in block order is exact (integers), hence deterministic.
+        for local in &locals {
+            for t in 0..k {
+                self.n_k[t] = self.n_k[t].wrapping_add(local[t].wrapping_sub(round_start_totals[t]));
+            }
+        }
+    }
+
+    /// The training joint log-likelihood log p(w, z), the same quantity as
+    /// [`State::log_likelihood`], computed from the sparse counts.
+    pub fn log_likelihood(&self) -> f64 {
+        let mask = (1u32 << self.topic_bits) - 1;
+        let alpha_sum: f64 = self.alpha.iter().sum();
+        let ln_gamma_alpha: Vec<f64> = self.alpha.iter().map(|&a| ln_gamma(a)).collect();
+        let mut ll = 0.0;
+        for d in 0..self.doc_len.len() {
+            ll += ln_gamma(alpha_sum) - ln_gamma(self.doc_len[d] as f64 + alpha_sum);
+            for &e in self.doc_used(d) {
+                let t = (e & mask) as usize;
+                ll += ln_gamma((e >> self.topic_bits) as f64 + self.alpha[t]) - ln_gamma_alpha[t];
+            }
+        }
+        let vbeta = self.v as f64 * self.beta;
+        let ln_gamma_beta = ln_gamma(self.beta);
+        for &n in &self.n_k {
+            ll += ln_gamma(vbeta) - ln_gamma(n as f64 + vbeta);
+        }
+        for &n in &self.n_wk {
+            if n > 0 {
+                ll += ln_gamma(n as f64 + self.beta) - ln_gamma_beta;
+            }
+        }
+        ll
+    }
+
+    fn doc_used(&self, d: usize) -> &[u32] {
+        let start = self.doc_offsets[d];
+        &self.doc_entries[start..start + self.doc_nnz[d] as usize]
+    }
+
+    /// The counts in the dense layout of [`State`] (corpus word order, dense
+    /// document rows), for hyperparameter optimization and the model.
+    pub fn to_state(&self) -> State {
+        let (k, v) = (self.k, self.v);
+        let mask = (1u32 << self.topic_bits) - 1;
+        let mut n_dk = vec![0u32; self.doc_len.len() * k];
+        for d in 0..self.doc_len.len() {
+            for &e in self.doc_used(d) {
+                n_dk[d * k + (e & mask) as usize] = e >> self.topic_bits;
+            }
+        }
+        let mut n_wk = vec![0u32; v * k];
+        for (slot, &w) in self.slot_word.iter().enumerate() {
+            n_wk[w as usize * k..(w as usize + 1) * k].copy_from_slice(&self.n_wk[slot * k..(slot + 1) * k]);
+        }
+        State::from_counts(k, v, &self.doc_len, n_dk, n_wk, self.n_k.clone(), self.alpha.clone(), self.beta)
+    }
+
+    /// Every token as (document, corpus word id, topic), in block order.
+    #[cfg(test)]
+    pub fn assignments(&self) -> Vec<(usize, u32, u16)> {
+        let mut out = Vec::with_capacity(self.z.len());
+        for r in 0..self.run_slot.len() {
+            let w = self.slot_word[self.run_slot[r] as usize];
+            for tok in self.run_start[r]..self.run_start[r + 1] {
+                out.push((self.tok_doc[tok] as usize, w, self.z[tok]));
+            }
+        }
+        out
+    }
+}
+
+/// What every block of a round reads and nobody writes.
+struct Shared<'a> {
+    k: usize,
+    topic_bits: u32,
+    alpha: &'a [f64],
+    beta: f64,
+    vbeta: f64,
+    run_slot: &'a [u32],
+    run_start: &'a [usize],
+    tok_doc: &'a [u32],
+    doc_offsets: &'a [usize],
+    /// Topic totals at the start of the round.
+    totals: &'a [u64],
+}
+
+/// One block of a round with mutable access to exactly its own counts.
+struct Block<'a> {
+    doc_start: usize,
+    entry_start: usize,
+    slot_start: usize,
+    runs: std::ops::Range<usize>,
+    token_start: usize,
+    z: &'a mut [u16],
+    entries: &'a mut [u32],
+    nnz: &'a mut [u32],
+    n_wk: &'a mut [u32],
+    seed: u64,
+}
+
+impl Block<'_> {
+    /// Samples every token of the block, word by word; returns the block's
+    /// view of the topic totals at the end.
+    fn sample(self, ctx: &Shared) -> Vec<u64> {
+        let Block { doc_start, entry_start, slot_start, runs, token_start, z, entries, nnz, n_wk, seed } = self;
+        let (k, tb, beta, vbeta, alpha) = (ctx.k, ctx.topic_bits, ctx.beta, ctx.vbeta, ctx.alpha);
+        let mask = (1u32 << tb) - 1;
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut n_k = ctx.totals.to_vec();
+        let mut inv: Vec<f64> = n_k.iter().map(|&n| 1.0 / (n as f64 + vbeta)).collect();
+        let mut cumulative = vec![0.0f64; k];
+        for r in runs {
+            let slot = ctx.run_slot[r] as usize - slot_start;
+            let row = &mut n_wk[slot * k..(slot + 1) * k];
+            // The prior part A = Σ_t α_t (n_wt + β) / (n_t + Vβ) of this word.
+            let mut prior_mass: f64 = (0..k).map(|t| alpha[t] * (row[t] as f64 + beta) * inv[t]).sum();
+            for tok in ctx.run_start[r]..ctx.run_start[r + 1] {
+                let d = ctx.tok_doc[tok] as usize - doc_start;
+                let lo = ctx.doc_offsets[d + doc_start] - entry_start;
+                let hi = ctx.doc_offsets[d + doc_start + 1] - entry_start;
+                let doc = &mut entries[lo..hi];
+                let used = &mut nnz[d];
+                let zi = &mut z[tok - token_start];
+
+                let old = *zi as usize;
+                prior_mass -= alpha[old] * (row[old] as f64 + beta) * inv[old];
+                row[old] -= 1;
+                n_k[old] -= 1;
+                inv[old] = 1.0 / (n_k[old] as f64 + vbeta);
+                prior_mass += alpha[old] * (row[old] as f64 + beta) * inv[old];
+                doc_remove(doc, used, old, tb);
+
+                let mut doc_mass = 0.0;
+                for (x, &e) in doc[..*used as usize].iter().enumerate() {
+                    let t = (e & mask) as usize;
+                    doc_mass += (e >> tb) as f64 * (row[t] as f64 + beta) * inv[t];
+                    cumulative[x] = doc_mass;
+                }
+                let u = rng.random::<f64>() * (doc_mass + prior_mass);
+                let new = if u < doc_mass {
+                    let x = cumulative[..*used as usize].partition_point(|&c| c <= u);
+                    doc[x] += 1 << tb;
+                    (doc[x] & mask) as usize
+                } else {
+                    let t = draw_prior(u - doc_mass, row, &inv, alpha, beta);
+                    doc_add(doc, used, t, tb);
+                    t
+                };
+
+                prior_mass -= alpha[new] * (row[new] as f64 + beta) * inv[new];
+                row[new] += 1;
+                n_k[new] += 1;
+                inv[new] = 1.0 / (n_k[new] as f64 + vbeta);
+                prior_mass += alpha[new] * (row[new] as f64 + beta) * inv[new];
+                *zi = new as u16;
+            }
+        }
+        n_k
+    }
+}
+
+/// Walks the prior part α_t (n_wt + β) / (n_t + Vβ) until `u` is used up.
+/// Rounding in the running prior mass can leave a sliver past the last
+/// topic; it goes to the last topic (every prior weight is positive).
+#[inline(never)]
+fn draw_prior(mut u: f64, row: &[u32], inv: &[f64], alpha: &[f64], beta: f64) -> usize {
+    let k = row.len();
+    for t in 0..k {
+        u -= alpha[t] * (row[t] as f64 + beta) * inv[t];
+        if u < 0.0 {
+            return t;
+        }
+    }
+    k - 1
+}
+
+/// Removes one token of topic `t` from a document's packed list.
+#[inline]
+fn doc_remove(doc: &mut [u32], used: &mut u32, t: usize, tb: u32) {
+    let mask = (1u32 << tb) - 1;
+    let n = *used as usize;
+    let Some(x) = doc[..n].iter().position(|&e| (e & mask) as usize == t) else {
+        debug_assert!(false, "topic {t} missing from its document's list");
+        return;
+    };
+    doc[x] -= 1 << tb;
+    if doc[x] >> tb == 0 {
+        doc[x] = doc[n - 1];
+        *used -= 1;
+    }
+}
+
+/// Adds one token of topic `t` to a document's packed list.
+#[inline]
+fn doc_add(doc: &mut [u32], used: &mut u32, t: usize, tb: u32) {
+    let mask = (1u32 << tb) - 1;
+    let n = *used as usize;
+    match doc[..n].iter().position(|&e| (e & mask) as usize == t) {
+        Some(x) => doc[x] += 1 << tb,
+        None => {
+            doc[n] = (1 << tb) | t as u32;
+            *used += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn doc(words: &[u32]) -> Document {
+        Document { id: String::new(), text: String::new(), words: words.to_vec() }
+    }
+
+    /// Documents whose words drift with the document index, so topics form.
+    fn generated_docs(n: usize, v: u32) -> Vec<Document> {
+        (0..n)
+            .map(|d| {
+                let len = 5 + (d * 7) % 23;
+                let words: Vec<u32> = (0..len).map(|i| ((d * 13 + i * i * 7 + (d / 9) * 31) as u32) % v).collect();
+                doc(&words)
+            })
+            .collect()
+    }
+
+    /// Recounts every count table from the token assignments.
+    fn assert_consistent(s: &SparseState) {
+        let state = s.to_state();
+        let (k, v) = (s.k, s.v);
+        let mut n_dk = vec![0u32; s.doc_len.len() * k];
+        let mut n_wk = vec![0u32; v * k];
+        let mut n_k = vec![0u64; k];
+        for (d, w, t) in s.assignments() {
+            n_dk[d * k + t as usize] += 1;
+            n_wk[w as usize * k + t as usize] += 1;
+            n_k[t as usize] += 1;
+        }
+        assert_eq!(state.n_dk, n_dk);
+        assert_eq!(state.n_wk, n_wk);
+        assert_eq!(state.n_k, n_k);
+        for d in 0..s.doc_len.len() {
+            assert_eq!(state.doc_len(d), s.doc_len[d] as usize);
+            assert!(s.doc_used(d).iter().all(|&e| e >> s.topic_bits > 0), "no zero entry kept");
+        }
+    }
+
+    #[test]
+    fn topic_bits_fit_every_topic() {
+        assert_eq!(topic_bits(1), 1);
+        assert_eq!(topic_bits(2), 1);
+        assert_eq!(topic_bits(20), 5);
+        assert_eq!(topic_bits(100), 7);
+        assert_eq!(topic_bits(128), 7);
+        assert_eq!(topic_bits(129), 8);
+        assert_eq!(topic_bits(65_535), 16);
+    }
+
+    #[test]
+    fn shards_depend_on_size_only() {
+        assert_eq!(default_shards(0), 1);
+        assert_eq!(default_shards(99_999), 1);
+        assert_eq!(default_shards(150_000), 3);
+        assert_eq!(default_shards(435_838), 8);
+        assert_eq!(default_shards(10_000_000), 8);
+    }
+
+    #[test]
+    fn words_are_split_into_groups_of_equal_mass() {
+        let freq = [10, 1, 7, 3, 3, 0];
+        let (word_slot, slot_word, bounds) = split_words(&freq, 2);
+        // Largest first to the lightest group (ties: lower group):
+        // w0 (10) → g0 (10, 0); w2 (7) → g1 (10, 7); w3 (3) → g1 (10, 10);
+        // w4 (3) → g0 (13, 10); w1 (1) → g1 (13, 11); w5 (0) → g1.
+        assert_eq!(bounds, vec![0, 2, 6]);
+        assert_eq!(slot_word, vec![0, 4, 1, 2, 3, 5]);
+        for (slot, &w) in slot_word.iter().enumerate() {
+            assert_eq!(word_slot[w as usize] as usize, slot);
+        }
+        assert_eq!(split_docs(&[5, 5, 5, 5], 2), vec![0, 2, 4]);
+        assert_eq!(split_docs(&[5], 3), vec![0, 1, 1, 1]);
+    }
+
+    #[test]
+    fn counts_stay_consistent_across_parallel_sweeps() {
+        let docs = generated_docs(60, 40);
+        let mut s = SparseState::init(&docs, 40, 5, 0.1, 0.01, 9, 3);
+        assert_consistent(&s);
+        for sweep in 1..=20 {
+            s.sweep(9, sweep);
+            assert_consistent(&s);
+        }
+    }
+
+    /// Same seed, same data: 1, 2 and 4 worker threads produce identical
+    /// assignments and counts.
+    #[test]
+    fn result_does_not_depend_on_thread_count() {
+        let docs = generated_docs(80, 50);
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let mut s = SparseState::init(&docs, 50, 6, 0.1, 0.01, 4, 4);
+            pool.install(|| {
+                for sweep in 1..=10 {
+                    s.sweep(4, sweep);
+                }
+            });
+            (s.assignments(), s.to_state().n_wk, s.n_k.clone(), s.log_likelihood())
+        };
+        let one = run(1);
+        assert_eq!(one, run(2));
+        assert_eq!(one, run(4));
+        // And the seed matters.
+        let mut other = SparseState::init(&docs, 50, 6, 0.1, 0.01, 5, 4);
+        other.sweep(5, 1);
+        assert_ne!(one.0, other.assignments());
+    }
+
+    #[test]
+    fn log_likelihood_equals_dense_formula() {
+        let docs = generated_docs(30, 25);
+        let mut s = SparseState::init(&docs, 25, 4, 0.3, 0.05, 2, 2);
+        for sweep in 1..=3 {
+            s.sweep(2, sweep);
+        }
+        let dense = s.to_state().log_likelihood();
+        assert!((s.log_likelihood() - dense).abs() < 1e-9 * dense.abs(), "{} vs {dense}", s.log_likelihood());
+    }
+
+    /// Exact posterior p(n_dk, n_wk | w) of a tiny corpus, by enumerating
+    /// all K^N assignments: p(z | w) ∝ exp(log p(w, z)).
+    fn exact_count_distribution(docs: &[Document], v: usize, k: usize, alpha: f64, beta: f64) -> HashMap<Vec<u32>, f64> {
+        let tokens: Vec<(usize, u32)> =
+            docs.iter().enumerate().flat_map(|(d, doc)| doc.words.iter().map(move |&w| (d, w))).collect();
+        let doc_len: Vec<u32> = docs.iter().map(|d| d.words.len() as u32).collect();
+        let mut out: HashMap<Vec<u32>, f64> = HashMap::new();
+        for code in 0..k.pow(tokens.len() as u32) {
+            let (mut n_dk, mut n_wk, mut n_k) = (vec![0u32; docs.len() * k], vec![0u32; v * k], vec![0u64; k]);
+            let mut c = code;
+            for &(d, w) in &tokens {
+                let t = c % k;
+                c /= k;
+                n_dk[d * k + t] += 1;
+                n_wk[w as usize * k + t] += 1;
+                n_k[t] += 1;
+            }
+            let key = [n_dk.clone(), n_wk.clone()].concat();
+            let state = State::from_counts(k, v, &doc_len, n_dk, n_wk, n_k, vec![alpha; k], beta);
+            *out.entry(key).or_default() += state.log_likelihood().exp();
+        }
+        let total: f64 = out.values().sum();
+        out.values_mut().for_each(|p| *p /= total);
+        out
+    }
+
+    fn total_variation(p: &HashMap<Vec<u32>, f64>, q: &HashMap<Vec<u32>, f64>) -> f64 {
+        let keys: std::collections::HashSet<&Vec<u32>> = p.keys().chain(q.keys()).collect();
+        keys.into_iter().map(|key| (p.get(key).unwrap_or(&0.0) - q.get(key).unwrap_or(&0.0)).abs()).sum::<f64>() / 2.0
+    }
+
+    fn empirical(samples: impl Iterator<Item = Vec<u32>>) -> HashMap<Vec<u32>, f64> {
+        let mut out: HashMap<Vec<u32>, f64> = HashMap::new();
+        let mut n = 0.0;
+        for key in samples {
+            *out.entry(key).or_default() += 1.0;
+            n += 1.0;
+        }
+        out.values_mut().for_each(|p| *p /= n);
+        out
+    }
+
+    /// The chain's long-run distribution of counts equals the exact
+    /// posterior (enumerated), for the sparse kernel and for the dense
+    /// reference alike: "same distribution", not "same numbers".
+    #[test]
+    fn sparse_and_dense_kernels_sample_the_exact_posterior() {
+        let docs = vec![doc(&[0, 0, 1]), doc(&[1, 2]), doc(&[0, 2, 2])];
+        let (v, k, alpha, beta) = (3, 2, 0.5, 0.3);
+        let exact = exact_count_distribution(&docs, v, k, alpha, beta);
+        // The threshold separates real differences: changing beta by a
+        // factor 2 moves the exact distribution much further than it.
+        let other = exact_count_distribution(&docs, v, k, alpha, 2.0 * beta);
+        assert!(total_variation(&exact, &other) > 0.06, "{}", total_variation(&exact, &other));
+        let sweeps = 200_000;
+
+        let mut sparse = SparseState::init(&docs, v, k, alpha, beta, 11, 1);
+        let sparse_hist = empirical((1..=sweeps).map(|sweep| {
+            sparse.sweep(11, sweep);
+            let s = sparse.to_state();
+            [s.n_dk, s.n_wk].concat()
+        }));
+        let tv = total_variation(&exact, &sparse_hist);
+        assert!(tv < 0.02, "sparse kernel: total variation {tv}");
+
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+        let mut dense = State::init(&docs, v, k, alpha, beta, &mut rng);
+        let dense_hist = empirical((0..sweeps).map(|_| {
+            dense.sweep_dense(&mut rng);
+            [dense.n_dk.clone(), dense.n_wk.clone()].concat()
+        }));
+        let tv = total_variation(&exact, &dense_hist);
+        assert!(tv < 0.02, "dense kernel: total variation {tv}");
+    }
+}
