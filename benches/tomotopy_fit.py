@@ -25,13 +25,16 @@ def main():
     # iteration call keeps that set-up out of the timed sweeps.
     mdl.train(0, workers=workers, parallel=scheme)
     start = time.perf_counter()
+    cpu_start = time.process_time()
     mdl.train(int(iterations), workers=workers, parallel=scheme)
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
     tokens = mdl.num_words
     print(json.dumps({
         "tool": "tomotopy " + tp.__version__ + " (" + tp.isa + ")",
         "tokens": tokens,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "samples_per_s": tokens * int(iterations) / seconds,
         "ll_per_token": mdl.ll_per_word,
     }))

@@ -45,13 +45,16 @@ fn main() -> anyhow::Result<()> {
     };
     let tokens: usize = corpus.docs.iter().map(|d| d.words.len()).sum();
     let start = Instant::now();
+    let cpu_start = process_cpu_seconds();
     let model = lda::fit(&corpus, &params, TextOptions::default(), &mut |_| {})?;
     let seconds = start.elapsed().as_secs_f64();
+    let cpu_seconds = process_cpu_seconds().map(|end| end - cpu_start.unwrap_or(0.0));
     let ll = model.trace().ll_per_token.last().copied().unwrap_or(f64::NAN);
     println!(
-        "{{\"tool\": \"topics {} ({kernel:?}, {} threads)\", \"tokens\": {tokens}, \"seconds\": {seconds}, \"samples_per_s\": {}, \"ll_per_token\": {ll}}}",
+        "{{\"tool\": \"topics {} ({kernel:?}, {} threads)\", \"tokens\": {tokens}, \"seconds\": {seconds}, \"cpu_seconds\": {}, \"samples_per_s\": {}, \"ll_per_token\": {ll}}}",
         env!("CARGO_PKG_VERSION"),
         args[6],
+        cpu_seconds.map_or("null".to_string(), |s| s.to_string()),
         tokens as f64 * iterations as f64 / seconds
     );
     Ok(())
@@ -85,4 +88,19 @@ fn read_corpus(path: &str) -> anyhow::Result<Corpus> {
     let tokens = docs.iter().map(|d| d.words.len()).sum();
     let report = CorpusReport { answers: docs.len(), tokens, ..Default::default() };
     Ok(Corpus { vocab: Vocabulary::new(terms.clone(), terms), docs, report })
+}
+
+/// CPU seconds (user + system, all threads, including finished ones) used by
+/// this process so far, from `/proc/self/stat` (Linux; clock ticks of 1/100 s).
+/// Under load from other processes, CPU time is a steadier measure of work
+/// than wall time.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesized command name; utime and stime are the
+    // 14th and 15th fields of the whole line.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
