@@ -54,7 +54,7 @@ use crate::corpus::Document;
 const TOKENS_PER_SHARD: usize = 50_000;
 /// Shards per side of the block grid. Eight rounds per sweep keep the
 /// per-(block, word) set-up small and still feed eight threads.
-const MAX_SHARDS: usize = 8;
+const MAX_SHARDS: usize = 4;
 
 /// The number of shards for a corpus: a function of its size only, so the
 /// partition (and the result) never depends on the thread count.
@@ -446,7 +446,7 @@ impl Block<'_> {
             // SAFETY: the CPU supports AVX2, checked just above.
             return unsafe { self.sample_avx2(ctx) };
         }
-        self.sample_portable(ctx)
+        self.sample_with::<false>(ctx)
     }
 
     /// The same code compiled for AVX2, where the compiler vectorizes the
@@ -456,11 +456,11 @@ impl Block<'_> {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn sample_avx2(self, ctx: &Shared) -> Vec<u64> {
-        self.sample_portable(ctx)
+        self.sample_with::<true>(ctx)
     }
 
     #[inline(always)]
-    fn sample_portable(self, ctx: &Shared) -> Vec<u64> {
+    fn sample_with<const AVX2: bool>(self, ctx: &Shared) -> Vec<u64> {
         let Block { doc_start, entry_start, slot_start, runs, token_start, z, entries, nnz, n_wk, seed } = self;
         let (k, tb, beta, vbeta, alpha) = (ctx.k, ctx.topic_bits, ctx.beta, ctx.vbeta, ctx.alpha);
         let mask = (1u32 << tb) - 1;
@@ -472,7 +472,9 @@ impl Block<'_> {
         let mut inv_out: Vec<f64> = n_k.iter().map(|&n| 1.0 / (n as f64 - 1.0 + vbeta)).collect();
         let mut weights = vec![0.0f64; k];
         // g_t = (n_wt + β) / (n_t + Vβ) of the current word.
-        let mut g = vec![0.0f64; k];
+        // Padded to every index a packed topic field can hold, so that the
+        // vector gathers below stay in bounds whatever the entries contain.
+        let mut g = vec![0.0f64; (mask as usize + 1).max(k)];
         for r in runs {
             let slot = ctx.run_slot[r] as usize - slot_start;
             let row = &mut n_wk[slot * k..(slot + 1) * k];
@@ -483,6 +485,18 @@ impl Block<'_> {
             // The prior part A = Σ_t α_t g_t of this word.
             let mut prior_mass: f64 = alpha.iter().zip(&g).map(|(a, g)| a * g).sum();
             for tok in ctx.run_start[r]..ctx.run_start[r + 1] {
+                // Documents come in no cache-friendly order: ask for the list
+                // of a token two steps ahead while this one is sampled.
+                #[cfg(target_arch = "x86_64")]
+                if let Some(&ahead) = ctx.tok_doc.get(tok + 2) {
+                    let at = ctx.doc_offsets[ahead as usize].wrapping_sub(entry_start);
+                    // SAFETY: a prefetch is only a hint and never faults, even
+                    // for an address outside `entries` (the block's last tokens).
+                    unsafe {
+                        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+                        _mm_prefetch::<_MM_HINT_T0>(entries.as_ptr().wrapping_add(at) as *const i8);
+                    }
+                }
                 let d = ctx.tok_doc[tok] as usize - doc_start;
                 let lo = ctx.doc_offsets[d + doc_start] - entry_start;
                 let hi = ctx.doc_offsets[d + doc_start + 1] - entry_start;
@@ -500,13 +514,25 @@ impl Block<'_> {
                 g[old] = g_out;
                 let prior_out = prior_mass + alpha[old] * (g_out - g_in);
                 let n = *used as usize;
-                let doc_mass = doc_weights(&doc[..n], &g, tb, old as u32, &mut weights[..n]);
-                let u = rng.random::<f64>() * (doc_mass + prior_out);
-                let new = if u < doc_mass {
-                    // Lists are sorted by count: the walk usually stops early.
-                    (doc[walk(&weights[..n], u)] & mask) as usize
+                let doc_mass = if AVX2 {
+                    #[cfg(target_arch = "x86_64")]
+                    // SAFETY: AVX2 is present (AVX2 is only true inside
+                    // `sample_avx2`); `g` covers every maskable topic index.
+                    unsafe {
+                        doc_weights_avx2(&doc[..n], &g, tb, old as u32, &mut weights[..n])
+                    }
+                    #[cfg(not(target_arch = "x86_64"))]
+                    doc_weights(&doc[..n], &g, tb, old as u32, &mut weights[..n])
                 } else {
-                    draw_prior(u - doc_mass, &g, alpha)
+                    doc_weights(&doc[..n], &g, tb, old as u32, &mut weights[..n])
+                };
+                let u = rng.random::<f64>() * (doc_mass + prior_out);
+                // `at`: the new topic's place in the list, when it has one.
+                let (new, at) = if u < doc_mass {
+                    let x = walk(&weights[..n], u);
+                    ((doc[x] & mask) as usize, Some(x))
+                } else {
+                    (draw_prior(u - doc_mass, &g[..k], alpha), None)
                 };
                 if new == old {
                     g[old] = g_in;
@@ -520,8 +546,19 @@ impl Block<'_> {
                 inv[old] = inv_out[old];
                 inv_out[old] = 1.0 / (n_k[old] as f64 - 1.0 + vbeta);
                 prior_mass = prior_out;
-                doc_remove(doc, used, old, tb);
-                doc_add(doc, used, new, tb);
+                match at {
+                    // Add first, while the list place of `new` is valid.
+                    Some(x) => {
+                        doc_increment(doc, x, tb);
+                        doc_remove(doc, used, old, tb);
+                    }
+                    // Remove first: a full list has room for a new topic
+                    // only once `old` may have left it.
+                    None => {
+                        doc_remove(doc, used, old, tb);
+                        doc_add(doc, used, new, tb);
+                    }
+                }
                 row[new] += 1;
                 n_k[new] += 1;
                 inv_out[new] = inv[new];
@@ -562,18 +599,69 @@ fn doc_weights(doc: &[u32], g: &[f64], tb: u32, taken_out: u32, weights: &mut [f
     (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
+/// [`doc_weights`] with AVX2: four entries per step, the topic factors
+/// gathered. Lane `i` sums entries `i, i + 4, …` and the tail goes to lane 0,
+/// exactly as the portable version adds them, so both give the same bits.
+///
+/// # Safety
+/// The CPU must support AVX2, `g` must have `1 << tb` entries (every index
+/// a masked topic field can take) and `weights` at least `doc.len()`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn doc_weights_avx2(doc: &[u32], g: &[f64], tb: u32, taken_out: u32, weights: &mut [f64]) -> f64 {
+    use std::arch::x86_64::*;
+    let mask_bits = (1u32 << tb) - 1;
+    debug_assert!(g.len() > mask_bits as usize && weights.len() >= doc.len());
+    let n = doc.len();
+    let mask = _mm_set1_epi32(mask_bits as i32);
+    let old = _mm_set1_epi32(taken_out as i32);
+    let shift = _mm_cvtsi32_si128(tb as i32);
+    let mut acc = _mm256_setzero_pd();
+    let mut x = 0;
+    while x + 4 <= n {
+        // SAFETY: x + 4 <= n = doc.len() <= weights.len(); gather indices
+        // are masked to < 1 << tb <= g.len().
+        let e = _mm_loadu_si128(doc.as_ptr().add(x) as *const __m128i);
+        let topic = _mm_and_si128(e, mask);
+        // The comparison gives −1 where the topic is the one taken out.
+        let count = _mm_add_epi32(_mm_srl_epi32(e, shift), _mm_cmpeq_epi32(topic, old));
+        let factor = _mm256_i32gather_pd::<8>(g.as_ptr(), topic);
+        let w = _mm256_mul_pd(_mm256_cvtepi32_pd(count), factor);
+        _mm256_storeu_pd(weights.as_mut_ptr().add(x), w);
+        acc = _mm256_add_pd(acc, w);
+        x += 4;
+    }
+    let mut lanes = [0.0f64; 4];
+    _mm256_storeu_pd(lanes.as_mut_ptr(), acc);
+    for x in x..n {
+        let t = doc[x] & mask_bits;
+        let w = ((doc[x] >> tb) - (t == taken_out) as u32) as i32 as f64 * g[t as usize];
+        weights[x] = w;
+        lanes[0] += w;
+    }
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+}
+
 /// The first index at which the running sum of `weights` exceeds `u`.
 /// Rounding can leave `u` a hair above the total: the last index of
 /// positive weight takes it.
+///
+/// Branch-free: the draw's outcome is random, so a loop that stops at it
+/// mispredicts once per token; counting the prefix sums at or below `u`
+/// costs a few additions instead.
 #[inline]
-fn walk(weights: &[f64], mut u: f64) -> usize {
-    for (x, &w) in weights.iter().enumerate() {
-        u -= w;
-        if u < 0.0 {
-            return x;
-        }
+fn walk(weights: &[f64], u: f64) -> usize {
+    let mut running = 0.0;
+    let mut below = 0;
+    for &w in weights {
+        running += w;
+        below += (running <= u) as usize;
     }
-    weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
+    if below < weights.len() {
+        below
+    } else {
+        weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
+    }
 }
 
 /// Walks the prior part α_t g_t until `u` is used up. Rounding in the
@@ -608,12 +696,19 @@ fn doc_increment(doc: &mut [u32], mut x: usize, tb: u32) {
     }
 }
 
+/// The place of topic `t` in a document's list (sorted by count, so the
+/// topics that tokens most often hold come first).
+#[inline]
+fn find(doc: &[u32], t: usize, mask: u32) -> Option<usize> {
+    doc.iter().position(|&e| (e & mask) as usize == t)
+}
+
 /// Removes one token of topic `t` from a document's list.
 #[inline]
 fn doc_remove(doc: &mut [u32], used: &mut u32, t: usize, tb: u32) {
     let mask = (1u32 << tb) - 1;
     let n = *used as usize;
-    let Some(mut x) = doc[..n].iter().position(|&e| (e & mask) as usize == t) else {
+    let Some(mut x) = find(&doc[..n], t, mask) else {
         debug_assert!(false, "topic {t} missing from its document's list");
         return;
     };
@@ -632,7 +727,7 @@ fn doc_remove(doc: &mut [u32], used: &mut u32, t: usize, tb: u32) {
 fn doc_add(doc: &mut [u32], used: &mut u32, t: usize, tb: u32) {
     let mask = (1u32 << tb) - 1;
     let n = *used as usize;
-    match doc[..n].iter().position(|&e| (e & mask) as usize == t) {
+    match find(&doc[..n], t, mask) {
         Some(x) => doc_increment(doc, x, tb),
         None => {
             doc[n] = (1 << tb) | t as u32;
