@@ -796,8 +796,8 @@ mod tests {
         assert_eq!(default_shards(0), 1);
         assert_eq!(default_shards(99_999), 1);
         assert_eq!(default_shards(150_000), 3);
-        assert_eq!(default_shards(435_838), 8);
-        assert_eq!(default_shards(10_000_000), 8);
+        assert_eq!(default_shards(435_838), 4);
+        assert_eq!(default_shards(10_000_000), 4);
     }
 
     #[test]
@@ -814,6 +814,41 @@ mod tests {
         }
         assert_eq!(split_docs(&[5, 5, 5, 5], 2), vec![0, 2, 4]);
         assert_eq!(split_docs(&[5], 3), vec![0, 1, 1, 1]);
+    }
+
+    /// The AVX2 and portable document weights agree to the last bit, so a
+    /// seed gives the same model on machines with and without AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn vector_and_portable_weights_are_identical() {
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            eprintln!("no AVX2 on this CPU: nothing to compare");
+            return;
+        }
+        let tb = topic_bits(100);
+        let g: Vec<f64> = (0..128).map(|t| 1.0 / (3.0 + t as f64 * 0.37)).collect();
+        for n in [0usize, 1, 3, 4, 7, 25, 64] {
+            let doc: Vec<u32> = (0..n).map(|x| (((n - x) as u32 * 7 + 1) << tb) | ((x * 13) % 100) as u32).collect();
+            for taken_out in [0u32, 13, 26, 99] {
+                let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+                let sum_a = doc_weights(&doc, &g, tb, taken_out, &mut a);
+                // SAFETY: AVX2 checked above; g has 128 = 1 << tb entries.
+                let sum_b = unsafe { doc_weights_avx2(&doc, &g, tb, taken_out, &mut b) };
+                assert_eq!(sum_a.to_bits(), sum_b.to_bits(), "n {n}");
+                assert_eq!(a, b);
+            }
+        }
+    }
+
+    #[test]
+    fn walk_finds_the_interval_of_u() {
+        let w = [0.5, 0.0, 0.25, 0.25];
+        assert_eq!(walk(&w, 0.0), 0);
+        assert_eq!(walk(&w, 0.49), 0);
+        assert_eq!(walk(&w, 0.5), 2, "a zero weight is never drawn");
+        assert_eq!(walk(&w, 0.8), 3);
+        assert_eq!(walk(&w, 1.0), 3, "rounding past the total: last positive weight");
+        assert_eq!(walk(&[0.5, 0.5, 0.0], 1.0), 1);
     }
 
     #[test]
