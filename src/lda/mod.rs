@@ -60,37 +60,18 @@ pub fn fit(
     text: TextOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LdaModel> {
-    params.validate()?;
-    if corpus.docs.is_empty() || corpus.vocab.is_empty() {
-        return Err(Error::param(
-            "corpus",
-            "no answer has any token left to fit (after stopwords and vocabulary pruning)",
-        ));
-    }
-    if params.k > corpus.docs.len() {
-        return Err(Error::param(
-            "-k",
-            format!(
-                "{} topics for {} answers with words: use at most one topic per answer",
-                params.k,
-                corpus.docs.len()
-            ),
-        ));
-    }
-    let pool = thread_pool(params.threads)?;
-    let mut chain = Chain::new(corpus, params);
-    let tokens: usize = corpus.docs.iter().map(|d| d.words.len()).sum();
+    let mut sampler = Sampler::new(corpus, params)?;
     let mut trace = Trace::default();
     for iteration in 1..=params.iterations {
-        pool.install(|| chain.sweep(params.seed, iteration));
+        sampler.sweep();
         if params.optimize_interval > 0
             && iteration > params.burn_in
             && iteration % params.optimize_interval == 0
         {
-            chain.optimize_hyperparameters();
+            sampler.chain.optimize_hyperparameters();
         }
         let record = iteration % params.trace_interval == 0 || iteration == params.iterations;
-        let ll_per_token = record.then(|| chain.log_likelihood() / tokens as f64);
+        let ll_per_token = record.then(|| sampler.ll_per_token());
         if let Some(ll) = ll_per_token {
             trace.iteration.push(iteration);
             trace.ll_per_token.push(ll);
@@ -101,8 +82,70 @@ pub fn fit(
             ll_per_token,
         });
     }
-    let state = chain.into_state();
+    let state = sampler.chain.into_state();
     Ok(LdaModel::from_state(&state, corpus, params.clone(), text, trace))
+}
+
+/// A Gibbs chain advanced one sweep at a time: what [`fit`] drives, open
+/// for benchmarks and custom stopping rules. Hyperparameters stay fixed.
+pub struct Sampler {
+    chain: Chain,
+    pool: rayon::ThreadPool,
+    seed: u64,
+    sweeps: usize,
+    tokens: usize,
+}
+
+impl Sampler {
+    /// Checks `params` against `corpus` and assigns random initial topics.
+    pub fn new(corpus: &Corpus, params: &LdaParams) -> Result<Sampler> {
+        params.validate()?;
+        if corpus.docs.is_empty() || corpus.vocab.is_empty() {
+            return Err(Error::param(
+                "corpus",
+                "no answer has any token left to fit (after stopwords and vocabulary pruning)",
+            ));
+        }
+        if params.k > corpus.docs.len() {
+            return Err(Error::param(
+                "-k",
+                format!(
+                    "{} topics for {} answers with words: use at most one topic per answer",
+                    params.k,
+                    corpus.docs.len()
+                ),
+            ));
+        }
+        Ok(Sampler {
+            chain: Chain::new(corpus, params),
+            pool: thread_pool(params.threads)?,
+            seed: params.seed,
+            sweeps: 0,
+            tokens: corpus.docs.iter().map(|d| d.words.len()).sum(),
+        })
+    }
+
+    /// Redraws every token's topic once (on the sampler's own threads).
+    pub fn sweep(&mut self) {
+        self.sweeps += 1;
+        let (chain, seed, sweeps) = (&mut self.chain, self.seed, self.sweeps);
+        self.pool.install(|| chain.sweep(seed, sweeps));
+    }
+
+    /// Sweeps done so far.
+    pub fn sweeps(&self) -> usize {
+        self.sweeps
+    }
+
+    /// Tokens in the corpus (each sweep samples this many).
+    pub fn tokens(&self) -> usize {
+        self.tokens
+    }
+
+    /// The joint log-likelihood log p(w, z) per token of the current state.
+    pub fn ll_per_token(&self) -> f64 {
+        self.chain.log_likelihood() / self.tokens as f64
+    }
 }
 
 /// A pool of `threads` workers (all cores when `None`). The sparse kernel's

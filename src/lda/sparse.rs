@@ -261,14 +261,6 @@ impl SparseState {
         }
     }
 
-    pub fn num_tokens(&self) -> usize {
-        self.z.len()
-    }
-
-    pub fn shards(&self) -> usize {
-        self.shards
-    }
-
     /// One sweep: `shards` rounds of disjoint blocks, sampled in parallel on
     /// the current rayon pool. The result depends on `seed` and `sweep`, not
     /// on the pool's size.

@@ -83,6 +83,7 @@ impl State {
         self.offsets.len() - 1
     }
 
+    #[cfg(test)]
     pub fn num_tokens(&self) -> usize {
         self.words.len()
     }
