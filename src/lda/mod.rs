@@ -219,7 +219,7 @@ impl Chain {
     fn into_state(self) -> State {
         match self {
             Chain::Dense { state, .. } => state,
-            Chain::Sparse(s) => s.to_state(),
+            Chain::Sparse(s) => s.into_state(),
         }
     }
 }

@@ -386,6 +386,17 @@ impl SparseState {
         State::from_counts(k, v, &self.doc_len, n_dk, n_wk, self.n_k.clone(), self.alpha.clone(), self.beta)
     }
 
+    /// [`Self::to_state`], releasing the token arrays first: at the end of
+    /// a fit the dense counts and the model are built while the sampler's
+    /// largest arrays are already gone (peak memory on large corpora).
+    pub fn into_state(mut self) -> State {
+        self.tok_doc = Vec::new();
+        self.z = Vec::new();
+        self.run_slot = Vec::new();
+        self.run_start = Vec::new();
+        self.to_state()
+    }
+
     /// Every token as (document, corpus word id, topic), in block order.
     #[cfg(test)]
     pub fn assignments(&self) -> Vec<(usize, u32, u16)> {
