@@ -77,8 +77,9 @@ def main():
             for r in range(args.repeat):
                 ours.append(run_measured([topics_bin] + common + [args.kernel]))
                 theirs.append(run_measured([VENV_PYTHON, tomotopy_script] + common))
-                print(f"K={k} threads={threads} run {r + 1}: topics {ours[-1][0]['samples_per_s'] / 1e6:.2f} M/s, "
-                      f"tomotopy {theirs[-1][0]['samples_per_s'] / 1e6:.2f} M/s", file=sys.stderr)
+                print(f"K={k} threads={threads} run {r + 1}: topics {ours[-1][0]['seconds']:.2f} s "
+                      f"(CPU {ours[-1][0]['cpu_seconds']:.2f} s), tomotopy {theirs[-1][0]['seconds']:.2f} s "
+                      f"(CPU {theirs[-1][0]['cpu_seconds']:.2f} s)", file=sys.stderr)
             rows.append((k, threads, ours, theirs))
 
     def med(runs, key):
@@ -90,15 +91,20 @@ def main():
     print(f"\ncorpus {os.path.basename(args.corpus)}: {ours[0][0]['tokens']:,} tokens; {args.iterations} iterations, "
           f"alpha {args.alpha}, beta {args.beta}, seed {args.seed}; medians of {args.repeat} interleaved runs")
     print(f"topics: {ours[0][0]['tool']}; tomotopy: {theirs[0][0]['tool']}")
-    print("| K | threads | topics M samples/s | tomotopy M samples/s | speed ratio | topics LL/token | tomotopy LL/token "
-          "| LL diff | topics peak MB | tomotopy peak MB | memory ratio |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("M/s = million token-samples per second of wall time; CPU M/s = per second of process CPU time "
+          "(steadier when other work shares the cores; for 2 threads it sums both threads).")
+    print("| K | threads | topics M/s | tomotopy M/s | ratio | topics CPU M/s | tomotopy CPU M/s | CPU ratio "
+          "| topics LL/token | tomotopy LL/token | LL diff | topics peak MB | tomotopy peak MB | memory ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for k, threads, ours, theirs in rows:
+        tokens_x_iter = ours[0][0]["tokens"] * args.iterations
         s_o, s_t = med(ours, "samples_per_s") / 1e6, med(theirs, "samples_per_s") / 1e6
+        c_o = tokens_x_iter / med(ours, "cpu_seconds") / 1e6
+        c_t = tokens_x_iter / med(theirs, "cpu_seconds") / 1e6
         l_o, l_t = med(ours, "ll_per_token"), med(theirs, "ll_per_token")
         m_o, m_t = med_mem(ours), med_mem(theirs)
-        print(f"| {k} | {threads} | {s_o:.2f} | {s_t:.2f} | {s_o / s_t:.2f}x | {l_o:.4f} | {l_t:.4f} | {l_o - l_t:+.4f} "
-              f"| {m_o:.0f} | {m_t:.0f} | {m_o / m_t:.2f} |")
+        print(f"| {k} | {threads} | {s_o:.2f} | {s_t:.2f} | {s_o / s_t:.2f}x | {c_o:.2f} | {c_t:.2f} | {c_o / c_t:.2f}x "
+              f"| {l_o:.4f} | {l_t:.4f} | {l_o - l_t:+.4f} | {m_o:.0f} | {m_t:.0f} | {m_o / m_t:.2f} |")
 
 
 if __name__ == "__main__":
