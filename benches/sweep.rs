@@ -15,7 +15,11 @@ const AP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/corpora/ap
 
 fn ap_corpus() -> Option<Corpus> {
     let text = std::fs::read_to_string(AP).ok()?;
-    let analyzer = Analyzer::new(TextOptions { pretokenized: true, ..Default::default() }).ok()?;
+    let analyzer = Analyzer::new(TextOptions {
+        pretokenized: true,
+        ..Default::default()
+    })
+    .ok()?;
     Corpus::build(&answers_from_lines(&text), &analyzer, PruneOptions::NONE).ok()
 }
 
@@ -38,7 +42,13 @@ fn sweep(c: &mut Criterion) {
         (100, Kernel::Dense, 1),
     ];
     for (k, kernel, threads) in cases {
-        let params = LdaParams { k, kernel, threads: Some(threads), optimize_interval: 0, ..Default::default() };
+        let params = LdaParams {
+            k,
+            kernel,
+            threads: Some(threads),
+            optimize_interval: 0,
+            ..Default::default()
+        };
         let Ok(mut sampler) = Sampler::new(&corpus, &params) else {
             eprintln!("could not set up K = {k}");
             continue;

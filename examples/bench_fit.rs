@@ -49,7 +49,12 @@ fn main() -> anyhow::Result<()> {
     let model = lda::fit(&corpus, &params, TextOptions::default(), &mut |_| {})?;
     let seconds = start.elapsed().as_secs_f64();
     let cpu_seconds = process_cpu_seconds().map(|end| end - cpu_start.unwrap_or(0.0));
-    let ll = model.trace().ll_per_token.last().copied().unwrap_or(f64::NAN);
+    let ll = model
+        .trace()
+        .ll_per_token
+        .last()
+        .copied()
+        .unwrap_or(f64::NAN);
     println!(
         "{{\"tool\": \"topics {} ({kernel:?}, {} threads)\", \"tokens\": {tokens}, \"seconds\": {seconds}, \"cpu_seconds\": {}, \"samples_per_s\": {}, \"ll_per_token\": {ll}}}",
         env!("CARGO_PKG_VERSION"),
@@ -81,13 +86,25 @@ fn read_corpus(path: &str) -> anyhow::Result<Corpus> {
             })
             .collect();
         if !words.is_empty() {
-            docs.push(Document { id: (n + 1).to_string(), text: String::new(), words });
+            docs.push(Document {
+                id: (n + 1).to_string(),
+                text: String::new(),
+                words,
+            });
         }
     }
     drop(index);
     let tokens = docs.iter().map(|d| d.words.len()).sum();
-    let report = CorpusReport { answers: docs.len(), tokens, ..Default::default() };
-    Ok(Corpus { vocab: Vocabulary::new(terms.clone(), terms), docs, report })
+    let report = CorpusReport {
+        answers: docs.len(),
+        tokens,
+        ..Default::default()
+    };
+    Ok(Corpus {
+        vocab: Vocabulary::new(terms.clone(), terms),
+        docs,
+        report,
+    })
 }
 
 /// CPU seconds (user + system, all threads, including finished ones) used by

@@ -21,13 +21,19 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 fn arg<T: std::str::FromStr>(args: &[String], i: usize, default: T) -> anyhow::Result<T> {
     match args.get(i) {
         None => Ok(default),
-        Some(s) => s.parse().map_err(|_| anyhow::anyhow!("argument {} ({s:?}) is not a valid number", i + 1)),
+        Some(s) => s
+            .parse()
+            .map_err(|_| anyhow::anyhow!("argument {} ({s:?}) is not a valid number", i + 1)),
     }
 }
 
 /// A draw from Dirichlet(concentration, …, concentration) of dimension n,
 /// as normalized Gamma draws.
-fn dirichlet(n: usize, concentration: f64, rng: &mut Xoshiro256PlusPlus) -> anyhow::Result<Vec<f64>> {
+fn dirichlet(
+    n: usize,
+    concentration: f64,
+    rng: &mut Xoshiro256PlusPlus,
+) -> anyhow::Result<Vec<f64>> {
     let gamma = Gamma::new(concentration, 1.0)?;
     let mut x: Vec<f64> = (0..n).map(|_| gamma.sample(rng)).collect();
     let total: f64 = x.iter().sum();
@@ -53,7 +59,9 @@ fn cumulative(p: &[f64]) -> Vec<f64> {
 
 fn draw(cumulative: &[f64], rng: &mut Xoshiro256PlusPlus) -> usize {
     let u = rng.random::<f64>() * cumulative[cumulative.len() - 1];
-    cumulative.partition_point(|&c| c <= u).min(cumulative.len() - 1)
+    cumulative
+        .partition_point(|&c| c <= u)
+        .min(cumulative.len() - 1)
 }
 
 fn main() -> anyhow::Result<()> {
@@ -68,11 +76,15 @@ fn main() -> anyhow::Result<()> {
     let mean_length: f64 = arg(&args, 5, 200.0)?;
     let alpha: f64 = arg(&args, 6, 0.1)?;
     let beta: f64 = arg(&args, 7, 0.05)?;
-    anyhow::ensure!(k > 0 && v > 0 && mean_length >= 1.0, "K, V and the mean length must be positive");
+    anyhow::ensure!(
+        k > 0 && v > 0 && mean_length >= 1.0,
+        "K, V and the mean length must be positive"
+    );
 
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let topics: Vec<Vec<f64>> =
-        (0..k).map(|_| dirichlet(v, beta, &mut rng).map(|p| cumulative(&p))).collect::<anyhow::Result<_>>()?;
+    let topics: Vec<Vec<f64>> = (0..k)
+        .map(|_| dirichlet(v, beta, &mut rng).map(|p| cumulative(&p)))
+        .collect::<anyhow::Result<_>>()?;
     let length = Poisson::new(mean_length)?;
     let mut written = 0usize;
     let mut docs = 0usize;
@@ -97,6 +109,9 @@ fn main() -> anyhow::Result<()> {
         }
         Ok(())
     })?;
-    eprintln!("{}: {docs} documents, {written} tokens (K {k}, V {v}, seed {seed})", out.display());
+    eprintln!(
+        "{}: {docs} documents, {written} tokens (K {k}, V {v}, seed {seed})",
+        out.display()
+    );
     Ok(())
 }

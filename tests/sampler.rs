@@ -8,7 +8,11 @@ use topics::lda::{self, Kernel, LdaModel, LdaParams, Sampler};
 use topics::text::{Analyzer, TextOptions};
 
 fn pretokenized(text: &str) -> Corpus {
-    let analyzer = Analyzer::new(TextOptions { pretokenized: true, ..Default::default() }).unwrap();
+    let analyzer = Analyzer::new(TextOptions {
+        pretokenized: true,
+        ..Default::default()
+    })
+    .unwrap();
     Corpus::build(&answers_from_lines(text), &analyzer, PruneOptions::NONE).unwrap()
 }
 
@@ -21,7 +25,11 @@ fn generated_corpus() -> Corpus {
         let theme = d % 5;
         let words: Vec<String> = (0..120u64)
             .map(|i| {
-                let w = if (i * 7 + d) % 3 == 0 { (i * 31 + d * 17) % 400 } else { theme * 80 + (i * 13 + d) % 80 };
+                let w = if (i * 7 + d) % 3 == 0 {
+                    (i * 31 + d * 17) % 400
+                } else {
+                    theme * 80 + (i * 13 + d) % 80
+                };
                 format!("w{w}")
             })
             .collect();
@@ -49,20 +57,56 @@ fn assert_same_model(a: &LdaModel, b: &LdaModel) {
 fn same_seed_same_model_on_1_2_and_4_threads() {
     let corpus = generated_corpus();
     // Hyperparameter optimization included: it must not depend on threads either.
-    let params = LdaParams { k: 8, iterations: 6, burn_in: 2, optimize_interval: 2, trace_interval: 1, ..Default::default() };
-    let one = fit(&corpus, &LdaParams { threads: Some(1), ..params.clone() });
-    let two = fit(&corpus, &LdaParams { threads: Some(2), ..params.clone() });
-    let four = fit(&corpus, &LdaParams { threads: Some(4), ..params.clone() });
+    let params = LdaParams {
+        k: 8,
+        iterations: 6,
+        burn_in: 2,
+        optimize_interval: 2,
+        trace_interval: 1,
+        ..Default::default()
+    };
+    let one = fit(
+        &corpus,
+        &LdaParams {
+            threads: Some(1),
+            ..params.clone()
+        },
+    );
+    let two = fit(
+        &corpus,
+        &LdaParams {
+            threads: Some(2),
+            ..params.clone()
+        },
+    );
+    let four = fit(
+        &corpus,
+        &LdaParams {
+            threads: Some(4),
+            ..params.clone()
+        },
+    );
     assert_same_model(&one, &two);
     assert_same_model(&one, &four);
-    let other_seed = fit(&corpus, &LdaParams { threads: Some(2), seed: 2, ..params });
+    let other_seed = fit(
+        &corpus,
+        &LdaParams {
+            threads: Some(2),
+            seed: 2,
+            ..params
+        },
+    );
     assert_ne!(one.documents(), other_seed.documents(), "the seed matters");
 }
 
 #[test]
 fn sampler_sweeps_one_at_a_time() {
     let corpus = pretokenized("apple banana apple\nbanana cherry\ncherry apple date\n");
-    let params = LdaParams { k: 2, optimize_interval: 0, ..Default::default() };
+    let params = LdaParams {
+        k: 2,
+        optimize_interval: 0,
+        ..Default::default()
+    };
     let mut sampler = Sampler::new(&corpus, &params).unwrap();
     assert_eq!((sampler.sweeps(), sampler.tokens()), (0, 8));
     let before = sampler.ll_per_token();
@@ -70,8 +114,14 @@ fn sampler_sweeps_one_at_a_time() {
     sampler.sweep();
     assert_eq!(sampler.sweeps(), 2);
     assert!(before.is_finite() && sampler.ll_per_token().is_finite());
-    let bad = LdaParams { threads: Some(0), ..params };
-    assert_eq!(Sampler::new(&corpus, &bad).err().unwrap().to_string(), "invalid --threads: must be at least 1");
+    let bad = LdaParams {
+        threads: Some(0),
+        ..params
+    };
+    assert_eq!(
+        Sampler::new(&corpus, &bad).err().unwrap().to_string(),
+        "invalid --threads: must be at least 1"
+    );
 }
 
 fn mean_and_sd(xs: &[f64]) -> (f64, f64) {
@@ -87,7 +137,10 @@ fn mean_and_sd(xs: &[f64]) -> (f64, f64) {
 /// tiny corpus is a unit test in `src/lda/sparse.rs`.
 #[test]
 fn sparse_and_dense_kernels_agree_over_seeds() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/corpora/synthetic_k3_d300.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/corpora/synthetic_k3_d300.txt"
+    );
     let Ok(text) = std::fs::read_to_string(path) else {
         eprintln!("skipped: {path} is absent");
         return;
@@ -114,5 +167,8 @@ fn sparse_and_dense_kernels_agree_over_seeds() {
     let (ms, ss) = mean_and_sd(&sparse);
     let (md, sd) = mean_and_sd(&dense);
     let se = ((ss * ss + sd * sd) / 6.0).sqrt();
-    assert!((ms - md).abs() < 4.0 * se + 0.002, "sparse {ms:.4}±{ss:.4} vs dense {md:.4}±{sd:.4}: {sparse:?} {dense:?}");
+    assert!(
+        (ms - md).abs() < 4.0 * se + 0.002,
+        "sparse {ms:.4}±{ss:.4} vs dense {md:.4}±{sd:.4}: {sparse:?} {dense:?}"
+    );
 }

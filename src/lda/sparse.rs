@@ -155,7 +155,11 @@ fn split_words(freq: &[usize], shards: usize) -> (Vec<u32>, Vec<u32>, Vec<usize>
     let mut slot_word = Vec::with_capacity(freq.len());
     let mut bounds = vec![0];
     for g in 0..shards {
-        slot_word.extend((0..freq.len()).filter(|&w| group_of[w] == g).map(|w| w as u32));
+        slot_word.extend(
+            (0..freq.len())
+                .filter(|&w| group_of[w] == g)
+                .map(|w| w as u32),
+        );
         bounds.push(slot_word.len());
     }
     let mut word_slot = vec![0u32; freq.len()];
@@ -168,7 +172,15 @@ fn split_words(freq: &[usize], shards: usize) -> (Vec<u32>, Vec<u32>, Vec<usize>
 impl SparseState {
     /// Lays the corpus out in blocks and assigns every token a uniformly
     /// random topic from a stream seeded by `seed`.
-    pub fn init(docs: &[Document], v: usize, k: usize, alpha: f64, beta: f64, seed: u64, shards: usize) -> SparseState {
+    pub fn init(
+        docs: &[Document],
+        v: usize,
+        k: usize,
+        alpha: f64,
+        beta: f64,
+        seed: u64,
+        shards: usize,
+    ) -> SparseState {
         let shards = shards.max(1);
         let doc_len: Vec<u32> = docs.iter().map(|d| d.words.len() as u32).collect();
         let mut freq = vec![0usize; v];
@@ -298,7 +310,8 @@ impl SparseState {
         let mut word_groups: Vec<Option<&mut [u32]>> = Vec::with_capacity(s);
         let mut rest = &mut self.n_wk[..];
         for j in 0..s {
-            let (head, tail) = rest.split_at_mut((self.word_bounds[j + 1] - self.word_bounds[j]) * k);
+            let (head, tail) =
+                rest.split_at_mut((self.word_bounds[j + 1] - self.word_bounds[j]) * k);
             word_groups.push(Some(head));
             rest = tail;
         }
@@ -307,7 +320,8 @@ impl SparseState {
         let mut blocks = Vec::with_capacity(s);
         for i in 0..s {
             let (d0, d1) = (self.doc_bounds[i], self.doc_bounds[i + 1]);
-            let (entries, tail) = entries_rest.split_at_mut(self.doc_offsets[d1] - self.doc_offsets[d0]);
+            let (entries, tail) =
+                entries_rest.split_at_mut(self.doc_offsets[d1] - self.doc_offsets[d0]);
             entries_rest = tail;
             let (nnz, tail) = nnz_rest.split_at_mut(d1 - d0);
             nnz_rest = tail;
@@ -326,12 +340,16 @@ impl SparseState {
                 seed: block_seed(seed, sweep, round, i),
             });
         }
-        let locals: Vec<Vec<u64>> = blocks.into_par_iter().map(|block| block.sample(&ctx)).collect();
+        let locals: Vec<Vec<u64>> = blocks
+            .into_par_iter()
+            .map(|block| block.sample(&ctx))
+            .collect();
         // Each block's totals = round-start totals + its own changes; adding
         // the changes in block order is exact (integers), hence deterministic.
         for local in &locals {
             for t in 0..k {
-                self.n_k[t] = self.n_k[t].wrapping_add(local[t].wrapping_sub(round_start_totals[t]));
+                self.n_k[t] =
+                    self.n_k[t].wrapping_add(local[t].wrapping_sub(round_start_totals[t]));
             }
         }
     }
@@ -381,9 +399,19 @@ impl SparseState {
         }
         let mut n_wk = vec![0u32; v * k];
         for (slot, &w) in self.slot_word.iter().enumerate() {
-            n_wk[w as usize * k..(w as usize + 1) * k].copy_from_slice(&self.n_wk[slot * k..(slot + 1) * k]);
+            n_wk[w as usize * k..(w as usize + 1) * k]
+                .copy_from_slice(&self.n_wk[slot * k..(slot + 1) * k]);
         }
-        State::from_counts(k, v, &self.doc_len, n_dk, n_wk, self.n_k.clone(), self.alpha.clone(), self.beta)
+        State::from_counts(
+            k,
+            v,
+            &self.doc_len,
+            n_dk,
+            n_wk,
+            self.n_k.clone(),
+            self.alpha.clone(),
+            self.beta,
+        )
     }
 
     /// [`Self::to_state`], releasing the token arrays first: at the end of
@@ -464,7 +492,18 @@ impl Block<'_> {
 
     #[inline(always)]
     fn sample_with<const AVX2: bool>(self, ctx: &Shared) -> Vec<u64> {
-        let Block { doc_start, entry_start, slot_start, runs, token_start, z, entries, nnz, n_wk, seed } = self;
+        let Block {
+            doc_start,
+            entry_start,
+            slot_start,
+            runs,
+            token_start,
+            z,
+            entries,
+            nnz,
+            n_wk,
+            seed,
+        } = self;
         let (k, tb, beta, vbeta, alpha) = (ctx.k, ctx.topic_bits, ctx.beta, ctx.vbeta, ctx.alpha);
         let mask = (1u32 << tb) - 1;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -472,7 +511,10 @@ impl Block<'_> {
         let mut inv: Vec<f64> = n_k.iter().map(|&n| 1.0 / (n as f64 + vbeta)).collect();
         // 1 / (n_t − 1 + Vβ): the same with one token of topic t taken out
         // (only ever read for topics that hold a token).
-        let mut inv_out: Vec<f64> = n_k.iter().map(|&n| 1.0 / (n as f64 - 1.0 + vbeta)).collect();
+        let mut inv_out: Vec<f64> = n_k
+            .iter()
+            .map(|&n| 1.0 / (n as f64 - 1.0 + vbeta))
+            .collect();
         let mut weights = vec![0.0f64; k];
         // g_t = (n_wt + β) / (n_t + Vβ) of the current word.
         // Padded to every index a packed topic field can hold, so that the
@@ -611,7 +653,13 @@ fn doc_weights(doc: &[u32], g: &[f64], tb: u32, taken_out: u32, weights: &mut [f
 /// a masked topic field can take) and `weights` at least `doc.len()`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn doc_weights_avx2(doc: &[u32], g: &[f64], tb: u32, taken_out: u32, weights: &mut [f64]) -> f64 {
+unsafe fn doc_weights_avx2(
+    doc: &[u32],
+    g: &[f64],
+    tb: u32,
+    taken_out: u32,
+    weights: &mut [f64],
+) -> f64 {
     use std::arch::x86_64::*;
     let mask_bits = (1u32 << tb) - 1;
     debug_assert!(g.len() > mask_bits as usize && weights.len() >= doc.len());
@@ -746,7 +794,11 @@ mod tests {
     use super::*;
 
     fn doc(words: &[u32]) -> Document {
-        Document { id: String::new(), text: String::new(), words: words.to_vec() }
+        Document {
+            id: String::new(),
+            text: String::new(),
+            words: words.to_vec(),
+        }
     }
 
     /// Documents whose words drift with the document index, so topics form.
@@ -754,7 +806,9 @@ mod tests {
         (0..n)
             .map(|d| {
                 let len = 5 + (d * 7) % 23;
-                let words: Vec<u32> = (0..len).map(|i| ((d * 13 + i * i * 7 + (d / 9) * 31) as u32) % v).collect();
+                let words: Vec<u32> = (0..len)
+                    .map(|i| ((d * 13 + i * i * 7 + (d / 9) * 31) as u32) % v)
+                    .collect();
                 doc(&words)
             })
             .collect()
@@ -778,8 +832,14 @@ mod tests {
         for d in 0..s.doc_len.len() {
             assert_eq!(state.doc_len(d), s.doc_len[d] as usize);
             let counts: Vec<u32> = s.doc_used(d).iter().map(|&e| e >> s.topic_bits).collect();
-            assert!(counts.iter().all(|&c| c > 0), "no zero entry kept: {counts:?}");
-            assert!(counts.windows(2).all(|w| w[0] >= w[1]), "sorted by count: {counts:?}");
+            assert!(
+                counts.iter().all(|&c| c > 0),
+                "no zero entry kept: {counts:?}"
+            );
+            assert!(
+                counts.windows(2).all(|w| w[0] >= w[1]),
+                "sorted by count: {counts:?}"
+            );
         }
     }
 
@@ -831,7 +891,9 @@ mod tests {
         let tb = topic_bits(100);
         let g: Vec<f64> = (0..128).map(|t| 1.0 / (3.0 + t as f64 * 0.37)).collect();
         for n in [0usize, 1, 3, 4, 7, 25, 64] {
-            let doc: Vec<u32> = (0..n).map(|x| (((n - x) as u32 * 7 + 1) << tb) | ((x * 13) % 100) as u32).collect();
+            let doc: Vec<u32> = (0..n)
+                .map(|x| (((n - x) as u32 * 7 + 1) << tb) | ((x * 13) % 100) as u32)
+                .collect();
             for taken_out in [0u32, 13, 26, 99] {
                 let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
                 let sum_a = doc_weights(&doc, &g, tb, taken_out, &mut a);
@@ -850,7 +912,11 @@ mod tests {
         assert_eq!(walk(&w, 0.49), 0);
         assert_eq!(walk(&w, 0.5), 2, "a zero weight is never drawn");
         assert_eq!(walk(&w, 0.8), 3);
-        assert_eq!(walk(&w, 1.0), 3, "rounding past the total: last positive weight");
+        assert_eq!(
+            walk(&w, 1.0),
+            3,
+            "rounding past the total: last positive weight"
+        );
         assert_eq!(walk(&[0.5, 0.5, 0.0], 1.0), 1);
     }
 
@@ -871,14 +937,22 @@ mod tests {
     fn result_does_not_depend_on_thread_count() {
         let docs = generated_docs(80, 50);
         let run = |threads: usize| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
             let mut s = SparseState::init(&docs, 50, 6, 0.1, 0.01, 4, 4);
             pool.install(|| {
                 for sweep in 1..=10 {
                     s.sweep(4, sweep);
                 }
             });
-            (s.assignments(), s.to_state().n_wk, s.n_k.clone(), s.log_likelihood())
+            (
+                s.assignments(),
+                s.to_state().n_wk,
+                s.n_k.clone(),
+                s.log_likelihood(),
+            )
         };
         let one = run(1);
         assert_eq!(one, run(2));
@@ -897,18 +971,32 @@ mod tests {
             s.sweep(2, sweep);
         }
         let dense = s.to_state().log_likelihood();
-        assert!((s.log_likelihood() - dense).abs() < 1e-9 * dense.abs(), "{} vs {dense}", s.log_likelihood());
+        assert!(
+            (s.log_likelihood() - dense).abs() < 1e-9 * dense.abs(),
+            "{} vs {dense}",
+            s.log_likelihood()
+        );
     }
 
     /// Exact posterior p(n_dk, n_wk | w) of a tiny corpus, by enumerating
     /// all K^N assignments: p(z | w) ∝ exp(log p(w, z)).
-    fn exact_count_distribution(docs: &[Document], v: usize, k: usize, alpha: f64, beta: f64) -> HashMap<Vec<u32>, f64> {
-        let tokens: Vec<(usize, u32)> =
-            docs.iter().enumerate().flat_map(|(d, doc)| doc.words.iter().map(move |&w| (d, w))).collect();
+    fn exact_count_distribution(
+        docs: &[Document],
+        v: usize,
+        k: usize,
+        alpha: f64,
+        beta: f64,
+    ) -> HashMap<Vec<u32>, f64> {
+        let tokens: Vec<(usize, u32)> = docs
+            .iter()
+            .enumerate()
+            .flat_map(|(d, doc)| doc.words.iter().map(move |&w| (d, w)))
+            .collect();
         let doc_len: Vec<u32> = docs.iter().map(|d| d.words.len() as u32).collect();
         let mut out: HashMap<Vec<u32>, f64> = HashMap::new();
         for code in 0..k.pow(tokens.len() as u32) {
-            let (mut n_dk, mut n_wk, mut n_k) = (vec![0u32; docs.len() * k], vec![0u32; v * k], vec![0u64; k]);
+            let (mut n_dk, mut n_wk, mut n_k) =
+                (vec![0u32; docs.len() * k], vec![0u32; v * k], vec![0u64; k]);
             let mut c = code;
             for &(d, w) in &tokens {
                 let t = c % k;
@@ -928,7 +1016,10 @@ mod tests {
 
     fn total_variation(p: &HashMap<Vec<u32>, f64>, q: &HashMap<Vec<u32>, f64>) -> f64 {
         let keys: std::collections::HashSet<&Vec<u32>> = p.keys().chain(q.keys()).collect();
-        keys.into_iter().map(|key| (p.get(key).unwrap_or(&0.0) - q.get(key).unwrap_or(&0.0)).abs()).sum::<f64>() / 2.0
+        keys.into_iter()
+            .map(|key| (p.get(key).unwrap_or(&0.0) - q.get(key).unwrap_or(&0.0)).abs())
+            .sum::<f64>()
+            / 2.0
     }
 
     fn empirical(samples: impl Iterator<Item = Vec<u32>>) -> HashMap<Vec<u32>, f64> {
@@ -953,7 +1044,11 @@ mod tests {
         // The threshold separates real differences: changing beta by a
         // factor 2 moves the exact distribution much further than it.
         let other = exact_count_distribution(&docs, v, k, alpha, 2.0 * beta);
-        assert!(total_variation(&exact, &other) > 0.06, "{}", total_variation(&exact, &other));
+        assert!(
+            total_variation(&exact, &other) > 0.06,
+            "{}",
+            total_variation(&exact, &other)
+        );
         let sweeps = 200_000;
 
         let mut sparse = SparseState::init(&docs, v, k, alpha, beta, 11, 1);
