@@ -963,6 +963,21 @@ mod tests {
         assert_ne!(one.0, other.assignments());
     }
 
+    /// One topic: every token stays in it, and the likelihood is the
+    /// dense kernel's closed form for the same counts.
+    #[test]
+    fn single_topic_is_stable() {
+        let docs = generated_docs(12, 9);
+        let mut s = SparseState::init(&docs, 9, 1, 0.5, 0.1, 3, 2);
+        for sweep in 1..=5 {
+            s.sweep(3, sweep);
+        }
+        assert!(s.assignments().iter().all(|&(_, _, t)| t == 0));
+        assert_consistent(&s);
+        let dense = s.to_state().log_likelihood();
+        assert!((s.log_likelihood() - dense).abs() < 1e-9 * dense.abs());
+    }
+
     #[test]
     fn log_likelihood_equals_dense_formula() {
         let docs = generated_docs(30, 25);
