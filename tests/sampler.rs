@@ -16,12 +16,12 @@ fn pretokenized(text: &str) -> Corpus {
     Corpus::build(&answers_from_lines(text), &analyzer, PruneOptions::NONE).unwrap()
 }
 
-/// 1,000 documents of 120 tokens over 400 words (120,000 tokens: the
+/// 1,700 documents of 120 tokens over 400 words (204,000 tokens: the
 /// sparse kernel cuts it into 2 × 2 blocks), from a fixed arithmetic
 /// pattern so that topics exist.
 fn generated_corpus() -> Corpus {
     let mut text = String::new();
-    for d in 0..1000u64 {
+    for d in 0..1700u64 {
         let theme = d % 5;
         let words: Vec<String> = (0..120u64)
             .map(|i| {
