@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use topics::corpus::{Corpus, PruneOptions};
 use topics::io::display_path;
-use topics::lda::{self, LdaModel, LdaParams, ModelInput};
+use topics::lda::{self, Kernel, LdaModel, LdaParams, ModelInput};
 use topics::text::Analyzer;
 
 use super::common::{print, to_json, Format, InputArgs, TextArgs};
@@ -46,6 +46,13 @@ pub struct Args {
     /// [default: 0.5; 1 (keep all) with --pretokenized].
     #[arg(long, allow_negative_numbers = true)]
     max_df: Option<f64>,
+    /// Worker threads for sampling [default: all cores]. The result is the
+    /// same for any number.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Sampling kernel: `sparse` (fast) or `dense` (the plain reference).
+    #[arg(long, value_enum, default_value_t = KernelArg::Sparse)]
+    kernel: KernelArg,
     /// Save the model to this file (written atomically).
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
@@ -60,6 +67,12 @@ pub struct Args {
     quotes: usize,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum KernelArg {
+    Sparse,
+    Dense,
+}
+
 impl Args {
     fn params(&self) -> LdaParams {
         LdaParams {
@@ -70,6 +83,11 @@ impl Args {
             seed: self.seed,
             burn_in: self.burn_in,
             optimize_interval: self.optimize_interval,
+            threads: self.threads,
+            kernel: match self.kernel {
+                KernelArg::Sparse => Kernel::Sparse,
+                KernelArg::Dense => Kernel::Dense,
+            },
             ..LdaParams::default()
         }
     }

@@ -26,12 +26,13 @@ mod infer;
 pub mod math;
 mod model;
 mod params;
+mod sparse;
 mod state;
 
 pub use export::{DocTheta, FitResult, Quote, TopicSummary, WordProb};
 pub use infer::{InferOptions, Inferred};
 pub use model::{sha256_hex, DocTopics, LdaModel, ModelInput, Trace, SCHEMA_VERSION};
-pub use params::LdaParams;
+pub use params::{Kernel, LdaParams};
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -39,6 +40,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use crate::text::TextOptions;
+use sparse::SparseState;
 use state::State;
 
 /// What the sampler reports after each sweep (for progress bars).
@@ -58,52 +60,25 @@ pub fn fit(
     text: TextOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LdaModel> {
-    params.validate()?;
-    if corpus.docs.is_empty() || corpus.vocab.is_empty() {
-        return Err(Error::param(
-            "corpus",
-            "no answer has any token left to fit (after stopwords and vocabulary pruning)",
-        ));
-    }
-    if params.k > corpus.docs.len() {
-        return Err(Error::param(
-            "-k",
-            format!(
-                "{} topics for {} answers with words: use at most one topic per answer",
-                params.k,
-                corpus.docs.len()
-            ),
-        ));
-    }
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
-    let mut state = State::init(
-        &corpus.docs,
-        corpus.vocab.len(),
-        params.k,
-        params.alpha,
-        params.beta,
-        &mut rng,
-    );
-    let tokens = state.num_tokens() as f64;
+    let mut sampler = Sampler::new(corpus, params)?;
     let mut trace = Trace::default();
     let mut samples = Vec::new();
     for iteration in 1..=params.iterations {
-        state.sweep_dense(&mut rng);
+        sampler.sweep();
         if params.optimize_interval > 0
             && iteration > params.burn_in
             && iteration % params.optimize_interval == 0
         {
-            hyper::optimize_alpha(&mut state);
-            hyper::optimize_beta(&mut state);
+            sampler.chain.optimize_hyperparameters();
         }
         let record = iteration % params.trace_interval == 0 || iteration == params.iterations;
-        let ll_per_token = record.then(|| state.log_likelihood() / tokens);
+        let ll_per_token = record.then(|| sampler.ll_per_token());
         if let Some(ll) = ll_per_token {
             trace.iteration.push(iteration);
             trace.ll_per_token.push(ll);
         }
         if params.is_saved_sample(iteration) {
-            samples.push(state.n_dk.clone());
+            samples.push(sampler.chain.doc_topic_counts());
         }
         progress(Progress {
             iteration,
@@ -111,7 +86,154 @@ pub fn fit(
             ll_per_token,
         });
     }
+    let state = sampler.chain.into_state();
     let mut model = LdaModel::from_state(&state, corpus, params.clone(), text, trace);
     model.set_doc_topic_samples(samples);
     Ok(model)
+}
+
+/// A Gibbs chain advanced one sweep at a time: what [`fit`] drives, open
+/// for benchmarks and custom stopping rules. Hyperparameters stay fixed.
+pub struct Sampler {
+    chain: Chain,
+    pool: rayon::ThreadPool,
+    seed: u64,
+    sweeps: usize,
+    tokens: usize,
+}
+
+impl Sampler {
+    /// Checks `params` against `corpus` and assigns random initial topics.
+    pub fn new(corpus: &Corpus, params: &LdaParams) -> Result<Sampler> {
+        params.validate()?;
+        if corpus.docs.is_empty() || corpus.vocab.is_empty() {
+            return Err(Error::param(
+                "corpus",
+                "no answer has any token left to fit (after stopwords and vocabulary pruning)",
+            ));
+        }
+        if params.k > corpus.docs.len() {
+            return Err(Error::param(
+                "-k",
+                format!(
+                    "{} topics for {} answers with words: use at most one topic per answer",
+                    params.k,
+                    corpus.docs.len()
+                ),
+            ));
+        }
+        Ok(Sampler {
+            chain: Chain::new(corpus, params),
+            pool: thread_pool(params.threads)?,
+            seed: params.seed,
+            sweeps: 0,
+            tokens: corpus.docs.iter().map(|d| d.words.len()).sum(),
+        })
+    }
+
+    /// Redraws every token's topic once (on the sampler's own threads).
+    pub fn sweep(&mut self) {
+        self.sweeps += 1;
+        let (chain, seed, sweeps) = (&mut self.chain, self.seed, self.sweeps);
+        self.pool.install(|| chain.sweep(seed, sweeps));
+    }
+
+    /// Sweeps done so far.
+    pub fn sweeps(&self) -> usize {
+        self.sweeps
+    }
+
+    /// Tokens in the corpus (each sweep samples this many).
+    pub fn tokens(&self) -> usize {
+        self.tokens
+    }
+
+    /// The joint log-likelihood log p(w, z) per token of the current state.
+    pub fn ll_per_token(&self) -> f64 {
+        self.chain.log_likelihood() / self.tokens as f64
+    }
+}
+
+/// A pool of `threads` workers (all cores when `None`). The sparse kernel's
+/// result does not depend on its size.
+fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::param("--threads", format!("could not start the worker threads: {e}")))
+}
+
+/// One Gibbs chain in the layout of its kernel.
+enum Chain {
+    Dense { state: State, rng: Xoshiro256PlusPlus },
+    Sparse(SparseState),
+}
+
+impl Chain {
+    /// Random initial assignments. The sparse kernel needs every
+    /// document-topic count to fit its packed layout; a corpus that does not
+    /// (a document over 65,535 tokens at K > 32,768) runs the dense kernel.
+    fn new(corpus: &Corpus, params: &LdaParams) -> Chain {
+        let v = corpus.vocab.len();
+        if params.kernel == Kernel::Sparse && sparse::supports(&corpus.docs, params.k) {
+            let tokens = corpus.docs.iter().map(|d| d.words.len()).sum();
+            return Chain::Sparse(SparseState::init(
+                &corpus.docs,
+                v,
+                params.k,
+                params.alpha,
+                params.beta,
+                params.seed,
+                sparse::default_shards(tokens),
+            ));
+        }
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
+        let state = State::init(&corpus.docs, v, params.k, params.alpha, params.beta, &mut rng);
+        Chain::Dense { state, rng }
+    }
+
+    fn sweep(&mut self, seed: u64, iteration: usize) {
+        match self {
+            Chain::Dense { state, rng } => state.sweep_dense(rng),
+            Chain::Sparse(s) => s.sweep(seed, iteration),
+        }
+    }
+
+    fn optimize_hyperparameters(&mut self) {
+        match self {
+            Chain::Dense { state, .. } => {
+                hyper::optimize_alpha(state);
+                hyper::optimize_beta(state);
+            }
+            Chain::Sparse(s) => {
+                let mut counts = s.to_state();
+                hyper::optimize_alpha(&mut counts);
+                hyper::optimize_beta(&mut counts);
+                s.alpha = counts.alpha;
+                s.beta = counts.beta;
+            }
+        }
+    }
+
+    /// Dense document-topic counts (`D × K`) of the current state.
+    fn doc_topic_counts(&self) -> Vec<u32> {
+        match self {
+            Chain::Dense { state, .. } => state.n_dk.clone(),
+            Chain::Sparse(s) => s.doc_topic_counts(),
+        }
+    }
+
+    fn log_likelihood(&self) -> f64 {
+        match self {
+            Chain::Dense { state, .. } => state.log_likelihood(),
+            Chain::Sparse(s) => s.log_likelihood(),
+        }
+    }
+
+    fn into_state(self) -> State {
+        match self {
+            Chain::Dense { state, .. } => state,
+            Chain::Sparse(s) => s.into_state(),
+        }
+    }
 }

@@ -57,10 +57,33 @@ impl State {
         state
     }
 
+    /// A state holding counts only (no token assignments: `words` and `z`
+    /// are empty), built from another kernel's layout for hyperparameter
+    /// optimization and [`super::LdaModel`]; neither needs the tokens.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_counts(
+        k: usize,
+        v: usize,
+        doc_len: &[u32],
+        n_dk: Vec<u32>,
+        n_wk: Vec<u32>,
+        n_k: Vec<u64>,
+        alpha: Vec<f64>,
+        beta: f64,
+    ) -> State {
+        let mut offsets = Vec::with_capacity(doc_len.len() + 1);
+        offsets.push(0);
+        for &n in doc_len {
+            offsets.push(offsets[offsets.len() - 1] + n as usize);
+        }
+        State { k, v, offsets, words: Vec::new(), z: Vec::new(), n_dk, n_wk, n_k, alpha, beta }
+    }
+
     pub fn num_docs(&self) -> usize {
         self.offsets.len() - 1
     }
 
+    #[cfg(test)]
     pub fn num_tokens(&self) -> usize {
         self.words.len()
     }

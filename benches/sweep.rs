@@ -1,0 +1,66 @@
+//! One Gibbs sweep over `ap.txt` (435,838 tokens) at several K, sparse and
+//! dense kernels, 1 and 2 threads. The chain is burned in for 20 sweeps
+//! first, so the measured sweeps see realistic (sparse) counts.
+//!
+//! `cargo bench --bench sweep`; the corpus comes from `../shared/data/`
+//! and the bench says so and stops when it is absent.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use topics::corpus::{Corpus, PruneOptions};
+use topics::io::answers_from_lines;
+use topics::lda::{Kernel, LdaParams, Sampler};
+use topics::text::{Analyzer, TextOptions};
+
+const AP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/corpora/ap.txt");
+
+fn ap_corpus() -> Option<Corpus> {
+    let text = std::fs::read_to_string(AP).ok()?;
+    let analyzer = Analyzer::new(TextOptions {
+        pretokenized: true,
+        ..Default::default()
+    })
+    .ok()?;
+    Corpus::build(&answers_from_lines(&text), &analyzer, PruneOptions::NONE).ok()
+}
+
+fn sweep(c: &mut Criterion) {
+    let Some(corpus) = ap_corpus() else {
+        eprintln!("{AP} is absent: nothing to benchmark");
+        return;
+    };
+    let tokens: usize = corpus.docs.iter().map(|d| d.words.len()).sum();
+    let mut group = c.benchmark_group("sweep_ap");
+    group.throughput(Throughput::Elements(tokens as u64));
+    group.sample_size(10);
+    let cases = [
+        (20, Kernel::Sparse, 1),
+        (50, Kernel::Sparse, 1),
+        (100, Kernel::Sparse, 1),
+        (200, Kernel::Sparse, 1),
+        (100, Kernel::Sparse, 2),
+        (20, Kernel::Dense, 1),
+        (100, Kernel::Dense, 1),
+    ];
+    for (k, kernel, threads) in cases {
+        let params = LdaParams {
+            k,
+            kernel,
+            threads: Some(threads),
+            optimize_interval: 0,
+            ..Default::default()
+        };
+        let Ok(mut sampler) = Sampler::new(&corpus, &params) else {
+            eprintln!("could not set up K = {k}");
+            continue;
+        };
+        for _ in 0..20 {
+            sampler.sweep();
+        }
+        let id = BenchmarkId::new(format!("{kernel:?}/{threads}thread"), k);
+        group.bench_function(id, |b| b.iter(|| sampler.sweep()));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, sweep);
+criterion_main!(benches);
