@@ -42,6 +42,9 @@ fn main() -> anyhow::Result<()> {
         trace_interval: iterations,
         kernel,
         threads: Some(args[6].parse()?),
+        // Only the final state, as tomotopy keeps.
+        saved_samples: 1,
+        sample_interval: 1,
     };
     let tokens: usize = corpus.docs.iter().map(|d| d.words.len()).sum();
     let start = Instant::now();
