@@ -69,9 +69,13 @@ fn held_out_likelihood_and_stability_peak_at_the_true_k() {
             .k
     };
     assert_eq!(best(|s| s.held_out_ll), 3);
-    assert_eq!(best(|s| s.stability.unwrap()), 3);
+    // The true K is stable across seeds, and splitting its topics further
+    // (K = 5) is clearly not. (K = 2, merging two true topics, can be as
+    // stable as K = 3: stability alone does not pick K.)
     let at3 = report.summary.iter().find(|s| s.k == 3).unwrap();
+    let at5 = report.summary.iter().find(|s| s.k == 5).unwrap();
     assert!(at3.stability.unwrap() > 0.95, "{at3:?}");
+    assert!(at5.stability.unwrap() < at3.stability.unwrap() - 0.1, "{at5:?}");
     // Held-out log-likelihood per token must beat the uniform model over
     // the 811-type vocabulary (ln 1/811 = −6.70).
     assert!(at3.held_out_ll > (1.0f64 / 811.0).ln());
