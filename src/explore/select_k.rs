@@ -161,13 +161,7 @@ pub fn held_out_log_likelihood(
     seed: u64,
 ) -> (f64, usize) {
     let k = model.k();
-    let v = model.vocab().len();
-    let mut phi_wk = vec![0.0; v * k];
-    for t in 0..k {
-        for (w, p) in model.phi_row(t).into_iter().enumerate() {
-            phi_wk[w * k + t] = p;
-        }
-    }
+    let phi_wk = model.word_major_phi();
     let mut total = 0.0;
     let mut tokens = 0;
     for (d, words) in docs.iter().enumerate() {
@@ -177,7 +171,7 @@ pub fn held_out_log_likelihood(
         let observed: Vec<u32> = words.iter().step_by(2).copied().collect();
         let held: Vec<u32> = words.iter().skip(1).step_by(2).copied().collect();
         let doc_seed = seed ^ (d as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let theta = estimate_theta(model.alpha(), &phi_wk, &observed, iterations, doc_seed);
+        let theta = crate::lda::fold_in_theta(model.alpha(), &phi_wk, &observed, iterations, doc_seed);
         for &w in &held {
             let row = &phi_wk[w as usize * k..(w as usize + 1) * k];
             total += row.iter().zip(&theta).map(|(p, t)| p * t).sum::<f64>().ln();
@@ -185,50 +179,6 @@ pub fn held_out_log_likelihood(
         tokens += held.len();
     }
     (total, tokens)
-}
-
-/// θ of one answer with φ fixed: collapsed Gibbs over its tokens, θ
-/// averaged over the second half of the sweeps.
-fn estimate_theta(
-    alpha: &[f64],
-    phi_wk: &[f64],
-    words: &[u32],
-    iterations: usize,
-    seed: u64,
-) -> Vec<f64> {
-    let k = alpha.len();
-    let alpha_sum: f64 = alpha.iter().sum();
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut z: Vec<usize> = words.iter().map(|_| rng.random_range(0..k)).collect();
-    let mut n_dk = vec![0u32; k];
-    for &t in &z {
-        n_dk[t] += 1;
-    }
-    let mut weights = vec![0.0; k];
-    let mut theta = vec![0.0; k];
-    let keep_from = iterations / 2;
-    let denominator = words.len() as f64 + alpha_sum;
-    for sweep in 0..iterations {
-        for (i, &w) in words.iter().enumerate() {
-            n_dk[z[i]] -= 1;
-            let row = &phi_wk[w as usize * k..(w as usize + 1) * k];
-            let mut sum = 0.0;
-            for t in 0..k {
-                sum += row[t] * (n_dk[t] as f64 + alpha[t]);
-                weights[t] = sum;
-            }
-            let u = rng.random::<f64>() * sum;
-            z[i] = weights.iter().position(|&c| u < c).unwrap_or(k - 1);
-            n_dk[z[i]] += 1;
-        }
-        if sweep >= keep_from {
-            for t in 0..k {
-                theta[t] += (n_dk[t] as f64 + alpha[t]) / denominator;
-            }
-        }
-    }
-    let kept = (iterations - keep_from) as f64;
-    theta.iter().map(|x| x / kept).collect()
 }
 
 /// Runs every (K, seed) fit (in parallel; each fit is seeded, so results

@@ -77,8 +77,9 @@ impl LdaModel {
             .collect())
     }
 
-    /// φ laid out word-major (`[w * K + k]`) for the inner loop.
-    fn word_major_phi(&self) -> Vec<f64> {
+    /// φ laid out word-major (`[w * K + k]`), the layout
+    /// [`fold_in_theta`] reads.
+    pub fn word_major_phi(&self) -> Vec<f64> {
         let k = self.k();
         let v = self.vocab().len();
         let mut phi = vec![0.0; v * k];
@@ -90,42 +91,62 @@ impl LdaModel {
         phi
     }
 
-    fn sample_theta(&self, words: &[u32], phi_wk: &[f64], iterations: usize, seed: u64) -> Vec<f64> {
-        let k = self.k();
-        let alpha = self.alpha();
-        let alpha_sum: f64 = alpha.iter().sum();
-        if words.is_empty() {
-            return alpha.iter().map(|a| a / alpha_sum).collect();
-        }
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-        let mut z: Vec<usize> = words.iter().map(|_| rng.random_range(0..k)).collect();
-        let mut n_dk = vec![0u32; k];
-        for &t in &z {
-            n_dk[t] += 1;
-        }
-        let mut cumulative = vec![0.0; k];
-        let mut theta_sum = vec![0.0; k];
-        let keep_from = iterations / 2;
-        let denominator = words.len() as f64 + alpha_sum;
-        for sweep in 0..iterations {
-            for (i, &w) in words.iter().enumerate() {
-                n_dk[z[i]] -= 1;
-                let row = &phi_wk[w as usize * k..(w as usize + 1) * k];
-                let mut sum = 0.0;
-                for t in 0..k {
-                    sum += row[t] * (n_dk[t] as f64 + alpha[t]);
-                    cumulative[t] = sum;
-                }
-                z[i] = draw_cumulative(&cumulative, &mut rng);
-                n_dk[z[i]] += 1;
-            }
-            if sweep >= keep_from {
-                for t in 0..k {
-                    theta_sum[t] += (n_dk[t] as f64 + alpha[t]) / denominator;
-                }
-            }
-        }
-        let kept = (iterations - keep_from) as f64;
-        theta_sum.iter().map(|s| s / kept).collect()
+    fn sample_theta(
+        &self,
+        words: &[u32],
+        phi_wk: &[f64],
+        iterations: usize,
+        seed: u64,
+    ) -> Vec<f64> {
+        fold_in_theta(self.alpha(), phi_wk, words, iterations, seed)
     }
+}
+
+/// θ of one answer with the topics fixed (`phi_wk` from
+/// [`LdaModel::word_major_phi`]): collapsed Gibbs over its tokens,
+/// z ~ φ_kw (n_dk + α_k), θ averaged over the second half of `iterations`
+/// sweeps. With no words, the prior mean α/Σα. Shared by `infer` and the
+/// held-out likelihood of `select-k` (document completion).
+pub fn fold_in_theta(
+    alpha: &[f64],
+    phi_wk: &[f64],
+    words: &[u32],
+    iterations: usize,
+    seed: u64,
+) -> Vec<f64> {
+    let k = alpha.len();
+    let alpha_sum: f64 = alpha.iter().sum();
+    if words.is_empty() || iterations == 0 {
+        return alpha.iter().map(|a| a / alpha_sum).collect();
+    }
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut z: Vec<usize> = words.iter().map(|_| rng.random_range(0..k)).collect();
+    let mut n_dk = vec![0u32; k];
+    for &t in &z {
+        n_dk[t] += 1;
+    }
+    let mut cumulative = vec![0.0; k];
+    let mut theta_sum = vec![0.0; k];
+    let keep_from = iterations / 2;
+    let denominator = words.len() as f64 + alpha_sum;
+    for sweep in 0..iterations {
+        for (i, &w) in words.iter().enumerate() {
+            n_dk[z[i]] -= 1;
+            let row = &phi_wk[w as usize * k..(w as usize + 1) * k];
+            let mut sum = 0.0;
+            for t in 0..k {
+                sum += row[t] * (n_dk[t] as f64 + alpha[t]);
+                cumulative[t] = sum;
+            }
+            z[i] = draw_cumulative(&cumulative, &mut rng);
+            n_dk[z[i]] += 1;
+        }
+        if sweep >= keep_from {
+            for t in 0..k {
+                theta_sum[t] += (n_dk[t] as f64 + alpha[t]) / denominator;
+            }
+        }
+    }
+    let kept = (iterations - keep_from) as f64;
+    theta_sum.iter().map(|s| s / kept).collect()
 }
