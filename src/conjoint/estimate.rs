@@ -245,32 +245,23 @@ fn mm_in(
 
 /// AMCEs fitted separately in each `--by` group (as cregg's `cj(..., by =)`).
 pub fn amce_by(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
-    let g = groups(data)?;
-    let mut rows = Vec::new();
-    for (i, name) in g.groups.iter().enumerate() {
-        rows.extend(amce_in(
-            data,
-            outcome,
-            RowFilter::Group(i as u32),
-            Some(name),
-            opts,
-        )?);
-    }
-    Ok(rows)
+    per_group(data, |filter, name| amce_in(data, outcome, filter, Some(name), opts))
 }
 
 /// Marginal means in each `--by` group.
 pub fn mm_by(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
+    per_group(data, |filter, name| mm_in(data, outcome, filter, Some(name), opts))
+}
+
+/// Runs `estimate` on each `--by` group's rows, in group order.
+fn per_group(
+    data: &ConjointData,
+    estimate: impl Fn(RowFilter, &str) -> Result<Vec<EstimateRow>>,
+) -> Result<Vec<EstimateRow>> {
     let g = groups(data)?;
     let mut rows = Vec::new();
     for (i, name) in g.groups.iter().enumerate() {
-        rows.extend(mm_in(
-            data,
-            outcome,
-            RowFilter::Group(i as u32),
-            Some(name),
-            opts,
-        )?);
+        rows.extend(estimate(RowFilter::Group(i as u32), name)?);
     }
     Ok(rows)
 }
