@@ -121,6 +121,9 @@ pub enum Error {
     /// A conjoint data set, design or request is invalid (exit codes 30–39).
     #[error(transparent)]
     Conjoint(#[from] crate::conjoint::ConjointError),
+    /// Topics and conjoint cannot be linked as asked (exit codes 50–59).
+    #[error(transparent)]
+    Link(#[from] crate::link::LinkError),
 }
 
 impl Error {
@@ -144,6 +147,7 @@ impl Error {
             Error::BadResults { .. } => 41,
             Error::Serve { .. } => 42,
             Error::Conjoint(e) => e.exit_code(),
+            Error::Link(e) => e.exit_code(),
         }
     }
 
