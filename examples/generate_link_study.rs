@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
     let themes = themes(&dir.join("respondents.csv"))?;
     write_atomic(&dir.join("conjoint_by_theme.csv"), |w| {
-        simulate::write_by_theme(w, &themes, 10, simulate::SEED)
+        simulate::write_by_theme(w, &themes, simulate::TASKS, simulate::SEED)
     })?;
     let json = serde_json::to_string_pretty(&simulate::design())?;
     write_atomic(&dir.join("conjoint_by_theme_design.json"), |w| writeln!(w, "{json}"))?;

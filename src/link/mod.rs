@@ -25,6 +25,7 @@
 //! set whose preferences differ by theme in a known way (the check that the
 //! whole chain finds what was put in).
 
+pub mod analysis;
 pub mod combine;
 pub mod error;
 pub mod estimate;
@@ -36,4 +37,5 @@ pub mod prevalence;
 pub mod simulate;
 pub mod words;
 
+pub use analysis::{link, Covariate, LinkInput};
 pub use error::LinkError;

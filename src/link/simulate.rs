@@ -30,6 +30,12 @@ use crate::conjoint::simulate::{study_features, SimFeature};
 /// The seed of the committed example (`examples/data/conjoint_by_theme.csv`).
 pub const SEED: u64 = 20_250_505;
 
+/// Tasks per respondent in the committed example: twice the motivating
+/// study's 10, so that differences of the size put in (0.125–0.15 in
+/// marginal means, before the dilution by misassigned respondents) are
+/// found with high probability by 313 respondents.
+pub const TASKS: usize = 20;
+
 /// Theme names, in theme order.
 pub const THEMES: [&str; 3] = ["learning", "trust", "curiosity"];
 
@@ -38,20 +44,18 @@ pub const MARKET_YES: [f64; 3] = [0.7, 0.3, 0.5];
 
 /// Effects shared by every theme: `(feature, level, AMCE)`; unlisted
 /// levels have 0.
-pub const BASE: [(&str, &str, f64); 5] = [
+pub const BASE: [(&str, &str, f64); 3] = [
     ("provider", "Friend", 0.05),
     ("provider", "Family", 0.05),
-    ("content_subject", "South Korean", 0.04),
-    ("content_subject", "North Korean", -0.04),
     ("type", "Fiction", -0.03),
 ];
 
 /// Effects added for one theme: `(theme, feature, level, extra AMCE)`.
 pub const EXTRA: [(usize, &str, &str, f64); 4] = [
-    (1, "provider", "Friend", 0.20),
-    (1, "provider", "Family", 0.20),
-    (2, "content_subject", "South Korean", 0.15),
-    (2, "content_form", "Video", 0.15),
+    (1, "provider", "Friend", 0.25),
+    (1, "provider", "Family", 0.25),
+    (2, "content_subject", "South Korean", 0.20),
+    (2, "content_form", "Video", 0.20),
 ];
 
 /// The features of the study with the true AMCEs of `theme`.
@@ -203,14 +207,17 @@ mod tests {
 
     #[test]
     fn choice_probabilities_stay_in_range_and_truths_are_exact() {
-        // Curiosity spans most: provider .05 + subject .23 + form .15 + type .03.
-        assert!((widest_utility_range() - 0.46).abs() < 1e-12);
-        // Trust's Friend MM: 0.5 + 0.25 − 0.125.
-        assert!((true_mm(1, "provider", "Friend").unwrap() - 0.625).abs() < 1e-12);
+        // Curiosity spans most: provider .05 + subject .2 + form .2 + type .03.
+        assert!((widest_utility_range() - 0.48).abs() < 1e-12);
+        // Trust's Friend MM: 0.5 + 0.3 − 0.15.
+        assert!((true_mm(1, "provider", "Friend").unwrap() - 0.65).abs() < 1e-12);
         assert!((true_mm(0, "provider", "Friend").unwrap() - 0.525).abs() < 1e-12);
-        // Trust vs others (learning and curiosity alike in provider): 0.1.
+        // Trust vs others (learning and curiosity alike in provider): 0.125.
         let d = true_mm_difference(1, "provider", "Friend", &[120, 94, 99]).unwrap();
-        assert!((d - 0.1).abs() < 1e-12);
+        assert!((d - 0.125).abs() < 1e-12);
+        // Curiosity's South Korean: 0.2 − 0.05 = 0.15 above the others.
+        let d = true_mm_difference(2, "content_subject", "South Korean", &[120, 94, 99]).unwrap();
+        assert!((d - 0.15).abs() < 1e-12);
         // A feature no theme changes: no difference anywhere.
         for t in 0..3 {
             assert_eq!(true_mm_difference(t, "target_age", "Teens", &[120, 94, 99]), Some(0.0));
