@@ -53,8 +53,18 @@ pub struct LinkResult {
 
 pub const COMBINATION: &str = "Rubin's rules over θ draws (total variance = mean within + (1 + 1/m) × between; t intervals with Barnard-Rubin df); omnibus tests by D2";
 
+/// A number at full precision; tiny ones in exponent form (`8.0e-8`)
+/// rather than Rust's plain form with dozens of zeros.
+fn num(v: f64) -> String {
+    if v != 0.0 && v.abs() < 1e-4 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 fn opt(v: Option<f64>) -> String {
-    v.map_or(String::new(), |v| v.to_string())
+    v.map_or(String::new(), num)
 }
 
 fn csv(s: &str) -> String {
@@ -93,7 +103,7 @@ pub fn rows_csv(rows: &[LinkRow]) -> String {
             csv(e.by.as_deref().unwrap_or("")),
             csv(&e.feature),
             csv(&e.level),
-            e.estimate,
+            num(e.estimate),
             opt(e.std_error),
             opt(e.z),
             opt(e.p),
@@ -116,11 +126,11 @@ pub fn tests_csv(tests: &[GroupTest]) -> String {
             "{},{},{},{},{},{},{},{}",
             csv(&t.outcome),
             csv(&t.by),
-            t.test.f,
+            num(t.test.f),
             t.test.df1,
             opt(t.test.df2),
-            t.test.p,
-            t.test.mean_chi2,
+            num(t.test.p),
+            num(t.test.mean_chi2),
             t.draws
         );
     }
@@ -175,10 +185,10 @@ pub fn prevalence_csv(rows: &[PrevalenceRow]) -> String {
             r.topic,
             csv(&r.name),
             r.respondents,
-            r.estimate,
-            r.std_error,
-            r.lower,
-            r.upper
+            num(r.estimate),
+            num(r.std_error),
+            num(r.lower),
+            num(r.upper)
         );
     }
     out
@@ -194,7 +204,7 @@ pub fn stability_csv(s: &Stability) -> String {
             r.topic,
             csv(&r.name),
             r.draws_elsewhere,
-            r.agreement,
+            num(r.agreement),
             r.switches
         );
     }
@@ -368,4 +378,17 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
         "\nMarginal means and AMCEs within each group: --format json or --csv-dir DIR; plot: --plot FILE.svg"
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_full_precision_and_tiny_ones_use_exponents() {
+        assert_eq!(num(0.1015040550260096), "0.1015040550260096");
+        assert_eq!(num(8.006328081833659e-8), "8.006328081833659e-8");
+        assert_eq!(num(0.0), "0");
+        assert_eq!(csv("a, b"), "\"a, b\"");
+    }
 }
