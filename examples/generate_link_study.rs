@@ -36,7 +36,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         simulate::write_by_theme(w, &themes, simulate::TASKS, simulate::SEED)
     })?;
     let json = serde_json::to_string_pretty(&simulate::design())?;
-    write_atomic(&dir.join("conjoint_by_theme_design.json"), |w| writeln!(w, "{json}"))?;
+    write_atomic(&dir.join("conjoint_by_theme_design.json"), |w| {
+        writeln!(w, "{json}")
+    })?;
     eprintln!(
         "wrote {}/conjoint_by_theme.csv ({} respondents) and conjoint_by_theme_design.json",
         dir.display(),

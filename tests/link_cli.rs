@@ -62,7 +62,8 @@ fn fixture() -> &'static Path {
         let model = lda::fit(&corpus, &params, analyzer.options().clone(), &mut |_| {}).unwrap();
         assert_eq!(model.documents().len(), 61, "every chosen answer has words");
         model.save(&dir.join("model.json")).unwrap();
-        let source = std::fs::read_to_string(repo_file("examples/data/conjoint_by_theme.csv")).unwrap();
+        let source =
+            std::fs::read_to_string(repo_file("examples/data/conjoint_by_theme.csv")).unwrap();
         let mut out = String::new();
         for (i, line) in source.lines().enumerate() {
             if i == 0 {
@@ -130,7 +131,10 @@ fn join_counts_every_mismatch_by_respondent_id() {
         serde_json::json!(["5", "61", "62", "63", "64", "65", "66", "67", "68", "69"])
     );
     assert_eq!(j["duplicated_answer_ids_list"], serde_json::json!(["4"]));
-    assert_eq!(j["answers_without_conjoint_ids"], serde_json::json!(["500"]));
+    assert_eq!(
+        j["answers_without_conjoint_ids"],
+        serde_json::json!(["500"])
+    );
     assert_eq!(j["answers_claimed_twice"], 0);
     let table = link(&["--draws", "2"]).ok().stdout;
     assert!(table.contains(
@@ -147,7 +151,10 @@ fn join_by_an_answer_id_column_never_joins_twice() {
     assert_eq!(j["respondents_without_key"], 1);
     assert_eq!(j["joined"], 70 - 2 - 1 - 1 - 11);
     // Nobody claims answers "3", "6" (keys changed) and "500".
-    assert_eq!(j["answers_without_conjoint_ids"], serde_json::json!(["3", "6", "500"]));
+    assert_eq!(
+        j["answers_without_conjoint_ids"],
+        serde_json::json!(["3", "6", "500"])
+    );
 }
 
 fn library_setup() -> (LdaModel, ConjointData, Join) {
@@ -158,7 +165,15 @@ fn library_setup() -> (LdaModel, ConjointData, Join) {
     spec.outcomes = vec!["chosen".into()];
     let data = ConjointData::read(&dir.join("conjoint.csv"), &spec).unwrap();
     let ids: Vec<&str> = model.documents().iter().map(|d| d.id.as_str()).collect();
-    let join = Join::of(&data, &dir.join("conjoint.csv"), "respondent", None, &ids, &dir.join("model.json")).unwrap();
+    let join = Join::of(
+        &data,
+        &dir.join("conjoint.csv"),
+        "respondent",
+        None,
+        &ids,
+        &dir.join("model.json"),
+    )
+    .unwrap();
     (model, data, join)
 }
 
@@ -197,7 +212,12 @@ fn one_draw_is_exactly_the_conjoint_estimate_on_the_final_groups() {
     }
     let est = by_topic_group(&data, &draws, &Labels::empty(3), &opts).unwrap();
     for g in 0..3 {
-        let expected = cj::mm_diffs(&grouped(&data, &draws, &draws.theta[0], g), "chosen", &opts.conjoint).unwrap();
+        let expected = cj::mm_diffs(
+            &grouped(&data, &draws, &draws.theta[0], g),
+            "chosen",
+            &opts.conjoint,
+        )
+        .unwrap();
         let got: Vec<_> = est
             .rows
             .iter()
@@ -205,7 +225,10 @@ fn one_draw_is_exactly_the_conjoint_estimate_on_the_final_groups() {
             .map(|r| r.row.clone())
             .collect();
         assert_eq!(got, expected, "topic {g}");
-        assert!(est.rows.iter().all(|r| r.between_draw_sd.is_none_or(|s| s == 0.0)));
+        assert!(est
+            .rows
+            .iter()
+            .all(|r| r.between_draw_sd.is_none_or(|s| s == 0.0)));
     }
 }
 
@@ -224,8 +247,12 @@ fn draws_are_pooled_by_rubins_rules_over_the_conjoint_estimates() {
     // estimator, and pool by hand.
     let (mut q, mut u) = (Vec::new(), Vec::new());
     for theta in &draws.theta {
-        let rows = cj::mm_diffs(&grouped(&data, &draws, theta, 1), "chosen", &opts.conjoint).unwrap();
-        let r = rows.iter().find(|r| r.feature == "provider" && r.level == "Family").unwrap();
+        let rows =
+            cj::mm_diffs(&grouped(&data, &draws, theta, 1), "chosen", &opts.conjoint).unwrap();
+        let r = rows
+            .iter()
+            .find(|r| r.feature == "provider" && r.level == "Family")
+            .unwrap();
         q.push(r.estimate);
         u.push(r.std_error.unwrap().powi(2));
     }
@@ -257,10 +284,17 @@ fn draws_are_pooled_by_rubins_rules_over_the_conjoint_estimates() {
     assert_eq!(st["unchanged"], 58 - changed);
     let r = &per[0];
     let id = r["id"].as_str().unwrap();
-    let i = draws.joined.iter().position(|&(r, _)| data.respondent_ids[r] == id).unwrap();
+    let i = draws
+        .joined
+        .iter()
+        .position(|&(r, _)| data.respondent_ids[r] == id)
+        .unwrap();
     let dom: Vec<usize> = draws.theta.iter().map(|t| dominant(&t[i])).collect();
     assert_eq!(r["topic"], *dom.last().unwrap());
-    assert_eq!(r["draws_elsewhere"], dom.iter().filter(|&&d| d != *dom.last().unwrap()).count());
+    assert_eq!(
+        r["draws_elsewhere"],
+        dom.iter().filter(|&&d| d != *dom.last().unwrap()).count()
+    );
 }
 
 #[test]
@@ -271,7 +305,13 @@ fn errors_name_the_problem_with_their_exit_codes() {
     let renamed: String = csv
         .lines()
         .enumerate()
-        .map(|(i, l)| if i == 0 { format!("{l}\n") } else { format!("R{l}\n") })
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l}\n")
+            } else {
+                format!("R{l}\n")
+            }
+        })
         .collect();
     std::fs::write(dir.join("renamed.csv"), renamed).unwrap();
     let mut args = BASE.to_vec();
@@ -299,12 +339,27 @@ fn errors_name_the_problem_with_their_exit_codes() {
     );
     std::fs::write(dir.join("map2.txt"), "trust -> Familly\n").unwrap();
     let run = link(&["--mapping", "map2.txt", "--draws", "1"]);
-    assert_eq!((run.code, run.stderr.as_str()), (52, "topics: error: map2.txt: line 1: no level 'Familly' in the design\n"));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            52,
+            "topics: error: map2.txt: line 1: no level 'Familly' in the design\n"
+        )
+    );
     // Requests that do not fit the model.
     let run = link(&["--groups", "terciles"]);
-    assert_eq!((run.code, run.stderr.as_str()), (54, "topics: error: --groups terciles needs --topic K\n"));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (54, "topics: error: --groups terciles needs --topic K\n")
+    );
     let run = link(&["--groups", "terciles", "--topic", "3"]);
-    assert_eq!((run.code, run.stderr.as_str()), (54, "topics: error: --topic 3: the model has topics 0 to 2\n"));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            54,
+            "topics: error: --topic 3: the model has topics 0 to 2\n"
+        )
+    );
     let run = link(&["--draws", "21"]);
     assert_eq!(run.code, 8);
     assert_eq!(
@@ -317,7 +372,14 @@ fn errors_name_the_problem_with_their_exit_codes() {
 fn same_result_whatever_the_thread_count() {
     let dir = fixture();
     let mut args: Vec<&str> = BASE.to_vec();
-    args.extend(["--format", "json", "--prevalence-by", "market_experience", "--bootstrap", "200"]);
+    args.extend([
+        "--format",
+        "json",
+        "--prevalence-by",
+        "market_experience",
+        "--bootstrap",
+        "200",
+    ]);
     let run = |threads: &str| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_topics"))
             .args(&args)
@@ -334,27 +396,82 @@ fn same_result_whatever_the_thread_count() {
 #[test]
 fn other_group_rules_outputs_and_the_report() {
     let dir = fixture();
-    let v = json(&["--groups", "threshold", "--threshold", "0.5", "--draws", "3"]);
+    let v = json(&[
+        "--groups",
+        "threshold",
+        "--threshold",
+        "0.5",
+        "--draws",
+        "3",
+    ]);
     assert_eq!(v["summary"]["groups_by"], "θ ≥ 0.5");
     assert_eq!(v["summary"]["draws"], 3);
     let v = json(&["--groups", "terciles", "--topic", "1", "--draws", "3"]);
-    let groups: Vec<&str> = v["groups"].as_array().unwrap().iter().map(|g| g["group"].as_str().unwrap()).collect();
-    assert_eq!(groups, ["Topic 1 θ low", "Topic 1 θ middle", "Topic 1 θ high"]);
+    let groups: Vec<&str> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        groups,
+        ["Topic 1 θ low", "Topic 1 θ middle", "Topic 1 θ high"]
+    );
     // 58 joined respondents: ⌊3·rank/58⌋ puts 20, 19, 19 in the terciles.
-    let sizes: Vec<u64> = v["groups"].as_array().unwrap().iter().map(|g| g["respondents"].as_u64().unwrap()).collect();
+    let sizes: Vec<u64> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["respondents"].as_u64().unwrap())
+        .collect();
     assert_eq!(sizes, [20, 19, 19]);
     // Rows keep the form of `topics conjoint --format json`.
     let row = &v["rows"][0];
-    for key in ["outcome", "statistic", "feature", "level", "estimate", "std_error", "z", "p", "lower", "upper", "BY"] {
+    for key in [
+        "outcome",
+        "statistic",
+        "feature",
+        "level",
+        "estimate",
+        "std_error",
+        "z",
+        "p",
+        "lower",
+        "upper",
+        "BY",
+    ] {
         assert!(row.get(key).is_some(), "{key} missing in {row}");
     }
     assert_eq!(row["BY"], "Topic 1 θ low");
     // CSV, the CSV directory and the plot.
-    link(&["--draws", "2", "--format", "csv", "-o", "rows.csv", "--csv-dir", "tables", "--plot", "mm.svg"]).ok();
+    link(&[
+        "--draws",
+        "2",
+        "--format",
+        "csv",
+        "-o",
+        "rows.csv",
+        "--csv-dir",
+        "tables",
+        "--plot",
+        "mm.svg",
+    ])
+    .ok();
     let csv = std::fs::read_to_string(dir.join("rows.csv")).unwrap();
     assert!(csv.starts_with("outcome,statistic,BY,feature,level,estimate,std_error,z,p,lower,upper,between_draw_sd,assignment_share,df,draws\nchosen,mm,Topic 0,provider,Stranger,"));
-    for name in ["estimates", "tests", "words_levels", "topic_words", "prevalence", "stability", "join"] {
-        assert!(dir.join("tables").join(format!("{name}.csv")).is_file(), "{name}.csv");
+    for name in [
+        "estimates",
+        "tests",
+        "words_levels",
+        "topic_words",
+        "prevalence",
+        "stability",
+        "join",
+    ] {
+        assert!(
+            dir.join("tables").join(format!("{name}.csv")).is_file(),
+            "{name}.csv"
+        );
     }
     let svg = std::fs::read_to_string(dir.join("mm.svg")).unwrap();
     assert_eq!(svg.matches("<g class=\"panel\"").count(), 7);
@@ -366,10 +483,26 @@ fn other_group_rules_outputs_and_the_report() {
     args[2] = "labelled.json";
     args.extend(["--draws", "2", "--format", "json", "-o", "link.json"]);
     assert_eq!(topics(dir, &args).ok().stdout, "");
-    let saved: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("link.json")).unwrap()).unwrap();
-    assert!(saved["rows"].as_array().unwrap().iter().any(|r| r["BY"] == "Trust - others"));
+    let saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("link.json")).unwrap()).unwrap();
+    assert!(saved["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["BY"] == "Trust - others"));
     assert!(saved["words_levels"]["topics"][2]["name"] == "Trust");
-    topics(dir, &["report", "labelled.json", "--link", "link.json", "-o", "report.html"]).ok();
+    topics(
+        dir,
+        &[
+            "report",
+            "labelled.json",
+            "--link",
+            "link.json",
+            "-o",
+            "report.html",
+        ],
+    )
+    .ok();
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("Trust - others"));
 }

@@ -44,7 +44,18 @@ fn model() -> &'static Path {
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap().keep();
         let answers = repo_file("examples/data/answers_en.txt");
-        topics(&dir, &["fit", answers.to_str().unwrap(), "-k", "3", "-o", "model.json"]).ok();
+        topics(
+            &dir,
+            &[
+                "fit",
+                answers.to_str().unwrap(),
+                "-k",
+                "3",
+                "-o",
+                "model.json",
+            ],
+        )
+        .ok();
         dir.join("model.json")
     })
 }
@@ -112,8 +123,9 @@ fn truth() -> Truth {
         .map(|&(r, _)| themes[&data.respondent_ids[r]])
         .collect();
     let k = model.k();
-    let truths: Vec<Vec<simulate_features::Effects>> =
-        (0..3).map(|t| vec![simulate_features::effects(t)]).collect();
+    let truths: Vec<Vec<simulate_features::Effects>> = (0..3)
+        .map(|t| vec![simulate_features::effects(t)])
+        .collect();
     let mut values: HashMap<(String, String, String, String), f64> = HashMap::new();
     let m = draws.num_draws() as f64;
     for theta in &draws.theta {
@@ -139,7 +151,12 @@ fn truth() -> Truth {
                     let amce = |t: usize| truths[t][0][&(f.name.clone(), level.clone())];
                     let add = |values: &mut HashMap<_, f64>, stat: &str, by: &str, v: f64| {
                         *values
-                            .entry((stat.to_string(), by.to_string(), f.name.clone(), level.clone()))
+                            .entry((
+                                stat.to_string(),
+                                by.to_string(),
+                                f.name.clone(),
+                                level.clone(),
+                            ))
                             .or_default() += v / m;
                     };
                     add(&mut values, "mm", &name, mix(&inside, &mm));
@@ -206,8 +223,19 @@ fn finds_the_differences_put_in_and_none_elsewhere() {
     // Each topic stands for a different theme (LDA recovers the three).
     let mut seen = truth.theme_of_topic.clone();
     seen.sort();
-    assert_eq!(seen, [0, 1, 2], "topics ↔ themes: {:?}", truth.theme_of_topic);
-    let topic_of = |theme: usize| truth.theme_of_topic.iter().position(|&t| t == theme).unwrap();
+    assert_eq!(
+        seen,
+        [0, 1, 2],
+        "topics ↔ themes: {:?}",
+        truth.theme_of_topic
+    );
+    let topic_of = |theme: usize| {
+        truth
+            .theme_of_topic
+            .iter()
+            .position(|&t| t == theme)
+            .unwrap()
+    };
     let name = |theme: usize| format!("Topic {}", topic_of(theme));
     let rows = json["rows"].as_array().unwrap();
     let diff = |theme: usize, feature: &str, level: &str| -> &Value {
@@ -240,14 +268,25 @@ fn finds_the_differences_put_in_and_none_elsewhere() {
 
     // 2. No difference where none was put in: the four features no theme
     //    changes, in every topic group (Bonferroni over 42 tests).
-    let null_features = ["acquisition_place", "distribution_media", "target_age", "type"];
+    let null_features = [
+        "acquisition_place",
+        "distribution_media",
+        "target_age",
+        "type",
+    ];
     let nulls: Vec<&Value> = rows
         .iter()
-        .filter(|r| r["statistic"] == "mm_difference" && null_features.contains(&r["feature"].as_str().unwrap()))
+        .filter(|r| {
+            r["statistic"] == "mm_difference"
+                && null_features.contains(&r["feature"].as_str().unwrap())
+        })
         .collect();
     assert_eq!(nulls.len(), 3 * 14);
     for r in &nulls {
-        assert!(num(r, "p") > 0.05 / 42.0, "a difference found where none was put in: {r}");
+        assert!(
+            num(r, "p") > 0.05 / 42.0,
+            "a difference found where none was put in: {r}"
+        );
     }
 
     // 3. Every interval (marginal means, AMCEs and differences of every
@@ -268,7 +307,11 @@ fn finds_the_differences_put_in_and_none_elsewhere() {
         let crit = t_quantile_upper(0.05 / (2.0 * n), df);
         let z = (num(r, "estimate") - t).abs() / num(r, "std_error");
         worst = worst.max(z / crit);
-        assert!(z <= crit, "{key:?}: estimate {} is {z:.2} SE from the truth {t}", r["estimate"]);
+        assert!(
+            z <= crit,
+            "{key:?}: estimate {} is {z:.2} SE from the truth {t}",
+            r["estimate"]
+        );
     }
     eprintln!("largest |estimate - truth| / Bonferroni critical value: {worst:.3}");
 
@@ -307,7 +350,13 @@ fn prevalence_follows_the_covariate_put_in() {
     // experienced, trust writers less.
     let json = link_json(&[]);
     let truth = truth();
-    let topic_of = |theme: usize| truth.theme_of_topic.iter().position(|&t| t == theme).unwrap();
+    let topic_of = |theme: usize| {
+        truth
+            .theme_of_topic
+            .iter()
+            .position(|&t| t == theme)
+            .unwrap()
+    };
     let rows = json["prevalence"].as_array().unwrap();
     let diff = |topic: usize| {
         rows.iter()
@@ -315,8 +364,16 @@ fn prevalence_follows_the_covariate_put_in() {
             .unwrap()
     };
     assert_eq!(diff(0)["level"], "Yes - No");
-    assert!(num(diff(topic_of(0)), "lower") > 0.0, "{}", diff(topic_of(0)));
-    assert!(num(diff(topic_of(1)), "upper") < 0.0, "{}", diff(topic_of(1)));
+    assert!(
+        num(diff(topic_of(0)), "lower") > 0.0,
+        "{}",
+        diff(topic_of(0))
+    );
+    assert!(
+        num(diff(topic_of(1)), "upper") < 0.0,
+        "{}",
+        diff(topic_of(1))
+    );
 }
 
 #[test]

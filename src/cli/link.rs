@@ -189,7 +189,10 @@ impl Args {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let opts = args.options()?;
     if args.bootstrap < 2 && !args.prevalence_by.is_empty() {
-        bail!(topics::Error::param("--bootstrap", "needs at least 2 replicates"));
+        bail!(topics::Error::param(
+            "--bootstrap",
+            "needs at least 2 replicates"
+        ));
     }
     let (model, labels) = open_model(&args.model)?;
     let rule = args.rule(model.k())?;
@@ -278,7 +281,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         for (name, text) in output::all_csv(&result) {
-            write_atomic(&dir.join(name), |w: &mut dyn Write| w.write_all(text.as_bytes()))?;
+            write_atomic(&dir.join(name), |w: &mut dyn Write| {
+                w.write_all(text.as_bytes())
+            })?;
         }
     }
     let text = match args.format {

@@ -70,7 +70,10 @@ pub fn link(input: LinkInput<'_>, opts: &LinkOptions) -> Result<LinkResult> {
     for c in input.covariates {
         let (values, theta) = covariate_theta(input.model, c, &draws);
         if values.iter().all(Option::is_none) {
-            notes.push(format!("prevalence by '{}': no answer has a value; left out", c.name));
+            notes.push(format!(
+                "prevalence by '{}': no answer has a value; left out",
+                c.name
+            ));
             continue;
         }
         let order = prevalence::level_order(&values, c.levels.as_ref());
@@ -113,9 +116,16 @@ pub fn link(input: LinkInput<'_>, opts: &LinkOptions) -> Result<LinkResult> {
 
 /// The covariate value of every answer and θ of every answer in each used
 /// draw (the same draws as the group estimates).
-fn covariate_theta(model: &LdaModel, c: &Covariate, draws: &ThetaDraws) -> (Vec<Option<String>>, Vec<Vec<Vec<f64>>>) {
+fn covariate_theta(
+    model: &LdaModel,
+    c: &Covariate,
+    draws: &ThetaDraws,
+) -> (Vec<Option<String>>, Vec<Vec<Vec<f64>>>) {
     let docs = model.documents();
-    let values: Vec<Option<String>> = docs.iter().map(|d| c.by_answer.get(&d.id).cloned()).collect();
+    let values: Vec<Option<String>> = docs
+        .iter()
+        .map(|d| c.by_answer.get(&d.id).cloned())
+        .collect();
     let m = draws.num_draws();
     let theta = if draws.available == 0 {
         vec![(0..docs.len()).map(|d| model.theta(d)).collect()]

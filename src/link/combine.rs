@@ -52,7 +52,11 @@ pub fn rubin(estimates: &[f64], variances: &[f64]) -> Pooled {
     let within = variances.iter().sum::<f64>() / m;
     let all_equal = estimates.iter().all(|&q| q == estimates[0]);
     let between = if estimates.len() > 1 && !all_equal {
-        estimates.iter().map(|q| (q - estimate).powi(2)).sum::<f64>() / (m - 1.0)
+        estimates
+            .iter()
+            .map(|q| (q - estimate).powi(2))
+            .sum::<f64>()
+            / (m - 1.0)
     } else {
         0.0
     };
@@ -143,7 +147,11 @@ fn key(r: &EstimateRow) -> (String, &'static str, Option<String>, String, String
 /// first draw's order. An estimate missing from some draw (its group was
 /// too small there) is left out and named in the returned notes, never
 /// pooled over fewer draws. `h0` is the null of marginal means.
-pub fn combine_rows(per_draw: &[Vec<EstimateRow>], h0: f64, alpha: f64) -> (Vec<LinkRow>, Vec<String>) {
+pub fn combine_rows(
+    per_draw: &[Vec<EstimateRow>],
+    h0: f64,
+    alpha: f64,
+) -> (Vec<LinkRow>, Vec<String>) {
     let m = per_draw.len();
     let mut index: HashMap<_, Vec<&EstimateRow>> = HashMap::new();
     let mut order = Vec::new();
@@ -168,11 +176,23 @@ pub fn combine_rows(per_draw: &[Vec<EstimateRow>], h0: f64, alpha: f64) -> (Vec<
             }
             continue;
         }
-        out.push(pool(rows, if k.1 == Statistic::Mm.as_str() { h0 } else { 0.0 }, alpha));
+        out.push(pool(
+            rows,
+            if k.1 == Statistic::Mm.as_str() {
+                h0
+            } else {
+                0.0
+            },
+            alpha,
+        ));
     }
     let notes = incomplete
         .into_iter()
-        .map(|n| format!("{n}: not estimable in every θ draw (too few respondents in some draws); left out"))
+        .map(|n| {
+            format!(
+                "{n}: not estimable in every θ draw (too few respondents in some draws); left out"
+            )
+        })
         .collect();
     (out, notes)
 }
@@ -253,7 +273,11 @@ pub fn pool_chi2(d: &[f64], k: usize) -> PooledTest {
     let root_mean = roots.iter().sum::<f64>() / m;
     let var = roots.iter().map(|x| (x - root_mean).powi(2)).sum::<f64>() / (m - 1.0);
     let all_equal = d.iter().all(|&x| x == d[0]);
-    let r = if all_equal { 0.0 } else { (1.0 + 1.0 / m) * var };
+    let r = if all_equal {
+        0.0
+    } else {
+        (1.0 + 1.0 / m) * var
+    };
     let f = ((mean / kf - (m + 1.0) / (m - 1.0) * r) / (1.0 + r)).max(0.0);
     if r <= 0.0 {
         return PooledTest {

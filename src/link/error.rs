@@ -27,17 +27,13 @@ pub enum LinkError {
 
     /// A per-respondent column (answer id, covariate) takes two values for
     /// one respondent.
-    #[error(
-        "{}: line {line}: column '{column}' is '{value}' for respondent '{respondent}', but '{first}' on an earlier row; it must be the same on every row of a respondent",
-        path.display()
-    )]
+    /// (`message` says which column, respondent and values, so the error
+    /// stays small.)
+    #[error("{}: line {line}: {message}; it must be the same on every row of a respondent", path.display())]
     NotConstant {
         path: PathBuf,
         line: u64,
-        column: String,
-        respondent: String,
-        first: String,
-        value: String,
+        message: String,
     },
 
     /// The words-to-levels mapping file cannot be read.

@@ -78,7 +78,12 @@ impl ThetaDraws {
         } else {
             let n = wanted.unwrap_or(available);
             (available - n..available)
-                .map(|s| joined.iter().map(|&(_, d)| model.theta_draw(s, d)).collect())
+                .map(|s| {
+                    joined
+                        .iter()
+                        .map(|&(_, d)| model.theta_draw(s, d))
+                        .collect()
+                })
                 .collect()
         };
         Ok(ThetaDraws {
@@ -156,8 +161,7 @@ pub fn by_topic_group(
         .collect();
     let m = results.len();
     let per_draw: Vec<Vec<EstimateRow>> = results.iter().map(|r| r.rows.clone()).collect();
-    let (rows, mut notes) =
-        combine::combine_rows(&per_draw, opts.conjoint.h0, opts.conjoint.alpha);
+    let (rows, mut notes) = combine::combine_rows(&per_draw, opts.conjoint.h0, opts.conjoint.alpha);
     let mut failures: Vec<String> = results.iter().flat_map(|r| r.failures.clone()).collect();
     failures.sort();
     failures.dedup();
@@ -252,7 +256,12 @@ fn one_draw(
         });
         let mut within = Vec::new();
         let mut ok = true;
-        for o in data.outcomes.iter().map(|o| o.name.clone()).collect::<Vec<_>>() {
+        for o in data
+            .outcomes
+            .iter()
+            .map(|o| o.name.clone())
+            .collect::<Vec<_>>()
+        {
             match (
                 cj::mm_by(&data, &o, &opts.conjoint),
                 cj::amce_by(&data, &o, &opts.conjoint),
@@ -262,8 +271,7 @@ fn one_draw(
                     within.extend(amce);
                 }
                 (Err(e), _) | (_, Err(e)) => {
-                    out.failures
-                        .push(format!("group '{name}': left out ({e})"));
+                    out.failures.push(format!("group '{name}': left out ({e})"));
                     ok = false;
                     break;
                 }
@@ -278,7 +286,12 @@ fn one_draw(
             groups: vec![OTHERS.into(), name.clone()],
             of_row: membership.iter().map(|m| m.map(u32::from)).collect(),
         });
-        for o in data.outcomes.iter().map(|o| o.name.clone()).collect::<Vec<_>>() {
+        for o in data
+            .outcomes
+            .iter()
+            .map(|o| o.name.clone())
+            .collect::<Vec<_>>()
+        {
             match cj::mm_diffs(&data, &o, &opts.conjoint) {
                 Ok(rows) => out.rows.extend(rows),
                 Err(e) => out
@@ -286,7 +299,9 @@ fn one_draw(
                     .push(format!("differences of group '{name}': left out ({e})")),
             }
             match cj::anova(&data, &o, &opts.conjoint) {
-                Ok(a) => out.tests.push((o.clone(), name.clone(), a.wald_chi2, a.wald_df)),
+                Ok(a) => out
+                    .tests
+                    .push((o.clone(), name.clone(), a.wald_chi2, a.wald_df)),
                 Err(e) => out
                     .failures
                     .push(format!("omnibus test of group '{name}': left out ({e})")),
@@ -349,7 +364,10 @@ pub fn stability(data: &ConjointData, draws: &ThetaDraws, labels: &Labels) -> St
         })
         .collect();
     let n = per_respondent.len();
-    let unchanged = per_respondent.iter().filter(|r| r.draws_elsewhere == 0).count();
+    let unchanged = per_respondent
+        .iter()
+        .filter(|r| r.draws_elsewhere == 0)
+        .count();
     Stability {
         draws: m,
         respondents: n,

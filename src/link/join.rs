@@ -68,7 +68,11 @@ impl Join {
     /// Joins respondents (by `keys`, one per respondent, `None` when empty)
     /// to answers (by `answer_ids`, in model order); `rows_per_respondent`
     /// counts each respondent's conjoint rows.
-    pub fn new(keys: &[Option<String>], answer_ids: &[&str], rows_per_respondent: &[usize]) -> Join {
+    pub fn new(
+        keys: &[Option<String>],
+        answer_ids: &[&str],
+        rows_per_respondent: &[usize],
+    ) -> Join {
         let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
         for (d, id) in answer_ids.iter().enumerate() {
             by_id.entry(id).or_default().push(d);
@@ -253,10 +257,11 @@ pub fn respondent_values(
                 return Err(LinkError::NotConstant {
                     path: shown.clone(),
                     line,
-                    column: column.to_string(),
-                    respondent,
-                    first: seen.clone().unwrap_or_default(),
-                    value: value.unwrap_or_default(),
+                    message: format!(
+                        "column '{column}' is '{}' for respondent '{respondent}', but '{}' on an earlier row",
+                        value.unwrap_or_default(),
+                        seen.clone().unwrap_or_default()
+                    ),
                 }
                 .into())
             }

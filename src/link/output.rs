@@ -151,7 +151,11 @@ pub fn words_levels_csv(w: &WordsLevels) -> String {
             csv(&p.level),
             csv(&p.words),
             csv(&p.source),
-            if p.expected == super::words::Expected::More { "more" } else { "less" },
+            if p.expected == super::words::Expected::More {
+                "more"
+            } else {
+                "less"
+            },
             csv(p.outcome.as_deref().unwrap_or("")),
             opt(p.mm_difference),
             opt(p.std_error),
@@ -167,14 +171,22 @@ pub fn words_levels_csv(w: &WordsLevels) -> String {
 pub fn topic_words_csv(w: &WordsLevels) -> String {
     let mut out = String::from("topic,name,prob,frex\n");
     for t in &w.topics {
-        let _ = writeln!(out, "{},{},{},{}", t.topic, csv(&t.name), csv(&t.prob), csv(&t.frex));
+        let _ = writeln!(
+            out,
+            "{},{},{},{}",
+            t.topic,
+            csv(&t.name),
+            csv(&t.prob),
+            csv(&t.frex)
+        );
     }
     out
 }
 
 pub fn prevalence_csv(rows: &[PrevalenceRow]) -> String {
-    let mut out =
-        String::from("covariate,level,statistic,topic,name,respondents,estimate,std_error,lower,upper\n");
+    let mut out = String::from(
+        "covariate,level,statistic,topic,name,respondents,estimate,std_error,lower,upper\n",
+    );
     for r in rows {
         let _ = writeln!(
             out,
@@ -255,7 +267,11 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
         s.groups_by,
         s.draws,
         if s.draws == 1 { "" } else { "s" },
-        if s.draws == 1 { "final θ only" } else { "Rubin's rules" },
+        if s.draws == 1 {
+            "final θ only"
+        } else {
+            "Rubin's rules"
+        },
         (1.0 - s.alpha) * 100.0
     );
     let _ = writeln!(out, "\nJoin");
@@ -269,10 +285,26 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
         j.answers
     );
     let lines = [
-        ("respondents without an answer in the model", j.respondents_without_answer, &j.respondents_without_answer_ids),
-        ("answers without conjoint rows", j.answers_without_conjoint, &j.answers_without_conjoint_ids),
-        ("answer ids used twice in the model (not joined)", j.duplicated_answer_ids, &j.duplicated_answer_ids_list),
-        ("answers claimed by several respondents (not joined)", j.answers_claimed_twice, &j.answers_claimed_twice_ids),
+        (
+            "respondents without an answer in the model",
+            j.respondents_without_answer,
+            &j.respondents_without_answer_ids,
+        ),
+        (
+            "answers without conjoint rows",
+            j.answers_without_conjoint,
+            &j.answers_without_conjoint_ids,
+        ),
+        (
+            "answer ids used twice in the model (not joined)",
+            j.duplicated_answer_ids,
+            &j.duplicated_answer_ids_list,
+        ),
+        (
+            "answers claimed by several respondents (not joined)",
+            j.answers_claimed_twice,
+            &j.answers_claimed_twice_ids,
+        ),
     ];
     for (what, n, ids) in lines {
         if n > 0 {
@@ -281,10 +313,23 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
         }
     }
     if j.respondents_without_key > 0 {
-        let _ = writeln!(out, "  respondents with an empty answer id: {}", j.respondents_without_key);
+        let _ = writeln!(
+            out,
+            "  respondents with an empty answer id: {}",
+            j.respondents_without_key
+        );
     }
-    let _ = writeln!(out, "\nTopic groups (respondents: final θ, range over draws)");
-    let w = result.groups.iter().map(|g| display_width(&g.group)).max().unwrap_or(5).max(5);
+    let _ = writeln!(
+        out,
+        "\nTopic groups (respondents: final θ, range over draws)"
+    );
+    let w = result
+        .groups
+        .iter()
+        .map(|g| display_width(&g.group))
+        .max()
+        .unwrap_or(5)
+        .max(5);
     for g in &result.groups {
         let _ = writeln!(
             out,
@@ -307,7 +352,12 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
     );
     if !result.tests.is_empty() {
         let _ = writeln!(out, "\nDo a group's preferences differ from the others'? (clustered Wald test of the interacted AMCE model, pooled by D2)");
-        let w = result.tests.iter().map(|t| display_width(&t.by)).max().unwrap_or(5);
+        let w = result
+            .tests
+            .iter()
+            .map(|t| display_width(&t.by))
+            .max()
+            .unwrap_or(5);
         for t in &result.tests {
             let df2 = t.test.df2.map_or("∞".to_string(), |d| format!("{d:.1}"));
             let _ = writeln!(
@@ -328,16 +378,26 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
         .map(|r| r.row.clone())
         .collect();
     if !diffs.is_empty() {
-        let _ = writeln!(out, "\nMarginal-mean differences of each topic group from the others (pooled over θ draws)");
+        let _ = writeln!(
+            out,
+            "\nMarginal-mean differences of each topic group from the others (pooled over θ draws)"
+        );
         out.push_str(&estimates_table(&diffs, features, s.alpha));
     }
     let pairs = &result.words_levels.pairs;
     let _ = writeln!(out, "\nWords ↔ levels");
     for t in &result.words_levels.topics {
-        let _ = writeln!(out, "  {}\n    prob: {}\n    frex: {}", t.name, t.prob, t.frex);
+        let _ = writeln!(
+            out,
+            "  {}\n    prob: {}\n    frex: {}",
+            t.name, t.prob, t.frex
+        );
     }
     if pairs.is_empty() {
-        let _ = writeln!(out, "  no topic's top words match a level label (add a mapping file: --mapping FILE)");
+        let _ = writeln!(
+            out,
+            "  no topic's top words match a level label (add a mapping file: --mapping FILE)"
+        );
     }
     for p in pairs {
         let est = match (p.mm_difference, p.lower, p.upper) {
@@ -352,18 +412,32 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
             p.level,
             p.words,
             p.source,
-            if p.expected == super::words::Expected::More { "more" } else { "less" },
+            if p.expected == super::words::Expected::More {
+                "more"
+            } else {
+                "less"
+            },
             est,
             p.verdict
         );
     }
     if !result.prevalence.is_empty() {
-        let _ = writeln!(out, "\nTopic prevalence (mean θ) by covariate, bootstrap intervals");
+        let _ = writeln!(
+            out,
+            "\nTopic prevalence (mean θ) by covariate, bootstrap intervals"
+        );
         for r in &result.prevalence {
             let _ = writeln!(
                 out,
                 "  {}={} {} {} (n={}): {:.4} [{:.4}, {:.4}]",
-                r.covariate, r.level, r.statistic, r.name, r.respondents, r.estimate, r.lower, r.upper
+                r.covariate,
+                r.level,
+                r.statistic,
+                r.name,
+                r.respondents,
+                r.estimate,
+                r.lower,
+                r.upper
             );
         }
     }

@@ -39,12 +39,20 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
         .unwrap_or(10.0 * mag);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
-    (first..=last).map(|i| ((i as f64 * step) * 1e9).round() / 1e9).collect()
+    (first..=last)
+        .map(|i| ((i as f64 * step) * 1e9).round() / 1e9)
+        .collect()
 }
 
 /// Draws the `mm` rows of `outcome` (one group per `BY`), one panel per
 /// feature; `null_value` gets a dashed line when it is in range.
-pub fn svg(rows: &[LinkRow], features: &[Feature], outcome: &str, null_value: f64, title: &str) -> String {
+pub fn svg(
+    rows: &[LinkRow],
+    features: &[Feature],
+    outcome: &str,
+    null_value: f64,
+    title: &str,
+) -> String {
     let mm: Vec<&LinkRow> = rows
         .iter()
         .filter(|r| r.row.statistic == Statistic::Mm && r.row.outcome == outcome)
@@ -58,7 +66,10 @@ pub fn svg(rows: &[LinkRow], features: &[Feature], outcome: &str, null_value: f6
     }
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for r in &mm {
-        for v in [Some(r.row.estimate), r.row.lower, r.row.upper].into_iter().flatten() {
+        for v in [Some(r.row.estimate), r.row.lower, r.row.upper]
+            .into_iter()
+            .flatten()
+        {
             if v.is_finite() {
                 lo = lo.min(v);
                 hi = hi.max(v);
@@ -121,10 +132,9 @@ pub fn svg(rows: &[LinkRow], features: &[Feature], outcome: &str, null_value: f6
             let x = xmap(t);
             let _ = writeln!(
                 s,
-                r##"<line x1="{x:.1}" y1="{py:.1}" x2="{x:.1}" y2="{:.1}" stroke="#eee"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="10">{}</text>"##,
+                r##"<line x1="{x:.1}" y1="{py:.1}" x2="{x:.1}" y2="{:.1}" stroke="#eee"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="10">{t}</text>"##,
                 py + plot_h,
                 py + plot_h + 13.0,
-                format!("{t}")
             );
         }
         if null_value > lo && null_value < hi {
@@ -152,7 +162,8 @@ pub fn svg(rows: &[LinkRow], features: &[Feature], outcome: &str, null_value: f6
                 }) else {
                     continue;
                 };
-                let offset = (gi as f64 - (groups.len() - 1) as f64 / 2.0) * (ROW_H * 0.7 / groups.len().max(1) as f64);
+                let offset = (gi as f64 - (groups.len() - 1) as f64 / 2.0)
+                    * (ROW_H * 0.7 / groups.len().max(1) as f64);
                 let yy = y + offset;
                 let colour = COLOURS[gi % COLOURS.len()];
                 if let (Some(a), Some(b)) = (r.row.lower, r.row.upper) {
@@ -238,12 +249,21 @@ mod tests {
             rows.push(row(g, "type", "Fiction", 0.5));
             rows.push(row(g, "type", "Non-fiction", 0.5));
         }
-        let svg = svg(&rows, &features, "chosen", 0.5, "Marginal means by topic group");
+        let svg = svg(
+            &rows,
+            &features,
+            "chosen",
+            0.5,
+            "Marginal means by topic group",
+        );
         assert_eq!(svg.matches(r#"<g class="panel""#).count(), 2);
         assert!(svg.contains(">제공자 &lt;출처&gt;</text>"));
         assert_eq!(svg.matches(r##"<circle cx"##).count(), 8 + 2);
         assert_eq!(svg.matches(r##"fill="#1b4f72"><title>Trust"##).count(), 4);
-        assert_eq!(svg.matches(r##"fill="#c0392b"><title>Curiosity"##).count(), 4);
+        assert_eq!(
+            svg.matches(r##"fill="#c0392b"><title>Curiosity"##).count(),
+            4
+        );
         assert!(svg.contains("<title>Trust · 가족: 0.6000</title>"));
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
     }

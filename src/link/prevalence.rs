@@ -102,7 +102,17 @@ pub fn prevalence(
     for (li, (level, idx)) in members.iter().enumerate() {
         for t in 0..k {
             let draws: Vec<f64> = reps.iter().map(|r| r[li][t]).collect();
-            rows.push(row(covariate, level, "mean_theta", t, labels, idx.len(), point[li][t], draws, opts.alpha));
+            rows.push(row(
+                covariate,
+                level,
+                "mean_theta",
+                t,
+                labels,
+                idx.len(),
+                point[li][t],
+                draws,
+                opts.alpha,
+            ));
         }
     }
     for (li, (level, idx)) in members.iter().enumerate().skip(1) {
@@ -224,18 +234,31 @@ mod tests {
         };
         let order = level_order(&values, None);
         assert_eq!(order, ["a", "b", "c"]);
-        let rows = prevalence("x", &values, &[d0.clone(), d1.clone()], &order, &labels, &opts);
+        let rows = prevalence(
+            "x",
+            &values,
+            &[d0.clone(), d1.clone()],
+            &order,
+            &labels,
+            &opts,
+        );
         assert_eq!(rows.len(), 3 * 2 + 2 * 2);
         assert_eq!((rows[0].level.as_str(), rows[0].respondents), ("a", 3));
         assert!((rows[0].estimate - 0.75).abs() < 1e-12);
         assert!(rows[0].lower <= rows[0].estimate && rows[0].estimate <= rows[0].upper);
         // b: θ_0 = .2 .4 in both draws → 0.3; difference b − a = −0.45.
-        let diff = rows.iter().find(|r| r.level == "b - a" && r.topic == 0).unwrap();
+        let diff = rows
+            .iter()
+            .find(|r| r.level == "b - a" && r.topic == 0)
+            .unwrap();
         assert!((diff.estimate + 0.45).abs() < 1e-12);
         assert_eq!(diff.statistic, "difference");
         // Level c has one respondent: no spread within a draw, so only
         // the draw (identical here) varies: a zero-width interval.
-        let c = rows.iter().find(|r| r.level == "c" && r.topic == 1).unwrap();
+        let c = rows
+            .iter()
+            .find(|r| r.level == "c" && r.topic == 1)
+            .unwrap();
         assert_eq!((c.lower, c.upper, c.std_error), (0.5, 0.5, 0.0));
         let again = prevalence("x", &values, &[d0, d1], &order, &labels, &opts);
         assert_eq!(rows, again);

@@ -92,9 +92,17 @@ pub fn true_mm(theme: usize, feature: &str, level: &str) -> Option<f64> {
 /// True marginal-mean difference of `theme`'s group from all other
 /// respondents, when `counts[t]` respondents have theme `t` (each with the
 /// same number of tasks, so the others' mean weighs themes by count).
-pub fn true_mm_difference(theme: usize, feature: &str, level: &str, counts: &[usize]) -> Option<f64> {
+pub fn true_mm_difference(
+    theme: usize,
+    feature: &str,
+    level: &str,
+    counts: &[usize],
+) -> Option<f64> {
     let own = true_mm(theme, feature, level)?;
-    let others: usize = (0..counts.len()).filter(|&t| t != theme).map(|t| counts[t]).sum();
+    let others: usize = (0..counts.len())
+        .filter(|&t| t != theme)
+        .map(|t| counts[t])
+        .sum();
     let mut mix = 0.0;
     for t in (0..counts.len()).filter(|&t| t != theme) {
         mix += counts[t] as f64 / others as f64 * true_mm(t, feature, level)?;
@@ -124,14 +132,23 @@ fn draw_profile(rng: &mut Xoshiro256PlusPlus, features: &[SimFeature]) -> (Vec<u
         .iter()
         .map(|f| rng.random_range(0..f.levels.len()))
         .collect();
-    let u = levels.iter().zip(features).map(|(&l, f)| f.levels[l].1).sum();
+    let u = levels
+        .iter()
+        .zip(features)
+        .map(|(&l, f)| f.levels[l].1)
+        .sum();
     (levels, u)
 }
 
 /// Writes the long CSV: respondent ids `1..=themes.len()` (respondent `i`
 /// has theme `themes[i-1]`), `tasks` forced-choice tasks of two profiles,
 /// the `chosen` outcome and the respondent covariates.
-pub fn write_by_theme(out: &mut dyn Write, themes: &[usize], tasks: usize, seed: u64) -> std::io::Result<()> {
+pub fn write_by_theme(
+    out: &mut dyn Write,
+    themes: &[usize],
+    tasks: usize,
+    seed: u64,
+) -> std::io::Result<()> {
     let by_theme: Vec<Vec<SimFeature>> = (0..THEMES.len()).map(theme_features).collect();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     write!(out, "respondent,task,profile")?;
@@ -144,7 +161,11 @@ pub fn write_by_theme(out: &mut dyn Write, themes: &[usize], tasks: usize, seed:
         let gender = ["Female", "Male"][rng.random_range(0..2)];
         let age = ["20-39", "40-59", "60+"][rng.random_range(0..3)];
         let education = ["High school or less", "College or more"][rng.random_range(0..2)];
-        let market = if rng.random::<f64>() < MARKET_YES[theme] { "Yes" } else { "No" };
+        let market = if rng.random::<f64>() < MARKET_YES[theme] {
+            "Yes"
+        } else {
+            "No"
+        };
         for t in 1..=tasks {
             let a = draw_profile(&mut rng, features);
             let b = draw_profile(&mut rng, features);
@@ -169,12 +190,21 @@ pub fn design() -> serde_json::Value {
     let mut levels = serde_json::Map::new();
     let mut labels = serde_json::Map::new();
     for f in study_features() {
-        levels.insert(f.name.clone(), f.levels.iter().map(|l| l.0.clone()).collect());
+        levels.insert(
+            f.name.clone(),
+            f.levels.iter().map(|l| l.0.clone()).collect(),
+        );
         labels.insert(f.name.clone(), f.label.clone().into());
     }
     levels.insert("gender".into(), serde_json::json!(["Female", "Male"]));
-    levels.insert("age_group".into(), serde_json::json!(["20-39", "40-59", "60+"]));
-    levels.insert("education".into(), serde_json::json!(["High school or less", "College or more"]));
+    levels.insert(
+        "age_group".into(),
+        serde_json::json!(["20-39", "40-59", "60+"]),
+    );
+    levels.insert(
+        "education".into(),
+        serde_json::json!(["High school or less", "College or more"]),
+    );
     levels.insert("market_experience".into(), serde_json::json!(["No", "Yes"]));
     let mut truth = serde_json::Map::new();
     for (t, name) in THEMES.iter().enumerate() {
@@ -220,7 +250,10 @@ mod tests {
         assert!((d - 0.15).abs() < 1e-12);
         // A feature no theme changes: no difference anywhere.
         for t in 0..3 {
-            assert_eq!(true_mm_difference(t, "target_age", "Teens", &[120, 94, 99]), Some(0.0));
+            assert_eq!(
+                true_mm_difference(t, "target_age", "Teens", &[120, 94, 99]),
+                Some(0.0)
+            );
         }
     }
 }

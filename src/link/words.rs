@@ -97,7 +97,10 @@ pub fn parse_mapping(text: &str, path: &Path) -> Result<Vec<MappingLine>> {
         for item in right.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (expected, item) = match item.strip_prefix('-') {
                 Some(rest) => (Expected::Less, rest.trim()),
-                None => (Expected::More, item.strip_prefix('+').unwrap_or(item).trim()),
+                None => (
+                    Expected::More,
+                    item.strip_prefix('+').unwrap_or(item).trim(),
+                ),
             };
             let (feature, level) = match item.split_once('=') {
                 Some((f, l)) => (Some(f.trim().to_string()), l.trim().to_string()),
@@ -169,7 +172,10 @@ fn top_words(model: &LdaModel, labels: &Labels, n: usize) -> TopWords {
                 .collect(),
         );
         let join = |ws: &[crate::explore::RankedWord]| {
-            ws.iter().map(|w| w.word.as_str()).collect::<Vec<_>>().join(", ")
+            ws.iter()
+                .map(|w| w.word.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         shown.push(TopicWords {
             topic: t,
@@ -236,7 +242,14 @@ pub fn words_levels(
         for (feature, level, expected) in &m.levels {
             let (f, l) = find_level(features, feature.as_deref(), level).map_err(bad)?;
             for &t in &topics {
-                links.push((t, f, l, m.left.clone(), format!("mapping line {}", m.line), *expected));
+                links.push((
+                    t,
+                    f,
+                    l,
+                    m.left.clone(),
+                    format!("mapping line {}", m.line),
+                    *expected,
+                ));
             }
         }
     }
@@ -330,7 +343,9 @@ fn mapped_topics(
     if let Some(t) = number.filter(|&t| t < labels.k()) {
         return vec![t];
     }
-    if let Some(t) = (0..labels.k()).find(|&t| labels.get(t).is_some_and(|l| l.to_lowercase() == lower)) {
+    if let Some(t) =
+        (0..labels.k()).find(|&t| labels.get(t).is_some_and(|l| l.to_lowercase() == lower))
+    {
         return vec![t];
     }
     let terms = terms_of(left);
@@ -342,7 +357,11 @@ fn mapped_topics(
         .collect()
 }
 
-fn find_level(features: &[Feature], feature: Option<&str>, level: &str) -> Result<(usize, usize), String> {
+fn find_level(
+    features: &[Feature],
+    feature: Option<&str>,
+    level: &str,
+) -> Result<(usize, usize), String> {
     let want = level.to_lowercase();
     let mut found = Vec::new();
     for (f, feat) in features.iter().enumerate() {
@@ -360,7 +379,11 @@ fn find_level(features: &[Feature], feature: Option<&str>, level: &str) -> Resul
         [] => Err(match feature {
             Some(name) if !features.iter().any(|f| f.name == name || f.label == name) => format!(
                 "'{name}' is not a feature (features: {})",
-                features.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                features
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             _ => format!("no level '{level}' in the design"),
         }),
@@ -403,7 +426,10 @@ mod tests {
         );
         assert_eq!(err.exit_code(), 52);
         let err = parse_mapping("trust ->  \n", Path::new("map.txt")).unwrap_err();
-        assert_eq!(err.to_string(), "map.txt: line 1: no level after '->' for 'trust'");
+        assert_eq!(
+            err.to_string(),
+            "map.txt: line 1: no level after '->' for 'trust'"
+        );
     }
 
     #[test]
@@ -435,7 +461,10 @@ mod tests {
     #[test]
     fn verdicts() {
         assert_eq!(verdict(Some(0.01), Some(0.2), Expected::More), "agrees");
-        assert_eq!(verdict(Some(0.01), Some(0.2), Expected::Less), "contradicts");
+        assert_eq!(
+            verdict(Some(0.01), Some(0.2), Expected::Less),
+            "contradicts"
+        );
         assert_eq!(verdict(Some(-0.2), Some(-0.01), Expected::Less), "agrees");
         assert_eq!(verdict(Some(-0.2), Some(0.01), Expected::More), "unclear");
         assert_eq!(verdict(None, None, Expected::More), "no estimate");
