@@ -395,3 +395,98 @@ fn committed_example_is_what_the_seeded_generator_writes() {
     .unwrap();
     assert_eq!(design, simulate::design());
 }
+
+#[test]
+fn no_differences_when_preferences_do_not_depend_on_the_topic() {
+    // `examples/data/conjoint.csv` was simulated with the same effects for
+    // every respondent (examples/generate_conjoint.rs), so every topic
+    // group's true difference from the others is 0. With the committed
+    // data: 2 of 78 differences have p < 0.05 (3.9 expected by chance), the
+    // smallest p is 0.0045, and the omnibus p-values are 0.82, 0.73, 0.96.
+    let model = model();
+    let data = repo_file("examples/data/conjoint.csv");
+    let design = repo_file("examples/data/conjoint_design.json");
+    let run = topics(
+        model.parent().unwrap(),
+        &[
+            "link",
+            "--model",
+            model.to_str().unwrap(),
+            "--conjoint",
+            data.to_str().unwrap(),
+            "--design",
+            design.to_str().unwrap(),
+            "--outcome",
+            "chosen",
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let diffs: Vec<&Value> = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["statistic"] == "mm_difference")
+        .collect();
+    assert_eq!(diffs.len(), 78);
+    for r in &diffs {
+        assert!(num(r, "p") > 0.05 / 78.0, "{r}");
+    }
+    for t in json["tests"].as_array().unwrap() {
+        assert!(num(t, "p") > 0.05 / 3.0, "{t}");
+    }
+    // The three blank answers are the only respondents left out.
+    assert_eq!(json["join"]["joined"], 310);
+    assert_eq!(
+        json["join"]["respondents_without_answer_ids"],
+        serde_json::json!(["95", "244", "250"])
+    );
+}
+
+#[test]
+fn prevalence_by_a_covariate_file_keyed_by_answer_id() {
+    // The true dominant theme as a covariate (respondents.csv, keyed by
+    // answer id): each theme's respondents have the highest mean θ on the
+    // topic that stands for that theme, and its 95% interval lies above
+    // the other topics' means.
+    let truth = truth();
+    let covariates = repo_file("examples/data/respondents.csv");
+    let json = link_json(&[
+        "--covariates",
+        covariates.to_str().unwrap(),
+        "--prevalence-by",
+        "dominant_theme",
+        "--draws",
+        "5",
+    ]);
+    let rows: Vec<&Value> = json["prevalence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["covariate"] == "dominant_theme" && r["statistic"] == "mean_theta")
+        .collect();
+    assert_eq!(rows.len(), 3 * 3);
+    for theme in 0..3 {
+        let level = theme.to_string();
+        let topic = truth
+            .theme_of_topic
+            .iter()
+            .position(|&t| t == theme)
+            .unwrap();
+        let own = rows
+            .iter()
+            .find(|r| r["level"] == level.as_str() && r["topic"] == topic)
+            .unwrap();
+        for other in rows
+            .iter()
+            .filter(|r| r["level"] == level.as_str() && r["topic"] != topic)
+        {
+            assert!(
+                num(own, "lower") > num(other, "estimate"),
+                "{own} vs {other}"
+            );
+        }
+    }
+}
