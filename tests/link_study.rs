@@ -490,3 +490,82 @@ fn prevalence_by_a_covariate_file_keyed_by_answer_id() {
         }
     }
 }
+
+#[test]
+fn korean_answers_link_through_korean_words() {
+    // The same respondents' Korean answers: a Korean word in the mapping
+    // file finds its topic, and Korean level labels meet the topic's words
+    // through the model's own Korean pipeline.
+    let dir = tempfile::tempdir().unwrap();
+    let answers = repo_file("examples/data/answers_ko.txt");
+    topics(
+        dir.path(),
+        &["fit", answers.to_str().unwrap(), "-k", "3", "-o", "ko.json"],
+    )
+    .ok();
+    std::fs::write(
+        dir.path().join("map.txt"),
+        "# 낱말 -> 수준\n가족 -> Family, Friend\n",
+    )
+    .unwrap();
+    let data = repo_file("examples/data/conjoint_by_theme.csv");
+    let design = repo_file("examples/data/conjoint_by_theme_design.json");
+    let run = topics(
+        dir.path(),
+        &[
+            "link",
+            "--model",
+            "ko.json",
+            "--conjoint",
+            data.to_str().unwrap(),
+            "--design",
+            design.to_str().unwrap(),
+            "--outcome",
+            "chosen",
+            "--mapping",
+            "map.txt",
+            "--draws",
+            "5",
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let pairs = json["words_levels"]["pairs"].as_array().unwrap();
+    let mapped: Vec<&Value> = pairs.iter().filter(|p| p["words"] == "가족").collect();
+    assert_eq!(mapped.len(), 2, "{pairs:?}");
+    for p in mapped {
+        assert_eq!(p["source"], "mapping line 2");
+        assert_eq!(p["verdict"], "agrees", "{p}");
+    }
+
+    let (model, labels) = open_model(&dir.path().join("ko.json")).unwrap();
+    let features = vec![topics::conjoint::data::Feature {
+        name: "provider".into(),
+        label: "제공자".into(),
+        levels: vec![
+            "낯선 사람".into(),
+            "이웃".into(),
+            "친구".into(),
+            "가족".into(),
+        ],
+    }];
+    let table = topics::link::words::words_levels(
+        &model,
+        &labels,
+        &features,
+        &[],
+        GroupRule::Dominant,
+        &[],
+        None,
+        20,
+    )
+    .unwrap();
+    let family: Vec<&topics::link::words::WordLevelPair> =
+        table.pairs.iter().filter(|p| p.level == "가족").collect();
+    assert_eq!(family.len(), 1, "{:?}", table.pairs);
+    assert_eq!(family[0].words, "가족");
+    assert_eq!(family[0].source, "label");
+    assert_eq!(family[0].verdict, "no estimate");
+}
