@@ -506,3 +506,70 @@ fn other_group_rules_outputs_and_the_report() {
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("Trust - others"));
 }
+
+#[test]
+fn a_model_without_theta_draws_uses_the_final_theta_and_says_so() {
+    let dir = fixture();
+    let answers: Vec<Answer> = std::fs::read_to_string(repo_file("examples/data/answers_en.txt"))
+        .unwrap()
+        .lines()
+        .take(40)
+        .enumerate()
+        .map(|(i, l)| Answer {
+            id: (i + 1).to_string(),
+            text: l.to_string(),
+        })
+        .collect();
+    let analyzer = Analyzer::new(TextOptions::default()).unwrap();
+    let corpus = Corpus::build(&answers, &analyzer, PruneOptions::SHORT_ANSWERS).unwrap();
+    let params = LdaParams {
+        k: 2,
+        iterations: 100,
+        saved_samples: 0,
+        ..LdaParams::default()
+    };
+    let model = lda::fit(&corpus, &params, analyzer.options().clone(), &mut |_| {}).unwrap();
+    assert_eq!(model.num_theta_draws(), 0);
+    let design = dir.join("design.json");
+    let mut spec = Spec::from_design(DesignFile::load(&design).unwrap(), &design);
+    spec.outcomes = vec!["chosen".into()];
+    let data_path = dir.join("conjoint.csv");
+    let data = ConjointData::read(&data_path, &spec).unwrap();
+    let ids: Vec<&str> = model.documents().iter().map(|d| d.id.as_str()).collect();
+    let model_path = dir.join("nodraws.json");
+    let join = Join::of(&data, &data_path, "respondent", None, &ids, &model_path).unwrap();
+    assert_eq!(join.report.joined, 40);
+    let labels = Labels::empty(2);
+    let result = topics::link::link(
+        topics::link::LinkInput {
+            model: &model,
+            model_path: &model_path,
+            labels: &labels,
+            data: &data,
+            data_path: &data_path,
+            join,
+            mapping: &[],
+            mapping_path: None,
+            top_words: 10,
+            covariates: &[],
+            bootstrap: topics::link::prevalence::BootstrapOptions {
+                replicates: 10,
+                seed: 1,
+                alpha: 0.05,
+            },
+        },
+        &LinkOptions {
+            rule: GroupRule::Dominant,
+            draws: None,
+            conjoint: Options::default(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (result.summary.draws, result.summary.draws_in_model),
+        (1, 0)
+    );
+    assert!(result.notes[0].starts_with("the model keeps no posterior draws of θ"));
+    assert_eq!(result.stability.unchanged, 40);
+    assert!(result.rows.iter().all(|r| r.draws == 1 && r.df.is_none()));
+}
