@@ -346,6 +346,13 @@ fn errors_name_the_problem_with_their_exit_codes() {
             "topics: error: map2.txt: line 1: no level 'Familly' in the design\n"
         )
     );
+    // A word no topic has is noted, not fatal (bilingual mapping files).
+    std::fs::write(dir.join("map3.txt"), "zzzz -> Family\n").unwrap();
+    let v = json(&["--mapping", "map3.txt", "--draws", "1"]);
+    assert_eq!(
+        v["notes"],
+        serde_json::json!(["map3.txt: line 1: 'zzzz' is not a topic (topic N, #N or a label) nor among any topic's top 20 words; no pair"])
+    );
     // Requests that do not fit the model.
     let run = link(&["--groups", "terciles"]);
     assert_eq!(

@@ -63,6 +63,7 @@ pub fn link(input: LinkInput<'_>, opts: &LinkOptions) -> Result<LinkResult> {
         input.mapping_path,
         input.top_words,
     )?;
+    notes.extend(words_levels.unmatched.iter().cloned());
     if matches!(opts.rule, GroupRule::Terciles(_)) {
         notes.push("words ↔ levels: groups are terciles of one topic, so no pair has a topic-group difference".into());
     }

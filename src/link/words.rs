@@ -150,6 +150,10 @@ pub struct WordLevelPair {
 pub struct WordsLevels {
     pub topics: Vec<TopicWords>,
     pub pairs: Vec<WordLevelPair>,
+    /// Mapping lines whose word is among no topic's top words (a word of
+    /// the other language in a bilingual mapping file, or topics that
+    /// changed since the file was written).
+    pub unmatched: Vec<String>,
 }
 
 /// Top words of every topic as term sets, for matching.
@@ -225,6 +229,7 @@ pub fn words_levels(
         }
     }
     let path = mapping_path.map(display_path).unwrap_or_default();
+    let mut unmatched = Vec::new();
     for m in mapping {
         let bad = |message: String| LinkError::BadMapping {
             path: path.clone(),
@@ -232,15 +237,27 @@ pub fn words_levels(
             message,
         };
         let topics = mapped_topics(&m.left, labels, &top.terms, &terms_of);
+        // Levels are checked even when the word matches no topic: a level
+        // that is not in the design is a mistake in the file.
+        let levels = m
+            .levels
+            .iter()
+            .map(|(feature, level, expected)| {
+                find_level(features, feature.as_deref(), level)
+                    .map(|(f, l)| (f, l, *expected))
+                    .map_err(bad)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         if topics.is_empty() {
-            return Err(bad(format!(
-                "'{}' is not a topic (topic N, #N or a label) nor among any topic's top {top_n} words",
+            unmatched.push(format!(
+                "{}: line {}: '{}' is not a topic (topic N, #N or a label) nor among any topic's top {top_n} words; no pair",
+                path.display(),
+                m.line,
                 m.left
-            ))
-            .into());
+            ));
+            continue;
         }
-        for (feature, level, expected) in &m.levels {
-            let (f, l) = find_level(features, feature.as_deref(), level).map_err(bad)?;
+        for (f, l, expected) in levels {
             for &t in &topics {
                 links.push((
                     t,
@@ -248,7 +265,7 @@ pub fn words_levels(
                     l,
                     m.left.clone(),
                     format!("mapping line {}", m.line),
-                    *expected,
+                    expected,
                 ));
             }
         }
@@ -304,6 +321,7 @@ pub fn words_levels(
     Ok(WordsLevels {
         topics: top.shown,
         pairs,
+        unmatched,
     })
 }
 
