@@ -171,12 +171,23 @@ fn encoding_hint(bytes: &[u8], offset: usize) -> String {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return "; the file starts with a UTF-16 byte-order mark: pass --encoding utf-16 or save it as UTF-8".into();
     }
-    let pair = &bytes[offset..bytes.len().min(offset + 2)];
-    if pair.len() == 2 && (0x81..=0xFE).contains(&pair[0]) && (0x41..=0xFE).contains(&pair[1])
-    {
+    if looks_like_cp949(&bytes[offset..]) {
         return "; it looks like CP949/EUC-KR (a Korean Excel export): pass --encoding cp949 or save it as UTF-8".into();
     }
     String::new()
+}
+
+/// Whether the bytes from the first invalid one on decode cleanly as
+/// CP949 (windows-949) into mostly Hangul: a binary file does not.
+fn looks_like_cp949(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(4096)];
+    let (text, _, had_errors) = encoding_rs::EUC_KR.decode(sample);
+    if had_errors && sample.len() == bytes.len() {
+        return false;
+    }
+    let non_ascii: Vec<char> = text.chars().filter(|c| !c.is_ascii() && *c != '\u{FFFD}').collect();
+    let hangul = non_ascii.iter().filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c)).count();
+    !non_ascii.is_empty() && hangul * 2 >= non_ascii.len() && !text.contains('\u{FFFD}')
 }
 
 /// Reads answers from `path` in the layout its extension says.
@@ -226,7 +237,7 @@ fn answers_from_delimited(
         .flexible(false)
         .from_reader(text.as_bytes());
     let csv_error = |e: csv::Error| {
-        let line = e.position().map(|p| p.line()).unwrap_or(0);
+        let line = LineCounter::new(text).line_of(e.position());
         let message = match e.kind() {
             csv::ErrorKind::UnequalLengths {
                 expected_len, len, ..
@@ -245,15 +256,28 @@ fn answers_from_delimited(
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    if let Some(line) = unterminated_quote_line(text, delimiter) {
+        return Err(Error::Csv {
+            path: path.to_path_buf(),
+            line,
+            message: "a quoted field opened here is never closed (unbalanced \")".into(),
+        });
+    }
     let find = |name: &str| -> Result<usize> {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| Error::MissingColumn {
+        let mut matches = header.iter().enumerate().filter(|(_, h)| *h == name).map(|(i, _)| i);
+        let first = matches.next().ok_or_else(|| Error::MissingColumn {
+            path: path.to_path_buf(),
+            column: name.to_string(),
+            available: header.clone(),
+        })?;
+        if let Some(second) = matches.next() {
+            return Err(Error::Csv {
                 path: path.to_path_buf(),
-                column: name.to_string(),
-                available: header.clone(),
-            })
+                line: 1,
+                message: format!("column '{name}' appears twice in the header (columns {} and {})", first + 1, second + 1),
+            });
+        }
+        Ok(first)
     };
     let text_index = match &options.text_column {
         Some(name) => find(name)?,
@@ -262,18 +286,112 @@ fn answers_from_delimited(
     };
     let id_index = options.id_column.as_deref().map(find).transpose()?;
     let mut answers = Vec::new();
+    let mut first_line_of_id: std::collections::HashMap<String, u64> = Default::default();
+    let mut lines = LineCounter::new(text);
     for (row, record) in reader.records().enumerate() {
         let record = record.map_err(csv_error)?;
+        let line = lines.line_of(record.position());
         let id = match id_index {
             Some(i) => record.get(i).unwrap_or("").trim().to_string(),
             None => (row + 1).to_string(),
         };
+        if id_index.is_some() {
+            if id.is_empty() {
+                return Err(Error::Csv {
+                    path: path.to_path_buf(),
+                    line,
+                    message: "the answer id is empty".into(),
+                });
+            }
+            if let Some(first) = first_line_of_id.insert(id.clone(), line) {
+                return Err(Error::Csv {
+                    path: path.to_path_buf(),
+                    line,
+                    message: format!("answer id '{id}' already appeared on line {first}: ids must be unique to link answers to respondents"),
+                });
+            }
+        }
         answers.push(Answer {
             id,
             text: record.get(text_index).unwrap_or("").to_string(),
         });
     }
     Ok(answers)
+}
+
+/// Line numbers of CSV records, counted from their byte offsets.
+///
+/// The `csv` crate's own line numbers drift by one on CRLF files — exactly
+/// the Excel exports analysts bring — so lines are counted here, in one pass
+/// when offsets come in increasing order.
+#[derive(Debug)]
+pub struct LineCounter<'a> {
+    bytes: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub fn new(text: &'a str) -> LineCounter<'a> {
+        LineCounter { bytes: text.as_bytes(), byte: 0, line: 1 }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub fn line_at(&mut self, offset: u64) -> u64 {
+        let offset = (offset as usize).min(self.bytes.len());
+        if offset < self.byte {
+            self.byte = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.byte..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.byte = offset;
+        self.line
+    }
+
+    /// The line of a CSV record or error position (1 when unknown). On
+    /// CRLF files the reader reports a record as starting at the `\n` of
+    /// the previous line's terminator; records never start with a line
+    /// terminator, so those bytes are skipped.
+    pub fn line_of(&mut self, position: Option<&csv::Position>) -> u64 {
+        let Some(p) = position else { return 1 };
+        let mut offset = p.byte() as usize;
+        while matches!(self.bytes.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        self.line_at(offset as u64)
+    }
+}
+
+/// The 1-based line where a quoted field opens that the file never closes,
+/// if any (the CSV reader would otherwise swallow the rest of the file into
+/// one field).
+fn unterminated_quote_line(text: &str, delimiter: u8) -> Option<u64> {
+    let bytes = text.as_bytes();
+    let mut line = 1u64;
+    let mut opened_at = None;
+    let mut at_field_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match opened_at {
+            Some(_) if b == b'"' => {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    opened_at = None;
+                }
+            }
+            Some(_) => {}
+            None if b == b'"' && at_field_start => opened_at = Some(line),
+            None => {}
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+        at_field_start = opened_at.is_none() && (b == delimiter || b == b'\n' || b == b'\r');
+        i += 1;
+    }
+    opened_at
 }
 
 /// Writes `path` atomically: the bytes go to a temporary file in the same
@@ -288,13 +406,13 @@ where
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(Error::io(
-            path,
-            std::io::Error::new(
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!("directory {} does not exist", dir.display()),
             ),
-        ));
+        });
     }
     let io_err = |e: std::io::Error| Error::Io {
         path: path.to_path_buf(),
@@ -305,7 +423,11 @@ where
     if let Some(permissions) = output_permissions(path) {
         builder.permissions(permissions);
     }
-    let mut tmp = builder.tempfile_in(&dir).map_err(io_err)?;
+    // tempfile's own message repeats the path; say it once, plainly.
+    let mut tmp = builder.tempfile_in(&dir).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(e.kind(), format!("cannot create a file in {}: {}", dir.display(), e.kind())),
+    })?;
     {
         let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
         write(&mut buffered).map_err(io_err)?;
@@ -424,6 +546,32 @@ mod tests {
         let a = answers_from_delimited("id,answer\nr7,\"hi, there\"\n", b',', &opts, Path::new("s.csv"))
             .unwrap();
         assert_eq!(a, vec![Answer { id: "r7".into(), text: "hi, there".into() }]);
+    }
+
+    #[test]
+    fn unbalanced_quote_names_its_line() {
+        let err = answers_from_delimited("id,text\n1,\"fine, \"\"quoted\"\"\"\n2,\"never closed\n3,x\n", b',', &InputOptions::default(), Path::new("q.csv"))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "q.csv: line 3: a quoted field opened here is never closed (unbalanced \")");
+        assert_eq!(unterminated_quote_line("a,b\n1,\"x\ny\"\n", b','), None);
+    }
+
+    #[test]
+    fn duplicate_ids_and_columns_are_refused() {
+        let opts = InputOptions { id_column: Some("id".into()), ..Default::default() };
+        let err = answers_from_delimited("id,text\nr1,a\nr2,b\nr1,c\n", b',', &opts, Path::new("d.csv")).unwrap_err();
+        assert_eq!(err.to_string(), "d.csv: line 4: answer id 'r1' already appeared on line 2: ids must be unique to link answers to respondents");
+        let err = answers_from_delimited("text,id,text\na,1,b\n", b',', &opts, Path::new("d.csv")).unwrap_err();
+        assert_eq!(err.to_string(), "d.csv: line 1: column 'text' appears twice in the header (columns 1 and 3)");
+    }
+
+    #[test]
+    fn crlf_csv_lines_are_counted_right() {
+        let err = answers_from_delimited("id,text\r\n1,a\r\n2,b,c\r\n", b',', &InputOptions::default(), Path::new("w.csv"))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "w.csv: line 3: expected 2 fields as in the header, found 3");
+        let mut lines = LineCounter::new("a\r\nb\r\nc");
+        assert_eq!((lines.line_at(0), lines.line_at(3), lines.line_at(6), lines.line_at(1)), (1, 2, 3, 1));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The report and the served page in a real browser: headless Chromium
-//! (Debian's `chromium`, installed by `ci/install-browser.sh`) loads the
+//! (Debian's `chromium`, installed by `.ci/install-browser.sh`) loads the
 //! page, runs its script, and the DOM it leaves is checked: the render
 //! marker, the topic words, Korean text, and the λ slider changing the
 //! relevance ranking exactly as the library ranks it.
@@ -27,7 +27,7 @@ fn chromium() -> Option<PathBuf> {
         })
     });
     if found.is_none() {
-        let message = "chromium not found: install it with ci/install-browser.sh";
+        let message = "chromium not found: install it with .ci/install-browser.sh";
         if std::env::var("TOPICS_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
             panic!("{message} (TOPICS_REQUIRE_BROWSER=1)");
         }

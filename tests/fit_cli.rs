@@ -175,7 +175,7 @@ fn bad_input_fails_clearly() {
         (&["fit", "ok.txt", "--beta", "NaN"], 8, "topics: error: invalid --beta: NaN is not a positive number\n"),
         (&["fit", "s.csv"], 6, "topics: error: s.csv: column 'text' not found; the header has: id, answer\n"),
         (&["show", "notmodel.json"], 9, "topics: error: notmodel.json: not a topics model (no \"format\": \"topics-model\")\n"),
-        (&["fit", "ok.txt", "--pretokenized", "-k", "2", "-o", "nodir/m.json"], 3, "topics: error: could not save the model: nodir/m.json: no such file\n"),
+        (&["fit", "ok.txt", "--pretokenized", "-k", "2", "-o", "nodir/m.json"], 4, "topics: error: could not save the model: nodir/m.json: directory nodir does not exist\n"),
     ];
     for (args, code, message) in cases {
         let run = topics(dir.path(), args);
@@ -204,4 +204,17 @@ fn damaged_model_is_refused() {
     let run = topics(dir.path(), &["show", "newer.json"]);
     assert_eq!(run.code, 9);
     assert!(run.stderr.ends_with("newer.json: written by a newer topics (model schema 99); this build reads schema 1 and older: upgrade topics\n"), "{}", run.stderr);
+}
+
+#[test]
+fn labels_show_in_the_reopened_model() {
+    let dir = scratch(&[("a.txt", ANSWERS.as_bytes())]);
+    topics(dir.path(), &["fit", "a.txt", "--pretokenized", "-k", "2", "--iterations", "50", "-o", "m.json"]).ok();
+    topics(dir.path(), &["label", "m.json", "1", "신뢰 Trust"]).ok();
+    let shown = topics(dir.path(), &["show", "m.json", "--quotes", "0"]).ok();
+    assert!(shown.stdout.contains("| #1 신뢰 Trust ("), "{}", shown.stdout);
+    assert!(shown.stdout.contains("| #0 ("), "{}", shown.stdout);
+    let json: Value = serde_json::from_str(&topics(dir.path(), &["show", "m.json", "--format", "json"]).ok().stdout).unwrap();
+    assert_eq!(json["topics"][1]["label"], "신뢰 Trust");
+    assert!(json["topics"][0].get("label").is_none());
 }

@@ -123,7 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         model.save(out).with_context(|| "could not save the model")?;
         eprintln!("topics: model saved to {}", out.display());
     }
-    print_model(&model, args.format, args.top, args.quotes)
+    print_model(&model, &[], args.format, args.top, args.quotes)
 }
 
 fn empty_reason(corpus: &Corpus) -> String {
@@ -183,12 +183,19 @@ fn progress_bar(iterations: usize) -> indicatif::ProgressBar {
     bar
 }
 
-/// Prints a model as a summary with quotes, or as JSON.
-pub fn print_model(model: &LdaModel, format: Format, top: usize, quotes: usize) -> anyhow::Result<()> {
+/// Prints a model as a summary with quotes, or as JSON, with topic labels
+/// where given.
+pub fn print_model(
+    model: &LdaModel,
+    labels: &[Option<String>],
+    format: Format,
+    top: usize,
+    quotes: usize,
+) -> anyhow::Result<()> {
     match format {
-        Format::Json => print(&to_json(&model.result(top, quotes))?)?,
+        Format::Json => print(&to_json(&model.result_labeled(top, quotes, labels))?)?,
         _ => {
-            let mut text = model.summary(top);
+            let mut text = model.summary_labeled(top, labels);
             if quotes > 0 {
                 text.push_str(&quotes_text(model, quotes));
             }

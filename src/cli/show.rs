@@ -21,11 +21,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let model = LdaModel::load(&args.model)?;
+    let (model, labels) = topics::explore::open_model(&args.model)?;
     if args.format == Format::Csv {
         return print_words_csv(&model, args.top);
     }
-    super::fit::print_model(&model, args.format, args.top, args.quotes)
+    super::fit::print_model(&model, &labels.to_vec(), args.format, args.top, args.quotes)
 }
 
 /// `topic,rank,word,term,prob` rows.

@@ -54,7 +54,14 @@ impl DesignFile {
         serde_json::from_str(&text).map_err(|e| {
             Error::from(ConjointError::BadDesign {
                 path: display_path(path),
-                message: format!("line {} column {}: {e}", e.line(), e.column()),
+                message: format!(
+                    "line {} column {}: {}",
+                    e.line(),
+                    e.column(),
+                    // serde_json appends the position itself; say it once.
+                    e.to_string()
+                        .trim_end_matches(&format!(" at line {} column {}", e.line(), e.column()))
+                ),
             })
         })
     }
@@ -185,7 +192,7 @@ impl ConjointData {
             .from_reader(text.as_bytes());
         let header: Vec<String> = reader
             .headers()
-            .map_err(|e| csv_error(path, e))?
+            .map_err(|e| csv_error(path, text, e))?
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
@@ -233,11 +240,12 @@ impl ConjointData {
         let mut by_rows = Vec::new();
         let mut respondents: FastMap<u32> = FastMap::default();
         let mut record = csv::StringRecord::new();
+        let mut lines = crate::io::LineCounter::new(text);
         while reader
             .read_record(&mut record)
-            .map_err(|e| csv_error(path, e))?
+            .map_err(|e| csv_error(path, text, e))?
         {
-            let line = record.position().map_or(0, |p| p.line());
+            let line = lines.line_of(record.position());
             let cell = |i: usize| record.get(i).unwrap_or("").trim();
             let id = cell(columns.respondent);
             if is_missing(id) {
@@ -584,8 +592,8 @@ fn empty(path: &Path, line: u64, column: &str, what: &'static str) -> Error {
     .into()
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
+fn csv_error(path: &Path, text: &str, e: csv::Error) -> Error {
+    let line = crate::io::LineCounter::new(text).line_of(e.position());
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..

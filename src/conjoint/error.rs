@@ -72,6 +72,19 @@ pub enum ConjointError {
     /// A request (profile, grouping, binarize rule, option) is invalid.
     #[error("{0}")]
     Request(String),
+
+    /// A probability was asked of an outcome that is not 0/1.
+    #[error(
+        "{}: line {line}: column '{column}' has the value {value}, but {what} needs a 0/1 outcome (use --binarize to make one)",
+        path.display()
+    )]
+    NotBinary {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        value: f64,
+        what: String,
+    },
 }
 
 impl ConjointError {
@@ -86,6 +99,7 @@ impl ConjointError {
             ConjointError::Restricted { .. } => 35,
             ConjointError::NotIdentified { .. } => 36,
             ConjointError::Request(_) => 37,
+            ConjointError::NotBinary { .. } => 38,
         }
     }
 }

@@ -131,6 +131,27 @@ pub fn amce(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<Es
     amce_in(data, outcome, RowFilter::All, None, opts)
 }
 
+/// Refuses an outcome (after `--binarize`, if given) with a value other
+/// than 0 or 1, naming the first such row.
+fn require_binary(data: &ConjointData, outcome: &str, opts: &Options, what: &str) -> Result<()> {
+    let o = outcome_index(data, outcome)?;
+    let column = &data.outcomes[o];
+    for (i, &raw) in column.values.iter().enumerate() {
+        let y = opts.binarize.map_or(raw, |b| b.apply(raw));
+        if !y.is_nan() && y != 0.0 && y != 1.0 {
+            return Err(ConjointError::NotBinary {
+                path: data.path.clone(),
+                line: data.line[i],
+                column: column.name.clone(),
+                value: raw,
+                what: what.to_string(),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
 fn amce_fit(
     data: &ConjointData,
     outcome: &str,
@@ -497,6 +518,7 @@ pub fn predict(
     profiles: &[Profile],
     opts: &Options,
 ) -> Result<Vec<EstimateRow>> {
+    require_binary(data, outcome, opts, "a predicted probability")?;
     let (layout, fit) = amce_fit(data, outcome, RowFilter::All, None, opts)?;
     let mut rows = Vec::new();
     for profile in profiles {

@@ -27,6 +27,9 @@ pub struct Quote {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TopicSummary {
     pub id: usize,
+    /// The analyst's label, when one is set (`topics label`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// Share of all tokens assigned to the topic.
     pub share: f64,
     pub alpha: f64,
@@ -61,6 +64,7 @@ impl LdaModel {
     pub fn topic_summary(&self, topic: usize, words: usize, quotes: usize) -> TopicSummary {
         TopicSummary {
             id: topic,
+            label: None,
             share: self.token_share(topic),
             alpha: self.alpha()[topic],
             words: self
@@ -82,6 +86,16 @@ impl LdaModel {
                 })
                 .collect(),
         }
+    }
+
+    /// The whole fitted result as plain data, with topic labels where
+    /// given (`labels[k]`).
+    pub fn result_labeled(&self, words: usize, quotes: usize, labels: &[Option<String>]) -> FitResult {
+        let mut result = self.result(words, quotes);
+        for topic in &mut result.topics {
+            topic.label = labels.get(topic.id).cloned().flatten();
+        }
+        result
     }
 
     /// The whole fitted result as plain data.

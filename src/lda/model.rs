@@ -363,7 +363,13 @@ impl LdaModel {
 
     /// Reads a model, checking its format, schema version and checksum.
     pub fn load(path: &Path) -> Result<LdaModel> {
-        let text = crate::io::read_text(path)?;
+        let text = crate::io::read_text(path).map_err(|e| match e {
+            Error::InvalidUtf8 { path, .. } | Error::NulByte { path, .. } => Error::BadModel {
+                path,
+                reason: "not a topics model (the file is not text)".into(),
+            },
+            other => other,
+        })?;
         Self::from_json(&text, path)
     }
 
@@ -407,6 +413,12 @@ impl LdaModel {
 
     /// A readable summary in the spirit of tomotopy's `summary()`.
     pub fn summary(&self, top_n: usize) -> String {
+        self.summary_labeled(top_n, &[])
+    }
+
+    /// [`LdaModel::summary`] with the analyst's topic labels shown beside
+    /// the topic ids (`labels[k]`, where given).
+    pub fn summary_labeled(&self, top_n: usize, labels: &[Option<String>]) -> String {
         use std::fmt::Write;
         let mut s = String::new();
         let c = &self.corpus;
@@ -451,9 +463,13 @@ impl LdaModel {
                 .iter()
                 .map(|&(w, _)| self.vocab.display(w))
                 .collect();
+            let label = match labels.get(t) {
+                Some(Some(name)) => format!(" {name}"),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 s,
-                "| #{t} ({:.1}% of tokens): {}",
+                "| #{t}{label} ({:.1}% of tokens): {}",
                 100.0 * self.token_share(t),
                 words.join(", ")
             );
