@@ -24,6 +24,25 @@
 //! marginal means by topic group, and [`simulate`] writes a conjoint data
 //! set whose preferences differ by theme in a known way (the check that the
 //! whole chain finds what was put in).
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use topics::conjoint::data::{ConjointData, DesignFile, Spec};
+//! use topics::conjoint::design::Options;
+//! use topics::link::{estimate::{by_topic_group, LinkOptions, ThetaDraws}, groups::GroupRule, join::Join};
+//!
+//! let (model, labels) = topics::explore::open_model(Path::new("model.json"))?;
+//! let design = Path::new("conjoint_design.json");
+//! let data_path = Path::new("conjoint.csv");
+//! let data = ConjointData::read(data_path, &Spec::from_design(DesignFile::load(design)?, design))?;
+//! let ids: Vec<&str> = model.documents().iter().map(|d| d.id.as_str()).collect();
+//! let join = Join::of(&data, data_path, "respondent", None, &ids, Path::new("model.json"))?;
+//! println!("{} respondents joined", join.report.joined);
+//! let opts = LinkOptions { rule: GroupRule::Dominant, draws: None, conjoint: Options::default() };
+//! let draws = ThetaDraws::new(&model, &join, None)?;
+//! let estimates = by_topic_group(&data, &draws, &labels, &opts)?;
+//! # Ok::<(), topics::Error>(())
+//! ```
 
 pub mod analysis;
 pub mod combine;

@@ -75,11 +75,12 @@ fn csv(s: &str) -> String {
     }
 }
 
+/// `p < 0.0001` or `p = 0.0123`.
 fn p_text(p: f64) -> String {
     if p < 0.0001 {
-        "<0.0001".into()
+        "p < 0.0001".into()
     } else {
-        format!("{p:.4}")
+        format!("p = {p:.4}")
     }
 }
 
@@ -362,7 +363,7 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
             let df2 = t.test.df2.map_or("∞".to_string(), |d| format!("{d:.1}"));
             let _ = writeln!(
                 out,
-                "  {} {}  F({}, {df2}) = {:.3}, p = {}",
+                "  {} {}  F({}, {df2}) = {:.3}, {}",
                 pad(&t.by, w),
                 t.outcome,
                 t.test.df1,
