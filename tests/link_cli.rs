@@ -117,7 +117,23 @@ fn json(extra: &[&str]) -> Value {
 
 #[test]
 fn join_counts_every_mismatch_by_respondent_id() {
-    let j = json(&["--draws", "2"])["join"].clone();
+    let v = json(&[
+        "--draws",
+        "2",
+        "--prevalence-by",
+        "market_experience",
+        "--bootstrap",
+        "50",
+    ]);
+    // Prevalence counts the answers it cannot use too: the two answers
+    // saved as "4" and answer "500" have no respondent, hence no value.
+    assert_eq!(
+        v["notes"],
+        serde_json::json!([
+            "prevalence by 'market_experience': 3 of 61 answers have no value and are left out"
+        ])
+    );
+    let j = v["join"].clone();
     // 70 respondents; respondent 4's id is duplicated in the model, 5 and
     // 61..70 have no answer: 58 join, 40 rows each.
     assert_eq!(j["conjoint_respondents"], 70);

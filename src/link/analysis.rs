@@ -77,6 +77,14 @@ pub fn link(input: LinkInput<'_>, opts: &LinkOptions) -> Result<LinkResult> {
             ));
             continue;
         }
+        let missing = values.iter().filter(|v| v.is_none()).count();
+        if missing > 0 {
+            notes.push(format!(
+                "prevalence by '{}': {missing} of {} answers have no value and are left out",
+                c.name,
+                values.len()
+            ));
+        }
         let order = prevalence::level_order(&values, c.levels.as_ref());
         prevalence_rows.extend(prevalence::prevalence(
             &c.name,

@@ -177,17 +177,22 @@ pub fn quantile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// The order of a covariate's levels: the design's (when it lists them),
-/// else numbers numerically and text alphabetically.
+/// then any other value the data holds (so none is dropped), numbers
+/// numerically and text alphabetically.
 pub fn level_order(values: &[Option<String>], design: Option<&Vec<String>>) -> Vec<String> {
-    if let Some(levels) = design {
-        return levels.clone();
-    }
-    let mut levels: Vec<String> = values.iter().flatten().cloned().collect();
-    levels.sort_by(|a, b| match (a.parse::<f64>(), b.parse::<f64>()) {
+    let mut levels: Vec<String> = design.cloned().unwrap_or_default();
+    let mut extra: Vec<String> = values
+        .iter()
+        .flatten()
+        .filter(|v| !levels.contains(v))
+        .cloned()
+        .collect();
+    extra.sort_by(|a, b| match (a.parse::<f64>(), b.parse::<f64>()) {
         (Ok(x), Ok(y)) => x.total_cmp(&y),
         _ => a.cmp(b),
     });
-    levels.dedup();
+    extra.dedup();
+    levels.extend(extra);
     levels
 }
 
@@ -234,6 +239,14 @@ mod tests {
         };
         let order = level_order(&values, None);
         assert_eq!(order, ["a", "b", "c"]);
+        // The design's order first; values it does not list still count.
+        let design = vec!["c".to_string(), "b".to_string()];
+        assert_eq!(level_order(&values, Some(&design)), ["c", "b", "a"]);
+        let numbers: Vec<Option<String>> = ["10", "9", "x"]
+            .iter()
+            .map(|s| Some(s.to_string()))
+            .collect();
+        assert_eq!(level_order(&numbers, None), ["9", "10", "x"]);
         let rows = prevalence(
             "x",
             &values,
