@@ -121,6 +121,14 @@ pub enum Error {
     /// A conjoint data set, design or request is invalid (exit codes 30–39).
     #[error(transparent)]
     Conjoint(#[from] crate::conjoint::ConjointError),
+    /// The bundled Korean dictionary could not be compiled or loaded into
+    /// its cache directory.
+    #[error("{}: Korean dictionary: {reason} (set TOPICS_CACHE_DIR to a writable directory, or use --ko-analyzer rules)", path.display())]
+    KoDictionary { path: PathBuf, reason: String },
+
+    /// A Korean user dictionary could not be read.
+    #[error("Korean user dictionary: {reason}")]
+    UserDictionary { reason: String },
     /// Topics and conjoint cannot be linked as asked (exit codes 50–59).
     #[error(transparent)]
     Link(#[from] crate::link::LinkError),
@@ -147,6 +155,8 @@ impl Error {
             Error::BadResults { .. } => 41,
             Error::Serve { .. } => 42,
             Error::Conjoint(e) => e.exit_code(),
+            Error::KoDictionary { .. } => 20,
+            Error::UserDictionary { .. } => 21,
             Error::Link(e) => e.exit_code(),
         }
     }

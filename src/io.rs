@@ -186,7 +186,7 @@ fn looks_like_cp949(bytes: &[u8]) -> bool {
         return false;
     }
     let non_ascii: Vec<char> = text.chars().filter(|c| !c.is_ascii() && *c != '\u{FFFD}').collect();
-    let hangul = non_ascii.iter().filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c)).count();
+    let hangul = non_ascii.iter().filter(|&&c| ('\u{AC00}'..='\u{D7A3}').contains(&c)).count();
     !non_ascii.is_empty() && hangul * 2 >= non_ascii.len() && !text.contains('\u{FFFD}')
 }
 

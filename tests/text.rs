@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-use topics::text::{Analyzer, Lang, TextOptions};
+use topics::text::{Analyzer, KoAnalyzer, Lang, TextOptions};
 
 fn terms(options: TextOptions, text: &str) -> Vec<String> {
     let analyzer = Analyzer::new(options).expect("analyzer builds");
@@ -23,8 +23,13 @@ fn surfaces(options: TextOptions, text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The dictionary-free pipeline (`--ko-analyzer rules`); the lindera
+/// analyzer has its own tests in tests/text_korean.rs.
 fn rules() -> TextOptions {
-    TextOptions::default()
+    TextOptions {
+        ko_analyzer: KoAnalyzer::Rules,
+        ..TextOptions::default()
+    }
 }
 
 #[test]
@@ -191,7 +196,11 @@ fn tokenize_prints_one_line_per_input_line() {
     let input = dir.path().join("answers.txt");
     std::fs::write(&input, "가족과 친구들\n\n😀 100\nCurious about the world\n")
         .expect("write input");
-    let out = topics().arg("tokenize").arg(&input).output().expect("runs");
+    let out = topics()
+        .args(["tokenize", "--ko-analyzer", "rules"])
+        .arg(&input)
+        .output()
+        .expect("runs");
     assert!(
         out.status.success(),
         "{}",
@@ -204,7 +213,7 @@ fn tokenize_prints_one_line_per_input_line() {
         "가족 친구\n\n\ncurious world\n"
     );
     let out = topics()
-        .args(["tokenize", "--surface"])
+        .args(["tokenize", "--surface", "--ko-analyzer", "rules"])
         .arg(&input)
         .output()
         .expect("runs");

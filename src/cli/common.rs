@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use topics::io::InputOptions;
-use topics::text::{Lang, TextOptions};
+use topics::text::{KoAnalyzer, Lang, TextOptions};
 
 /// How to read an answers file.
 #[derive(Debug, clap::Args)]
@@ -60,10 +60,30 @@ pub struct TextArgs {
     /// content is saved in the model.
     #[arg(long, value_name = "FILE", value_parser = read_tokenizer_file)]
     pub tokenizer: Option<String>,
+    /// Korean analyzer: lindera (morphological analysis with the bundled
+    /// mecab-ko-dic, compiled into a cache directory on first use) or rules
+    /// (dictionary-free particle and ending stripping).
+    #[arg(long, value_enum, default_value_t = KoAnalyzerArg::Lindera)]
+    pub ko_analyzer: KoAnalyzerArg,
+    /// mecab-ko-dic classes to keep, comma-separated
+    /// [default: NNG,NNP,VV,VA,XR,SL,UNKNOWN].
+    #[arg(long, value_delimiter = ',', value_name = "CLASSES")]
+    pub ko_keep: Vec<String>,
+    /// Korean user dictionary: a CSV file of `surface,POS,reading` rows
+    /// (e.g. `장마당,NNP,장마당`) for domain words. Saved in the model.
+    #[arg(long, value_name = "FILE", value_parser = read_tokenizer_file)]
+    pub ko_user_dict: Option<String>,
 }
 
-/// Reads a `--tokenizer` file while parsing, so [`TextArgs::options`] stays
-/// plain data; its JSON is validated when the analyzer is built.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KoAnalyzerArg {
+    Lindera,
+    Rules,
+}
+
+/// Reads a `--tokenizer` or `--ko-user-dict` file while parsing, so
+/// [`TextArgs::options`] stays plain data; the content is validated when
+/// the analyzer is built.
 fn read_tokenizer_file(path: &str) -> Result<String, String> {
     let path = PathBuf::from(path);
     topics::io::read_text(&path).map_err(|e| e.to_string())
@@ -89,6 +109,12 @@ impl TextArgs {
             stopwords: !self.no_stopwords && !self.pretokenized,
             extra_stopwords: self.stopword.clone(),
             tokenizer_json: self.tokenizer.clone(),
+            ko_analyzer: match self.ko_analyzer {
+                KoAnalyzerArg::Lindera => KoAnalyzer::Lindera,
+                KoAnalyzerArg::Rules => KoAnalyzer::Rules,
+            },
+            ko_keep: self.ko_keep.clone(),
+            ko_user_dict: self.ko_user_dict.clone(),
         }
     }
 }

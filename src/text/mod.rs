@@ -18,6 +18,8 @@
 //! nouns (`꿈`, `가족`) carry most of the meaning.
 
 pub mod english;
+pub mod ko_dic;
+pub mod korean_lindera;
 pub mod korean_rules;
 pub mod normalize;
 pub mod segment;
@@ -28,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use english::English;
+use korean_lindera::{KoreanLindera, Morpheme};
 use korean_rules::KoreanRules;
 use segment::Script;
 use stopwords::Stopwords;
@@ -56,6 +59,18 @@ pub enum Lang {
     En,
 }
 
+/// Which Korean analyzer to run on Hangul.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum KoAnalyzer {
+    /// Morphological analysis with lindera over mecab-ko-dic (token F1 ≈ 0.87
+    /// against Kiwi on NSMC reviews, see tests/text_korean.rs).
+    #[default]
+    Lindera,
+    /// The dictionary-free particle and ending stripper (F1 ≈ 0.37).
+    Rules,
+}
+
 /// Settings of the text pipeline. Saved in the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TextOptions {
@@ -74,6 +89,17 @@ pub struct TextOptions {
     /// apply). Stored as text so a saved model is self-contained.
     #[serde(default)]
     pub tokenizer_json: Option<String>,
+    /// The Korean analyzer.
+    #[serde(default)]
+    pub ko_analyzer: KoAnalyzer,
+    /// mecab-ko-dic classes to keep with the lindera analyzer (empty = the
+    /// default content classes, [`korean_lindera::DEFAULT_KEEP`]).
+    #[serde(default)]
+    pub ko_keep: Vec<String>,
+    /// A Korean user dictionary (CSV text: `surface,POS,reading` rows),
+    /// stored as text so a saved model is self-contained.
+    #[serde(default)]
+    pub ko_user_dict: Option<String>,
 }
 
 impl Default for TextOptions {
@@ -85,6 +111,9 @@ impl Default for TextOptions {
             stopwords: true,
             extra_stopwords: Vec::new(),
             tokenizer_json: None,
+            ko_analyzer: KoAnalyzer::Lindera,
+            ko_keep: Vec::new(),
+            ko_user_dict: None,
         }
     }
 }
@@ -96,6 +125,7 @@ pub struct Analyzer {
     stopwords: Stopwords,
     english: English,
     korean: KoreanRules,
+    lindera: Option<KoreanLindera>,
     user: Option<UserTokenizer>,
 }
 
@@ -113,7 +143,21 @@ impl Analyzer {
             options.stopwords && !options.pretokenized,
             &options.extra_stopwords,
         );
+        korean_lindera::validate_keep(&options.ko_keep)?;
+        let wants_lindera = options.ko_analyzer == KoAnalyzer::Lindera
+            && options.lang != Lang::En
+            && !options.pretokenized
+            && user.is_none();
+        let lindera = if wants_lindera {
+            Some(KoreanLindera::new(
+                &options.ko_keep,
+                options.ko_user_dict.as_deref(),
+            )?)
+        } else {
+            None
+        };
         Ok(Analyzer {
+            lindera,
             english: English::new(options.stem && options.lang != Lang::Ko),
             korean: KoreanRules,
             stopwords,
@@ -163,6 +207,11 @@ impl Analyzer {
 
     fn builtin_tokens(&self, text: &str) -> Vec<Token> {
         let text = normalize::normalize(text);
+        if let Some(lindera) = &self.lindera {
+            if text.chars().any(segment::is_syllable) {
+                return self.lindera_tokens(lindera, &text);
+            }
+        }
         let mut out = Vec::new();
         for piece in segment::pieces(&text) {
             match (piece.script, self.options.lang) {
@@ -190,6 +239,30 @@ impl Analyzer {
             }
         }
         out
+    }
+}
+
+impl Analyzer {
+    /// The whole line goes through lindera (so that words keep their left
+    /// context); Latin words come back for the English path.
+    fn lindera_tokens(&self, lindera: &KoreanLindera, text: &str) -> Vec<Token> {
+        lindera
+            .morphemes(text)
+            .into_iter()
+            .filter_map(|m| match m {
+                Morpheme::Korean(term) => Some(Token {
+                    surface: term.clone(),
+                    term,
+                }),
+                Morpheme::Latin(word) => {
+                    let surface = self.english.surface(&word);
+                    (!surface.is_empty()).then(|| Token {
+                        term: self.english.term(surface),
+                        surface: surface.to_string(),
+                    })
+                }
+            })
+            .collect()
     }
 }
 

@@ -12,7 +12,26 @@ use tokenizers::tokenizer::{NormalizedString, Normalizer};
 /// their ordinary forms, so the same word typed on different keyboards
 /// counts once. NFKC leaves `’` (U+2019) alone, but English contractions
 /// and possessives must look the same whichever apostrophe was typed.
+///
+/// Most answers are already in NFKC; for them the quick check of UAX #15
+/// skips the normalizer (which also tracks alignments we do not need), and
+/// each character is lowercased on its own, exactly as the `Lowercase`
+/// normalizer does (`str::to_lowercase` would differ on a final Σ).
 pub fn normalize(text: &str) -> String {
+    use unicode_normalization::{is_nfkc_quick, IsNormalized};
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        return text
+            .chars()
+            .flat_map(char::to_lowercase)
+            .map(|c| {
+                if matches!(c, '\u{2019}' | '\u{2018}') {
+                    '\''
+                } else {
+                    c
+                }
+            })
+            .collect();
+    }
     let mut normalized = NormalizedString::from(text);
     // Both normalizers are infallible on a NormalizedString; should a future
     // version report an error, fall back to the std equivalents.
@@ -39,6 +58,17 @@ mod tests {
         assert_eq!(normalize("ＯＳＴ Don’t"), "ost don't");
         // Compatibility jamo stay jamo under NFKC but full-width digits fold.
         assert_eq!(normalize("１２３ 영화"), "123 영화");
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_normalizers() {
+        // Already NFKC: the quick path; compare with the full pipeline.
+        for s in ["Curious ABOUT the world", "가족과 친구 OST", "İstanbul ΣΑΣ"] {
+            let mut n = NormalizedString::from(s);
+            NFKC.normalize(&mut n).expect("nfkc");
+            Lowercase.normalize(&mut n).expect("lowercase");
+            assert_eq!(normalize(s), n.get(), "{s}");
+        }
     }
 
     #[test]

@@ -1,0 +1,330 @@
+//! Korean through the lindera analyzer (mecab-ko-dic): exact tokens, the
+//! agreement with Kiwi on real reviews, the class filter, the user
+//! dictionary and the rule-based fallback.
+//!
+//! The first test to run compiles the bundled dictionary into the cache
+//! directory (a few seconds); see `src/text/ko_dic.rs`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use topics::text::{Analyzer, KoAnalyzer, Lang, TextOptions};
+
+fn korean(stopwords: bool) -> TextOptions {
+    TextOptions {
+        lang: Lang::Ko,
+        stopwords,
+        ..TextOptions::default()
+    }
+}
+
+fn terms(options: TextOptions, text: &str) -> Vec<String> {
+    Analyzer::new(options)
+        .expect("analyzer builds")
+        .tokens(text)
+        .into_iter()
+        .map(|t| t.term)
+        .collect()
+}
+
+#[test]
+fn particles_and_endings_are_removed_through_the_dictionary() {
+    // Nouns stay, predicates become stem + 다, particles (과, 을, 에서) and
+    // endings (-었습니다, -는) go; 수 after -ㄹ is the bound noun.
+    let text = "가족과 친구들을 믿을 수 있어서 외부 소식을 알게 되었습니다.";
+    assert_eq!(
+        terms(korean(false), text),
+        ["가족", "친구", "믿다", "있다", "외부", "소식", "알다", "되다"]
+    );
+    // The same with the bundled stopwords (있다, 알다, 되다 are spaCy's 있, 알, 되).
+    assert_eq!(
+        terms(korean(true), text),
+        ["가족", "친구", "믿다", "외부", "소식"]
+    );
+}
+
+#[test]
+fn inflected_forms_are_split_through_the_expression_field() {
+    // 했 = 하 + 았, 봤 = 보 + 았, 만드(는) = 만들, 나은 = 낫 + 은.
+    assert_eq!(
+        terms(korean(false), "영화를 봤는데 감독이 잘 만드는 것 같아요"),
+        ["영화", "보다", "감독", "만들다", "같다"]
+    );
+    assert_eq!(
+        terms(korean(false), "드라마보다 나은 영화"),
+        ["드라마", "낫다", "영화"]
+    );
+}
+
+#[test]
+fn kiwi_conventions_for_frequent_differences() {
+    // 좋아하다 is one verb; sentence-initial 하지만 is a conjunction; 참 alone
+    // is an adverb; ㅋㅋ is dropped and does not glue to the next word.
+    assert_eq!(
+        terms(
+            korean(false),
+            "리얼리즘을 좋아하는 이유. 하지만 참 지루하다ㅋㅋ반전"
+        ),
+        ["리얼리즘", "좋아하다", "이유", "반전"]
+    );
+}
+
+#[test]
+fn mixed_line_keeps_latin_words_lowercased() {
+    // 영화OST까지: the dictionary splits by character class; OST → ost, 까지
+    // is a particle. In Korean answers Latin words are not stemmed.
+    assert_eq!(
+        terms(korean(false), "영화OST까지 완벽했다 CG도 Movies"),
+        ["영화", "ost", "완벽", "cg", "movies"]
+    );
+    // In auto mode the English path stems them.
+    let auto = TextOptions {
+        stopwords: false,
+        ..TextOptions::default()
+    };
+    assert_eq!(
+        terms(auto, "드라마 watching 재밌다"),
+        ["드라마", "watch", "재밌다"]
+    );
+}
+
+#[test]
+fn ko_keep_selects_classes() {
+    let nouns_only = TextOptions {
+        ko_keep: vec!["NNG".into(), "NNP".into()],
+        ..korean(false)
+    };
+    assert_eq!(
+        terms(nouns_only, "가족과 친구들을 믿을 수 있어서"),
+        ["가족", "친구"]
+    );
+    // Roots (XR) are off by default, like Kiwi's content tokens, and on when asked.
+    assert_eq!(terms(korean(false), "너무 지루하고 유치했다"), ["유치"]);
+    let with_roots = TextOptions {
+        ko_keep: "NNG,NNP,VV,VA,XR".split(',').map(String::from).collect(),
+        ..korean(false)
+    };
+    assert_eq!(
+        terms(with_roots, "너무 지루하고 유치했다"),
+        ["지루", "유치"]
+    );
+    let numbers = TextOptions {
+        ko_keep: vec!["NNG".into(), "SN".into()],
+        ..korean(false)
+    };
+    assert_eq!(terms(numbers, "10점 만점에 8점"), ["10", "만점", "8"]);
+    let bad = TextOptions {
+        ko_keep: vec!["NOUN".into()],
+        ..korean(false)
+    };
+    let err = Analyzer::new(bad).expect_err("unknown class");
+    assert_eq!(err.exit_code(), 8);
+    assert!(
+        err.to_string()
+            .starts_with("invalid --ko-keep: unknown class 'NOUN'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn user_dictionary_adds_domain_words() {
+    let text = "장마당에서 한류드라마를 봤다";
+    let plain = terms(korean(false), text);
+    assert_ne!(
+        plain,
+        ["장마당", "한류드라마", "보다"],
+        "without the user dictionary the words are split"
+    );
+    let csv = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/text/ko_user_dict.csv"
+    ))
+    .expect("fixture");
+    let with_dict = TextOptions {
+        ko_user_dict: Some(csv),
+        ..korean(false)
+    };
+    assert_eq!(terms(with_dict, text), ["장마당", "한류드라마", "보다"]);
+    let bad = TextOptions {
+        ko_user_dict: Some("장마당\n".into()),
+        ..korean(false)
+    };
+    let err = Analyzer::new(bad).expect_err("a row with one field is invalid");
+    assert_eq!(err.exit_code(), 21);
+    assert!(
+        err.to_string().starts_with("Korean user dictionary:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rules_analyzer_is_the_fallback() {
+    let rules = TextOptions {
+        ko_analyzer: KoAnalyzer::Rules,
+        ..korean(false)
+    };
+    assert_eq!(
+        terms(rules, "가족과 친구들이 알려준 외부 소식이 궁금했습니다."),
+        ["가족", "친구", "알려준", "외부", "소식", "궁금"]
+    );
+}
+
+/// Token F1 of `predicted` against `gold` lines: per line as multisets,
+/// micro-averaged over all lines (the measure named in issue 3).
+fn token_f1(predicted: &[Vec<String>], gold: &[Vec<String>]) -> f64 {
+    assert_eq!(predicted.len(), gold.len());
+    let (mut tp, mut n_pred, mut n_gold) = (0usize, 0usize, 0usize);
+    for (p, g) in predicted.iter().zip(gold) {
+        let mut counts: HashMap<&str, isize> = HashMap::new();
+        for t in g {
+            *counts.entry(t).or_default() += 1;
+        }
+        for t in p {
+            let c = counts.entry(t).or_default();
+            if *c > 0 {
+                tp += 1;
+            }
+            *c -= 1;
+        }
+        n_pred += p.len();
+        n_gold += g.len();
+    }
+    let precision = tp as f64 / n_pred as f64;
+    let recall = tp as f64 / n_gold as f64;
+    2.0 * precision * recall / (precision + recall)
+}
+
+#[test]
+fn token_f1_counts_multisets() {
+    let v = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+    // tp = 2 (a, a), predicted 3, gold 4: P = 2/3, R = 1/2, F1 = 4/7.
+    let f1 = token_f1(&[v("a a b")], &[v("a a a c")]);
+    assert!((f1 - 4.0 / 7.0).abs() < 1e-12);
+}
+
+fn f1_on(text_path: &Path, gold_path: &Path) -> f64 {
+    let text = std::fs::read_to_string(text_path).expect("text");
+    let gold: Vec<Vec<String>> = std::fs::read_to_string(gold_path)
+        .expect("gold")
+        .lines()
+        .map(|l| l.split_whitespace().map(String::from).collect())
+        .collect();
+    // `topics tokenize --lang ko --no-stopwords`: the gold keeps 하다, 있다 …
+    let analyzer = Analyzer::new(korean(false)).expect("analyzer");
+    let predicted: Vec<Vec<String>> = text
+        .lines()
+        .map(|l| analyzer.tokens(l).into_iter().map(|t| t.term).collect())
+        .collect();
+    token_f1(&predicted, &gold)
+}
+
+#[test]
+fn agrees_with_kiwi_on_committed_sample() {
+    // First 500 NSMC lines of the 2k gold set (tests/data/text/PROVENANCE.md).
+    // Measured 0.8659 here (0.8736 on all 2,000 lines; Mecab-ko itself scores
+    // 0.86 on the 2,000 according to issue 3).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/text");
+    let f1 = f1_on(
+        &dir.join("nsmc_ko_500.txt"),
+        &dir.join("nsmc_ko_500.kiwi.txt"),
+    );
+    eprintln!("token F1 vs Kiwi on 500 NSMC lines: {f1:.4}");
+    assert!(f1 >= 0.86, "F1 {f1:.4}");
+}
+
+#[test]
+fn agrees_with_kiwi_on_2000_lines() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/text");
+    let (text, gold) = (
+        shared.join("nsmc_ko_2k.txt"),
+        shared.join("gold/nsmc_ko_2k.kiwi.txt"),
+    );
+    if !text.is_file() || !gold.is_file() {
+        eprintln!(
+            "skipping: {} or its gold is absent (../shared/data is not beside the repository)",
+            text.display()
+        );
+        return;
+    }
+    let f1 = f1_on(&text, &gold);
+    eprintln!("token F1 vs Kiwi on 2,000 NSMC lines: {f1:.4}");
+    assert!(f1 >= 0.87, "F1 {f1:.4}");
+}
+
+#[test]
+fn analyzer_with_lindera_is_sync_and_shared() {
+    fn assert_sync<T: Sync + Send>(_: &T) {}
+    let analyzer = Analyzer::new(korean(false)).expect("analyzer");
+    assert_sync(&analyzer);
+    let lines = ["가족과 친구", "외부 소식을 알게 되었다"];
+    let parallel: Vec<Vec<String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = lines
+            .iter()
+            .map(|l| s.spawn(|| analyzer.tokens(l).into_iter().map(|t| t.term).collect()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    assert_eq!(
+        parallel,
+        [vec!["가족", "친구"], vec!["외부", "소식", "알다", "되다"]]
+    );
+}
+
+fn topics() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_topics"))
+}
+
+#[test]
+fn tokenize_cli_korean_options() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("answers.txt");
+    std::fs::write(
+        &input,
+        "장마당에서 한류드라마를 봤다\n\nㅋㅋㅋ\n가족과 친구들이 궁금했습니다\n",
+    )
+    .expect("write");
+    let run = |extra: &[&str]| {
+        let out = topics()
+            .args(["tokenize", "--lang", "ko", "--no-stopwords"])
+            .args(extra)
+            .arg(&input)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let dict = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/text/ko_user_dict.csv"
+    );
+    // One output line per input line, blank and token-less answers included.
+    // 궁금(했습니다) is a root (XR), not kept by default (Kiwi does the same).
+    assert_eq!(
+        run(&["--ko-user-dict", dict]),
+        "장마당 한류드라마 보다\n\n\n가족 친구\n"
+    );
+    assert_eq!(
+        run(&["--ko-analyzer", "rules"]).lines().nth(3),
+        Some("가족 친구 궁금")
+    );
+    assert_eq!(
+        run(&["--ko-keep", "NNG,XR"]).lines().nth(3),
+        Some("가족 친구 궁금")
+    );
+    let out = topics()
+        .args(["tokenize", "--ko-keep", "NOUN"])
+        .arg(&input)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(8));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("invalid --ko-keep: unknown class 'NOUN'")
+    );
+}
