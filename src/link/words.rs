@@ -1,9 +1,10 @@
 //! Words ↔ levels: does the experiment agree with what a topic's words say?
 //!
 //! Each topic's top words (by probability and by FREX) are put beside the
-//! attribute levels they share: a level's label is run through the model's
-//! own text pipeline, so `Family` meets the stemmed `famili` of the answers
-//! and `가족` the Korean analyzer's `가족`. A user-editable mapping file adds
+//! attribute levels they share (a word among several topics' top words goes
+//! to the topic that holds most of its tokens): a level's label is run
+//! through the model's own text pipeline, so `Family` meets the stemmed
+//! `famili` of the answers and `가족` the Korean analyzer's `가족`. A user-editable mapping file adds
 //! pairs the labels cannot show (the answers say `trust`, the level is
 //! `Family`):
 //!
@@ -15,8 +16,10 @@
 //! fear -> -Stranger
 //! ```
 //!
-//! The left side is a topic (`topic 2`, `#2`, or a topic's label) or a word
-//! (every topic with that word among its top words); `→` may replace `->`.
+//! The left side is a topic (`topic 2`, `#2`, or a topic's label) or a word:
+//! of the topics with that word among their top words, the one that holds
+//! most of the word's tokens (a common word can be among the top words of
+//! several topics, but it is one topic's word); `→` may replace `->`.
 //! For each pair the table gives the topic group's marginal-mean difference
 //! from the other respondents for that level, its interval, and whether it
 //! points the way the words suggest.
@@ -212,19 +215,29 @@ pub fn words_levels(
     };
     // (topic, feature index, level index, words, source, expected)
     let mut links: Vec<(usize, usize, usize, String, String, Expected)> = Vec::new();
+    let tokens_in = |t: usize, term: &str| {
+        model
+            .vocab()
+            .id(term)
+            .map_or(0, |w| u64::from(model.topic_word_counts(t)[w as usize]))
+    };
+    // Each word of a level's label goes to the one topic that has it among
+    // its top words and holds most of its tokens.
     for (f, feature) in features.iter().enumerate() {
         for (l, level) in feature.levels.iter().enumerate() {
-            let level_terms = terms_of(level);
-            for (t, topic_terms) in top.terms.iter().enumerate() {
-                let shared: Vec<String> = level_terms.intersection(topic_terms).cloned().collect();
-                if !shared.is_empty() {
-                    let words = shared
-                        .iter()
-                        .map(|term| display_of(model, term))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    links.push((t, f, l, words, "label".into(), Expected::More));
+            let mut by_topic: Vec<(usize, Vec<String>)> = Vec::new();
+            for term in terms_of(level) {
+                let Some(t) = owner(&top.terms, &[term.clone()], &tokens_in) else {
+                    continue;
+                };
+                match by_topic.iter_mut().find(|(u, _)| *u == t) {
+                    Some((_, words)) => words.push(display_of(model, &term)),
+                    None => by_topic.push((t, vec![display_of(model, &term)])),
                 }
+            }
+            by_topic.sort_by_key(|(t, _)| *t);
+            for (t, words) in by_topic {
+                links.push((t, f, l, words.join(", "), "label".into(), Expected::More));
             }
         }
     }
@@ -236,7 +249,7 @@ pub fn words_levels(
             line: m.line,
             message,
         };
-        let topics = mapped_topics(&m.left, labels, &top.terms, &terms_of);
+        let topics = mapped_topics(&m.left, labels, &top.terms, &terms_of, &tokens_in);
         // Levels are checked even when the word matches no topic: a level
         // that is not in the design is a mistake in the file.
         let levels = m
@@ -352,6 +365,7 @@ fn mapped_topics(
     labels: &Labels,
     top_terms: &[BTreeSet<String>],
     terms_of: &dyn Fn(&str) -> BTreeSet<String>,
+    tokens_in: &dyn Fn(usize, &str) -> u64,
 ) -> Vec<usize> {
     let lower = left.to_lowercase();
     let number = lower
@@ -370,9 +384,25 @@ fn mapped_topics(
     if terms.is_empty() {
         return Vec::new();
     }
+    let terms: Vec<String> = terms.into_iter().collect();
+    owner(top_terms, &terms, tokens_in).into_iter().collect()
+}
+
+/// Of the topics with all `terms` among their top words, the one holding
+/// most of their tokens (the lower topic on a tie).
+fn owner(
+    top_terms: &[BTreeSet<String>],
+    terms: &[String],
+    tokens_in: &dyn Fn(usize, &str) -> u64,
+) -> Option<usize> {
     (0..top_terms.len())
         .filter(|&t| terms.iter().all(|term| top_terms[t].contains(term)))
-        .collect()
+        .map(|t| (t, terms.iter().map(|term| tokens_in(t, term)).sum::<u64>()))
+        .fold(None, |best: Option<(usize, u64)>, (t, n)| match best {
+            Some((_, m)) if m >= n => best,
+            _ => Some((t, n)),
+        })
+        .map(|(t, _)| t)
 }
 
 fn find_level(
@@ -474,6 +504,26 @@ mod tests {
             find_level(&features, Some("c"), "Home"),
             Err("'c' is not a feature (features: a, b)".into())
         );
+    }
+
+    #[test]
+    fn a_shared_word_goes_to_the_topic_with_most_of_its_tokens() {
+        let top: Vec<BTreeSet<String>> = vec![
+            ["famili", "trust"].iter().map(|s| s.to_string()).collect(),
+            ["famili", "drama"].iter().map(|s| s.to_string()).collect(),
+            ["drama"].iter().map(|s| s.to_string()).collect(),
+        ];
+        let counts = |t: usize, term: &str| match (t, term) {
+            (0, "famili") => 40,
+            (1, "famili") => 55,
+            (1, "drama") | (2, "drama") => 30,
+            _ => 0,
+        };
+        assert_eq!(owner(&top, &["famili".into()], &counts), Some(1));
+        assert_eq!(owner(&top, &["trust".into()], &counts), Some(0));
+        // A tie goes to the lower topic; a word in no top list to none.
+        assert_eq!(owner(&top, &["drama".into()], &counts), Some(1));
+        assert_eq!(owner(&top, &["radio".into()], &counts), None);
     }
 
     #[test]
