@@ -227,7 +227,7 @@ pub fn words_levels(
         for (l, level) in feature.levels.iter().enumerate() {
             let mut by_topic: Vec<(usize, Vec<String>)> = Vec::new();
             for term in terms_of(level) {
-                let Some(t) = owner(&top.terms, &[term.clone()], &tokens_in) else {
+                let Some(t) = owner(&top.terms, std::slice::from_ref(&term), &tokens_in) else {
                     continue;
                 };
                 match by_topic.iter_mut().find(|(u, _)| *u == t) {
