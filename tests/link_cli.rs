@@ -36,7 +36,9 @@ use common::{repo_file, topics};
 fn fixture() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
+        // Under target/tmp, rewritten on every run (not a leaked temp dir).
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("link_cli");
+        std::fs::create_dir_all(&dir).unwrap();
         let lines: Vec<String> = std::fs::read_to_string(repo_file("examples/data/answers_en.txt"))
             .unwrap()
             .lines()

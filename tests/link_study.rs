@@ -42,7 +42,9 @@ use common::{repo_file, topics};
 fn model() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
+        // Under target/tmp, rewritten on every run (not a leaked temp dir).
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("link_study");
+        std::fs::create_dir_all(&dir).unwrap();
         let answers = repo_file("examples/data/answers_en.txt");
         topics(
             &dir,
