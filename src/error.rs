@@ -129,6 +129,9 @@ pub enum Error {
     /// A Korean user dictionary could not be read.
     #[error("Korean user dictionary: {reason}")]
     UserDictionary { reason: String },
+    /// Topics and conjoint cannot be linked as asked (exit codes 50–59).
+    #[error(transparent)]
+    Link(#[from] crate::link::LinkError),
 }
 
 impl Error {
@@ -154,6 +157,7 @@ impl Error {
             Error::Conjoint(e) => e.exit_code(),
             Error::KoDictionary { .. } => 20,
             Error::UserDictionary { .. } => 21,
+            Error::Link(e) => e.exit_code(),
         }
     }
 

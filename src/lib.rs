@@ -15,6 +15,7 @@ pub mod explore;
 pub mod fuzz;
 pub mod io;
 pub mod lda;
+pub mod link;
 pub mod report;
 pub mod serve;
 pub mod text;

@@ -7,6 +7,7 @@ mod conjoint;
 mod fit;
 mod infer;
 mod label;
+mod link;
 mod quotes;
 mod report;
 mod select_k;
@@ -52,6 +53,8 @@ enum Command {
     SelectK(select_k::Args),
     /// Conjoint estimates (AMCE, marginal means, ...) as cregg computes them.
     Conjoint(conjoint::Args),
+    /// Cross-check topics against the conjoint: estimates by topic group over θ draws.
+    Link(link::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -68,5 +71,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args),
         Command::SelectK(args) => select_k::run(args),
         Command::Conjoint(args) => conjoint::run(args),
+        Command::Link(args) => link::run(args),
     }
 }

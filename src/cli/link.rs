@@ -1,0 +1,354 @@
+//! `topics link`: cross-check a topic model against a conjoint experiment
+//! answered by the same respondents.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::ValueEnum;
+use topics::conjoint::data::{ConjointData, DesignFile, Spec};
+use topics::conjoint::design::Options;
+use topics::conjoint::ols::VarianceKind;
+use topics::explore::open_model;
+use topics::io::write_atomic;
+use topics::link::estimate::LinkOptions;
+use topics::link::groups::GroupRule;
+use topics::link::join::{respondent_values, Join};
+use topics::link::prevalence::BootstrapOptions;
+use topics::link::{output, plot, words, Covariate, LinkError, LinkInput};
+
+use super::common::{print, to_json, Format};
+
+const EXAMPLES: &str = "\
+Examples:
+  topics fit examples/data/answers_en.txt -k 3 -o model.json
+  topics link --model model.json --conjoint examples/data/conjoint_by_theme.csv \\
+      --design examples/data/conjoint_by_theme_design.json --outcome chosen \\
+      --mapping examples/data/link_mapping.txt --prevalence-by market_experience --plot link.svg
+  topics link --model model.json --conjoint DATA.csv --design D.json --outcome chosen --groups threshold --threshold 0.4
+  topics link --model model.json --conjoint DATA.csv --design D.json --outcome chosen --groups terciles --topic 1
+  topics link ... --format json -o link.json && topics report model.json --link link.json
+
+Respondents are joined to answers by the conjoint respondent id (or --answers-id COL)
+against the answer ids saved in the model; every unmatched or ambiguous id is counted.
+Estimates are repeated over the posterior draws of θ saved in the model and combined
+by Rubin's rules, so intervals include the uncertainty of the topic assignment.
+
+Exit codes: 3-6 input files and columns, 8 invalid flag, 9 bad model, 30-37 conjoint
+data (see topics conjoint --help), 50 no respondent joined, 51 per-respondent column not
+constant, 52 bad mapping file, 53 nothing estimable, 54 invalid request.";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// The topic model (from `topics fit`); its labels are used when set.
+    #[arg(long)]
+    model: PathBuf,
+    /// Long conjoint CSV, one row per profile.
+    #[arg(long)]
+    conjoint: PathBuf,
+    /// The conjoint design file (JSON; as for `topics conjoint`).
+    #[arg(long)]
+    design: PathBuf,
+    /// Outcome column(s), comma-separated [default: the design's first outcome].
+    #[arg(long, value_delimiter = ',')]
+    outcome: Vec<String>,
+    /// Respondent id column [default: the design's].
+    #[arg(long)]
+    respondent: Option<String>,
+    /// Conjoint column holding each respondent's answer id, when it is not
+    /// the respondent id.
+    #[arg(long, value_name = "COL")]
+    answers_id: Option<String>,
+    /// How respondents are put into topic groups.
+    #[arg(long, value_enum, default_value_t = GroupsArg::Dominant)]
+    groups: GroupsArg,
+    /// With --groups threshold: θ at or above this puts a respondent in a
+    /// topic's group.
+    #[arg(long, default_value_t = 0.3)]
+    threshold: f64,
+    /// With --groups terciles: the topic whose θ is split into terciles.
+    #[arg(long)]
+    topic: Option<usize>,
+    /// Use the last N posterior draws of θ [default: all the model keeps].
+    #[arg(long, value_name = "N")]
+    draws: Option<usize>,
+    /// Words-to-levels mapping file ("trust -> Family, Friend" per line).
+    #[arg(long, value_name = "FILE")]
+    mapping: Option<PathBuf>,
+    /// Top words per ranking (probability, FREX) matched against levels.
+    #[arg(long, default_value_t = 20)]
+    top_words: usize,
+    /// Topic prevalence by this respondent covariate (repeatable or
+    /// comma-separated): a column of --covariates, else of the conjoint CSV.
+    #[arg(long, value_delimiter = ',', value_name = "COL")]
+    prevalence_by: Vec<String>,
+    /// CSV of respondent covariates keyed by answer id.
+    #[arg(long, value_name = "FILE.csv")]
+    covariates: Option<PathBuf>,
+    /// Id column of --covariates [default: its first column].
+    #[arg(long, value_name = "COL")]
+    covariates_id: Option<String>,
+    /// Bootstrap replicates for the prevalence intervals.
+    #[arg(long, default_value_t = 1000)]
+    bootstrap: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// 1 - confidence level of the intervals.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Null value of the marginal-means tests (0.5 for a forced choice).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    h0: f64,
+    /// Small-sample factor of the clustered variance (as topics conjoint).
+    #[arg(long, value_enum, default_value_t = SeArg::Cregg)]
+    se: SeArg,
+    /// Output format (csv: the pooled estimates; --csv-dir writes every table).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the output to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+    /// Write every table as CSV into this directory.
+    #[arg(long, value_name = "DIR")]
+    csv_dir: Option<PathBuf>,
+    /// Draw marginal means by topic group (one panel per feature) as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GroupsArg {
+    /// Each respondent in the group of their largest θ.
+    Dominant,
+    /// Each topic's group: respondents with θ ≥ --threshold.
+    Threshold,
+    /// Terciles of one topic's θ (--topic).
+    Terciles,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SeArg {
+    Cregg,
+    Cjoint,
+}
+
+fn request(message: String) -> topics::Error {
+    LinkError::Request(message).into()
+}
+
+impl Args {
+    fn rule(&self, k: usize) -> anyhow::Result<GroupRule> {
+        Ok(match self.groups {
+            GroupsArg::Dominant => GroupRule::Dominant,
+            GroupsArg::Threshold => {
+                if !(self.threshold > 0.0 && self.threshold < 1.0) {
+                    bail!(topics::Error::param(
+                        "--threshold",
+                        format!("{} is not between 0 and 1", self.threshold)
+                    ));
+                }
+                GroupRule::Threshold(self.threshold)
+            }
+            GroupsArg::Terciles => {
+                let t = self
+                    .topic
+                    .ok_or_else(|| request("--groups terciles needs --topic K".into()))?;
+                if t >= k {
+                    bail!(request(format!(
+                        "--topic {t}: the model has topics 0 to {}",
+                        k - 1
+                    )));
+                }
+                GroupRule::Terciles(t)
+            }
+        })
+    }
+
+    fn options(&self) -> anyhow::Result<Options> {
+        if !(self.alpha > 0.0 && self.alpha < 1.0) {
+            bail!(topics::Error::param(
+                "--alpha",
+                format!("{} is not between 0 and 1", self.alpha)
+            ));
+        }
+        Ok(Options {
+            variance: match self.se {
+                SeArg::Cregg => VarianceKind::Cregg,
+                SeArg::Cjoint => VarianceKind::Cjoint,
+            },
+            alpha: self.alpha,
+            h0: self.h0,
+            ..Options::default()
+        })
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let opts = args.options()?;
+    if args.bootstrap < 2 && !args.prevalence_by.is_empty() {
+        bail!(topics::Error::param(
+            "--bootstrap",
+            "needs at least 2 replicates"
+        ));
+    }
+    let (model, labels) = open_model(&args.model)?;
+    let rule = args.rule(model.k())?;
+    let design = DesignFile::load(&args.design)?;
+    let mut spec = Spec::from_design(design, &args.design);
+    if let Some(r) = &args.respondent {
+        spec.respondent = Some(r.clone());
+    }
+    if !args.outcome.is_empty() {
+        spec.outcomes = args.outcome.clone();
+    } else if spec.outcomes.len() > 1 {
+        eprintln!(
+            "note: no --outcome given; using the design's first outcome '{}'",
+            spec.outcomes[0]
+        );
+        spec.outcomes.truncate(1);
+    }
+    let data = ConjointData::read(&args.conjoint, &spec)?;
+    for o in &data.outcomes {
+        let missing = topics::conjoint::estimate::missing_outcomes(&data, &o.name)?;
+        if missing > 0 {
+            eprintln!(
+                "note: outcome '{}': {missing} of {} rows have no value and are left out",
+                o.name,
+                data.nrows()
+            );
+        }
+    }
+    let respondent_column = spec.respondent.clone().unwrap_or_default();
+    let answer_ids: Vec<&str> = model.documents().iter().map(|d| d.id.as_str()).collect();
+    let join = Join::of(
+        &data,
+        &args.conjoint,
+        &respondent_column,
+        args.answers_id.as_deref(),
+        &answer_ids,
+        &args.model,
+    )?;
+    let mapping = match &args.mapping {
+        Some(p) => words::read_mapping(p)?,
+        None => Vec::new(),
+    };
+    let covariates = covariates(&args, &spec, &data, &join, &model)?;
+    let link_opts = LinkOptions {
+        rule,
+        draws: args.draws,
+        conjoint: opts,
+    };
+    let result = topics::link::link(
+        LinkInput {
+            model: &model,
+            model_path: &args.model,
+            labels: &labels,
+            data: &data,
+            data_path: &args.conjoint,
+            join,
+            mapping: &mapping,
+            mapping_path: args.mapping.as_deref(),
+            top_words: args.top_words,
+            covariates: &covariates,
+            bootstrap: BootstrapOptions {
+                replicates: args.bootstrap,
+                seed: args.seed,
+                alpha: args.alpha,
+            },
+        },
+        &link_opts,
+    )?;
+    if let Some(path) = &args.plot {
+        let outcome = &result.summary.outcomes[0];
+        let svg = plot::svg(
+            &result.rows,
+            &data.features,
+            outcome,
+            opts.h0,
+            &format!(
+                "Marginal means of '{outcome}' by topic group ({}% CI, {} θ draws)",
+                (1.0 - opts.alpha) * 100.0,
+                result.summary.draws
+            ),
+        );
+        write_atomic(path, |w: &mut dyn Write| w.write_all(svg.as_bytes()))?;
+    }
+    if let Some(dir) = &args.csv_dir {
+        if !dir.is_dir() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        for (name, text) in output::all_csv(&result) {
+            write_atomic(&dir.join(name), |w: &mut dyn Write| {
+                w.write_all(text.as_bytes())
+            })?;
+        }
+    }
+    let text = match args.format {
+        Format::Table => output::table(&result, &data.features),
+        Format::Csv => output::rows_csv(&result.rows),
+        Format::Json => to_json(&result)?,
+    };
+    match &args.output {
+        Some(path) => write_atomic(path, |w: &mut dyn Write| w.write_all(text.as_bytes()))?,
+        None => print(&text)?,
+    }
+    Ok(())
+}
+
+/// The covariates for topic prevalence, each as answer id → value.
+fn covariates(
+    args: &Args,
+    spec: &Spec,
+    data: &ConjointData,
+    join: &Join,
+    model: &topics::lda::LdaModel,
+) -> anyhow::Result<Vec<Covariate>> {
+    let mut out = Vec::new();
+    let file_header: Vec<String> = match &args.covariates {
+        Some(p) => {
+            let text = topics::io::read_text(p)?;
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            reader
+                .headers()
+                .map(|h| h.iter().map(|s| s.trim().to_string()).collect())
+                .unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
+    for name in &args.prevalence_by {
+        let by_answer: HashMap<String, String> = match &args.covariates {
+            Some(path) if file_header.contains(name) => {
+                let id = args
+                    .covariates_id
+                    .clone()
+                    .or_else(|| file_header.first().cloned())
+                    .unwrap_or_default();
+                respondent_values(path, &id, name)?
+                    .into_iter()
+                    .filter_map(|(k, v)| v.map(|v| (k, v)))
+                    .collect()
+            }
+            _ => {
+                let respondent = spec.respondent.as_deref().unwrap_or_default();
+                let values = respondent_values(&args.conjoint, respondent, name)?;
+                data.respondent_ids
+                    .iter()
+                    .zip(&join.doc_of_respondent)
+                    .filter_map(|(r, d)| {
+                        let v = values.get(r).cloned().flatten()?;
+                        Some((model.documents()[(*d)?].id.clone(), v))
+                    })
+                    .collect()
+            }
+        };
+        out.push(Covariate {
+            name: name.clone(),
+            by_answer,
+            levels: spec.levels.get(name).cloned(),
+        });
+    }
+    Ok(out)
+}

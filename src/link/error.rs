@@ -1,0 +1,67 @@
+//! What can be wrong when linking topics to a conjoint experiment.
+//!
+//! The crate's [`crate::Error::Link`] wraps these and gives each an exit
+//! code in 50–59.
+
+use std::path::PathBuf;
+
+/// A link-specific failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LinkError {
+    /// Not one conjoint respondent has an answer in the model: the ids do
+    /// not match (wrong id column, or ids written differently).
+    #[error(
+        "no conjoint respondent of {} has an answer in the model {} (conjoint ids look like {}; answer ids look like {}): use --answers-id COL to name the conjoint column that holds the answer id",
+        data.display(),
+        model.display(),
+        data_ids.join(", "),
+        model_ids.join(", ")
+    )]
+    NoOverlap {
+        model: PathBuf,
+        data: PathBuf,
+        data_ids: Vec<String>,
+        model_ids: Vec<String>,
+    },
+
+    /// A per-respondent column (answer id, covariate) takes two values for
+    /// one respondent.
+    /// (`message` says which column, respondent and values, so the error
+    /// stays small.)
+    #[error("{}: line {line}: {message}; it must be the same on every row of a respondent", path.display())]
+    NotConstant {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
+
+    /// The words-to-levels mapping file cannot be read.
+    #[error("{}: line {line}: {message}", path.display())]
+    BadMapping {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+
+    /// A topic group cannot be estimated in any draw (too few respondents).
+    #[error("{0}")]
+    NothingToEstimate(String),
+
+    /// The request does not fit the model or the data.
+    #[error("{0}")]
+    Request(String),
+}
+
+impl LinkError {
+    /// Exit codes 50–59, one per class of problem.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            LinkError::NoOverlap { .. } => 50,
+            LinkError::NotConstant { .. } => 51,
+            LinkError::BadMapping { .. } => 52,
+            LinkError::NothingToEstimate(_) => 53,
+            LinkError::Request(_) => 54,
+        }
+    }
+}

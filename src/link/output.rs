@@ -1,0 +1,469 @@
+//! The whole link result, and how it is printed: a readable table, CSV
+//! files (one per table), or one JSON document whose `rows` have the form of
+//! `topics conjoint --format json` (with `BY` naming the topic group).
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::combine::LinkRow;
+use super::estimate::{GroupSize, GroupTest, Stability};
+use super::join::JoinReport;
+use super::prevalence::PrevalenceRow;
+use super::words::WordsLevels;
+use crate::conjoint::data::Feature;
+use crate::conjoint::estimate::Statistic;
+use crate::conjoint::output::{display_width, estimates_table};
+
+/// What was linked and how.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub model: String,
+    pub conjoint: String,
+    pub outcomes: Vec<String>,
+    /// `dominant`, `threshold 0.3` or `terciles of Topic 2`.
+    pub groups_by: String,
+    /// θ draws combined (1 = the final θ only).
+    pub draws: usize,
+    /// θ draws the model keeps.
+    pub draws_in_model: usize,
+    /// How the draws are combined.
+    pub combination: &'static str,
+    pub alpha: f64,
+    pub h0: f64,
+}
+
+/// Everything `topics link` computes.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkResult {
+    pub summary: Summary,
+    pub join: JoinReport,
+    pub groups: Vec<GroupSize>,
+    /// Marginal means (`mm`) and AMCEs (`amce`) in each topic group, and
+    /// each group's marginal-mean differences from the others
+    /// (`mm_difference`), pooled over θ draws.
+    pub rows: Vec<LinkRow>,
+    /// Omnibus test per topic group.
+    pub tests: Vec<GroupTest>,
+    pub words_levels: WordsLevels,
+    pub prevalence: Vec<PrevalenceRow>,
+    pub stability: Stability,
+    pub notes: Vec<String>,
+}
+
+pub const COMBINATION: &str = "Rubin's rules over θ draws (total variance = mean within + (1 + 1/m) × between; t intervals with Barnard-Rubin df); omnibus tests by D2";
+
+/// A number at full precision; tiny ones in exponent form (`8.0e-8`)
+/// rather than Rust's plain form with dozens of zeros.
+fn num(v: f64) -> String {
+    if v != 0.0 && v.abs() < 1e-4 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or(String::new(), num)
+}
+
+fn csv(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `p < 0.0001` or `p = 0.0123`.
+fn p_text(p: f64) -> String {
+    if p < 0.0001 {
+        "p < 0.0001".into()
+    } else {
+        format!("p = {p:.4}")
+    }
+}
+
+fn pad(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
+}
+
+/// The pooled estimates as CSV (the columns of `topics conjoint` plus how
+/// much the θ draws disagreed).
+pub fn rows_csv(rows: &[LinkRow]) -> String {
+    let mut out = String::from(
+        "outcome,statistic,BY,feature,level,estimate,std_error,z,p,lower,upper,between_draw_sd,assignment_share,df,draws\n",
+    );
+    for r in rows {
+        let e = &r.row;
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            csv(&e.outcome),
+            e.statistic.as_str(),
+            csv(e.by.as_deref().unwrap_or("")),
+            csv(&e.feature),
+            csv(&e.level),
+            num(e.estimate),
+            opt(e.std_error),
+            opt(e.z),
+            opt(e.p),
+            opt(e.lower),
+            opt(e.upper),
+            opt(r.between_draw_sd),
+            opt(r.assignment_share),
+            opt(r.df),
+            r.draws
+        );
+    }
+    out
+}
+
+pub fn tests_csv(tests: &[GroupTest]) -> String {
+    let mut out = String::from("outcome,BY,F,df1,df2,p,mean_chi2,draws\n");
+    for t in tests {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{}",
+            csv(&t.outcome),
+            csv(&t.by),
+            num(t.test.f),
+            t.test.df1,
+            opt(t.test.df2),
+            num(t.test.p),
+            num(t.test.mean_chi2),
+            t.draws
+        );
+    }
+    out
+}
+
+pub fn words_levels_csv(w: &WordsLevels) -> String {
+    let mut out = String::from(
+        "topic,name,feature,level,words,source,expected,outcome,mm_difference,std_error,lower,upper,p,verdict\n",
+    );
+    for p in &w.pairs {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            p.topic,
+            csv(&p.name),
+            csv(&p.feature),
+            csv(&p.level),
+            csv(&p.words),
+            csv(&p.source),
+            if p.expected == super::words::Expected::More {
+                "more"
+            } else {
+                "less"
+            },
+            csv(p.outcome.as_deref().unwrap_or("")),
+            opt(p.mm_difference),
+            opt(p.std_error),
+            opt(p.lower),
+            opt(p.upper),
+            opt(p.p),
+            p.verdict
+        );
+    }
+    out
+}
+
+pub fn topic_words_csv(w: &WordsLevels) -> String {
+    let mut out = String::from("topic,name,prob,frex\n");
+    for t in &w.topics {
+        let _ = writeln!(
+            out,
+            "{},{},{},{}",
+            t.topic,
+            csv(&t.name),
+            csv(&t.prob),
+            csv(&t.frex)
+        );
+    }
+    out
+}
+
+pub fn prevalence_csv(rows: &[PrevalenceRow]) -> String {
+    let mut out = String::from(
+        "covariate,level,statistic,topic,name,respondents,estimate,std_error,lower,upper\n",
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{}",
+            csv(&r.covariate),
+            csv(&r.level),
+            r.statistic,
+            r.topic,
+            csv(&r.name),
+            r.respondents,
+            num(r.estimate),
+            num(r.std_error),
+            num(r.lower),
+            num(r.upper)
+        );
+    }
+    out
+}
+
+pub fn stability_csv(s: &Stability) -> String {
+    let mut out = String::from("id,topic,name,draws_elsewhere,agreement,switches\n");
+    for r in &s.per_respondent {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{}",
+            csv(&r.id),
+            r.topic,
+            csv(&r.name),
+            r.draws_elsewhere,
+            num(r.agreement),
+            r.switches
+        );
+    }
+    out
+}
+
+pub fn join_csv(j: &JoinReport) -> String {
+    let mut out = String::from("key,value\n");
+    let value = serde_json::to_value(j).unwrap_or_default();
+    if let serde_json::Value::Object(map) = value {
+        for (k, v) in map {
+            let text = match v {
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().unwrap_or("").to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                other => other.to_string(),
+            };
+            let _ = writeln!(out, "{},{}", csv(&k), csv(&text));
+        }
+    }
+    out
+}
+
+/// Every CSV table with its file name.
+pub fn all_csv(result: &LinkResult) -> Vec<(&'static str, String)> {
+    vec![
+        ("estimates.csv", rows_csv(&result.rows)),
+        ("tests.csv", tests_csv(&result.tests)),
+        ("words_levels.csv", words_levels_csv(&result.words_levels)),
+        ("topic_words.csv", topic_words_csv(&result.words_levels)),
+        ("prevalence.csv", prevalence_csv(&result.prevalence)),
+        ("stability.csv", stability_csv(&result.stability)),
+        ("join.csv", join_csv(&result.join)),
+    ]
+}
+
+/// The readable report.
+pub fn table(result: &LinkResult, features: &[Feature]) -> String {
+    let mut out = String::new();
+    let s = &result.summary;
+    let j = &result.join;
+    let _ = writeln!(out, "Topics × conjoint: {} × {}", s.model, s.conjoint);
+    let _ = writeln!(
+        out,
+        "groups by {}; {} θ draw{} combined ({}); {}% intervals",
+        s.groups_by,
+        s.draws,
+        if s.draws == 1 { "" } else { "s" },
+        if s.draws == 1 {
+            "final θ only"
+        } else {
+            "Rubin's rules"
+        },
+        (1.0 - s.alpha) * 100.0
+    );
+    let _ = writeln!(out, "\nJoin");
+    let _ = writeln!(
+        out,
+        "  {} of {} conjoint respondents joined to an answer ({} of {} rows); the model has {} answers",
+        j.joined,
+        j.conjoint_respondents,
+        j.rows_joined,
+        j.rows_joined + j.rows_left_out,
+        j.answers
+    );
+    let lines = [
+        (
+            "respondents without an answer in the model",
+            j.respondents_without_answer,
+            &j.respondents_without_answer_ids,
+        ),
+        (
+            "answers without conjoint rows",
+            j.answers_without_conjoint,
+            &j.answers_without_conjoint_ids,
+        ),
+        (
+            "answer ids used twice in the model (not joined)",
+            j.duplicated_answer_ids,
+            &j.duplicated_answer_ids_list,
+        ),
+        (
+            "answers claimed by several respondents (not joined)",
+            j.answers_claimed_twice,
+            &j.answers_claimed_twice_ids,
+        ),
+    ];
+    for (what, n, ids) in lines {
+        if n > 0 {
+            let more = if n > ids.len() { ", …" } else { "" };
+            let _ = writeln!(out, "  {what}: {n} ({}{more})", ids.join(", "));
+        }
+    }
+    if j.respondents_without_key > 0 {
+        let _ = writeln!(
+            out,
+            "  respondents with an empty answer id: {}",
+            j.respondents_without_key
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nTopic groups (respondents: final θ, range over draws)"
+    );
+    let w = result
+        .groups
+        .iter()
+        .map(|g| display_width(&g.group))
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    for g in &result.groups {
+        let _ = writeln!(
+            out,
+            "  {} {:>5}  [{}–{}]",
+            pad(&g.group, w),
+            g.respondents,
+            g.min_over_draws,
+            g.max_over_draws
+        );
+    }
+    let st = &result.stability;
+    let _ = writeln!(
+        out,
+        "  dominant topic the same in all {} draws for {} of {} respondents ({:.1}% change at least once; mean disagreement with the final fit {:.1}%)",
+        st.draws,
+        st.unchanged,
+        st.respondents,
+        st.changed_share * 100.0,
+        st.mean_disagreement * 100.0
+    );
+    if !result.tests.is_empty() {
+        let _ = writeln!(out, "\nDo a group's preferences differ from the others'? (clustered Wald test of the interacted AMCE model, pooled by D2)");
+        let w = result
+            .tests
+            .iter()
+            .map(|t| display_width(&t.by))
+            .max()
+            .unwrap_or(5);
+        for t in &result.tests {
+            let df2 = t.test.df2.map_or("∞".to_string(), |d| format!("{d:.1}"));
+            let _ = writeln!(
+                out,
+                "  {} {}  F({}, {df2}) = {:.3}, {}",
+                pad(&t.by, w),
+                t.outcome,
+                t.test.df1,
+                t.test.f,
+                p_text(t.test.p)
+            );
+        }
+    }
+    let diffs: Vec<_> = result
+        .rows
+        .iter()
+        .filter(|r| r.row.statistic == Statistic::MmDifference)
+        .map(|r| r.row.clone())
+        .collect();
+    if !diffs.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nMarginal-mean differences of each topic group from the others (pooled over θ draws)"
+        );
+        out.push_str(&estimates_table(&diffs, features, s.alpha));
+    }
+    let pairs = &result.words_levels.pairs;
+    let _ = writeln!(out, "\nWords ↔ levels");
+    for t in &result.words_levels.topics {
+        let _ = writeln!(
+            out,
+            "  {}\n    prob: {}\n    frex: {}",
+            t.name, t.prob, t.frex
+        );
+    }
+    if pairs.is_empty() {
+        let _ = writeln!(
+            out,
+            "  no topic's top words match a level label (add a mapping file: --mapping FILE)"
+        );
+    }
+    for p in pairs {
+        let est = match (p.mm_difference, p.lower, p.upper) {
+            (Some(e), Some(l), Some(u)) => format!("{e:+.4} [{l:+.4}, {u:+.4}]"),
+            _ => "no estimate".into(),
+        };
+        let _ = writeln!(
+            out,
+            "  {} ↔ {}={} ({}; {}, expected {}): {} → {}",
+            p.name,
+            p.feature,
+            p.level,
+            p.words,
+            p.source,
+            if p.expected == super::words::Expected::More {
+                "more"
+            } else {
+                "less"
+            },
+            est,
+            p.verdict
+        );
+    }
+    if !result.prevalence.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nTopic prevalence (mean θ) by covariate, bootstrap intervals"
+        );
+        for r in &result.prevalence {
+            let _ = writeln!(
+                out,
+                "  {}={} {} {} (n={}): {:.4} [{:.4}, {:.4}]",
+                r.covariate,
+                r.level,
+                r.statistic,
+                r.name,
+                r.respondents,
+                r.estimate,
+                r.lower,
+                r.upper
+            );
+        }
+    }
+    if !result.notes.is_empty() {
+        let _ = writeln!(out, "\nNotes");
+        for n in &result.notes {
+            let _ = writeln!(out, "  {n}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nMarginal means and AMCEs within each group: --format json or --csv-dir DIR; plot: --plot FILE.svg"
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_full_precision_and_tiny_ones_use_exponents() {
+        assert_eq!(num(0.1015040550260096), "0.1015040550260096");
+        assert_eq!(num(8.006328081833659e-8), "8.006328081833659e-8");
+        assert_eq!(num(0.0), "0");
+        assert_eq!(csv("a, b"), "\"a, b\"");
+    }
+}
