@@ -397,10 +397,19 @@ fn unterminated_quote_line(text: &str, delimiter: u8) -> Option<u64> {
 /// Writes `path` atomically: the bytes go to a temporary file in the same
 /// directory, are synced to disk, and the file is renamed over `path`.
 /// If `write` fails or the process dies, the previous `path` is untouched.
+///
+/// A target that exists but is not a regular file (`/dev/null`, a FIFO, a
+/// terminal) is written to directly: renaming over it would replace the
+/// device with a plain file.
 pub fn write_atomic<F>(path: &Path, write: F) -> Result<()>
 where
     F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
 {
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() && !meta.is_dir() {
+            return write_in_place(path, write);
+        }
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -436,6 +445,20 @@ where
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(())
+}
+
+fn write_in_place<F>(path: &Path, write: F) -> Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+{
+    let io_err = |e: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let file = std::fs::OpenOptions::new().write(true).open(path).map_err(io_err)?;
+    let mut buffered = std::io::BufWriter::new(file);
+    write(&mut buffered).map_err(io_err)?;
+    buffered.flush().map_err(io_err)
 }
 
 /// A replaced file keeps its permissions; a new one is readable by all
@@ -579,6 +602,15 @@ mod tests {
         let err = answers_from_delimited("id,text\n1,a\n2,b,c\n", b',', &InputOptions::default(), Path::new("r.csv"))
             .unwrap_err();
         assert_eq!(err.to_string(), "r.csv: line 3: expected 2 fields as in the header, found 3");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        write_atomic(Path::new("/dev/null"), |w| w.write_all(b"discarded")).unwrap();
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(meta.file_type().is_char_device(), "/dev/null is still a device");
     }
 
     #[test]

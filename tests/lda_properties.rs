@@ -68,7 +68,7 @@ proptest! {
 #[test]
 fn posterior_draws_end_at_the_final_state() {
     // Overlapping word ranges, so the posterior is not a single point.
-    let docs: Vec<Vec<u8>> = (0..40u8).map(|d| (0..8).map(|i| (d * 7 + i * 3) % 12).collect()).collect();
+    let docs: Vec<Vec<u8>> = (0..40usize).map(|d| (0..8).map(|i| ((d * 7 + i * 3) % 12) as u8).collect()).collect();
     let corpus = corpus_from(&docs);
     let params = LdaParams { k: 4, iterations: 100, saved_samples: 7, sample_interval: 5, ..Default::default() };
     let model = lda::fit(&corpus, &params, TextOptions::default(), &mut |_| {}).unwrap();
