@@ -146,65 +146,32 @@ impl Corpus {
     /// and drops answers left empty, reporting their ids.
     pub fn build(answers: &[Answer], analyzer: &Analyzer, prune: PruneOptions) -> Result<Corpus> {
         prune.validate()?;
-        let tokenized: Vec<Vec<Token>> = answers
-            .par_iter()
-            .map(|a| analyzer.tokens(&a.text))
-            .collect();
         let mut report = CorpusReport {
             answers: answers.len(),
             ..Default::default()
         };
-        // Document frequency and surface counts per term, in first-seen order.
-        let mut term_ids: HashMap<&str, usize> = HashMap::new();
-        let mut terms: Vec<&str> = Vec::new();
-        let mut df: Vec<usize> = Vec::new();
-        let mut surfaces: Vec<HashMap<&str, usize>> = Vec::new();
-        let mut nonblank = 0usize;
-        for (answer, tokens) in answers.iter().zip(&tokenized) {
-            if answer.text.trim().is_empty() {
-                continue;
-            }
-            nonblank += 1;
-            let mut seen_here: Vec<usize> = Vec::new();
-            for tok in tokens {
-                let id = *term_ids.entry(tok.term.as_str()).or_insert_with(|| {
-                    terms.push(tok.term.as_str());
-                    df.push(0);
-                    surfaces.push(HashMap::new());
-                    terms.len() - 1
-                });
-                *surfaces[id].entry(tok.surface.as_str()).or_insert(0) += 1;
-                seen_here.push(id);
-            }
-            seen_here.sort_unstable();
-            seen_here.dedup();
-            for id in seen_here {
-                df[id] += 1;
-            }
-        }
-        report.terms_before_pruning = terms.len();
+        let interned = Interned::from_answers(answers, analyzer);
+        report.terms_before_pruning = interned.terms.len();
+        let nonblank = answers.iter().filter(|a| !a.text.trim().is_empty()).count();
         let max_docs = (prune.max_df * nonblank as f64).floor() as usize;
-        let mut new_id: Vec<Option<u32>> = vec![None; terms.len()];
+        let mut new_id: Vec<Option<u32>> = vec![None; interned.terms.len()];
         let mut kept_terms = Vec::new();
         let mut kept_display = Vec::new();
-        for (old, term) in terms.iter().enumerate() {
-            let keep = df[old] >= prune.min_df && (prune.max_df >= 1.0 || df[old] <= max_docs);
-            if keep {
+        for (old, term) in interned.terms.iter().enumerate() {
+            let df = interned.df[old];
+            if df >= prune.min_df && (prune.max_df >= 1.0 || df <= max_docs) {
                 new_id[old] = Some(kept_terms.len() as u32);
-                kept_terms.push(term.to_string());
-                kept_display.push(most_frequent(&surfaces[old]).to_string());
+                kept_terms.push(term.clone());
+                kept_display.push(most_frequent(&interned.surfaces[old]).to_string());
             }
         }
         let mut docs = Vec::new();
-        for (answer, tokens) in answers.iter().zip(&tokenized) {
+        for (answer, raw) in answers.iter().zip(&interned.docs) {
             if answer.text.trim().is_empty() {
                 report.blank_ids.push(answer.id.clone());
                 continue;
             }
-            let words: Vec<u32> = tokens
-                .iter()
-                .filter_map(|t| new_id[term_ids[t.term.as_str()]])
-                .collect();
+            let words: Vec<u32> = raw.iter().filter_map(|&t| new_id[t as usize]).collect();
             if words.is_empty() {
                 report.empty_ids.push(answer.id.clone());
                 continue;
@@ -229,13 +196,80 @@ impl Corpus {
     }
 }
 
+/// Every answer as ids of its (unpruned) terms, with each term's document
+/// frequency and surface counts, terms numbered in first-seen order.
+///
+/// Answers are tokenized in parallel a chunk at a time and interned at
+/// once, so the token strings of only one chunk are alive: a million
+/// answers cost their ids (4 bytes a token), not their tokens' text.
+struct Interned {
+    terms: Vec<String>,
+    df: Vec<usize>,
+    surfaces: Vec<HashMap<String, usize>>,
+    docs: Vec<Vec<u32>>,
+}
+
+/// Answers tokenized together before their tokens are interned.
+const CHUNK: usize = 4096;
+
+impl Interned {
+    fn from_answers(answers: &[Answer], analyzer: &Analyzer) -> Interned {
+        let mut interned = Interned {
+            terms: Vec::new(),
+            df: Vec::new(),
+            surfaces: Vec::new(),
+            docs: Vec::with_capacity(answers.len()),
+        };
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        for chunk in answers.chunks(CHUNK) {
+            let tokenized: Vec<Vec<Token>> = chunk
+                .par_iter()
+                .map(|a| {
+                    if a.text.trim().is_empty() {
+                        Vec::new()
+                    } else {
+                        analyzer.tokens(&a.text)
+                    }
+                })
+                .collect();
+            for tokens in tokenized {
+                let doc: Vec<u32> = tokens.into_iter().map(|t| interned.intern(&mut ids, t)).collect();
+                let mut seen: Vec<u32> = doc.clone();
+                seen.sort_unstable();
+                seen.dedup();
+                for id in seen {
+                    interned.df[id as usize] += 1;
+                }
+                interned.docs.push(doc);
+            }
+        }
+        interned
+    }
+
+    fn intern(&mut self, ids: &mut HashMap<String, u32>, token: Token) -> u32 {
+        let id = match ids.get(&token.term) {
+            Some(&id) => id,
+            None => {
+                let id = self.terms.len() as u32;
+                ids.insert(token.term.clone(), id);
+                self.terms.push(token.term);
+                self.df.push(0);
+                self.surfaces.push(HashMap::new());
+                id
+            }
+        };
+        *self.surfaces[id as usize].entry(token.surface).or_insert(0) += 1;
+        id
+    }
+}
+
 /// The most frequent surface form; ties go to the alphabetically first so
 /// the choice does not depend on hash order.
-fn most_frequent<'a>(counts: &HashMap<&'a str, usize>) -> &'a str {
+fn most_frequent(counts: &HashMap<String, usize>) -> &str {
     counts
         .iter()
         .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-        .map(|(s, _)| *s)
+        .map(|(s, _)| s.as_str())
         .unwrap_or("")
 }
 
@@ -281,11 +315,11 @@ mod tests {
     #[test]
     fn display_is_most_frequent_surface() {
         let mut counts = HashMap::new();
-        counts.insert("curiosity", 2);
-        counts.insert("curious", 3);
-        counts.insert("curio", 3);
+        counts.insert("curiosity".to_string(), 2);
+        counts.insert("curious".to_string(), 3);
+        counts.insert("curio".to_string(), 3);
         assert_eq!(most_frequent(&counts), "curio");
-        counts.insert("curious", 4);
+        counts.insert("curious".to_string(), 4);
         assert_eq!(most_frequent(&counts), "curious");
     }
 }
