@@ -168,3 +168,35 @@ fn crlf_input_gives_the_same_model() {
     let strip = |s: &str| s.lines().filter(|l| !l.contains("sha256")).collect::<Vec<_>>().join("\n");
     assert_eq!(strip(&a.stdout), strip(&b.stdout));
 }
+
+/// An output path in a directory nobody may write to. A directory made
+/// read-only (0555) stops ordinary users; root ignores that, so for root
+/// the test writes into /sys, where no one can create files.
+#[cfg(unix)]
+#[test]
+fn read_only_output_directory_is_named() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fixtures(dir.path());
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let writable_anyway = std::fs::File::create(locked.join("probe")).is_ok();
+    let target = if writable_anyway { std::path::PathBuf::from("/sys") } else { locked.clone() };
+    let output = target.join("m.json");
+    let run = common::topics(
+        dir.path(),
+        &["fit", "ok.txt", "--pretokenized", "-k", "2", "--iterations", "5", "-o", output.to_str().unwrap()],
+    );
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.lines().last().unwrap(),
+        format!(
+            "topics: error: could not save the model: {}: cannot create a file in {}: permission denied",
+            output.display(),
+            target.display()
+        )
+    );
+    assert!(!output.exists());
+}
