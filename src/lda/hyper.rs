@@ -54,9 +54,9 @@ pub(crate) fn optimize_alpha(state: &mut State) {
         if denominator <= 0.0 {
             return;
         }
-        for t in 0..k {
-            let numerator = digamma_sum(&topic_hists[t], state.alpha[t]);
-            state.alpha[t] = (state.alpha[t] * numerator / denominator).max(MIN_ALPHA);
+        for (alpha, hist) in state.alpha.iter_mut().zip(&topic_hists) {
+            let numerator = digamma_sum(hist, *alpha);
+            *alpha = (*alpha * numerator / denominator).max(MIN_ALPHA);
         }
     }
 }

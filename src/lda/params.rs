@@ -97,7 +97,7 @@ impl LdaParams {
     /// ending with the final sweep.
     pub fn is_saved_sample(&self, iteration: usize) -> bool {
         let before_end = self.iterations - iteration;
-        before_end % self.sample_interval == 0 && before_end / self.sample_interval < self.saved_samples
+        before_end.is_multiple_of(self.sample_interval) && before_end / self.sample_interval < self.saved_samples
     }
 
     /// Checks every parameter, naming the flag that is wrong.
