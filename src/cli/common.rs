@@ -150,3 +150,38 @@ pub fn csv_field(s: &str) -> String {
         s.to_string()
     }
 }
+
+/// The small-sample factor of the clustered variance (`--se`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeArg {
+    /// G/(G−1), as cregg.
+    Cregg,
+    /// G/(G−1)·(N−1)/(N−K), as cjoint and Stata.
+    Cjoint,
+}
+
+/// Conjoint estimation options shared by `conjoint` and `link`: the
+/// variance, the interval level (`--alpha`, checked here) and the null of
+/// the marginal-means tests.
+pub fn estimate_options(
+    alpha: f64,
+    se: SeArg,
+    h0: f64,
+) -> anyhow::Result<topics::conjoint::design::Options> {
+    use topics::conjoint::ols::VarianceKind;
+    if !(alpha > 0.0 && alpha < 1.0) {
+        anyhow::bail!(topics::Error::param(
+            "--alpha",
+            format!("{alpha} is not between 0 and 1")
+        ));
+    }
+    Ok(topics::conjoint::design::Options {
+        variance: match se {
+            SeArg::Cregg => VarianceKind::Cregg,
+            SeArg::Cjoint => VarianceKind::Cjoint,
+        },
+        alpha,
+        h0,
+        ..Default::default()
+    })
+}

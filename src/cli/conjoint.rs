@@ -9,12 +9,11 @@ use clap::ValueEnum;
 use topics::conjoint::data::{ConjointData, DesignFile, Spec};
 use topics::conjoint::design::{Binarize, Options};
 use topics::conjoint::estimate::{self, EstimateRow, Profile};
-use topics::conjoint::ols::VarianceKind;
 use topics::conjoint::plot::{self, PlotSpec};
 use topics::conjoint::{output, restrictions};
 use topics::io::write_atomic;
 
-use super::common::{print, to_json, Format};
+use super::common::{estimate_options, print, to_json, Format, SeArg};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -113,12 +112,6 @@ enum EstimateArg {
     Predict,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum SeArg {
-    Cregg,
-    Cjoint,
-}
-
 impl Args {
     fn spec(&self) -> anyhow::Result<Spec> {
         let mut design_weights = None;
@@ -160,19 +153,7 @@ impl Args {
     }
 
     fn options(&self) -> anyhow::Result<Options> {
-        if !(self.alpha > 0.0 && self.alpha < 1.0) {
-            bail!(topics::Error::param(
-                "--alpha",
-                format!("{} is not between 0 and 1", self.alpha)
-            ));
-        }
         Ok(Options {
-            variance: match self.se {
-                SeArg::Cregg => VarianceKind::Cregg,
-                SeArg::Cjoint => VarianceKind::Cjoint,
-            },
-            alpha: self.alpha,
-            h0: self.h0,
             weighted: self.weights.is_some(),
             binarize: self
                 .binarize
@@ -180,6 +161,7 @@ impl Args {
                 .map(str::parse::<Binarize>)
                 .transpose()
                 .map_err(topics::Error::from)?,
+            ..estimate_options(self.alpha, self.se, self.h0)?
         })
     }
 }

@@ -9,7 +9,6 @@ use anyhow::{bail, Context};
 use clap::ValueEnum;
 use topics::conjoint::data::{ConjointData, DesignFile, Spec};
 use topics::conjoint::design::Options;
-use topics::conjoint::ols::VarianceKind;
 use topics::explore::open_model;
 use topics::io::write_atomic;
 use topics::link::estimate::LinkOptions;
@@ -18,7 +17,7 @@ use topics::link::join::{respondent_values, Join};
 use topics::link::prevalence::BootstrapOptions;
 use topics::link::{output, plot, words, Covariate, LinkError, LinkInput};
 
-use super::common::{print, to_json, Format};
+use super::common::{estimate_options, print, to_json, Format, SeArg};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -129,12 +128,6 @@ enum GroupsArg {
     Terciles,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum SeArg {
-    Cregg,
-    Cjoint,
-}
-
 fn request(message: String) -> topics::Error {
     LinkError::Request(message).into()
 }
@@ -168,21 +161,7 @@ impl Args {
     }
 
     fn options(&self) -> anyhow::Result<Options> {
-        if !(self.alpha > 0.0 && self.alpha < 1.0) {
-            bail!(topics::Error::param(
-                "--alpha",
-                format!("{} is not between 0 and 1", self.alpha)
-            ));
-        }
-        Ok(Options {
-            variance: match self.se {
-                SeArg::Cregg => VarianceKind::Cregg,
-                SeArg::Cjoint => VarianceKind::Cjoint,
-            },
-            alpha: self.alpha,
-            h0: self.h0,
-            ..Options::default()
-        })
+        estimate_options(self.alpha, self.se, self.h0)
     }
 }
 

@@ -126,7 +126,9 @@ pub const SHARING: [(&str, f64); 4] = [
     ("share_family", 0.65),
 ];
 
-fn draw_profile(rng: &mut Xoshiro256PlusPlus, features: &[SimFeature]) -> (Vec<usize>, f64) {
+/// One random profile (a uniformly drawn level of every feature) and its
+/// utility, the sum of its levels' effects. Shared with the link simulator.
+pub(crate) fn draw_profile(rng: &mut Xoshiro256PlusPlus, features: &[SimFeature]) -> (Vec<usize>, f64) {
     let levels: Vec<usize> = features
         .iter()
         .map(|f| rng.random_range(0..f.levels.len()))

@@ -25,7 +25,7 @@ use std::io::Write;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::conjoint::simulate::{study_features, SimFeature};
+use crate::conjoint::simulate::{draw_profile, study_features, SimFeature};
 
 /// The seed of the committed example (`examples/data/conjoint_by_theme.csv`).
 pub const SEED: u64 = 20_250_505;
@@ -125,19 +125,6 @@ pub fn widest_utility_range() -> f64 {
                 .sum::<f64>()
         })
         .fold(0.0, f64::max)
-}
-
-fn draw_profile(rng: &mut Xoshiro256PlusPlus, features: &[SimFeature]) -> (Vec<usize>, f64) {
-    let levels: Vec<usize> = features
-        .iter()
-        .map(|f| rng.random_range(0..f.levels.len()))
-        .collect();
-    let u = levels
-        .iter()
-        .zip(features)
-        .map(|(&l, f)| f.levels[l].1)
-        .sum();
-    (levels, u)
 }
 
 /// Writes the long CSV: respondent ids `1..=themes.len()` (respondent `i`
