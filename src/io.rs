@@ -232,30 +232,8 @@ fn answers_from_delimited(
     options: &InputOptions,
     path: &Path,
 ) -> Result<Vec<Answer>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let csv_error = |e: csv::Error| {
-        let line = LineCounter::new(text).line_of(e.position());
-        let message = match e.kind() {
-            csv::ErrorKind::UnequalLengths {
-                expected_len, len, ..
-            } => format!("expected {expected_len} fields as in the header, found {len}"),
-            _ => e.to_string(),
-        };
-        Error::Csv {
-            path: path.to_path_buf(),
-            line,
-            message,
-        }
-    };
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(csv_error)?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let (mut reader, header) = delimited_reader(text, delimiter, path)?;
+    let csv_error = |e: csv::Error| csv_error(path, text, e);
     if let Some(line) = unterminated_quote_line(text, delimiter) {
         return Err(Error::Csv {
             path: path.to_path_buf(),
@@ -263,22 +241,7 @@ fn answers_from_delimited(
             message: "a quoted field opened here is never closed (unbalanced \")".into(),
         });
     }
-    let find = |name: &str| -> Result<usize> {
-        let mut matches = header.iter().enumerate().filter(|(_, h)| *h == name).map(|(i, _)| i);
-        let first = matches.next().ok_or_else(|| Error::MissingColumn {
-            path: path.to_path_buf(),
-            column: name.to_string(),
-            available: header.clone(),
-        })?;
-        if let Some(second) = matches.next() {
-            return Err(Error::Csv {
-                path: path.to_path_buf(),
-                line: 1,
-                message: format!("column '{name}' appears twice in the header (columns {} and {})", first + 1, second + 1),
-            });
-        }
-        Ok(first)
-    };
+    let find = |name: &str| find_column(&header, name, path);
     let text_index = match &options.text_column {
         Some(name) => find(name)?,
         None if header.len() == 1 => 0,
@@ -317,6 +280,57 @@ fn answers_from_delimited(
         });
     }
     Ok(answers)
+}
+
+/// A strict (rectangular) CSV reader over `text` and its header, trimmed.
+pub fn delimited_reader<'a>(text: &'a str, delimiter: u8, path: &Path) -> Result<(csv::Reader<&'a [u8]>, Vec<String>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| csv_error(path, text, e))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    Ok((reader, header))
+}
+
+/// A CSV reader error as [`Error::Csv`], with the line counted from the
+/// error's byte offset and ragged rows said plainly.
+pub fn csv_error(path: &Path, text: &str, e: csv::Error) -> Error {
+    let line = LineCounter::new(text).line_of(e.position());
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("expected {expected_len} fields as in the header, found {len}")
+        }
+        _ => e.to_string(),
+    };
+    Error::Csv {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+/// The index of column `name` in `header`; a missing column lists the
+/// header, a duplicated one is refused (which of the two was meant?).
+pub fn find_column(header: &[String], name: &str, path: &Path) -> Result<usize> {
+    let mut matches = header.iter().enumerate().filter(|(_, h)| *h == name).map(|(i, _)| i);
+    let first = matches.next().ok_or_else(|| Error::MissingColumn {
+        path: path.to_path_buf(),
+        column: name.to_string(),
+        available: header.to_vec(),
+    })?;
+    if let Some(second) = matches.next() {
+        return Err(Error::Csv {
+            path: path.to_path_buf(),
+            line: 1,
+            message: format!("column '{name}' appears twice in the header (columns {} and {})", first + 1, second + 1),
+        });
+    }
+    Ok(first)
 }
 
 /// Line numbers of CSV records, counted from their byte offsets.

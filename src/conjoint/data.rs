@@ -192,7 +192,7 @@ impl ConjointData {
             .from_reader(text.as_bytes());
         let header: Vec<String> = reader
             .headers()
-            .map_err(|e| csv_error(path, text, e))?
+            .map_err(|e| crate::io::csv_error(path, text, e))?
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
@@ -243,7 +243,7 @@ impl ConjointData {
         let mut lines = crate::io::LineCounter::new(text);
         while reader
             .read_record(&mut record)
-            .map_err(|e| csv_error(path, text, e))?
+            .map_err(|e| crate::io::csv_error(path, text, e))?
         {
             let line = lines.line_of(record.position());
             let cell = |i: usize| record.get(i).unwrap_or("").trim();
@@ -592,22 +592,6 @@ fn empty(path: &Path, line: u64, column: &str, what: &'static str) -> Error {
     .into()
 }
 
-fn csv_error(path: &Path, text: &str, e: csv::Error) -> Error {
-    let line = crate::io::LineCounter::new(text).line_of(e.position());
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("expected {expected_len} fields as in the header, found {len}")
-        }
-        _ => e.to_string(),
-    };
-    Error::Csv {
-        path: path.to_path_buf(),
-        line,
-        message,
-    }
-}
 
 #[cfg(test)]
 mod tests {

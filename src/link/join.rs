@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::error::LinkError;
 use crate::conjoint::data::ConjointData;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::io::{display_path, read_text, InputFormat};
 
 /// How many example ids a report lists per problem.
@@ -215,36 +215,15 @@ pub fn respondent_values(
         InputFormat::Delimited(d) => d,
         InputFormat::Lines => b',',
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let csv_error = |e: csv::Error| Error::Csv {
-        path: shown.clone(),
-        line: e.position().map_or(0, |p| p.line()),
-        message: e.to_string(),
-    };
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(csv_error)?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let find = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| Error::MissingColumn {
-                path: shown.clone(),
-                column: name.to_string(),
-                available: header.clone(),
-            })
-    };
+    let (mut reader, header) = crate::io::delimited_reader(&text, delimiter, &shown)?;
+    let csv_error = |e: csv::Error| crate::io::csv_error(&shown, &text, e);
+    let find = |name: &str| crate::io::find_column(&header, name, &shown);
     let (rc, vc) = (find(respondent_column)?, find(column)?);
     let mut values: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut record = csv::StringRecord::new();
+    let mut lines = crate::io::LineCounter::new(&text);
     while reader.read_record(&mut record).map_err(csv_error)? {
-        let line = record.position().map_or(0, |p| p.line());
+        let line = lines.line_of(record.position());
         let respondent = record.get(rc).unwrap_or("").trim().to_string();
         let raw = record.get(vc).unwrap_or("").trim();
         let value = (!(raw.is_empty() || raw == "NA" || raw == "NaN")).then(|| raw.to_string());
