@@ -126,6 +126,20 @@ pub const SHARING: [(&str, f64); 4] = [
     ("share_family", 0.65),
 ];
 
+/// The level order of the simulated respondent covariates, for design
+/// files (shared with the link simulator).
+pub(crate) fn insert_covariate_levels(levels: &mut serde_json::Map<String, serde_json::Value>) {
+    levels.insert("gender".into(), serde_json::json!(["Female", "Male"]));
+    levels.insert(
+        "age_group".into(),
+        serde_json::json!(["20-39", "40-59", "60+"]),
+    );
+    levels.insert(
+        "education".into(),
+        serde_json::json!(["High school or less", "College or more"]),
+    );
+}
+
 /// One random profile (a uniformly drawn level of every feature) and its
 /// utility, the sum of its levels' effects. Shared with the link simulator.
 pub(crate) fn draw_profile(rng: &mut Xoshiro256PlusPlus, features: &[SimFeature]) -> (Vec<usize>, f64) {
@@ -220,15 +234,7 @@ pub fn study_design(korean: bool) -> serde_json::Value {
         );
         truth.insert(f.name.clone(), f.levels.iter().map(|l| l.1).collect());
     }
-    levels.insert("gender".into(), serde_json::json!(["Female", "Male"]));
-    levels.insert(
-        "age_group".into(),
-        serde_json::json!(["20-39", "40-59", "60+"]),
-    );
-    levels.insert(
-        "education".into(),
-        serde_json::json!(["High school or less", "College or more"]),
-    );
+    insert_covariate_levels(&mut levels);
     let mut outcomes = vec!["chosen".to_string()];
     outcomes.extend(SHARING.iter().map(|s| s.0.to_string()));
     outcomes.push("rating".into());

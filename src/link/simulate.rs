@@ -25,7 +25,7 @@ use std::io::Write;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::conjoint::simulate::{draw_profile, study_features, SimFeature};
+use crate::conjoint::simulate::{draw_profile, insert_covariate_levels, study_features, SimFeature};
 
 /// The seed of the committed example (`examples/data/conjoint_by_theme.csv`).
 pub const SEED: u64 = 20_250_505;
@@ -183,15 +183,7 @@ pub fn design() -> serde_json::Value {
         );
         labels.insert(f.name.clone(), f.label.clone().into());
     }
-    levels.insert("gender".into(), serde_json::json!(["Female", "Male"]));
-    levels.insert(
-        "age_group".into(),
-        serde_json::json!(["20-39", "40-59", "60+"]),
-    );
-    levels.insert(
-        "education".into(),
-        serde_json::json!(["High school or less", "College or more"]),
-    );
+    insert_covariate_levels(&mut levels);
     levels.insert("market_experience".into(), serde_json::json!(["No", "Yes"]));
     let mut truth = serde_json::Map::new();
     for (t, name) in THEMES.iter().enumerate() {
