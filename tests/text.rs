@@ -5,7 +5,7 @@
 //! each answer (nouns, verbs and adjectives as stem + 다, English stems),
 //! not copies of the program's output.
 
-use std::process::Command;
+mod common;
 
 use topics::text::{Analyzer, KoAnalyzer, Lang, TextOptions};
 
@@ -186,68 +186,27 @@ fn bad_tokenizer_json_is_a_typed_error() {
     );
 }
 
-fn topics() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_topics"))
-}
-
 #[test]
 fn tokenize_prints_one_line_per_input_line() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("answers.txt");
-    std::fs::write(&input, "가족과 친구들\n\n😀 100\nCurious about the world\n")
+    std::fs::write(dir.path().join("answers.txt"), "가족과 친구들\n\n😀 100\nCurious about the world\n")
         .expect("write input");
-    let out = topics()
-        .args(["tokenize", "--ko-analyzer", "rules"])
-        .arg(&input)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = common::topics(dir.path(), &["tokenize", "--ko-analyzer", "rules", "answers.txt"]).ok();
     // Four input lines: a blank answer and an answer with no words still
     // get their (empty) line so output lines match input lines.
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "가족 친구\n\n\ncurious world\n"
-    );
-    let out = topics()
-        .args(["tokenize", "--surface", "--ko-analyzer", "rules"])
-        .arg(&input)
-        .output()
-        .expect("runs");
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "가족 친구\n\n\ncurious world\n"
-    );
+    assert_eq!(out.stdout, "가족 친구\n\n\ncurious world\n");
+    let out = common::topics(dir.path(), &["tokenize", "--surface", "--ko-analyzer", "rules", "answers.txt"]).ok();
+    assert_eq!(out.stdout, "가족 친구\n\n\ncurious world\n");
 }
 
 #[test]
 fn tokenize_with_user_tokenizer_file() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("answers.txt");
-    std::fs::write(&input, "Family news\n").expect("write input");
-    let json = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/text/wordlevel_tokenizer.json"
-    );
-    let out = topics()
-        .args(["tokenize", "--tokenizer", json])
-        .arg(&input)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "family news\n");
-    let out = topics()
-        .args(["tokenize", "--tokenizer", "/nonexistent/tok.json"])
-        .arg(&input)
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/tok.json: no such file"));
+    std::fs::write(dir.path().join("answers.txt"), "Family news\n").expect("write input");
+    let json = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/text/wordlevel_tokenizer.json");
+    let out = common::topics(dir.path(), &["tokenize", "--tokenizer", json, "answers.txt"]).ok();
+    assert_eq!(out.stdout, "family news\n");
+    let out = common::topics(dir.path(), &["tokenize", "--tokenizer", "/nonexistent/tok.json", "answers.txt"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("/nonexistent/tok.json: no such file"));
 }

@@ -5,6 +5,8 @@
 //! The first test to run compiles the bundled dictionary into the cache
 //! directory (a few seconds); see `src/text/ko_dic.rs`.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -273,10 +275,6 @@ fn analyzer_with_lindera_is_sync_and_shared() {
     );
 }
 
-fn topics() -> std::process::Command {
-    std::process::Command::new(env!("CARGO_BIN_EXE_topics"))
-}
-
 #[test]
 fn tokenize_cli_korean_options() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -287,18 +285,10 @@ fn tokenize_cli_korean_options() {
     )
     .expect("write");
     let run = |extra: &[&str]| {
-        let out = topics()
-            .args(["tokenize", "--lang", "ko", "--no-stopwords"])
-            .args(extra)
-            .arg(&input)
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8")
+        let mut args = vec!["tokenize", "--lang", "ko", "--no-stopwords"];
+        args.extend_from_slice(extra);
+        args.push("answers.txt");
+        common::topics(dir.path(), &args).ok().stdout
     };
     let dict = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -318,13 +308,7 @@ fn tokenize_cli_korean_options() {
         run(&["--ko-keep", "NNG,XR"]).lines().nth(3),
         Some("가족 친구 궁금")
     );
-    let out = topics()
-        .args(["tokenize", "--ko-keep", "NOUN"])
-        .arg(&input)
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(8));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("invalid --ko-keep: unknown class 'NOUN'")
-    );
+    let out = common::topics(dir.path(), &["tokenize", "--ko-keep", "NOUN", "answers.txt"]);
+    assert_eq!(out.code, 8);
+    assert!(out.stderr.contains("invalid --ko-keep: unknown class 'NOUN'"));
 }
