@@ -56,6 +56,9 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
+mod lists;
+mod rows;
+
 use super::math::ln_gamma;
 use super::state::State;
 use crate::corpus::Document;
@@ -122,11 +125,7 @@ pub(crate) struct SparseState {
     /// Slot-major word-topic counts.
     n_wk: Vec<u32>,
     n_k: Vec<u64>,
-    /// Document `d` may use `doc_entries[doc_offsets[d]..doc_offsets[d + 1]]`.
-    doc_offsets: Vec<usize>,
-    doc_entries: Vec<u32>,
-    /// How many of a document's entries are in use (non-zero counts).
-    doc_nnz: Vec<u32>,
+    docs: DocCounts,
     doc_len: Vec<u32>,
     pub alpha: Vec<f64>,
     pub beta: f64,
@@ -235,12 +234,11 @@ impl SparseState {
         block_runs.push(run_slot.len());
         run_start.push(tok_doc.len());
 
-        let mut doc_offsets = Vec::with_capacity(docs.len() + 1);
-        doc_offsets.push(0);
-        for &n in &doc_len {
-            doc_offsets.push(doc_offsets[doc_offsets.len() - 1] + (n as usize).min(k));
-        }
-        let total_entries = doc_offsets[docs.len()];
+        let doc_counts = if prefers_rows(&doc_len, k) {
+            DocCounts::rows(doc_len.len(), k)
+        } else {
+            DocCounts::lists(&doc_len, k)
+        };
         let mut state = SparseState {
             k,
             v,
@@ -256,9 +254,7 @@ impl SparseState {
             tok_doc,
             n_wk: vec![0; v * k],
             n_k: vec![0; k],
-            doc_offsets,
-            doc_entries: vec![0; total_entries],
-            doc_nnz: vec![0; docs.len()],
+            docs: doc_counts,
             doc_len,
             alpha: vec![alpha; k],
             beta,
@@ -277,9 +273,7 @@ impl SparseState {
                 self.z[tok] = t as u16;
                 self.n_wk[slot * k + t] += 1;
                 self.n_k[t] += 1;
-                let d = self.tok_doc[tok] as usize;
-                let entries = &mut self.doc_entries[self.doc_offsets[d]..self.doc_offsets[d + 1]];
-                doc_add(entries, &mut self.doc_nnz[d], t, self.topic_bits);
+                self.docs.add(self.tok_doc[tok] as usize, t, self.topic_bits);
             }
         }
     }
@@ -306,7 +300,6 @@ impl SparseState {
             run_slot: &self.run_slot,
             run_start: &self.run_start,
             tok_doc: &self.tok_doc,
-            doc_offsets: &self.doc_offsets,
             totals: &round_start_totals,
         };
         // Disjoint mutable pieces: z by block, documents and words by group.
@@ -326,34 +319,28 @@ impl SparseState {
             word_groups.push(Some(head));
             rest = tail;
         }
-        let mut entries_rest = &mut self.doc_entries[..];
-        let mut nnz_rest = &mut self.doc_nnz[..];
+        let doc_groups = self.docs.split(&self.doc_bounds);
         let mut blocks = Vec::with_capacity(s);
-        for i in 0..s {
-            let (d0, d1) = (self.doc_bounds[i], self.doc_bounds[i + 1]);
-            let (entries, tail) =
-                entries_rest.split_at_mut(self.doc_offsets[d1] - self.doc_offsets[d0]);
-            entries_rest = tail;
-            let (nnz, tail) = nnz_rest.split_at_mut(d1 - d0);
-            nnz_rest = tail;
+        for (i, docs) in doc_groups.into_iter().enumerate() {
             let j = (i + round) % s;
             let b = i * s + j;
-            blocks.push(Block {
-                doc_start: d0,
-                entry_start: self.doc_offsets[d0],
+            let tokens = BlockTokens {
+                doc_start: self.doc_bounds[i],
                 slot_start: self.word_bounds[j],
                 runs: self.block_runs[b]..self.block_runs[b + 1],
                 token_start: self.run_start[self.block_runs[b]],
                 z: z_blocks[b].take().unwrap_or_default(),
-                entries,
-                nnz,
                 n_wk: word_groups[j].take().unwrap_or_default(),
                 seed: block_seed(seed, sweep, round, i),
-            });
+            };
+            blocks.push((tokens, docs));
         }
         let locals: Vec<Vec<u64>> = blocks
             .into_par_iter()
-            .map(|block| block.sample(&ctx))
+            .map(|(tokens, docs)| match docs {
+                BlockDocs::Lists(docs) => lists::sample(tokens, docs, &ctx),
+                BlockDocs::Rows(rows) => rows::sample(tokens, rows, &ctx),
+            })
             .collect();
         // Each block's totals = round-start totals + its own changes; adding
         // the changes in block order is exact (integers), hence deterministic.
@@ -368,16 +355,14 @@ impl SparseState {
     /// The training joint log-likelihood log p(w, z), the same quantity as
     /// [`State::log_likelihood`], computed from the sparse counts.
     pub fn log_likelihood(&self) -> f64 {
-        let mask = (1u32 << self.topic_bits) - 1;
         let alpha_sum: f64 = self.alpha.iter().sum();
         let ln_gamma_alpha: Vec<f64> = self.alpha.iter().map(|&a| ln_gamma(a)).collect();
         let mut ll = 0.0;
         for d in 0..self.doc_len.len() {
             ll += ln_gamma(alpha_sum) - ln_gamma(self.doc_len[d] as f64 + alpha_sum);
-            for &e in self.doc_used(d) {
-                let t = (e & mask) as usize;
-                ll += ln_gamma((e >> self.topic_bits) as f64 + self.alpha[t]) - ln_gamma_alpha[t];
-            }
+            self.docs.for_each(d, self.topic_bits, |t, n| {
+                ll += ln_gamma(n as f64 + self.alpha[t]) - ln_gamma_alpha[t];
+            });
         }
         let vbeta = self.v as f64 * self.beta;
         let ln_gamma_beta = ln_gamma(self.beta);
@@ -392,21 +377,13 @@ impl SparseState {
         ll
     }
 
-    fn doc_used(&self, d: usize) -> &[u32] {
-        let start = self.doc_offsets[d];
-        &self.doc_entries[start..start + self.doc_nnz[d] as usize]
-    }
-
     /// The document-topic counts as dense rows (`D × K`), for the saved
     /// posterior draws.
     pub fn doc_topic_counts(&self) -> Vec<u32> {
         let k = self.k;
-        let mask = (1u32 << self.topic_bits) - 1;
         let mut n_dk = vec![0u32; self.doc_len.len() * k];
         for d in 0..self.doc_len.len() {
-            for &e in self.doc_used(d) {
-                n_dk[d * k + (e & mask) as usize] = e >> self.topic_bits;
-            }
+            self.docs.for_each(d, self.topic_bits, |t, n| n_dk[d * k + t] = n);
         }
         n_dk
     }
@@ -468,334 +445,176 @@ struct Shared<'a> {
     run_slot: &'a [u32],
     run_start: &'a [usize],
     tok_doc: &'a [u32],
-    doc_offsets: &'a [usize],
     /// Topic totals at the start of the round.
     totals: &'a [u64],
 }
 
-/// One block of a round with mutable access to exactly its own counts.
-struct Block<'a> {
+/// The tokens of one block and the word-topic counts only it may change in
+/// its round (its words' rows).
+pub(super) struct BlockTokens<'a> {
     doc_start: usize,
-    entry_start: usize,
     slot_start: usize,
     runs: std::ops::Range<usize>,
     token_start: usize,
     z: &'a mut [u16],
-    entries: &'a mut [u32],
-    nnz: &'a mut [u32],
     n_wk: &'a mut [u32],
     seed: u64,
 }
 
-impl Block<'_> {
-    /// Samples every token of the block, word by word; returns the block's
-    /// view of the topic totals at the end.
-    fn sample(self, ctx: &Shared) -> Vec<u64> {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { self.sample_avx2(ctx) };
+/// One document group's counts in the list layout.
+pub(super) struct ListDocs<'a> {
+    /// Where the group's first document's entries start in the whole array.
+    entry_start: usize,
+    /// The whole corpus's list offsets.
+    offsets: &'a [usize],
+    entries: &'a mut [u32],
+    nnz: &'a mut [u32],
+}
+
+/// One document group's counts, mutable by exactly one block of a round.
+enum BlockDocs<'a> {
+    Lists(ListDocs<'a>),
+    Rows(&'a mut [u16]),
+}
+
+/// Document-topic counts in the layout that samples the corpus faster.
+///
+/// Lists (`count << topic_bits | topic`, unordered, room for min(K, length)
+/// topics per document) cost a token O(topics in its document), which wins
+/// for many topics and short documents. Dense `u16` rows cost O(K), but as
+/// straight vector arithmetic without gathers, list upkeep or a split of the
+/// conditional; measured on `ap.txt`, they sample K = 20 and K = 100 much
+/// faster (see [`prefers_rows`]).
+#[derive(Debug, Clone)]
+enum DocCounts {
+    Lists {
+        /// Document `d` may use `entries[offsets[d]..offsets[d + 1]]`.
+        offsets: Vec<usize>,
+        entries: Vec<u32>,
+        /// How many of a document's entries are in use (non-zero counts).
+        nnz: Vec<u32>,
+    },
+    Rows {
+        /// Topics per row: K rounded up to whole vector lanes (zero padding).
+        stride: usize,
+        counts: Vec<u16>,
+    },
+}
+
+/// The largest K for dense rows: beyond it a row is more work than the
+/// topics a document can hold.
+const ROWS_MAX_K: usize = 256;
+
+/// Whether the dense-row layout serves this corpus at `k` topics: counts
+/// must fit `u16` (documents of at most 65,535 tokens), K must be moderate,
+/// and the rows may take at most twice the memory of the lists, so that
+/// many short answers at large K (where a row would be mostly zeros) keep
+/// the lists. Depends on the corpus and K only, never on the threads.
+pub(crate) fn prefers_rows(doc_len: &[u32], k: usize) -> bool {
+    if k > ROWS_MAX_K || doc_len.iter().any(|&n| n > u16::MAX as u32) {
+        return false;
+    }
+    let row_bytes = doc_len.len() * rows::stride(k) * 2;
+    let list_bytes: usize = doc_len.iter().map(|&n| (n as usize).min(k) * 4).sum();
+    row_bytes <= 2 * list_bytes
+}
+
+impl DocCounts {
+    fn lists(doc_len: &[u32], k: usize) -> DocCounts {
+        let mut offsets = Vec::with_capacity(doc_len.len() + 1);
+        offsets.push(0);
+        for &n in doc_len {
+            offsets.push(offsets[offsets.len() - 1] + (n as usize).min(k));
         }
-        self.sample_with::<false>(ctx)
+        let total = offsets[doc_len.len()];
+        DocCounts::Lists {
+            offsets,
+            entries: vec![0; total],
+            nnz: vec![0; doc_len.len()],
+        }
     }
 
-    /// The same code compiled for AVX2, where the compiler vectorizes the
-    /// per-word and per-document loops (gathers). No fused multiply-add is
-    /// enabled and no sum is reordered, so the numbers are bit-identical to
-    /// the portable build's.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn sample_avx2(self, ctx: &Shared) -> Vec<u64> {
-        self.sample_with::<true>(ctx)
+    fn rows(docs: usize, k: usize) -> DocCounts {
+        let stride = rows::stride(k);
+        DocCounts::Rows {
+            stride,
+            counts: vec![0; docs * stride],
+        }
     }
 
-    #[inline(always)]
-    fn sample_with<const AVX2: bool>(self, ctx: &Shared) -> Vec<u64> {
-        let Block {
-            doc_start,
-            entry_start,
-            slot_start,
-            runs,
-            token_start,
-            z,
-            entries,
-            nnz,
-            n_wk,
-            seed,
-        } = self;
-        let (k, tb, beta, vbeta, alpha) = (ctx.k, ctx.topic_bits, ctx.beta, ctx.vbeta, ctx.alpha);
-        let mask = (1u32 << tb) - 1;
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-        let mut n_k = ctx.totals.to_vec();
-        let mut inv: Vec<f64> = n_k.iter().map(|&n| 1.0 / (n as f64 + vbeta)).collect();
-        // 1 / (n_t − 1 + Vβ): the same with one token of topic t taken out
-        // (only ever read for topics that hold a token).
-        let mut inv_out: Vec<f64> = n_k
-            .iter()
-            .map(|&n| 1.0 / (n as f64 - 1.0 + vbeta))
-            .collect();
-        let mut weights = vec![0.0f64; k];
-        // g_t = (n_wt + β) / (n_t + Vβ) of the current word.
-        // Padded to every index a packed topic field can hold, so that the
-        // vector gathers below stay in bounds whatever the entries contain.
-        let mut g = vec![0.0f64; (mask as usize + 1).max(k)];
-        for r in runs {
-            let slot = ctx.run_slot[r] as usize - slot_start;
-            let row = &mut n_wk[slot * k..(slot + 1) * k];
-            // Counts stay below 2^31: the i32 route vectorizes.
-            for ((g, &n), &inv) in g.iter_mut().zip(row.iter()).zip(&inv) {
-                *g = (n as i32 as f64 + beta) * inv;
+    /// Adds one token of topic `t` to document `d`.
+    fn add(&mut self, d: usize, t: usize, tb: u32) {
+        match self {
+            DocCounts::Lists {
+                offsets,
+                entries,
+                nnz,
+            } => lists::doc_add(&mut entries[offsets[d]..offsets[d + 1]], &mut nnz[d], t, tb),
+            DocCounts::Rows { stride, counts } => counts[d * *stride + t] += 1,
+        }
+    }
+
+    /// Calls `f(topic, count)` for every topic with tokens in document `d`.
+    fn for_each(&self, d: usize, tb: u32, mut f: impl FnMut(usize, u32)) {
+        match self {
+            DocCounts::Lists {
+                offsets,
+                entries,
+                nnz,
+            } => {
+                let mask = (1u32 << tb) - 1;
+                let start = offsets[d];
+                for &e in &entries[start..start + nnz[d] as usize] {
+                    f((e & mask) as usize, e >> tb);
+                }
             }
-            // The prior part A = Σ_t α_t g_t of this word.
-            let mut prior_mass: f64 = alpha.iter().zip(&g).map(|(a, g)| a * g).sum();
-            for tok in ctx.run_start[r]..ctx.run_start[r + 1] {
-                // Documents come in no cache-friendly order: ask for the list
-                // of a token two steps ahead while this one is sampled.
-                #[cfg(target_arch = "x86_64")]
-                if let Some(&ahead) = ctx.tok_doc.get(tok + 2) {
-                    let at = ctx.doc_offsets[ahead as usize].wrapping_sub(entry_start);
-                    // SAFETY: a prefetch is only a hint and never faults, even
-                    // for an address outside `entries` (the block's last tokens).
-                    unsafe {
-                        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-                        _mm_prefetch::<_MM_HINT_T0>(entries.as_ptr().wrapping_add(at) as *const i8);
+            DocCounts::Rows { stride, counts } => {
+                for (t, &n) in counts[d * stride..(d + 1) * stride].iter().enumerate() {
+                    if n > 0 {
+                        f(t, n as u32);
                     }
                 }
-                let d = ctx.tok_doc[tok] as usize - doc_start;
-                let lo = ctx.doc_offsets[d + doc_start] - entry_start;
-                let hi = ctx.doc_offsets[d + doc_start + 1] - entry_start;
-                let doc = &mut entries[lo..hi];
-                let used = &mut nnz[d];
-                let zi = &mut z[tok - token_start];
-                let old = *zi as usize;
-
-                // The conditional with this token taken out, without touching
-                // the counts: only topic `old` differs (its n_dt, n_wt and n_t
-                // are one less). Most tokens keep their topic, and then
-                // nothing has to be written back.
-                let g_in = g[old];
-                let g_out = (row[old] as f64 - 1.0 + beta) * inv_out[old];
-                g[old] = g_out;
-                let prior_out = prior_mass + alpha[old] * (g_out - g_in);
-                let n = *used as usize;
-                let doc_mass = if AVX2 {
-                    #[cfg(target_arch = "x86_64")]
-                    // SAFETY: AVX2 is present (AVX2 is only true inside
-                    // `sample_avx2`); `g` covers every maskable topic index.
-                    unsafe {
-                        doc_weights_avx2(&doc[..n], &g, tb, old as u32, &mut weights[..n])
-                    }
-                    #[cfg(not(target_arch = "x86_64"))]
-                    doc_weights(&doc[..n], &g, tb, old as u32, &mut weights[..n])
-                } else {
-                    doc_weights(&doc[..n], &g, tb, old as u32, &mut weights[..n])
-                };
-                let u = rng.random::<f64>() * (doc_mass + prior_out);
-                // `at`: the new topic's place in the list, when it has one.
-                let (new, at) = if u < doc_mass {
-                    let x = walk(&weights[..n], u);
-                    ((doc[x] & mask) as usize, Some(x))
-                } else {
-                    (draw_prior(u - doc_mass, &g[..k], alpha), None)
-                };
-                if new == old {
-                    g[old] = g_in;
-                    continue;
-                }
-
-                // Move the token from `old` to `new`. For `old`, g and the
-                // prior mass already hold their taken-out values.
-                row[old] -= 1;
-                n_k[old] -= 1;
-                inv[old] = inv_out[old];
-                inv_out[old] = 1.0 / (n_k[old] as f64 - 1.0 + vbeta);
-                prior_mass = prior_out;
-                match at {
-                    // Add first, while the list place of `new` is valid.
-                    Some(x) => {
-                        doc_increment(doc, x, tb);
-                        doc_remove(doc, used, old, tb);
-                    }
-                    // Remove first: a full list has room for a new topic
-                    // only once `old` may have left it.
-                    None => {
-                        doc_remove(doc, used, old, tb);
-                        doc_add(doc, used, new, tb);
-                    }
-                }
-                row[new] += 1;
-                n_k[new] += 1;
-                inv_out[new] = inv[new];
-                inv[new] = 1.0 / (n_k[new] as f64 + vbeta);
-                let g_new = (row[new] as f64 + beta) * inv[new];
-                prior_mass += alpha[new] * (g_new - g[new]);
-                g[new] = g_new;
-                *zi = new as u16;
             }
         }
-        n_k
     }
-}
 
-/// Fills `weights` with n_dt g_t for the document's topics, one token of
-/// topic `taken_out` not counted, and returns their sum (four accumulators
-/// keep the additions independent).
-#[inline]
-fn doc_weights(doc: &[u32], g: &[f64], tb: u32, taken_out: u32, weights: &mut [f64]) -> f64 {
-    let mask = (1u32 << tb) - 1;
-    let weight = |e: u32| {
-        let t = e & mask;
-        ((e >> tb) - (t == taken_out) as u32) as i32 as f64 * g[t as usize]
-    };
-    let mut acc = [0.0f64; 4];
-    let mut chunks = doc.chunks_exact(4);
-    let mut out = weights.chunks_exact_mut(4);
-    for (es, ws) in (&mut chunks).zip(&mut out) {
-        for i in 0..4 {
-            ws[i] = weight(es[i]);
-            acc[i] += ws[i];
+    /// Cuts the counts into the document groups `bounds` describes.
+    fn split(&mut self, bounds: &[usize]) -> Vec<BlockDocs<'_>> {
+        let groups = bounds.len() - 1;
+        let mut out = Vec::with_capacity(groups);
+        match self {
+            DocCounts::Lists {
+                offsets,
+                entries,
+                nnz,
+            } => {
+                let mut entries_rest = &mut entries[..];
+                let mut nnz_rest = &mut nnz[..];
+                for i in 0..groups {
+                    let (d0, d1) = (bounds[i], bounds[i + 1]);
+                    let (group_entries, tail) =
+                        entries_rest.split_at_mut(offsets[d1] - offsets[d0]);
+                    entries_rest = tail;
+                    let (group_nnz, tail) = nnz_rest.split_at_mut(d1 - d0);
+                    nnz_rest = tail;
+                    out.push(BlockDocs::Lists(ListDocs {
+                        entry_start: offsets[d0],
+                        offsets,
+                        entries: group_entries,
+                        nnz: group_nnz,
+                    }));
+                }
+            }
+            DocCounts::Rows { stride, counts } => {
+                let mut rest = &mut counts[..];
+                for i in 0..groups {
+                    let (group, tail) = rest.split_at_mut((bounds[i + 1] - bounds[i]) * *stride);
+                    rest = tail;
+                    out.push(BlockDocs::Rows(group));
+                }
+            }
         }
-    }
-    for (&e, w) in chunks.remainder().iter().zip(out.into_remainder()) {
-        *w = weight(e);
-        acc[0] += *w;
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
-}
-
-/// [`doc_weights`] with AVX2: four entries per step, the topic factors
-/// gathered. Lane `i` sums entries `i, i + 4, …` and the tail goes to lane 0,
-/// exactly as the portable version adds them, so both give the same bits.
-///
-/// # Safety
-/// The CPU must support AVX2, `g` must have `1 << tb` entries (every index
-/// a masked topic field can take) and `weights` at least `doc.len()`.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn doc_weights_avx2(
-    doc: &[u32],
-    g: &[f64],
-    tb: u32,
-    taken_out: u32,
-    weights: &mut [f64],
-) -> f64 {
-    use std::arch::x86_64::*;
-    let mask_bits = (1u32 << tb) - 1;
-    debug_assert!(g.len() > mask_bits as usize && weights.len() >= doc.len());
-    let n = doc.len();
-    let mask = _mm_set1_epi32(mask_bits as i32);
-    let old = _mm_set1_epi32(taken_out as i32);
-    let shift = _mm_cvtsi32_si128(tb as i32);
-    let mut acc = _mm256_setzero_pd();
-    let mut x = 0;
-    while x + 4 <= n {
-        // SAFETY: x + 4 <= n = doc.len() <= weights.len(); gather indices
-        // are masked to < 1 << tb <= g.len().
-        let e = _mm_loadu_si128(doc.as_ptr().add(x) as *const __m128i);
-        let topic = _mm_and_si128(e, mask);
-        // The comparison gives −1 where the topic is the one taken out.
-        let count = _mm_add_epi32(_mm_srl_epi32(e, shift), _mm_cmpeq_epi32(topic, old));
-        let factor = _mm256_i32gather_pd::<8>(g.as_ptr(), topic);
-        let w = _mm256_mul_pd(_mm256_cvtepi32_pd(count), factor);
-        _mm256_storeu_pd(weights.as_mut_ptr().add(x), w);
-        acc = _mm256_add_pd(acc, w);
-        x += 4;
-    }
-    let mut lanes = [0.0f64; 4];
-    _mm256_storeu_pd(lanes.as_mut_ptr(), acc);
-    for x in x..n {
-        let t = doc[x] & mask_bits;
-        let w = ((doc[x] >> tb) - (t == taken_out) as u32) as i32 as f64 * g[t as usize];
-        weights[x] = w;
-        lanes[0] += w;
-    }
-    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
-}
-
-/// The first index at which the running sum of `weights` exceeds `u`.
-/// Rounding can leave `u` a hair above the total: the last index of
-/// positive weight takes it.
-///
-/// Branch-free: the draw's outcome is random, so a loop that stops at it
-/// mispredicts once per token; counting the prefix sums at or below `u`
-/// costs a few additions instead.
-#[inline]
-fn walk(weights: &[f64], u: f64) -> usize {
-    let mut running = 0.0;
-    let mut below = 0;
-    for &w in weights {
-        running += w;
-        below += (running <= u) as usize;
-    }
-    if below < weights.len() {
-        below
-    } else {
-        weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
-    }
-}
-
-/// Walks the prior part α_t g_t until `u` is used up. Rounding in the
-/// running prior mass can leave a sliver past the last topic; it goes to the
-/// last topic (every prior weight is positive).
-#[inline(never)]
-fn draw_prior(mut u: f64, g: &[f64], alpha: &[f64]) -> usize {
-    for (t, (a, g)) in alpha.iter().zip(g).enumerate() {
-        u -= a * g;
-        if u < 0.0 {
-            return t;
-        }
-    }
-    g.len() - 1
-}
-
-/// A document's topics are kept as an unordered packed list
-/// `count << tb | topic`. The draw scans the whole list anyway (see
-/// [`walk`]), so order would buy nothing and cost a reordering per move.
-#[inline]
-fn count(e: u32, tb: u32) -> u32 {
-    e >> tb
-}
-
-/// Adds one to entry `x`.
-#[inline]
-fn doc_increment(doc: &mut [u32], x: usize, tb: u32) {
-    doc[x] += 1 << tb;
-}
-
-/// The place of topic `t` in a document's list.
-#[inline]
-fn find(doc: &[u32], t: usize, mask: u32) -> Option<usize> {
-    doc.iter().position(|&e| (e & mask) as usize == t)
-}
-
-/// Removes one token of topic `t` from a document's list; an emptied entry
-/// is replaced by the last one.
-#[inline]
-fn doc_remove(doc: &mut [u32], used: &mut u32, t: usize, tb: u32) {
-    let mask = (1u32 << tb) - 1;
-    let n = *used as usize;
-    let Some(x) = find(&doc[..n], t, mask) else {
-        debug_assert!(false, "topic {t} missing from its document's list");
-        return;
-    };
-    doc[x] -= 1 << tb;
-    if count(doc[x], tb) == 0 {
-        doc[x] = doc[n - 1];
-        *used -= 1;
-    }
-}
-
-/// Adds one token of topic `t` to a document's list.
-#[inline]
-fn doc_add(doc: &mut [u32], used: &mut u32, t: usize, tb: u32) {
-    let mask = (1u32 << tb) - 1;
-    let n = *used as usize;
-    match find(&doc[..n], t, mask) {
-        Some(x) => doc_increment(doc, x, tb),
-        None => {
-            doc[n] = (1 << tb) | t as u32;
-            *used += 1;
-        }
+        out
     }
 }
 
@@ -843,11 +662,13 @@ mod tests {
         assert_eq!(state.n_k, n_k);
         for d in 0..s.doc_len.len() {
             assert_eq!(state.doc_len(d), s.doc_len[d] as usize);
-            let counts: Vec<u32> = s.doc_used(d).iter().map(|&e| e >> s.topic_bits).collect();
+            let mut counts = Vec::new();
+            s.docs.for_each(d, s.topic_bits, |_, n| counts.push(n));
             assert!(
                 counts.iter().all(|&c| c > 0),
                 "no zero entry kept: {counts:?}"
             );
+            assert_eq!(counts.iter().sum::<u32>(), s.doc_len[d]);
         }
     }
 
@@ -885,47 +706,6 @@ mod tests {
         }
         assert_eq!(split_docs(&[5, 5, 5, 5], 2), vec![0, 2, 4]);
         assert_eq!(split_docs(&[5], 3), vec![0, 1, 1, 1]);
-    }
-
-    /// The AVX2 and portable document weights agree to the last bit, so a
-    /// seed gives the same model on machines with and without AVX2.
-    #[cfg(target_arch = "x86_64")]
-    #[test]
-    fn vector_and_portable_weights_are_identical() {
-        if !std::arch::is_x86_feature_detected!("avx2") {
-            eprintln!("no AVX2 on this CPU: nothing to compare");
-            return;
-        }
-        let tb = topic_bits(100);
-        let g: Vec<f64> = (0..128).map(|t| 1.0 / (3.0 + t as f64 * 0.37)).collect();
-        for n in [0usize, 1, 3, 4, 7, 25, 64] {
-            let doc: Vec<u32> = (0..n)
-                .map(|x| (((n - x) as u32 * 7 + 1) << tb) | ((x * 13) % 100) as u32)
-                .collect();
-            for taken_out in [0u32, 13, 26, 99] {
-                let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
-                let sum_a = doc_weights(&doc, &g, tb, taken_out, &mut a);
-                // SAFETY: AVX2 checked above; g has 128 = 1 << tb entries.
-                let sum_b = unsafe { doc_weights_avx2(&doc, &g, tb, taken_out, &mut b) };
-                assert_eq!(sum_a.to_bits(), sum_b.to_bits(), "n {n}");
-                assert_eq!(a, b);
-            }
-        }
-    }
-
-    #[test]
-    fn walk_finds_the_interval_of_u() {
-        let w = [0.5, 0.0, 0.25, 0.25];
-        assert_eq!(walk(&w, 0.0), 0);
-        assert_eq!(walk(&w, 0.49), 0);
-        assert_eq!(walk(&w, 0.5), 2, "a zero weight is never drawn");
-        assert_eq!(walk(&w, 0.8), 3);
-        assert_eq!(
-            walk(&w, 1.0),
-            3,
-            "rounding past the total: last positive weight"
-        );
-        assert_eq!(walk(&[0.5, 0.5, 0.0], 1.0), 1);
     }
 
     #[test]
