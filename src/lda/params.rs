@@ -50,13 +50,15 @@ pub struct LdaParams {
     pub threads: Option<usize>,
 }
 
-/// How each Gibbs sweep draws topics. Both draw from the same exact
-/// conditional; they differ in speed only.
+/// How each Gibbs sweep draws topics. Both draw from the full conditional;
+/// they differ in speed (and in rounding: the sparse kernel's dense-row
+/// layout weighs topics in single precision).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kernel {
-    /// Sparse, word-by-word, block-parallel sampler (see `lda::sparse`):
-    /// cost per token grows with the topics present in its document, not K.
+    /// Word-by-word, block-parallel sampler (see `lda::sparse`) with the
+    /// document counts as dense vector rows or sparse lists, whichever
+    /// samples the corpus faster at this K.
     #[default]
     Sparse,
     /// The plain O(K) sampler, single-threaded: the reference the sparse

@@ -255,7 +255,7 @@ fn draw<const ISA: u8>(
     k: usize,
 ) -> usize {
     debug_assert!(alpha.len() == doc.len() && g.len() == doc.len());
-    debug_assert!(running.len() == doc.len() && doc.len() % LANES == 0);
+    debug_assert!(running.len() == doc.len() && doc.len().is_multiple_of(LANES));
     #[cfg(target_arch = "x86_64")]
     if ISA == AVX512 {
         // SAFETY: `AVX512` is only chosen inside `sample_avx512`, which runs
@@ -284,8 +284,8 @@ fn lane_totals(doc: &[u16], alpha: &[f32], g: &[f32], running: &mut [f32]) -> [f
     for ((counts, alpha), (g, running)) in groups {
         for i in 0..LANES {
             lane[i] += (counts[i] as f32 + alpha[i]) * g[i];
-            running[i] = lane[i];
         }
+        running.copy_from_slice(&lane);
     }
     lane
 }
