@@ -316,28 +316,36 @@ fn chain(mut lane: [f32; LANES]) -> [f32; LANES] {
 /// topic of positive weight then takes it.
 fn locate(totals: [f32; LANES], running: &[f32], taken: &TakenOut, r: f32, k: usize) -> usize {
     let groups = running.len() / LANES;
-    let mut totals = totals;
-    for (lane, total) in totals.iter_mut().enumerate() {
+    let mut fixed = totals;
+    for (lane, total) in fixed.iter_mut().enumerate() {
         *total = taken.fix(*total, lane, groups - 1);
     }
-    let inclusive = chain(totals);
+    let inclusive = chain(fixed);
     let mut base = [0.0f32; LANES];
     base[1..].copy_from_slice(&inclusive[..LANES - 1]);
-    let mut ends = [0.0f32; LANES];
+    let u = r * (base[LANES - 1] + fixed[LANES - 1]);
+    // Lane i's running sums are compared with u − base_i; in the taken-out
+    // lane, from its group on, with that plus δ (the sums there are δ too
+    // large).
+    let mut below = [0.0f32; LANES];
+    let mut from_taken = [0.0f32; LANES];
     for i in 0..LANES {
-        ends[i] = base[i] + totals[i];
+        below[i] = u - base[i];
+        from_taken[i] = below[i] + if i == taken.lane { taken.delta } else { 0.0 };
     }
-    let u = r * ends[LANES - 1];
-    let Some(lane) = ends.iter().position(|&end| end > u) else {
+    // The first lane whose total (its last running sum) passes its bound;
+    // the same comparison ends the count below inside that lane.
+    let Some(lane) = (0..LANES).position(|i| totals[i] > from_taken[i]) else {
         return last_positive(running);
     };
-    // The lane's last running sum plus `base` is `ends[lane]` (the same
-    // numbers added), which exceeds `u`: the count stops inside the lane.
     let before = running[lane..]
         .iter()
         .step_by(LANES)
         .enumerate()
-        .filter(|&(group, &sum)| base[lane] + taken.fix(sum, lane, group) <= u)
+        .filter(|&(group, &sum)| {
+            let bound = if group >= taken.group { from_taken[lane] } else { below[lane] };
+            sum <= bound
+        })
         .count();
     checked(before * LANES + lane, running, k)
 }
@@ -456,10 +464,10 @@ unsafe fn draw_avx512(
     let delta = _mm512_set1_ps(taken.delta);
     let taken_at = taken.group * LANES;
     let taken_lane = 1u16 << taken.lane;
-    sums = _mm512_sub_ps(sums, _mm512_maskz_mov_ps(taken_lane, delta));
+    let fixed = _mm512_sub_ps(sums, _mm512_maskz_mov_ps(taken_lane, delta));
     // The scan: add the lanes shifted up by 1, 2, 4 and 8 (zeros shifted in).
     let zero = _mm512_setzero_si512();
-    let mut scan = sums;
+    let mut scan = fixed;
     let shifted = _mm512_alignr_epi32::<15>(_mm512_castps_si512(scan), zero);
     scan = _mm512_add_ps(scan, _mm512_castsi512_ps(shifted));
     let shifted = _mm512_alignr_epi32::<14>(_mm512_castps_si512(scan), zero);
@@ -468,32 +476,37 @@ unsafe fn draw_avx512(
     scan = _mm512_add_ps(scan, _mm512_castsi512_ps(shifted));
     let shifted = _mm512_alignr_epi32::<8>(_mm512_castps_si512(scan), zero);
     scan = _mm512_add_ps(scan, _mm512_castsi512_ps(shifted));
-    // Each lane's base (the lanes before it) and end, as in `locate`.
+    // Each lane's base (the lanes before it), the point u, and the bounds
+    // the running sums are compared with, as in `locate`.
     let base = _mm512_castsi512_ps(_mm512_alignr_epi32::<15>(_mm512_castps_si512(scan), zero));
-    let ends = _mm512_add_ps(base, sums);
-    // r × the total (the last lane's end, in every lane).
-    let u = _mm512_mul_ps(_mm512_set1_ps(r), _mm512_permutexvar_ps(_mm512_set1_epi32(15), ends));
-    let beyond = _mm512_cmp_ps_mask::<_CMP_GT_OQ>(ends, u);
+    let total = _mm512_permutexvar_ps(_mm512_set1_epi32(15), _mm512_add_ps(base, fixed));
+    let u = _mm512_mul_ps(_mm512_set1_ps(r), total);
+    let below = _mm512_sub_ps(u, base);
+    let from_taken = _mm512_mask_add_ps(below, taken_lane, below, delta);
+    let beyond = _mm512_cmp_ps_mask::<_CMP_GT_OQ>(sums, from_taken);
     if beyond == 0 {
         return last_positive(running);
     }
     let lane = beyond.trailing_zeros() as usize;
-    // Every lane's count of groups whose running sum, past the lanes before
-    // it, is at or below u; the drawn lane's count is the draw's group.
+    // Every lane's count of groups whose running sum is at or below its
+    // bound; the drawn lane's count is the draw's group.
     let one = _mm512_set1_epi32(1);
-    let mut below = _mm512_setzero_si512();
+    let mut count = _mm512_setzero_si512();
     let mut at = 0;
-    while at < len {
+    while at < taken_at {
         // SAFETY: as above; `running` was written by full-width stores.
-        let here = taken_lane & 0u16.wrapping_sub((at >= taken_at) as u16);
-        let running = _mm512_sub_ps(_mm512_loadu_ps(out.add(at)), _mm512_maskz_mov_ps(here, delta));
-        let sum = _mm512_add_ps(base, running);
-        let at_or_below = _mm512_cmp_ps_mask::<_CMP_LE_OQ>(sum, u);
-        below = _mm512_mask_add_epi32(below, at_or_below, below, one);
+        let at_or_below = _mm512_cmp_ps_mask::<_CMP_LE_OQ>(_mm512_loadu_ps(out.add(at)), below);
+        count = _mm512_mask_add_epi32(count, at_or_below, count, one);
+        at += LANES;
+    }
+    while at < len {
+        // SAFETY: as above.
+        let at_or_below = _mm512_cmp_ps_mask::<_CMP_LE_OQ>(_mm512_loadu_ps(out.add(at)), from_taken);
+        count = _mm512_mask_add_epi32(count, at_or_below, count, one);
         at += LANES;
     }
     // The drawn lane's count, moved to the front.
-    let group = _mm512_cvtsi512_si32(_mm512_maskz_compress_epi32(beyond, below)) as usize;
+    let group = _mm512_cvtsi512_si32(_mm512_maskz_compress_epi32(beyond, count)) as usize;
     checked(group * LANES + lane, running, k)
 }
 
