@@ -146,48 +146,77 @@ impl Corpus {
     /// and drops answers left empty, reporting their ids.
     pub fn build(answers: &[Answer], analyzer: &Analyzer, prune: PruneOptions) -> Result<Corpus> {
         prune.validate()?;
+        let interned = Interned::from_answers(answers, analyzer);
+        Ok(Self::assemble(interned, answers.iter().cloned(), prune))
+    }
+
+    /// [`Corpus::build`], taking the answers: their texts move into the
+    /// documents instead of being copied, which halves what a large input
+    /// costs to hold.
+    pub fn build_owned(
+        answers: Vec<Answer>,
+        analyzer: &Analyzer,
+        prune: PruneOptions,
+    ) -> Result<Corpus> {
+        prune.validate()?;
+        let interned = Interned::from_answers(&answers, analyzer);
+        Ok(Self::assemble(interned, answers.into_iter(), prune))
+    }
+
+    /// Prunes the interned vocabulary and makes the documents, renumbering
+    /// each answer's term ids in place.
+    fn assemble(
+        interned: Interned,
+        answers: impl ExactSizeIterator<Item = Answer>,
+        prune: PruneOptions,
+    ) -> Corpus {
         let mut report = CorpusReport {
             answers: answers.len(),
+            terms_before_pruning: interned.terms.len(),
             ..Default::default()
         };
-        let interned = Interned::from_answers(answers, analyzer);
-        report.terms_before_pruning = interned.terms.len();
-        let nonblank = answers.iter().filter(|a| !a.text.trim().is_empty()).count();
-        let max_docs = (prune.max_df * nonblank as f64).floor() as usize;
+        let max_docs = (prune.max_df * interned.nonblank as f64).floor() as usize;
         let mut new_id: Vec<Option<u32>> = vec![None; interned.terms.len()];
         let mut kept_terms = Vec::new();
         let mut kept_display = Vec::new();
-        for (old, term) in interned.terms.iter().enumerate() {
+        for (old, term) in interned.terms.into_iter().enumerate() {
             let df = interned.df[old];
             if df >= prune.min_df && (prune.max_df >= 1.0 || df <= max_docs) {
                 new_id[old] = Some(kept_terms.len() as u32);
-                kept_terms.push(term.clone());
+                kept_terms.push(term);
                 kept_display.push(most_frequent(&interned.surfaces[old]).to_string());
             }
         }
+        drop(interned.surfaces);
         let mut docs = Vec::new();
-        for (answer, raw) in answers.iter().zip(&interned.docs) {
+        for (answer, mut words) in answers.zip(interned.docs) {
             if answer.text.trim().is_empty() {
-                report.blank_ids.push(answer.id.clone());
+                report.blank_ids.push(answer.id);
                 continue;
             }
-            let words: Vec<u32> = raw.iter().filter_map(|&t| new_id[t as usize]).collect();
+            words.retain_mut(|t| match new_id[*t as usize] {
+                Some(id) => {
+                    *t = id;
+                    true
+                }
+                None => false,
+            });
             if words.is_empty() {
-                report.empty_ids.push(answer.id.clone());
+                report.empty_ids.push(answer.id);
                 continue;
             }
             report.tokens += words.len();
             docs.push(Document {
-                id: answer.id.clone(),
-                text: answer.text.clone(),
+                id: answer.id,
+                text: answer.text,
                 words,
             });
         }
-        Ok(Corpus {
+        Corpus {
             vocab: Vocabulary::new(kept_terms, kept_display),
             docs,
             report,
-        })
+        }
     }
 
     /// Total tokens in the fitted documents.
@@ -207,10 +236,38 @@ struct Interned {
     df: Vec<usize>,
     surfaces: Vec<HashMap<String, usize>>,
     docs: Vec<Vec<u32>>,
+    /// Answers that are not blank (the base of `max_df`).
+    nonblank: usize,
 }
 
-/// Answers tokenized together before their tokens are interned.
+/// Answers tokenized together before their tokens are interned: at most
+/// this many, and at most [`CHUNK_BYTES`] of text, so that the token
+/// strings alive at once stay a few megabytes whatever the answers' length.
 const CHUNK: usize = 4096;
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// The answers cut into consecutive chunks of at most [`CHUNK`] answers and
+/// about [`CHUNK_BYTES`] of text (an answer longer than that is a chunk).
+fn chunks(answers: &[Answer]) -> impl Iterator<Item = &[Answer]> {
+    let mut rest = answers;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut bytes = 0;
+        let mut end = 0;
+        while end < rest.len()
+            && end < CHUNK
+            && (end == 0 || bytes + rest[end].text.len() <= CHUNK_BYTES)
+        {
+            bytes += rest[end].text.len();
+            end += 1;
+        }
+        let (chunk, tail) = rest.split_at(end);
+        rest = tail;
+        Some(chunk)
+    })
+}
 
 impl Interned {
     fn from_answers(answers: &[Answer], analyzer: &Analyzer) -> Interned {
@@ -219,9 +276,10 @@ impl Interned {
             df: Vec::new(),
             surfaces: Vec::new(),
             docs: Vec::with_capacity(answers.len()),
+            nonblank: answers.iter().filter(|a| !a.text.trim().is_empty()).count(),
         };
         let mut ids: HashMap<String, u32> = HashMap::new();
-        for chunk in answers.chunks(CHUNK) {
+        for chunk in chunks(answers) {
             let tokenized: Vec<Vec<Token>> = chunk
                 .par_iter()
                 .map(|a| {
@@ -233,7 +291,10 @@ impl Interned {
                 })
                 .collect();
             for tokens in tokenized {
-                let doc: Vec<u32> = tokens.into_iter().map(|t| interned.intern(&mut ids, t)).collect();
+                let doc: Vec<u32> = tokens
+                    .into_iter()
+                    .map(|t| interned.intern(&mut ids, t))
+                    .collect();
                 let mut seen: Vec<u32> = doc.clone();
                 seen.sort_unstable();
                 seen.dedup();
@@ -291,14 +352,43 @@ mod tests {
     }
 
     #[test]
+    fn chunks_keep_order_and_bound_size() {
+        let long = "x".repeat(CHUNK_BYTES / 2 + 1);
+        let mut input: Vec<Answer> = (0..5)
+            .map(|i| Answer {
+                id: i.to_string(),
+                text: long.clone(),
+            })
+            .collect();
+        input.extend((0..CHUNK + 10).map(|i| Answer {
+            id: format!("s{i}"),
+            text: "a b".into(),
+        }));
+        let sizes: Vec<usize> = chunks(&input).map(|c| c.len()).collect();
+        // Two half-megabyte answers do not fit one chunk; the last one
+        // leaves room for short ones, up to CHUNK answers.
+        assert_eq!(sizes, [1, 1, 1, 1, CHUNK, 11]);
+        let ids: Vec<&str> = chunks(&input).flatten().map(|a| a.id.as_str()).collect();
+        let expected: Vec<&str> = input.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, expected);
+        assert_eq!(chunks(&[]).count(), 0);
+    }
+
+    #[test]
     fn blank_and_emptied_answers_are_reported() {
         let a = answers(&["a b", "", "c", "a b c"]);
-        let prune = PruneOptions { min_df: 2, max_df: 1.0 };
+        let prune = PruneOptions {
+            min_df: 2,
+            max_df: 1.0,
+        };
         let c = Corpus::build(&a, &pretok(), prune).unwrap();
         assert_eq!(c.report.blank_ids, vec!["2".to_string()]);
         assert_eq!(c.report.empty_ids, Vec::<String>::new());
         assert_eq!(c.vocab.terms(), &["a", "b", "c"]);
-        let prune = PruneOptions { min_df: 3, max_df: 1.0 };
+        let prune = PruneOptions {
+            min_df: 3,
+            max_df: 1.0,
+        };
         let c = Corpus::build(&a, &pretok(), prune).unwrap();
         assert!(c.vocab.is_empty());
         assert_eq!(c.report.empty_ids, vec!["1", "3", "4"]);
@@ -307,7 +397,15 @@ mod tests {
     #[test]
     fn max_df_drops_ubiquitous_terms() {
         let a = answers(&["x a", "x b", "x a", "y b"]);
-        let c = Corpus::build(&a, &pretok(), PruneOptions { min_df: 1, max_df: 0.5 }).unwrap();
+        let c = Corpus::build(
+            &a,
+            &pretok(),
+            PruneOptions {
+                min_df: 1,
+                max_df: 0.5,
+            },
+        )
+        .unwrap();
         assert_eq!(c.vocab.terms(), &["a", "b", "y"]);
         assert_eq!(c.num_tokens(), 5);
     }

@@ -113,9 +113,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     params.validate()?;
     let path = display_path(&args.input.input);
     let raw = topics::io::read_text_in(&args.input.input, args.input.encoding.as_deref())?;
+    let input_sha256 = lda::sha256_hex(raw.as_bytes());
     let answers = topics::io::parse_answers(&raw, &args.input.input, &args.input.options())?;
+    // Large inputs: hold each answer's text once, not three times.
+    drop(raw);
     let analyzer = Analyzer::new(args.text.options())?;
-    let corpus = Corpus::build(&answers, &analyzer, args.prune())?;
+    let corpus = Corpus::build_owned(answers, &analyzer, args.prune())?;
     if corpus.docs.is_empty() {
         return Err(topics::Error::EmptyCorpus {
             path,
@@ -125,7 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     report_left_out(&corpus);
     let bar = progress_bar(params.iterations);
-    let mut model = lda::fit(&corpus, &params, analyzer.options().clone(), &mut |p| {
+    let mut model = lda::fit_owned(corpus, &params, analyzer.options().clone(), &mut |p| {
         bar.set_position(p.iteration as u64);
         if let Some(ll) = p.ll_per_token {
             bar.set_message(format!("LL/token {ll:.4}"));
@@ -134,11 +137,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     bar.finish_and_clear();
     model.input = ModelInput {
         path: args.input.input.display().to_string(),
-        sha256: lda::sha256_hex(raw.as_bytes()),
+        sha256: input_sha256,
         prune: Some(args.prune()),
     };
     if let Some(out) = &args.output {
-        model.save(out).with_context(|| "could not save the model")?;
+        model
+            .save(out)
+            .with_context(|| "could not save the model")?;
         eprintln!("topics: model saved to {}", out.display());
     }
     print_model(&model, &[], args.format, args.top, args.quotes)
@@ -228,7 +233,12 @@ fn quotes_text(model: &LdaModel, n: usize) -> String {
     for t in 0..model.k() {
         s.push_str(&format!("| #{t}\n"));
         for q in model.topic_summary(t, 0, n).quotes {
-            s.push_str(&format!("|   [{}] θ={:.2}  {}\n", q.id, q.theta, shorten(&q.text, 100)));
+            s.push_str(&format!(
+                "|   [{}] θ={:.2}  {}\n",
+                q.id,
+                q.theta,
+                shorten(&q.text, 100)
+            ));
         }
     }
     s

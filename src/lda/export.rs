@@ -90,7 +90,12 @@ impl LdaModel {
 
     /// The whole fitted result as plain data, with topic labels where
     /// given (`labels[k]`).
-    pub fn result_labeled(&self, words: usize, quotes: usize, labels: &[Option<String>]) -> FitResult {
+    pub fn result_labeled(
+        &self,
+        words: usize,
+        quotes: usize,
+        labels: &[Option<String>],
+    ) -> FitResult {
         let mut result = self.result(words, quotes);
         for topic in &mut result.topics {
             topic.label = labels.get(topic.id).cloned().flatten();
@@ -105,7 +110,9 @@ impl LdaModel {
             log_likelihood_per_token: self.ll_per_token(),
             alpha: self.alpha().to_vec(),
             beta: self.beta(),
-            topics: (0..self.k()).map(|t| self.topic_summary(t, words, quotes)).collect(),
+            topics: (0..self.k())
+                .map(|t| self.topic_summary(t, words, quotes))
+                .collect(),
             documents: (0..self.documents().len())
                 .map(|d| DocTheta {
                     id: self.documents()[d].id.clone(),

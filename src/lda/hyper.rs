@@ -98,7 +98,9 @@ mod tests {
             .map(|d| {
                 let c = s.doc_counts(d);
                 ln_gamma(a) - ln_gamma(s.doc_len(d) as f64 + a)
-                    + (0..s.k).map(|t| ln_gamma(c[t] as f64 + alpha[t]) - ln_gamma(alpha[t])).sum::<f64>()
+                    + (0..s.k)
+                        .map(|t| ln_gamma(c[t] as f64 + alpha[t]) - ln_gamma(alpha[t]))
+                        .sum::<f64>()
             })
             .sum()
     }
@@ -111,7 +113,11 @@ mod tests {
         use crate::corpus::Document;
         use rand::SeedableRng;
         let docs: Vec<Document> = (0..300)
-            .map(|d| Document { id: d.to_string(), text: String::new(), words: vec![0; 12] })
+            .map(|d| Document {
+                id: d.to_string(),
+                text: String::new(),
+                words: vec![0; 12],
+            })
             .collect();
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
         let mut s = State::init(&docs, 1, 3, 1.0, 0.1, &mut rng);
@@ -162,7 +168,9 @@ mod tests {
             .map(|d| Document {
                 id: d.to_string(),
                 text: String::new(),
-                words: (0..20).map(|i| ((d % 4) * 10 + (i * i + d) % 10 / (1 + i % 3)) as u32).collect(),
+                words: (0..20)
+                    .map(|i| ((d % 4) * 10 + (i * i + d) % 10 / (1 + i % 3)) as u32)
+                    .collect(),
             })
             .collect();
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);

@@ -60,6 +60,50 @@ pub fn fit(
     text: TextOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LdaModel> {
+    let (state, trace, samples) = run_chain(corpus, params, progress)?;
+    let answers = corpus.docs.iter().map(|d| (d.id.clone(), d.text.clone()));
+    let mut model = LdaModel::from_state(
+        &state,
+        answers,
+        corpus.vocab.clone(),
+        corpus.report.clone(),
+        params.clone(),
+        text,
+        trace,
+    );
+    model.set_doc_topic_samples(samples);
+    Ok(model)
+}
+
+/// [`fit`], taking the corpus: the answers' texts move into the model and
+/// the word ids are freed before the model is built, so a large corpus is
+/// not held twice at the end of the fit.
+pub fn fit_owned(
+    corpus: Corpus,
+    params: &LdaParams,
+    text: TextOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<LdaModel> {
+    let (state, trace, samples) = run_chain(&corpus, params, progress)?;
+    let Corpus {
+        vocab,
+        docs,
+        report,
+    } = corpus;
+    let answers = docs.into_iter().map(|d| (d.id, d.text));
+    let mut model =
+        LdaModel::from_state(&state, answers, vocab, report, params.clone(), text, trace);
+    model.set_doc_topic_samples(samples);
+    Ok(model)
+}
+
+/// Runs the chain: the final counts, the likelihood trace and the saved
+/// draws of the document-topic counts.
+fn run_chain(
+    corpus: &Corpus,
+    params: &LdaParams,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(State, Trace, Vec<Vec<u32>>)> {
     let mut sampler = Sampler::new(corpus, params)?;
     let mut trace = Trace::default();
     let mut samples = Vec::new();
@@ -86,10 +130,7 @@ pub fn fit(
             ll_per_token,
         });
     }
-    let state = sampler.chain.into_state();
-    let mut model = LdaModel::from_state(&state, corpus, params.clone(), text, trace);
-    model.set_doc_topic_samples(samples);
-    Ok(model)
+    Ok((sampler.chain.into_state(), trace, samples))
 }
 
 /// A Gibbs chain advanced one sweep at a time: what [`fit`] drives, open
@@ -160,12 +201,20 @@ fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
-        .map_err(|e| Error::param("--threads", format!("could not start the worker threads: {e}")))
+        .map_err(|e| {
+            Error::param(
+                "--threads",
+                format!("could not start the worker threads: {e}"),
+            )
+        })
 }
 
 /// One Gibbs chain in the layout of its kernel.
 enum Chain {
-    Dense { state: State, rng: Xoshiro256PlusPlus },
+    Dense {
+        state: State,
+        rng: Xoshiro256PlusPlus,
+    },
     Sparse(SparseState),
 }
 
@@ -188,7 +237,14 @@ impl Chain {
             ));
         }
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
-        let state = State::init(&corpus.docs, v, params.k, params.alpha, params.beta, &mut rng);
+        let state = State::init(
+            &corpus.docs,
+            v,
+            params.k,
+            params.alpha,
+            params.beta,
+            &mut rng,
+        );
         Chain::Dense { state, rng }
     }
 

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::params::LdaParams;
 use super::state::State;
-use crate::corpus::{Corpus, CorpusReport, PruneOptions, Vocabulary};
+use crate::corpus::{CorpusReport, PruneOptions, Vocabulary};
 use crate::error::{Error, Result};
 use crate::text::TextOptions;
 
@@ -131,14 +131,19 @@ impl TryFrom<ModelData> for LdaModel {
         let k = d.params.k;
         let v = d.vocabulary.len();
         if d.topic_word_counts.len() != k || d.alpha.len() != k {
-            return Err(format!("the model says k = {k} but stores {} topics", d.topic_word_counts.len()));
+            return Err(format!(
+                "the model says k = {k} but stores {} topics",
+                d.topic_word_counts.len()
+            ));
         }
         let mut n_kw = vec![0u32; k * v];
         let mut n_k = vec![0u64; k];
         for (t, pairs) in d.topic_word_counts.iter().enumerate() {
             for &[w, n] in pairs {
                 if w as usize >= v {
-                    return Err(format!("topic {t} refers to word {w}, beyond the vocabulary of {v}"));
+                    return Err(format!(
+                        "topic {t} refers to word {w}, beyond the vocabulary of {v}"
+                    ));
                 }
                 n_kw[t * v + w as usize] = n;
                 n_k[t] += n as u64;
@@ -147,7 +152,10 @@ impl TryFrom<ModelData> for LdaModel {
         if d.documents.iter().any(|doc| doc.counts.len() != k) {
             return Err("a document's topic counts do not have k entries".into());
         }
-        if d.doc_topic_samples.iter().any(|s| s.len() != d.documents.len() * k) {
+        if d.doc_topic_samples
+            .iter()
+            .any(|s| s.len() != d.documents.len() * k)
+        {
             return Err("a saved posterior draw does not have documents × k counts".into());
         }
         d.vocabulary.rebuild_index();
@@ -170,9 +178,13 @@ impl TryFrom<ModelData> for LdaModel {
 }
 
 impl LdaModel {
+    /// The model of a finished chain; `answers` are the fitted documents'
+    /// (id, text), in corpus order.
     pub(crate) fn from_state(
         state: &State,
-        corpus: &Corpus,
+        answers: impl Iterator<Item = (String, String)>,
+        vocab: Vocabulary,
+        report: CorpusReport,
         params: LdaParams,
         text: TextOptions,
         trace: Trace,
@@ -184,13 +196,11 @@ impl LdaModel {
                 n_kw[t * v + w] = state.n_wk[w * k + t];
             }
         }
-        let documents = corpus
-            .docs
-            .iter()
+        let documents = answers
             .enumerate()
-            .map(|(d, doc)| DocTopics {
-                id: doc.id.clone(),
-                text: doc.text.clone(),
+            .map(|(d, (id, text))| DocTopics {
+                id,
+                text,
                 length: state.doc_len(d),
                 counts: state.doc_counts(d).to_vec(),
             })
@@ -198,13 +208,13 @@ impl LdaModel {
         LdaModel {
             params,
             text,
-            vocab: corpus.vocab.clone(),
+            vocab,
             alpha: state.alpha.clone(),
             beta: state.beta,
             n_kw,
             n_k: state.n_k.clone(),
             documents,
-            corpus: corpus.report.clone(),
+            corpus: report,
             trace,
             input: ModelInput::default(),
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -304,7 +314,9 @@ impl LdaModel {
 
     /// The whole word distribution of a topic.
     pub fn phi_row(&self, topic: usize) -> Vec<f64> {
-        (0..self.vocab.len() as u32).map(|w| self.phi(topic, w)).collect()
+        (0..self.vocab.len() as u32)
+            .map(|w| self.phi(topic, w))
+            .collect()
     }
 
     /// Raw topic-word counts of a topic (indexed by word id).
@@ -332,8 +344,9 @@ impl LdaModel {
     /// The `n` answers with the highest θ for a topic (stm's
     /// `findThoughts`): (document index, θ_k), ties by position.
     pub fn top_documents(&self, topic: usize, n: usize) -> Vec<(usize, f64)> {
-        let mut scored: Vec<(usize, f64)> =
-            (0..self.documents.len()).map(|d| (d, self.theta(d)[topic])).collect();
+        let mut scored: Vec<(usize, f64)> = (0..self.documents.len())
+            .map(|d| (d, self.theta(d)[topic]))
+            .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         scored.truncate(n);
         scored
@@ -353,8 +366,14 @@ impl LdaModel {
     /// a large model is never held twice in memory.
     pub fn save(&self, path: &Path) -> Result<()> {
         crate::io::write_atomic(path, |w| {
-            write!(w, "{{\"format\":\"{FORMAT}\",\"schema_version\":{SCHEMA_VERSION},\"model\":")?;
-            let mut hashing = HashingWriter { inner: &mut *w, hasher: Sha256::new() };
+            write!(
+                w,
+                "{{\"format\":\"{FORMAT}\",\"schema_version\":{SCHEMA_VERSION},\"model\":"
+            )?;
+            let mut hashing = HashingWriter {
+                inner: &mut *w,
+                hasher: Sha256::new(),
+            };
             serde_json::to_writer(&mut hashing, self).map_err(std::io::Error::other)?;
             let checksum = hex(&hashing.hasher.finalize());
             writeln!(w, ",\"checksum\":\"{checksum}\"}}")
@@ -389,15 +408,23 @@ impl LdaModel {
         }
         let env: Envelope = serde_json::from_str(text).map_err(|e| {
             if e.is_eof() {
-                bad(format!("the model file is truncated (line {}, column {})", e.line(), e.column()))
+                bad(format!(
+                    "the model file is truncated (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ))
             } else {
                 bad(format!("not a topics model: {e}"))
             }
         })?;
         if env.format.as_deref() != Some(FORMAT) {
-            return Err(bad("not a topics model (no \"format\": \"topics-model\")".into()));
+            return Err(bad(
+                "not a topics model (no \"format\": \"topics-model\")".into()
+            ));
         }
-        let version = env.schema_version.ok_or_else(|| bad("no schema_version".into()))?;
+        let version = env
+            .schema_version
+            .ok_or_else(|| bad("no schema_version".into()))?;
         if version > SCHEMA_VERSION {
             return Err(bad(format!(
                 "written by a newer topics (model schema {version}); this build reads schema {SCHEMA_VERSION} and older: upgrade topics"
@@ -406,7 +433,10 @@ impl LdaModel {
         let raw = env.model.ok_or_else(|| bad("no model data".into()))?;
         let expected = env.checksum.ok_or_else(|| bad("no checksum".into()))?;
         if sha256_hex(raw.get().as_bytes()) != expected {
-            return Err(bad("checksum mismatch: the model file was changed or damaged after it was written".into()));
+            return Err(bad(
+                "checksum mismatch: the model file was changed or damaged after it was written"
+                    .into(),
+            ));
         }
         serde_json::from_str(raw.get()).map_err(|e| bad(format!("invalid model data: {e}")))
     }

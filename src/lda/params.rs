@@ -99,16 +99,23 @@ impl LdaParams {
     /// ending with the final sweep.
     pub fn is_saved_sample(&self, iteration: usize) -> bool {
         let before_end = self.iterations - iteration;
-        before_end.is_multiple_of(self.sample_interval) && before_end / self.sample_interval < self.saved_samples
+        before_end.is_multiple_of(self.sample_interval)
+            && before_end / self.sample_interval < self.saved_samples
     }
 
     /// Checks every parameter, naming the flag that is wrong.
     pub fn validate(&self) -> Result<()> {
         if self.k == 0 {
-            return Err(Error::param("-k", "the number of topics must be at least 1"));
+            return Err(Error::param(
+                "-k",
+                "the number of topics must be at least 1",
+            ));
         }
         if self.k > u16::MAX as usize {
-            return Err(Error::param("-k", format!("{} topics is more than {}", self.k, u16::MAX)));
+            return Err(Error::param(
+                "-k",
+                format!("{} topics is more than {}", self.k, u16::MAX),
+            ));
         }
         if self.iterations == 0 {
             return Err(Error::param("--iterations", "must be at least 1"));
@@ -132,7 +139,10 @@ fn positive(name: &'static str, value: f64) -> Result<()> {
     if value.is_finite() && value > 0.0 {
         Ok(())
     } else {
-        Err(Error::param(name, format!("{value} is not a positive number")))
+        Err(Error::param(
+            name,
+            format!("{value} is not a positive number"),
+        ))
     }
 }
 
@@ -142,14 +152,38 @@ mod tests {
 
     #[test]
     fn rejects_bad_values_by_flag() {
-        let p = LdaParams { k: 0, ..Default::default() };
-        assert_eq!(p.validate().unwrap_err().to_string(), "invalid -k: the number of topics must be at least 1");
-        let p = LdaParams { alpha: f64::NAN, ..Default::default() };
-        assert_eq!(p.validate().unwrap_err().to_string(), "invalid --alpha: NaN is not a positive number");
-        let p = LdaParams { beta: -0.1, ..Default::default() };
-        assert_eq!(p.validate().unwrap_err().to_string(), "invalid --beta: -0.1 is not a positive number");
-        let p = LdaParams { threads: Some(0), ..Default::default() };
-        assert_eq!(p.validate().unwrap_err().to_string(), "invalid --threads: must be at least 1");
+        let p = LdaParams {
+            k: 0,
+            ..Default::default()
+        };
+        assert_eq!(
+            p.validate().unwrap_err().to_string(),
+            "invalid -k: the number of topics must be at least 1"
+        );
+        let p = LdaParams {
+            alpha: f64::NAN,
+            ..Default::default()
+        };
+        assert_eq!(
+            p.validate().unwrap_err().to_string(),
+            "invalid --alpha: NaN is not a positive number"
+        );
+        let p = LdaParams {
+            beta: -0.1,
+            ..Default::default()
+        };
+        assert_eq!(
+            p.validate().unwrap_err().to_string(),
+            "invalid --beta: -0.1 is not a positive number"
+        );
+        let p = LdaParams {
+            threads: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(
+            p.validate().unwrap_err().to_string(),
+            "invalid --threads: must be at least 1"
+        );
         assert!(LdaParams::default().validate().is_ok());
     }
 

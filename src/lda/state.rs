@@ -27,7 +27,14 @@ pub(crate) struct State {
 
 impl State {
     /// Assigns every token a uniformly random topic.
-    pub fn init<R: Rng>(docs: &[Document], v: usize, k: usize, alpha: f64, beta: f64, rng: &mut R) -> State {
+    pub fn init<R: Rng>(
+        docs: &[Document],
+        v: usize,
+        k: usize,
+        alpha: f64,
+        beta: f64,
+        rng: &mut R,
+    ) -> State {
         let mut offsets = Vec::with_capacity(docs.len() + 1);
         offsets.push(0);
         let mut words = Vec::new();
@@ -76,7 +83,18 @@ impl State {
         for &n in doc_len {
             offsets.push(offsets[offsets.len() - 1] + n as usize);
         }
-        State { k, v, offsets, words: Vec::new(), z: Vec::new(), n_dk, n_wk, n_k, alpha, beta }
+        State {
+            k,
+            v,
+            offsets,
+            words: Vec::new(),
+            z: Vec::new(),
+            n_dk,
+            n_wk,
+            n_k,
+            alpha,
+            beta,
+        }
     }
 
     pub fn num_docs(&self) -> usize {
@@ -250,14 +268,19 @@ mod tests {
             .map(|d| Document {
                 id: d.to_string(),
                 text: String::new(),
-                words: (0..(5 + d % 7)).map(|i| ((d * 3 + i * 5) % 11) as u32).collect(),
+                words: (0..(5 + d % 7))
+                    .map(|i| ((d * 3 + i * 5) % 11) as u32)
+                    .collect(),
             })
             .collect()
     }
 
     fn assert_consistent(s: &State) {
         assert_eq!(s.n_k.iter().sum::<u64>() as usize, s.num_tokens());
-        assert_eq!(s.n_wk.iter().map(|&n| n as usize).sum::<usize>(), s.num_tokens());
+        assert_eq!(
+            s.n_wk.iter().map(|&n| n as usize).sum::<usize>(),
+            s.num_tokens()
+        );
         for d in 0..s.num_docs() {
             let sum: u32 = s.doc_counts(d).iter().sum();
             assert_eq!(sum as usize, s.doc_len(d));
@@ -285,8 +308,16 @@ mod tests {
     #[test]
     fn log_likelihood_single_topic_closed_form() {
         let docs = vec![
-            Document { id: "1".into(), text: String::new(), words: vec![0, 0, 1] },
-            Document { id: "2".into(), text: String::new(), words: vec![1, 2] },
+            Document {
+                id: "1".into(),
+                text: String::new(),
+                words: vec![0, 0, 1],
+            },
+            Document {
+                id: "2".into(),
+                text: String::new(),
+                words: vec![1, 2],
+            },
         ];
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
         let s = State::init(&docs, 3, 1, 0.5, 0.1, &mut rng);
@@ -296,6 +327,9 @@ mod tests {
             - 3.0 * ln_gamma(0.1);
         assert!((s.log_likelihood() - expected).abs() < 1e-10);
         // Value from Python 3.11 math.lgamma: lgamma(.3)-lgamma(5.3)+2*lgamma(2.1)+lgamma(1.1)-3*lgamma(.1)
-        assert!((expected - (-9.260_972_993_622_099)).abs() < 1e-12, "{expected}");
+        assert!(
+            (expected - (-9.260_972_993_622_099)).abs() < 1e-12,
+            "{expected}"
+        );
     }
 }

@@ -304,7 +304,8 @@ impl SparseState {
                 self.z[tok] = t as u16;
                 self.n_wk[slot * k + t] += 1;
                 self.n_k[t] += 1;
-                self.docs.add(self.tok_doc[tok] as usize, t, self.topic_bits);
+                self.docs
+                    .add(self.tok_doc[tok] as usize, t, self.topic_bits);
             }
         }
     }
@@ -414,7 +415,8 @@ impl SparseState {
         let k = self.k;
         let mut n_dk = vec![0u32; self.doc_len.len() * k];
         for d in 0..self.doc_len.len() {
-            self.docs.for_each(d, self.topic_bits, |t, n| n_dk[d * k + t] = n);
+            self.docs
+                .for_each(d, self.topic_bits, |t, n| n_dk[d * k + t] = n);
         }
         n_dk
     }
@@ -767,7 +769,10 @@ mod tests {
         let short = vec![8u32; 5000];
         assert!(prefers_rows(&long, 20));
         assert!(prefers_rows(&long, 100));
-        assert!(prefers_rows(&short, 16), "16 u16 = 32 bytes, lists 32 bytes");
+        assert!(
+            prefers_rows(&short, 16),
+            "16 u16 = 32 bytes, lists 32 bytes"
+        );
         assert!(!prefers_rows(&short, 100), "112 u16 per 8-token answer");
         assert!(!prefers_rows(&[5000u32; 10], 300));
         assert!(!prefers_rows(&[70_000, 10], 20));

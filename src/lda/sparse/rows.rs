@@ -140,7 +140,9 @@ fn sample_with<const ISA: u8>(tokens: BlockTokens, rows: &mut [u16], ctx: &Share
             // a token two steps ahead while this one is sampled.
             #[cfg(target_arch = "x86_64")]
             if let Some(&ahead) = ctx.tok_doc.get(tok + 2) {
-                let at = (ahead as usize).wrapping_sub(doc_start).wrapping_mul(stride);
+                let at = (ahead as usize)
+                    .wrapping_sub(doc_start)
+                    .wrapping_mul(stride);
                 prefetch_row(rows.as_ptr().wrapping_add(at), stride);
             }
             let d = ctx.tok_doc[tok] as usize - doc_start;
@@ -301,7 +303,6 @@ fn chain(mut lane: [f32; LANES]) -> [f32; LANES] {
     lane
 }
 
-
 /// The topic whose lane-major interval holds `r` times the total (see the
 /// module comment).
 ///
@@ -343,7 +344,11 @@ fn locate(totals: [f32; LANES], running: &[f32], taken: &TakenOut, r: f32, k: us
         .step_by(LANES)
         .enumerate()
         .filter(|&(group, &sum)| {
-            let bound = if group >= taken.group { from_taken[lane] } else { below[lane] };
+            let bound = if group >= taken.group {
+                from_taken[lane]
+            } else {
+                below[lane]
+            };
             sum <= bound
         })
         .count();
@@ -398,7 +403,12 @@ unsafe fn lane_totals_avx2(
 ) -> [f32; LANES] {
     use std::arch::x86_64::*;
     let len = doc.len();
-    let (counts, alpha, g, out) = (doc.as_ptr(), alpha.as_ptr(), g.as_ptr(), running.as_mut_ptr());
+    let (counts, alpha, g, out) = (
+        doc.as_ptr(),
+        alpha.as_ptr(),
+        g.as_ptr(),
+        running.as_mut_ptr(),
+    );
     let (mut low, mut high) = (_mm256_setzero_ps(), _mm256_setzero_ps());
     let mut at = 0;
     while at < len {
@@ -410,7 +420,10 @@ unsafe fn lane_totals_avx2(
             _mm256_loadu_ps(g.add(at)),
         );
         let w_high = _mm256_mul_ps(
-            _mm256_add_ps(_mm256_cvtepi32_ps(n_high), _mm256_loadu_ps(alpha.add(at + 8))),
+            _mm256_add_ps(
+                _mm256_cvtepi32_ps(n_high),
+                _mm256_loadu_ps(alpha.add(at + 8)),
+            ),
             _mm256_loadu_ps(g.add(at + 8)),
         );
         low = _mm256_add_ps(low, w_low);
@@ -446,7 +459,12 @@ unsafe fn draw_avx512(
 ) -> usize {
     use std::arch::x86_64::*;
     let len = doc.len();
-    let (counts, alpha, g, out) = (doc.as_ptr(), alpha.as_ptr(), g.as_ptr(), running.as_mut_ptr());
+    let (counts, alpha, g, out) = (
+        doc.as_ptr(),
+        alpha.as_ptr(),
+        g.as_ptr(),
+        running.as_mut_ptr(),
+    );
     let mut sums = _mm512_setzero_ps();
     let mut at = 0;
     while at < len {
@@ -501,7 +519,8 @@ unsafe fn draw_avx512(
     }
     while at < len {
         // SAFETY: as above.
-        let at_or_below = _mm512_cmp_ps_mask::<_CMP_LE_OQ>(_mm512_loadu_ps(out.add(at)), from_taken);
+        let at_or_below =
+            _mm512_cmp_ps_mask::<_CMP_LE_OQ>(_mm512_loadu_ps(out.add(at)), from_taken);
         count = _mm512_mask_add_epi32(count, at_or_below, count, one);
         at += LANES;
     }
@@ -582,7 +601,11 @@ unsafe fn set_factor_avx2(g: &mut [f32], t: usize, value: f32) {
         _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
         _mm256_set1_epi32((t % 8) as i32),
     );
-    let merged = _mm256_blendv_ps(_mm256_loadu_ps(at), _mm256_set1_ps(value), _mm256_castsi256_ps(hit));
+    let merged = _mm256_blendv_ps(
+        _mm256_loadu_ps(at),
+        _mm256_set1_ps(value),
+        _mm256_castsi256_ps(hit),
+    );
     _mm256_storeu_ps(at, merged);
 }
 
@@ -758,7 +781,11 @@ mod tests {
                 let mut doc = vec![0u16; s];
                 let (mut alpha, mut g) = (vec![0.0f32; s], vec![0.0f32; s]);
                 for t in 0..k {
-                    doc[t] = if rng.random::<f64>() < 0.3 { rng.random_range(0..500) } else { 0 };
+                    doc[t] = if rng.random::<f64>() < 0.3 {
+                        rng.random_range(0..500)
+                    } else {
+                        0
+                    };
                     alpha[t] = rng.random_range(0.001..2.0);
                     g[t] = rng.random_range(1e-7..0.1);
                 }
@@ -767,18 +794,21 @@ mod tests {
                 let taken = TakenOut::new(old, doc[old], alpha[old], g[old], g[old] * 0.97);
                 let r = rng.random::<f32>();
                 let mut expected_running = vec![0.0; s];
-                let expected = draw::<PORTABLE>(&doc, &alpha, &g, &mut expected_running, &taken, r, k);
+                let expected =
+                    draw::<PORTABLE>(&doc, &alpha, &g, &mut expected_running, &taken, r, k);
                 if std::arch::is_x86_feature_detected!("avx2") {
                     let mut running = vec![0.0; s];
                     // SAFETY: AVX2 checked just above.
-                    let drawn = unsafe { draw_with_avx2(&doc, &alpha, &g, &mut running, &taken, r, k) };
+                    let drawn =
+                        unsafe { draw_with_avx2(&doc, &alpha, &g, &mut running, &taken, r, k) };
                     assert_eq!(drawn, expected, "AVX2, K {k}");
                     assert_eq!(running, expected_running);
                 }
                 if std::arch::is_x86_feature_detected!("avx512f") {
                     let mut running = vec![0.0; s];
                     // SAFETY: AVX-512F checked just above.
-                    let drawn = unsafe { draw_avx512(&doc, &alpha, &g, &mut running, &taken, r, k) };
+                    let drawn =
+                        unsafe { draw_avx512(&doc, &alpha, &g, &mut running, &taken, r, k) };
                     assert_eq!(drawn, expected, "AVX-512, K {k}");
                     assert_eq!(running, expected_running);
                 }
