@@ -53,6 +53,28 @@ fn assert_same_model(a: &LdaModel, b: &LdaModel) {
     }
 }
 
+/// Fitting a corpus it owns (texts moved, not copied) gives the model that
+/// fitting a borrowed corpus gives, draws and texts included.
+#[test]
+fn owned_and_borrowed_corpus_fit_the_same_model() {
+    let corpus = generated_corpus();
+    let params = LdaParams {
+        k: 6,
+        iterations: 12,
+        saved_samples: 3,
+        sample_interval: 2,
+        ..Default::default()
+    };
+    let borrowed = fit(&corpus, &params);
+    let owned = lda::fit_owned(corpus, &params, TextOptions::default(), &mut |_| {}).unwrap();
+    assert_same_model(&borrowed, &owned);
+    assert_eq!(borrowed.num_theta_draws(), 3);
+    assert_eq!(borrowed.num_theta_draws(), owned.num_theta_draws());
+    for draw in 0..3 {
+        assert_eq!(borrowed.theta_draw(draw, 7), owned.theta_draw(draw, 7));
+    }
+}
+
 #[test]
 fn same_seed_same_model_on_1_2_and_4_threads() {
     let corpus = generated_corpus();
