@@ -768,6 +768,50 @@ mod tests {
         assert_eq!(locate(totals, &running, &taken, 2e-4, 3), 0);
     }
 
+    /// Whatever the rounding, a draw is a real topic (below K) of positive
+    /// weight: points are put on, just below and just above every lane's
+    /// end and every running sum, where a scan's rounding could disagree
+    /// with the sums (a first version could then step past a lane's last
+    /// group and out of the row).
+    #[test]
+    fn draws_near_every_boundary_are_real_topics_of_positive_weight() {
+        use rand::Rng;
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+        for &k in &[3usize, 17, 20, 100] {
+            for _ in 0..50 {
+                let s = stride(k);
+                let mut doc = vec![0u16; s];
+                let (mut alpha, mut g) = (vec![0.0f32; s], vec![0.0f32; s]);
+                for t in 0..k {
+                    doc[t] = if rng.random::<f64>() < 0.2 { rng.random_range(1..300) } else { 0 };
+                    alpha[t] = rng.random_range(1e-4..0.5);
+                    g[t] = rng.random_range(1e-6..0.05);
+                }
+                let old = rng.random_range(0..k);
+                doc[old] = doc[old].max(1);
+                let taken = TakenOut::new(old, doc[old], alpha[old], g[old], g[old] * 0.99);
+                let w = weights(&doc, &alpha, &g, old, g[old] * 0.99);
+                let total: f64 = w.iter().sum();
+                let mut running = vec![0.0f32; s];
+                let totals = lane_totals(&doc, &alpha, &g, &mut running);
+                let mut points: Vec<f32> = vec![0.0, 1.0 - f32::EPSILON, 1.0];
+                let mut end = 0.0f64;
+                for lane in 0..LANES {
+                    for t in (lane..s).step_by(LANES) {
+                        end += w[t];
+                        let r = (end / total) as f32;
+                        points.extend([r, r.next_down(), r.next_up()]);
+                    }
+                }
+                for r in points {
+                    let topic = locate(totals, &running, &taken, r.clamp(0.0, 1.0), k);
+                    assert!(topic < k, "K {k}, r {r}: topic {topic}");
+                    assert!(w[topic] > 0.0, "K {k}, r {r}: topic {topic} has no weight");
+                }
+            }
+        }
+    }
+
     /// The vector builds draw the same topics as the portable code and
     /// leave the same running sums, bit for bit.
     #[cfg(target_arch = "x86_64")]
