@@ -783,7 +783,11 @@ mod tests {
                 let mut doc = vec![0u16; s];
                 let (mut alpha, mut g) = (vec![0.0f32; s], vec![0.0f32; s]);
                 for t in 0..k {
-                    doc[t] = if rng.random::<f64>() < 0.2 { rng.random_range(1..300) } else { 0 };
+                    doc[t] = if rng.random::<f64>() < 0.2 {
+                        rng.random_range(1..300)
+                    } else {
+                        0
+                    };
                     alpha[t] = rng.random_range(1e-4..0.5);
                     g[t] = rng.random_range(1e-6..0.05);
                 }
