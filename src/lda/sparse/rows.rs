@@ -61,8 +61,8 @@ const AVX512: u8 = 2;
 pub(super) fn sample(tokens: BlockTokens, rows: &mut [u16], ctx: &Shared) -> Vec<u64> {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F, checked just above.
+        if avx512_present() {
+            // SAFETY: the CPU supports AVX-512F and AVX2, checked just above.
             return unsafe { sample_avx512(tokens, rows, ctx) };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
@@ -71,6 +71,13 @@ pub(super) fn sample(tokens: BlockTokens, rows: &mut [u16], ctx: &Shared) -> Vec
         }
     }
     sample_with::<PORTABLE>(tokens, rows, ctx)
+}
+
+/// Whether the AVX-512 build can run: it uses AVX-512F and, for the
+/// count updates, AVX2.
+#[cfg(target_arch = "x86_64")]
+fn avx512_present() -> bool {
+    std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("avx2")
 }
 
 /// [`sample_with`] compiled for AVX2 (same operations, same bits).
@@ -852,9 +859,9 @@ mod tests {
                     assert_eq!(drawn, expected, "AVX2, K {k}");
                     assert_eq!(running, expected_running);
                 }
-                if std::arch::is_x86_feature_detected!("avx512f") {
+                if avx512_present() {
                     let mut running = vec![0.0; s];
-                    // SAFETY: AVX-512F checked just above.
+                    // SAFETY: AVX-512F and AVX2 checked just above.
                     let drawn =
                         unsafe { draw_avx512(&doc, &alpha, &g, &mut running, &taken, r, k) };
                     assert_eq!(drawn, expected, "AVX-512, K {k}");
@@ -862,7 +869,7 @@ mod tests {
                 }
             }
         }
-        if !std::arch::is_x86_feature_detected!("avx512f") {
+        if !avx512_present() {
             eprintln!("no AVX-512 on this CPU: only the AVX2 build was compared");
         }
     }
@@ -903,8 +910,8 @@ mod tests {
         let mut g: Vec<f32> = (0..32).map(|t| t as f32).collect();
         // SAFETY: AVX2 checked above.
         unsafe { set_factor_avx2(&mut g, 13, -1.0) };
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: AVX-512F checked just above.
+        if avx512_present() {
+            // SAFETY: AVX-512F and AVX2 checked just above.
             unsafe { set_factor_avx512(&mut g, 30, -2.0) };
         } else {
             g[30] = -2.0;
