@@ -9,7 +9,7 @@
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::{BlockTokens, ListDocs, Shared};
+use super::{reciprocal, reciprocals, BlockTokens, ListDocs, Shared};
 
 /// Samples every token of one block, word by word; returns the block's view
 /// of the topic totals at the end.
@@ -53,13 +53,10 @@ fn sample_with<const AVX2: bool>(tokens: BlockTokens, docs: ListDocs, ctx: &Shar
     let mask = (1u32 << tb) - 1;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut n_k = ctx.totals.to_vec();
-    let mut inv: Vec<f64> = n_k.iter().map(|&n| 1.0 / (n as f64 + vbeta)).collect();
+    let mut inv = reciprocals(&n_k, 0.0, vbeta);
     // 1 / (n_t − 1 + Vβ): the same with one token of topic t taken out
     // (only ever read for topics that hold a token).
-    let mut inv_out: Vec<f64> = n_k
-        .iter()
-        .map(|&n| 1.0 / (n as f64 - 1.0 + vbeta))
-        .collect();
+    let mut inv_out = reciprocals(&n_k, -1.0, vbeta);
     let mut weights = vec![0.0f64; k];
     // g_t = (n_wt + β) / (n_t + Vβ) of the current word.
     // Padded to every index a packed topic field can hold, so that the
@@ -134,7 +131,7 @@ fn sample_with<const AVX2: bool>(tokens: BlockTokens, docs: ListDocs, ctx: &Shar
             row[old] -= 1;
             n_k[old] -= 1;
             inv[old] = inv_out[old];
-            inv_out[old] = 1.0 / (n_k[old] as f64 - 1.0 + vbeta);
+            inv_out[old] = reciprocal(n_k[old], -1.0, vbeta);
             prior_mass = prior_out;
             match at {
                 // Add first, while the list place of `new` is valid.
@@ -152,7 +149,7 @@ fn sample_with<const AVX2: bool>(tokens: BlockTokens, docs: ListDocs, ctx: &Shar
             row[new] += 1;
             n_k[new] += 1;
             inv_out[new] = inv[new];
-            inv[new] = 1.0 / (n_k[new] as f64 + vbeta);
+            inv[new] = reciprocal(n_k[new], 0.0, vbeta);
             let g_new = (row[new] as f64 + beta) * inv[new];
             prior_mass += alpha[new] * (g_new - g[new]);
             g[new] = g_new;

@@ -98,6 +98,20 @@ pub(crate) fn supports(docs: &[Document], k: usize) -> bool {
     docs.iter().all(|d| d.words.len() <= limit)
 }
 
+/// 1 / (n + shift + Vβ): the reciprocal of a topic's total as it is
+/// (`shift` 0), with the sampled token taken out (−1) or with one token more
+/// (+1). Both kernels build their tables and update them through this one
+/// expression, so a table entry and its update round alike.
+#[inline(always)]
+fn reciprocal(n: u64, shift: f64, vbeta: f64) -> f64 {
+    1.0 / (n as f64 + shift + vbeta)
+}
+
+/// [`reciprocal`] for every topic total.
+fn reciprocals(n_k: &[u64], shift: f64, vbeta: f64) -> Vec<f64> {
+    n_k.iter().map(|&n| reciprocal(n, shift, vbeta)).collect()
+}
+
 /// SplitMix64 step: decorrelates the seeds of the block streams.
 fn mix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);

@@ -40,7 +40,7 @@
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::{BlockTokens, Shared};
+use super::{reciprocal, reciprocals, BlockTokens, Shared};
 
 /// Topics per lane group: one AVX-512 register of `f32` (two AVX2 ones).
 const LANES: usize = 16;
@@ -109,19 +109,13 @@ fn sample_with<const ISA: u8>(tokens: BlockTokens, rows: &mut [u16], ctx: &Share
     let stride = stride(k);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut n_k = ctx.totals.to_vec();
-    let mut inv: Vec<f64> = n_k.iter().map(|&n| 1.0 / (n as f64 + vbeta)).collect();
+    let mut inv = reciprocals(&n_k, 0.0, vbeta);
     // 1 / (n_t − 1 + Vβ): the same with one token of topic t taken out
     // (only ever read for topics that hold a token).
-    let mut inv_out: Vec<f64> = n_k
-        .iter()
-        .map(|&n| 1.0 / (n as f64 - 1.0 + vbeta))
-        .collect();
+    let mut inv_out = reciprocals(&n_k, -1.0, vbeta);
     // 1 / (n_t + 1 + Vβ): ready for the topic's next token, so that no
     // division stands between a draw and the next token.
-    let mut inv_in: Vec<f64> = n_k
-        .iter()
-        .map(|&n| 1.0 / ((n + 1) as f64 + vbeta))
-        .collect();
+    let mut inv_in = reciprocals(&n_k, 1.0, vbeta);
     // Lane groups start on cache lines: a vector that straddles two lines
     // costs two accesses.
     let mut alpha_buffer = CacheLines::zeros(stride);
@@ -177,8 +171,8 @@ fn sample_with<const ISA: u8>(tokens: BlockTokens, rows: &mut [u16], ctx: &Share
             set_factor::<ISA>(g, old, g_out);
             set_factor::<ISA>(g, new, factor(row[new], beta, inv[new]));
             // Off the path to the next draw.
-            inv_out[old] = 1.0 / (n_k[old] as f64 - 1.0 + vbeta);
-            inv_in[new] = 1.0 / ((n_k[new] + 1) as f64 + vbeta);
+            inv_out[old] = reciprocal(n_k[old], -1.0, vbeta);
+            inv_in[new] = reciprocal(n_k[new], 1.0, vbeta);
             *zi = new as u16;
         }
     }
