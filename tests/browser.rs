@@ -1,298 +1,427 @@
-//! The report and the served page in a real browser: headless Chromium
-//! (Debian's `chromium`, installed by `.ci/install-browser.sh`) loads the
-//! page, runs its script, and the DOM it leaves is checked: the render
-//! marker, the topic words, Korean text, and the λ slider changing the
-//! relevance ranking exactly as the library ranks it.
+//! The report and the served page in a real browser, used as an analyst
+//! uses them. `tests/browser/drive.mjs` (Playwright's `playwright-core`
+//! driving Debian's `/usr/bin/chromium`) hovers and clicks the intertopic
+//! map, moves the λ slider, picks a term, searches the answers, edits a
+//! label on the served page and pastes answers into its infer box. Every
+//! value it compares against is computed here, by the library or the
+//! `topics` binary, on the bundled example study; the script only acts and
+//! compares. Screenshots of each view land in `target/screenshots/`
+//! (ignored by git) for a person to look at.
 //!
-//! Without Chromium the tests print why and pass, unless
-//! `TOPICS_REQUIRE_BROWSER=1` (set it in CI) makes its absence a failure.
+//! Needs `chromium`, `node` and `tests/browser/node_modules`
+//! (`.ci/install-browser.sh` installs all three). Without them the test says
+//! why and passes, unless `TOPICS_REQUIRE_BROWSER=1` (CI sets it) makes
+//! their absence a failure.
 
-mod explore_support;
+mod common;
 
+use std::collections::BTreeMap;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use explore_support::{group_of, saved_model, GROUPS};
+use serde_json::{json, Value};
 use topics::explore::{Ranking, TopicWordMatrix};
 use topics::lda::LdaModel;
-use topics::serve::{App, ServeOptions, Server};
 
-fn chromium() -> Option<PathBuf> {
-    let found = ["chromium", "chromium-browser"].iter().find_map(|name| {
-        std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|dir| dir.join(name))
-                .find(|p| p.is_file())
-        })
-    });
-    if found.is_none() {
-        let message = "chromium not found: install it with .ci/install-browser.sh";
+use common::{repo_file, topics};
+
+/// The browser, Node and Playwright, or `None` (with the reason printed)
+/// when one is missing and the environment does not require them.
+fn browser_tools() -> Option<(PathBuf, PathBuf)> {
+    let chromium = find_on_path(&["chromium", "chromium-browser"]);
+    let node = find_on_path(&["node", "nodejs"]);
+    let playwright = repo_file("tests/browser/node_modules/playwright-core/package.json");
+    let missing = match (&chromium, &node) {
+        (None, _) => Some("chromium not found".to_string()),
+        (_, None) => Some("node not found".to_string()),
+        _ if !playwright.is_file() => Some(format!("{} is missing", playwright.display())),
+        _ => None,
+    };
+    if let Some(reason) = missing {
+        let message = format!("{reason}: run .ci/install-browser.sh");
         if std::env::var("TOPICS_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
             panic!("{message} (TOPICS_REQUIRE_BROWSER=1)");
         }
-        eprintln!("skipping browser test: {message}");
+        eprintln!("SKIPPED browser test: {message}");
+        return None;
     }
-    found
+    Some((chromium?, node?))
 }
 
-/// Loads `url` in a fresh headless profile and returns the DOM after the
-/// page's script ran. Network features that could reach out are off.
-fn dump_dom(chromium: &Path, url: &str) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let mut child = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-            "--virtual-time-budget=10000",
-            // No host name resolves (loopback excepted, for the served
-            // page): the report must not need the network.
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--dump-dom")
-        .arg(url)
-        .stdout(Stdio::piped())
+fn find_on_path(names: &[&str]) -> Option<PathBuf> {
+    let paths = std::env::var_os("PATH")?;
+    names.iter().find_map(|name| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// The example study: a 3-topic model of the Korean answers (topic 0
+/// labelled), an AMCE result, a topics × conjoint result and the report.
+struct Study {
+    dir: tempfile::TempDir,
+    model: PathBuf,
+    report: PathBuf,
+}
+
+fn example(name: &str) -> String {
+    repo_file(&format!("examples/data/{name}"))
+        .display()
+        .to_string()
+}
+
+fn build_study() -> Study {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let model = d.join("model.json");
+    let m = model.to_str().unwrap();
+    topics(
+        d,
+        &[
+            "fit",
+            &example("answers_ko.txt"),
+            "-k",
+            "3",
+            "--seed",
+            "1",
+            "-o",
+            m,
+        ],
+    )
+    .ok();
+    topics(d, &["label", m, "0", "첫째 주제"]).ok();
+    let amce = topics(
+        d,
+        &[
+            "conjoint",
+            &example("conjoint.csv"),
+            "--design",
+            &example("conjoint_design.json"),
+            "--estimate",
+            "amce",
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    std::fs::write(d.join("amce.json"), amce.stdout).unwrap();
+    let link = topics(
+        d,
+        &[
+            "link",
+            "--model",
+            m,
+            "--conjoint",
+            &example("conjoint_by_theme.csv"),
+            "--design",
+            &example("conjoint_by_theme_design.json"),
+            "--outcome",
+            "chosen",
+            "--mapping",
+            &example("link_mapping.txt"),
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    std::fs::write(d.join("link.json"), link.stdout).unwrap();
+    let report = d.join("report.html");
+    topics(
+        d,
+        &[
+            "report",
+            m,
+            "--conjoint",
+            "amce.json",
+            "--link",
+            "link.json",
+            "-o",
+            report.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    Study { dir, model, report }
+}
+
+/// The name views give a topic, as the overview card shows it.
+fn topic_name(labels: &BTreeMap<usize, String>, t: usize) -> String {
+    labels
+        .get(&t)
+        .cloned()
+        .unwrap_or_else(|| format!("Topic {t}"))
+}
+
+fn labels_of(model_path: &Path) -> BTreeMap<usize, String> {
+    let path = PathBuf::from(format!("{}.labels.json", model_path.display()));
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return BTreeMap::new();
+    };
+    let file: Value = serde_json::from_str(&text).unwrap();
+    file["labels"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.parse().unwrap(), v.as_str().unwrap().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Bars LDAvis shows for a topic (its default R = 30).
+const BARS: usize = 30;
+
+fn relevance(model: &LdaModel, matrix: &TopicWordMatrix, topic: usize, lambda: f64) -> Vec<String> {
+    let n = BARS.min(model.vocab().len());
+    matrix
+        .top_words(topic, Ranking::Relevance { lambda }, n)
+        .into_iter()
+        .map(|w| model.vocab().display(w.word_id).to_string())
+        .collect()
+}
+
+/// The most salient words overall (Chuang et al. 2012), ties to the lower id.
+fn salient(model: &LdaModel, matrix: &TopicWordMatrix) -> Vec<String> {
+    let saliency = matrix.saliency();
+    let mut ids: Vec<usize> = (0..saliency.len()).collect();
+    ids.sort_by(|&a, &b| saliency[b].total_cmp(&saliency[a]).then(a.cmp(&b)));
+    ids.truncate(BARS);
+    ids.into_iter()
+        .map(|w| model.vocab().display(w as u32).to_string())
+        .collect()
+}
+
+/// Each candidate term's corpus count, its count in `topic`, and the topic
+/// that holds it most (P(topic | term) ∝ φ · P(topic), as LDAvis).
+fn term_counts(model: &LdaModel, matrix: &TopicWordMatrix, topic: usize, words: &[String]) -> Value {
+    let by_display: BTreeMap<String, u32> = (0..model.vocab().len() as u32)
+        .map(|w| (model.vocab().display(w).to_string(), w))
+        .collect();
+    let k = model.k();
+    let mut out = serde_json::Map::new();
+    for word in words {
+        let w = by_display[word] as usize;
+        let total: u64 = (0..k)
+            .map(|t| model.topic_word_counts(t)[w] as u64)
+            .sum();
+        let weight: Vec<f64> = (0..k)
+            .map(|t| matrix.phi()[t][w] * model.token_share(t))
+            .collect();
+        let argmax = (0..k)
+            .max_by(|&a, &b| weight[a].total_cmp(&weight[b]).then(b.cmp(&a)))
+            .unwrap();
+        out.insert(
+            word.clone(),
+            json!({"total": total, "topic": model.topic_word_counts(topic)[w], "argmax_topic": argmax}),
+        );
+    }
+    Value::Object(out)
+}
+
+/// The answers browser's expected rows: fitted answers containing `query`
+/// (case-insensitive), by θ of the dominant topic; and those whose dominant
+/// topic is `topic`, by θ of `topic`. Ties keep document order.
+fn answers_expectation(model: &LdaModel, query: &str, topic: usize) -> Value {
+    let q = query.to_lowercase();
+    let mut hits: Vec<(usize, Vec<f64>, usize)> = model
+        .documents()
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.text.to_lowercase().contains(&q))
+        .map(|(i, _)| {
+            let theta = model.theta(i);
+            let dominant = (0..theta.len())
+                .max_by(|&a, &b| theta[a].total_cmp(&theta[b]).then(b.cmp(&a)))
+                .unwrap();
+            (i, theta, dominant)
+        })
+        .collect();
+    let count = hits.len();
+    hits.sort_by(|a, b| b.1[b.2].total_cmp(&a.1[a.2]).then(a.0.cmp(&b.0)));
+    let ids: Vec<&str> = hits
+        .iter()
+        .map(|h| model.documents()[h.0].id.as_str())
+        .collect();
+    let mut in_topic: Vec<&(usize, Vec<f64>, usize)> =
+        hits.iter().filter(|h| h.2 == topic).collect();
+    in_topic.sort_by(|a, b| b.1[topic].total_cmp(&a.1[topic]).then(a.0.cmp(&b.0)));
+    let topic_ids: Vec<&str> = in_topic
+        .iter()
+        .map(|h| model.documents()[h.0].id.as_str())
+        .collect();
+    json!({"query": query, "count": count, "ids": ids, "topic": topic, "topic_ids_by_theta": topic_ids})
+}
+
+fn report_expectations(study: &Study) -> Value {
+    let model = LdaModel::load(&study.model).unwrap();
+    let matrix = TopicWordMatrix::from_model(&model);
+    let labels = labels_of(&study.model);
+    let topics: Vec<Value> = (0..model.k())
+        .map(|t| {
+            let name = topic_name(&labels, t);
+            let best = model.topic_summary(t, 0, 1).quotes[0].text.clone();
+            json!({
+                "id": t,
+                "name": name,
+                "map_label": labels.get(&t).cloned().unwrap_or_else(|| t.to_string()),
+                "share_percent": format!("{:.1}", 100.0 * model.token_share(t)),
+                "top_word": model.vocab().display(model.top_words(t, 1)[0].0),
+                "best_quote": best,
+            })
+        })
+        .collect();
+    let selected = 1;
+    let initial = topics::explore::DEFAULT_LAMBDA;
+    let steps = [0.3, 0.0, 1.0];
+    let mut rel = serde_json::Map::new();
+    let mut candidates: Vec<String> = Vec::new();
+    for lambda in std::iter::once(initial).chain(steps) {
+        let words = relevance(&model, &matrix, selected, lambda);
+        candidates.extend(words.iter().cloned());
+        rel.insert(lambda.to_string(), json!(words));
+    }
+    candidates.sort();
+    candidates.dedup();
+    json!({
+        "url": format!("file://{}", study.report.display()),
+        "topics": topics,
+        "lambda": initial,
+        "selected_topic": selected,
+        "slider_steps": steps,
+        "relevance": rel,
+        "salient": salient(&model, &matrix),
+        "term_counts": term_counts(&model, &matrix, selected, &candidates),
+        "answers": answers_expectation(&model, "가족", 1),
+        "forbidden_text": [
+            "words_levels.pairs",
+            "respondents_without_answer_ids",
+            "join.",
+            "summary.",
+            "topic_0",
+        ],
+        "required_text": ["Provider", "agrees"],
+    })
+}
+
+/// A `topics serve` child on a free loopback port, killed when dropped.
+struct Served {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(model: &Path) -> Served {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_topics"))
+        .arg("serve")
+        .arg(model)
+        .args(["--port", &port.to_string()])
+        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut s).map(|_| s)
-    });
+    let served = Served {
+        child,
+        url: format!("http://127.0.0.1:{port}/"),
+    };
     let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(90) {
-            let _ = child.kill();
-            panic!("chromium did not finish loading {url} within 90 s");
-        }
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "topics serve did not listen on port {port} within 60 s"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
-    reader.join().unwrap().unwrap()
+    served
 }
 
-/// The text of the element with `id` (assumes no nested element of the
-/// same tag, which holds for the relevance word lists).
-fn text_of(dom: &str, id: &str) -> String {
-    let at = dom
-        .find(&format!("id=\"{id}\""))
-        .unwrap_or_else(|| panic!("no #{id} in the DOM"));
-    let open = at + dom[at..].find('>').unwrap() + 1;
-    let close = open + dom[open..].find('<').unwrap();
-    dom[open..close].to_string()
+/// θ of `lines` as `topics infer --format json` prints them, in order.
+fn inferred(study: &Study, lines: &[&str]) -> Vec<Vec<f64>> {
+    let input = study.dir.path().join("new_answers.txt");
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = topics(
+        study.dir.path(),
+        &[
+            "infer",
+            study.model.to_str().unwrap(),
+            input.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    let value: Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut thetas = Vec::new();
+    collect_thetas(&value, &mut thetas);
+    assert_eq!(thetas.len(), lines.len(), "{}", out.stdout);
+    thetas
 }
 
-/// The CSV a table's download link holds (its `data:` URL decoded, the
-/// byte-order mark removed).
-fn csv_of(dom: &str, name: &str) -> String {
-    let at = dom
-        .find(&format!("download=\"{name}.csv\""))
-        .unwrap_or_else(|| panic!("no download link for {name}.csv"));
-    let tag_start = dom[..at].rfind("<a ").unwrap();
-    let tag = &dom[tag_start..tag_start + dom[tag_start..].find('>').unwrap()];
-    let href = tag
-        .split("href=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap();
-    let encoded = href.strip_prefix("data:text/csv;charset=utf-8,").unwrap();
-    let bytes = encoded.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            out.push(u8::from_str_radix(&encoded[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out)
-        .unwrap()
-        .trim_start_matches('\u{feff}')
-        .replace("&amp;", "&")
-}
-
-fn expected_relevance(model: &LdaModel, topic: usize, lambda: f64) -> String {
-    let matrix = TopicWordMatrix::from_model(model);
-    let words: Vec<String> = matrix
-        .top_words_named(model, topic, Ranking::Relevance { lambda }, 10)
-        .into_iter()
-        .map(|w| w.word)
-        .collect();
-    words.join(", ")
-}
-
-#[test]
-fn report_renders_with_korean_and_the_slider_reranks() {
-    let Some(chromium) = chromium() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let model_path = saved_model(dir.path());
-    let model = LdaModel::load(&model_path).unwrap();
-    let korean = (0..3).find(|&t| group_of(&model, t) == 1).unwrap();
-    let labels_ok = Command::new(explore_support::topics_bin())
-        .args([
-            "label",
-            model_path.to_str().unwrap(),
-            &korean.to_string(),
-            "세금과 비용",
-        ])
-        .status()
-        .unwrap();
-    assert!(labels_ok.success());
-    let report = dir.path().join("report.html");
-    let status = Command::new(explore_support::topics_bin())
-        .arg("report")
-        .arg(&model_path)
-        .arg("-o")
-        .arg(&report)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let url = format!("file://{}", report.display());
-
-    let dom = dump_dom(&chromium, &url);
-    assert!(
-        dom.contains("data-rendered=\"true\""),
-        "the page did not finish rendering:\n{}",
-        &dom[..dom.len().min(2000)]
-    );
-    assert!(!dom.contains("data-render-error=\""));
-    assert!(dom.contains("data-lambda=\"0.60\""));
-    // Topic words and Korean text (the label and the words) in the DOM.
-    assert!(
-        dom.contains(&format!("#{korean} 세금과 비용 · ")),
-        "label missing"
-    );
-    for group in GROUPS {
-        assert!(
-            dom.contains(&format!("<td class=\"\">{}</td>", group[0])),
-            "{}",
-            group[0]
-        );
-    }
-    // One CSV link per table: overview, 3 word tables, salient words, coordinates,
-    // divergences, all answers + 3 answer tables, diagnostics.
-    assert_eq!(dom.matches("data-csv=").count(), 12);
-    for t in 0..3 {
-        assert_eq!(
-            text_of(&dom, &format!("rel-words-{t}")),
-            expected_relevance(&model, t, 0.6)
-        );
-    }
-
-    // Moving the slider (the page sets it from the URL and fires `input`).
-    let at0 = dump_dom(&chromium, &format!("{url}#lambda=0"));
-    let at1 = dump_dom(&chromium, &format!("{url}#lambda=1"));
-    assert!(at0.contains("data-lambda=\"0.00\"") && at1.contains("data-lambda=\"1.00\""));
-    for t in 0..3 {
-        let (r0, r1) = (
-            text_of(&at0, &format!("rel-words-{t}")),
-            text_of(&at1, &format!("rel-words-{t}")),
-        );
-        assert_ne!(r0, r1, "the slider did not change topic {t}'s ranking");
-        assert_eq!(r0, expected_relevance(&model, t, 0.0));
-        assert_eq!(r1, expected_relevance(&model, t, 1.0));
-    }
-    // λ = 1 is probability order: the group's words by their counts.
-    let g = GROUPS[1];
-    assert!(text_of(&at1, &format!("rel-words-{korean}")).starts_with(&g.join(", ")));
-    // The word table's CSV follows the slider: at λ = 0 the relevance
-    // column is the lift order, the rarest group word first.
-    let at0_csv = csv_of(&at0, &format!("words-topic-{korean}"));
-    assert!(
-        at0_csv
-            .lines()
-            .nth(1)
-            .unwrap()
-            .starts_with(&format!("1,{},", g[4])),
-        "{at0_csv}"
-    );
-}
-
-#[test]
-fn served_page_renders_with_label_editing() {
-    let Some(chromium) = chromium() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let model_path = saved_model(dir.path());
-    let server = Server::bind(
-        App::open(&model_path).unwrap(),
-        &ServeOptions {
-            port: 0,
-            ..ServeOptions::default()
+fn collect_thetas(value: &Value, out: &mut Vec<Vec<f64>>) {
+    match value {
+        Value::Object(map) => match map.get("theta") {
+            Some(Value::Array(theta)) => {
+                out.push(theta.iter().map(|x| x.as_f64().unwrap()).collect());
+            }
+            _ => map.values().for_each(|v| collect_thetas(v, out)),
         },
-    )
-    .unwrap();
-    let addr = server.addr();
-    let stopper = server.stopper();
-    let handle = std::thread::spawn(move || server.run());
-    let dom = dump_dom(&chromium, &format!("http://{addr}/"));
-    stopper.stop();
-    handle.join().unwrap();
-    assert!(
-        dom.contains("data-rendered=\"true\""),
-        "{}",
-        &dom[..dom.len().min(2000)]
-    );
-    assert_eq!(dom.matches(">Save label</button>").count(), 3);
-    assert!(dom.contains(&format!("<td class=\"\">{}</td>", GROUPS[1][0])));
+        Value::Array(items) => items.iter().for_each(|v| collect_thetas(v, out)),
+        _ => {}
+    }
 }
 
 #[test]
-fn conjoint_and_link_results_render_as_plots_and_tables() {
-    let Some(chromium) = chromium() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let model_path = saved_model(dir.path());
-    let conjoint = dir.path().join("conjoint.json");
-    std::fs::write(
-        &conjoint,
-        r#"{"rows": [
- {"outcome":"chosen","statistic":"amce","feature":"세율","level":"낮음","estimate":0,"std_error":null,"z":null,"p":null,"lower":null,"upper":null},
- {"outcome":"chosen","statistic":"amce","feature":"세율","level":"높음","estimate":-0.12,"std_error":0.02,"z":-6,"p":1e-9,"lower":-0.159,"upper":-0.081}
-]}"#,
-    )
-    .unwrap();
-    let link = dir.path().join("link.json");
-    std::fs::write(&link, r#"{"method": "theta regression", "rows": [{"topic": 1, "feature": "세율", "estimate": 0.05}]}"#).unwrap();
-    let report = dir.path().join("report.html");
-    let status = Command::new(explore_support::topics_bin())
-        .arg("report")
-        .arg(&model_path)
-        .arg("--conjoint")
-        .arg(&conjoint)
-        .arg("--link")
-        .arg(&link)
-        .arg("-o")
-        .arg(&report)
-        .status()
+fn an_analyst_explores_the_report_and_the_served_page() {
+    let Some((chromium, node)) = browser_tools() else {
+        return;
+    };
+    let study = build_study();
+    let report = report_expectations(&study);
+    let served = serve(&study.model);
+    let lines = [
+        "가족이 준 영상이라 믿을 수 있었어요.",
+        "남한 드라마가 재미있고 궁금했어요.",
+    ];
+    let config = json!({
+        "chromium": chromium,
+        "screenshots": repo_file("target/screenshots"),
+        "report": report,
+        "served": {
+            "url": served.url,
+            "labels_file": format!("{}.labels.json", study.model.display()),
+            "label_topic": 2,
+            "new_label": "Curiosity",
+            "duplicate_topic": 1,
+            "infer": {"lines": lines, "theta": inferred(&study, &lines)},
+        },
+    });
+    let config_path = study.dir.path().join("browser.json");
+    std::fs::write(&config_path, serde_json::to_string_pretty(&config).unwrap()).unwrap();
+    let out = Command::new(node)
+        .arg(repo_file("tests/browser/drive.mjs"))
+        .arg(&config_path)
+        .current_dir(repo_file("tests/browser"))
+        .output()
         .unwrap();
-    assert!(status.success());
-    let dom = dump_dom(&chromium, &format!("file://{}", report.display()));
-    assert!(dom.contains("data-rendered=\"true\""));
-    assert!(dom.contains("<figcaption>amce: chosen</figcaption>"));
-    let conjoint_csv = csv_of(&dom, "conjoint");
-    assert_eq!(
-        conjoint_csv,
-        "outcome,statistic,feature,level,estimate,std_error,z,p,lower,upper,BY\r\n\
-         chosen,amce,세율,낮음,0,,,,,,\r\n\
-         chosen,amce,세율,높음,-0.12,0.02,-6,1e-9,-0.159,-0.081,\r\n"
+    drop(served);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{stdout}\n{stderr}"
     );
-    assert_eq!(
-        csv_of(&dom, "link-rows"),
-        "topic,feature,estimate\r\n1,세율,0.05\r\n"
-    );
-    assert_eq!(
-        csv_of(&dom, "link-summary"),
-        "key,value\r\nmethod,theta regression\r\n"
-    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }
