@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use topics::explore::{topic_of_word, Labels, WordTopic, WORD_LEAD};
+use topics::explore::{topic_of_word, Labels, WordTopic};
 use topics::lda::LdaModel;
 
 use super::common::{print, wrote};
@@ -165,10 +165,7 @@ fn describe(model: &LdaModel, word: &str, found: &WordTopic) -> String {
         .filter(|&t| t != found.topic)
         .max_by(|&a, &b| found.shares[a].total_cmp(&found.shares[b]).then(b.cmp(&a)));
     let next = match next {
-        Some(n) => format!(
-            "; next topic {n}, {:.0}% (a word must lead by {WORD_LEAD}×)",
-            100.0 * found.shares[n]
-        ),
+        Some(n) => format!("; next: topic {n} with {:.0}%", 100.0 * found.shares[n]),
         None => String::new(),
     };
     format!(
