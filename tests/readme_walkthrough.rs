@@ -10,9 +10,14 @@ use common::{example_dir, repo_file, run_documented, shell_commands};
 /// The text of README's section starting at `heading` up to the next
 /// heading of the same or a higher level.
 fn section(readme: &str, heading: &str) -> String {
-    let start = readme.find(heading).unwrap_or_else(|| panic!("README has no {heading}"));
+    let start = readme
+        .find(heading)
+        .unwrap_or_else(|| panic!("README has no {heading}"));
     let rest = &readme[start + heading.len()..];
-    let end = rest.find("\n### ").or_else(|| rest.find("\n## ")).unwrap_or(rest.len());
+    let end = rest
+        .find("\n### ")
+        .or_else(|| rest.find("\n## "))
+        .unwrap_or(rest.len());
     rest[..end].to_string()
 }
 
@@ -28,7 +33,13 @@ fn sh_block(text: &str) -> String {
 fn stated_agreements(text: &str) -> BTreeSet<(String, String)> {
     text.lines()
         .filter(|l| l.starts_with("* `"))
-        .flat_map(|l| l.split('`').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|l| {
+            l.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .map(|pair| {
             let (a, b) = pair.split_once(" ↔ ").expect("a pair");
             (a.to_string(), b.to_string())
@@ -80,7 +91,10 @@ fn walkthrough_runs_and_gives_the_verdicts_readme_states() {
         .filter(|v| v.2 == "agrees")
         .map(|v| (v.0.clone(), v.1.clone()))
         .collect();
-    assert_eq!(agreeing, stated, "agreeing pairs differ from README's:\n{table}");
+    assert_eq!(
+        agreeing, stated,
+        "agreeing pairs differ from README's:\n{table}"
+    );
     for (name, level, verdict) in &found {
         if !stated.contains(&(name.clone(), level.clone())) {
             assert_eq!(verdict, "unclear", "{name} ↔ {level}:\n{table}");
@@ -111,8 +125,22 @@ fn shell_commands_split_like_a_shell() {
     assert_eq!(
         cmds,
         vec![
-            vec!["topics", "label", "m.json", "--word", "가족", "Trust in family"],
-            vec!["topics", "link", "--model", "m.json", "--mapping", "a b.txt"],
+            vec![
+                "topics",
+                "label",
+                "m.json",
+                "--word",
+                "가족",
+                "Trust in family"
+            ],
+            vec![
+                "topics",
+                "link",
+                "--model",
+                "m.json",
+                "--mapping",
+                "a b.txt"
+            ],
             vec!["topics", "report", "m.json", "-o", "r.html"],
         ]
     );

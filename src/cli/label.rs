@@ -102,7 +102,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         Edit::ByWord { word, label } => {
             let found = topic_of_word(&model, &word)?;
-            eprintln!("topics: {}", describe(&model, &word, &found));
+            eprintln!("topics: {}", describe(&word, &found));
             let t = found.topic;
             let (labels, old) = Labels::update_for(&args.model, &model, |l| {
                 let old = l.get(t).map(str::to_string);
@@ -156,11 +156,7 @@ fn list(model: &LdaModel, labels: &Labels) -> String {
 }
 
 /// Why `--word` chose its topic: the word's shares, leading first.
-fn describe(model: &LdaModel, word: &str, found: &WordTopic) -> String {
-    let shown = model
-        .vocab()
-        .id(&found.term)
-        .map_or(found.term.as_str(), |id| model.vocab().display(id));
+fn describe(word: &str, found: &WordTopic) -> String {
     let next = (0..found.shares.len())
         .filter(|&t| t != found.topic)
         .max_by(|&a, &b| found.shares[a].total_cmp(&found.shares[b]).then(b.cmp(&a)));
@@ -169,7 +165,8 @@ fn describe(model: &LdaModel, word: &str, found: &WordTopic) -> String {
         None => String::new(),
     };
     format!(
-        "\"{word}\" (\"{shown}\") weighs most in topic {}: {:.0}% of its {} tokens{next}",
+        "\"{word}\" (term \"{}\") weighs most in topic {}: {:.0}% of its {} tokens{next}",
+        found.term,
         found.topic,
         100.0 * found.shares[found.topic],
         found.tokens

@@ -469,7 +469,7 @@ pub fn topic_of_word(model: &LdaModel, word: &str) -> Result<WordTopic> {
                 .map(|&t| format!("topic {t} {:.0}%", 100.0 * shares[t]))
                 .collect();
             return Err(bad(format!(
-                "\"{word}\" is ambiguous: its {tokens} tokens are split {}; a word names a topic only when its leading topic holds at least {WORD_LEAD} times the share of the next. Give the topic number instead",
+                "\"{word}\" is ambiguous: its {tokens} tokens are split {}; a word names a topic only when its leading topic holds at least {WORD_LEAD} times the share of the next; label it by number instead (topics label MODEL {best} \"…\")",
                 listed.join(", ")
             )));
         }
@@ -753,5 +753,125 @@ mod tests {
         assert_eq!(topic_number("Topic"), None);
         assert_eq!(topic_number("3a"), None);
         assert_eq!(topic_number("-1"), None);
+    }
+
+    /// A small fitted model: `k` topics over `text` (pretokenized), seed.
+    fn model(text: &str, k: usize, seed: u64) -> LdaModel {
+        use crate::corpus::{Corpus, PruneOptions};
+        use crate::text::{Analyzer, TextOptions};
+        let answers = crate::io::answers_from_lines(text);
+        let options = TextOptions {
+            pretokenized: true,
+            ..Default::default()
+        };
+        let analyzer = Analyzer::new(options.clone()).unwrap();
+        let corpus = Corpus::build(&answers, &analyzer, PruneOptions::NONE).unwrap();
+        let params = crate::lda::LdaParams {
+            k,
+            iterations: 100,
+            seed,
+            ..Default::default()
+        };
+        crate::lda::fit(&corpus, &params, options, &mut |_| {}).unwrap()
+    }
+
+    const THEMES: &str = "apple pear plum\npear plum apple\nplum apple pear\napple pear\n\
+        rock stone sand\nstone sand rock\nsand rock stone\nrock sand\n\
+        red blue green\nblue green red\ngreen red blue\nred green\n";
+
+    /// The topic of `m` where `word` weighs most.
+    fn topic_of(m: &LdaModel, word: &str) -> usize {
+        topic_of_word(m, word).unwrap().topic
+    }
+
+    #[test]
+    fn labels_follow_their_topics_into_a_refit() {
+        let old = model(THEMES, 3, 1);
+        let new = (2..40)
+            .map(|seed| model(THEMES, 3, seed))
+            .find(|m| topic_of(m, "apple") != topic_of(&old, "apple"))
+            .expect("some seed numbers the topics otherwise");
+        let mut labels = Labels::for_model(&old);
+        labels.set(topic_of(&old, "apple"), "Fruit").unwrap();
+        labels.set(topic_of(&old, "rock"), "Stones").unwrap();
+        let carried = carry_over(&old, &labels, &new, CARRY_OVER_MIN_SIMILARITY);
+        assert_eq!(carried.labels.get(topic_of(&new, "apple")), Some("Fruit"));
+        assert_eq!(carried.labels.get(topic_of(&new, "rock")), Some("Stones"));
+        assert_eq!(carried.labels.model_checksum(), Some(new.checksum()));
+        let fruit = &carried.moves[carried
+            .moves
+            .iter()
+            .position(|m| m.label == "Fruit")
+            .unwrap()];
+        assert_eq!(fruit.from, topic_of(&old, "apple"));
+        assert_eq!(fruit.to, Some(topic_of(&new, "apple")));
+        assert!(fruit.similarity > 0.95, "{fruit:?}");
+        assert_eq!(
+            fruit.to_string(),
+            format!(
+                "label \"Fruit\": topic {} -> topic {}, similarity {:.2}",
+                fruit.from,
+                topic_of(&new, "apple"),
+                fruit.similarity
+            )
+        );
+        // Against a model of other words nothing reaches the threshold.
+        let other = model("x y z\ny z x\nq w e\nw e q\n", 3, 1);
+        let dropped = carry_over(&old, &labels, &other, CARRY_OVER_MIN_SIMILARITY);
+        assert!(dropped.labels.is_empty());
+        assert!(dropped
+            .moves
+            .iter()
+            .all(|m| m.to.is_none() && m.similarity == 0.0));
+        // Fewer topics: a label may be left without a partner.
+        let two = model(THEMES, 2, 1);
+        let fewer = carry_over(&old, &labels, &two, 0.0);
+        assert_eq!(
+            fewer.moves.iter().filter(|m| m.partner.is_some()).count(),
+            2
+        );
+    }
+
+    #[test]
+    fn labels_for_another_model_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        let a = model(THEMES, 3, 1);
+        let b = model(THEMES, 3, 2);
+        a.save(&path).unwrap();
+        Labels::update_for(&path, &a, |l| l.set(0, "A")).unwrap();
+        let err = Labels::load_for_model(&path, &b).unwrap_err();
+        assert_eq!(err.exit_code(), 40);
+        assert!(
+            err.to_string()
+                .contains("these labels were made for another model"),
+            "{err}"
+        );
+        assert_eq!(Labels::load_for_model(&path, &a).unwrap().get(0), Some("A"));
+    }
+
+    #[test]
+    fn concurrent_threads_never_lose_an_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        let m = model(THEMES, 12, 1);
+        m.save(&path).unwrap();
+        std::thread::scope(|s| {
+            for t in 0..12 {
+                let (path, m) = (&path, &m);
+                s.spawn(move || {
+                    Labels::update_for(path, m, |l| l.set(t, &format!("T{t}"))).unwrap()
+                });
+            }
+        });
+        let labels = Labels::load_for_model(&path, &m).unwrap();
+        assert_eq!(labels.iter().count(), 12, "{labels:?}");
+        // A failing edit writes nothing.
+        let before = std::fs::read_to_string(Labels::path_for(&path)).unwrap();
+        assert!(Labels::update_for(&path, &m, |l| l.set(1, labels.get(0).unwrap())).is_err());
+        assert_eq!(
+            std::fs::read_to_string(Labels::path_for(&path)).unwrap(),
+            before
+        );
     }
 }

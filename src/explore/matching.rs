@@ -134,11 +134,12 @@ pub fn match_models(a: &LdaModel, b: &LdaModel) -> Vec<Option<(usize, f64)>> {
     let mut sim = vec![vec![0.0; n]; n];
     for (i, x) in phi_a.iter().enumerate() {
         for (j, y) in phi_b.iter().enumerate() {
-            let dot: f64 = x
-                .iter()
-                .zip(&shared)
-                .filter_map(|(p, w)| w.map(|w| p * y[w]))
-                .sum();
+            // `0.0 +`: an empty float sum is −0.0, shown as "-0.00".
+            let dot: f64 = 0.0
+                + x.iter()
+                    .zip(&shared)
+                    .filter_map(|(p, w)| w.map(|w| p * y[w]))
+                    .sum::<f64>();
             let denom = norm(x) * norm(y);
             sim[i][j] = if denom > 0.0 { dot / denom } else { 0.0 };
         }
