@@ -14,8 +14,9 @@ const EXAMPLES: &str = "\
 Examples:
   topics label model.json
   topics label model.json --word trust \"Trust\"
-  topics label model.json Trust \"Trust in family\"
+  topics label model.json --word dramas \"Curiosity\"
   topics label model.json 0 \"Learning\"
+  topics label model.json Trust \"Trust in family\"
   topics label model.json Learning --remove
 
 TOPIC is a number (\"2\", \"#2\") or the topic's current label. With --word, the
