@@ -243,7 +243,7 @@ fn every_view_shows_the_labels() {
         .ok()
         .stdout;
     assert!(
-        show.starts_with("topic,label,rank,word,term,prob\n0,,1,"),
+        show.starts_with("topic,label,rank,word,term,prob\n0,Topic 0,1,"),
         "{show}"
     );
     assert!(
@@ -461,4 +461,43 @@ fn a_refit_carries_each_label_to_its_matching_topic_or_drops_it() {
     }
     assert_eq!(labels_file(d, "r.json")["labels"], serde_json::json!({}));
     topics(d, &["show", "r.json"]).ok();
+
+    // Labels beside no model (it was deleted): nothing to match them
+    // against, so they are dropped, each named.
+    std::fs::copy(
+        d.join("r.json.labels.json"),
+        d.join("gone.json.labels.json"),
+    )
+    .unwrap();
+    topics(d, &["label", "r.json", "0", "Zero"]).ok();
+    std::fs::copy(
+        d.join("r.json.labels.json"),
+        d.join("gone.json.labels.json"),
+    )
+    .unwrap();
+    let run = topics(
+        d,
+        &[
+            "fit",
+            "other.txt",
+            "--pretokenized",
+            "-k",
+            "3",
+            "--iterations",
+            "40",
+            "--quotes",
+            "0",
+            "-o",
+            "gone.json",
+        ],
+    )
+    .ok();
+    assert!(
+        run.stderr.contains(
+            "topics: label \"Zero\" dropped: its topic 0 could not be matched to the new topics (gone.json: no such file)\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(labels_file(d, "gone.json")["labels"], serde_json::json!({}));
 }

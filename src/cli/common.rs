@@ -243,3 +243,17 @@ pub fn interval_alpha(level: Option<f64>, alpha: Option<f64>) -> anyhow::Result<
         (None, None) => Ok(0.05),
     }
 }
+
+/// The results files the report page can show (`report`; `serve` should
+/// flatten this too, so both spell them alike and the old `--conjoint` and
+/// `--link` stay hidden aliases).
+#[derive(Debug, clap::Args)]
+pub struct ResultsArgs {
+    /// A conjoint result to plot: the JSON of `topics conjoint --format json`.
+    #[arg(long, alias = "conjoint", value_name = "RESULTS.json")]
+    pub conjoint_results: Option<std::path::PathBuf>,
+    /// A topics × conjoint cross-check to show: the JSON of
+    /// `topics link --format json`.
+    #[arg(long, alias = "link", value_name = "RESULTS.json")]
+    pub link_results: Option<std::path::PathBuf>,
+}

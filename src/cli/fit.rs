@@ -8,7 +8,7 @@ use topics::io::display_path;
 use topics::lda::{self, Kernel, LdaModel, LdaParams, ModelInput};
 use topics::text::Analyzer;
 
-use topics::explore::{refit_for, Labels, CARRY_OVER_MIN_SIMILARITY};
+use topics::explore::{refit_for, Labels, Refit, CARRY_OVER_MIN_SIMILARITY};
 
 use super::common::{print, to_json, wrote, FitFormat, Format, InputArgs, TextArgs, QUOTES, WORDS};
 
@@ -178,17 +178,26 @@ fn save(model: &LdaModel, out: &std::path::Path) -> anyhow::Result<Labels> {
     wrote(out);
     let labels_path = Labels::path_for(out);
     match carried {
-        None => Ok(Labels::for_model(model)),
-        Some(Ok(carried)) => {
+        Refit::NoLabels => Ok(Labels::for_model(model)),
+        Refit::Carried(carried) => {
             for m in &carried.moves {
                 eprintln!("topics: {m}");
             }
             wrote(&labels_path);
             Ok(carried.labels)
         }
-        Some(Err(e)) => {
+        Refit::Dropped { reason, labels } => {
+            for (t, label) in &labels {
+                eprintln!(
+                    "topics: label \"{label}\" dropped: its topic {t} could not be matched to the new topics ({reason})"
+                );
+            }
+            wrote(&labels_path);
+            Ok(Labels::for_model(model))
+        }
+        Refit::Unreadable(e) => {
             eprintln!(
-                "topics: note: the labels in {} were not carried over ({e}); they do not fit the new model, so move that file away",
+                "topics: note: {} was left as it was: {e}; move it away to label the new model",
                 labels_path.display()
             );
             Ok(Labels::for_model(model))

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use topics::explore::{open_model, DEFAULT_LAMBDA};
 use topics::report::{load_conjoint, load_json, render_html, ReportData, ReportOptions};
 
-use super::common::{write_file, QUOTES, WORDS};
+use super::common::{write_file, ResultsArgs, QUOTES, WORDS};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -14,18 +14,6 @@ Examples:
   topics report model.json --conjoint-results amce.json -o report.html
   topics link --model model.json --conjoint examples/data/conjoint_by_theme.csv --design examples/data/conjoint_by_theme_design.json --format json -o link.json
   topics report model.json --link-results link.json --words 15 -o report.html";
-
-/// The results files the report page (and `topics serve`) can show.
-#[derive(Debug, clap::Args)]
-pub struct ResultsArgs {
-    /// A conjoint result to plot: the JSON of `topics conjoint --format json`.
-    #[arg(long, alias = "conjoint", value_name = "RESULTS.json")]
-    pub conjoint_results: Option<PathBuf>,
-    /// A topics × conjoint cross-check to show: the JSON of
-    /// `topics link --format json`.
-    #[arg(long, alias = "link", value_name = "RESULTS.json")]
-    pub link_results: Option<PathBuf>,
-}
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]

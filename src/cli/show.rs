@@ -38,12 +38,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     super::fit::print_model(&model, &labels, args.format, args.words, args.quotes)
 }
 
-/// `topic,label,rank,word,term,prob` rows (label: the topic's label, empty
-/// where unlabeled).
+/// `topic,label,rank,word,term,prob` rows (label as in every CSV: the
+/// topic's label, or `Topic T`).
 fn print_words_csv(model: &LdaModel, labels: &Labels, top: usize) -> anyhow::Result<()> {
     let mut out = String::from("topic,label,rank,word,term,prob\n");
     for t in 0..model.k() {
-        let label = csv_field(labels.get(t).unwrap_or(""));
+        let label = csv_field(&labels.name(t));
         for (rank, w) in model.topic_summary(t, top, 0).words.iter().enumerate() {
             out.push_str(&format!(
                 "{t},{label},{},{},{},{}\n",

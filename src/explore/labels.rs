@@ -569,38 +569,89 @@ pub fn carry_over(
     CarryOver { labels, moves }
 }
 
+/// What a refit did to the labels beside the model ([`refit_for`]).
+#[derive(Debug)]
+pub enum Refit {
+    /// There was no labels file; only the model was written.
+    NoLabels,
+    /// The labels were matched to the new topics; the labels file now
+    /// belongs to the new model.
+    Carried(CarryOver),
+    /// The previous model could not be read (`reason`), so there was
+    /// nothing to match the labels against: they were dropped (listed by
+    /// their old topic) and the labels file now belongs to the new model,
+    /// without labels.
+    Dropped {
+        reason: Error,
+        labels: Vec<(usize, String)>,
+    },
+    /// The labels file itself is unreadable (`0`); it was left as it was
+    /// (every view refuses it, exit 40).
+    Unreadable(Error),
+}
+
 /// For `topics fit -o PATH` over an existing model: under the labels lock,
 /// reads the labels of the model now at `model_path`, runs `save` (which
-/// writes `new` there), then writes the labels carried over to `new`.
-///
-/// `Ok(None)`: there was no labels file, nothing else was written.
-/// `Ok(Some(Ok(c)))`: the labels file now belongs to `new`, `c` says what
-/// moved. `Ok(Some(Err(e)))`: the labels could not be read against the old
-/// model (it is unreadable, or they were made for yet another model); the
-/// new model is saved and the labels file left as it was, for the caller to
-/// report with `e`.
+/// writes `new` there), then writes the labels carried over to `new`
+/// ([`carry_over`] with `min_similarity`). Labels are never left on a
+/// topic nobody matched them to: when the previous model is unreadable they
+/// are dropped, unless the file was already made for `new` itself (an
+/// identical refit), which keeps it.
 pub fn refit_for(
     model_path: &Path,
     new: &LdaModel,
     min_similarity: f64,
     save: impl FnOnce() -> Result<()>,
-) -> Result<Option<std::result::Result<CarryOver, Error>>> {
-    if !Labels::path_for(model_path).exists() {
+) -> Result<Refit> {
+    let path = Labels::path_for(model_path);
+    if !path.exists() {
         save()?;
-        return Ok(None);
+        return Ok(Refit::NoLabels);
     }
     Labels::locked(model_path, || {
         let old = LdaModel::load(model_path)
             .and_then(|m| Labels::load_for_model(model_path, &m).map(|l| (m, l)));
+        let file = crate::io::read_text(&path).and_then(|text| {
+            serde_json::from_str::<LabelsFile>(&text).map_err(|e| Error::BadLabels {
+                path: path.clone(),
+                reason: format!("not a labels file: {e}"),
+            })
+        });
         save()?;
-        match old {
+        let file = match file {
+            Ok(file) => file,
+            Err(e) => return Ok(Refit::Unreadable(e)),
+        };
+        let reason = match old {
             Ok((old, old_labels)) => {
                 let carried = carry_over(&old, &old_labels, new, min_similarity);
                 carried.labels.save_for(model_path)?;
-                Ok(Some(Ok(carried)))
+                return Ok(Refit::Carried(carried));
             }
-            Err(e) => Ok(Some(Err(e))),
+            Err(reason) => reason,
+        };
+        if file.model_checksum.as_deref() == Some(new.checksum()) {
+            let kept = Labels::load_for_model(model_path, new)?;
+            let moves = kept
+                .iter()
+                .map(|(t, l)| LabelMove {
+                    label: l.to_string(),
+                    from: t,
+                    to: Some(t),
+                    partner: Some(t),
+                    similarity: 1.0,
+                })
+                .collect();
+            return Ok(Refit::Carried(CarryOver {
+                labels: kept,
+                moves,
+            }));
         }
+        Labels::for_model(new).save_for(model_path)?;
+        Ok(Refit::Dropped {
+            reason,
+            labels: file.labels.into_iter().collect(),
+        })
     })
 }
 

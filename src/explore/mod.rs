@@ -35,8 +35,8 @@ pub use diagnostics::{
 };
 pub use distance::{classical_mds, jensen_shannon, jsd_matrix, IntertopicMap};
 pub use labels::{
-    carry_over, open_model, refit_for, topic_of_word, CarryOver, LabelMove, Labels, WordTopic,
-    CARRY_OVER_MIN_SIMILARITY, WORD_LEAD,
+    carry_over, open_model, refit_for, topic_of_word, CarryOver, LabelMove, Labels, Refit,
+    WordTopic, CARRY_OVER_MIN_SIMILARITY, WORD_LEAD,
 };
 pub use matching::{hungarian_max, match_models, match_topics};
 pub use rankings::{js_shrink, RankedWord, Ranking, TopicWordMatrix, DEFAULT_LAMBDA};
