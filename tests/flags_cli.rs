@@ -135,6 +135,35 @@ fn every_written_file_is_announced_in_one_wording() {
                 .all(|l| l.starts_with("topics: wrote tables/")),
         "{wrote:?}"
     );
+    let link_words = |flag: &str, n: &str| {
+        topics(
+            d,
+            &[
+                "link",
+                "--model",
+                "m.json",
+                "--conjoint",
+                "examples/data/conjoint_by_theme.csv",
+                "--design",
+                "examples/data/conjoint_by_theme_design.json",
+                "--draws",
+                "2",
+                "--format",
+                "json",
+                flag,
+                n,
+            ],
+        )
+        .ok()
+        .stdout
+    };
+    let five = link_words("--match-words", "5");
+    assert_eq!(five, link_words("--top-words", "5"));
+    assert_ne!(
+        five,
+        link_words("--match-words", "20"),
+        "the flag changes the words searched"
+    );
     for (old, new) in [
         ("--conjoint", "--conjoint-results"),
         ("--link", "--link-results"),
