@@ -160,7 +160,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             eprintln!(
                 "topics: the model was not saved; add -o model.json to keep it for show, words, quotes, label, link and report"
             );
-            Labels::for_model(&model)
+            // Not bound to the model: its checksum would cost a serialization.
+            Labels::empty(model.k())
         }
     };
     let format = match args.format {
