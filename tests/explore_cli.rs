@@ -117,12 +117,13 @@ fn labels_are_stored_next_to_the_model_and_applied() {
     assert!(out.status.success());
     assert_eq!(
         stderr(&out),
-        format!("topics: topic 1 labeled \"세금 Taxes\" in {p}.labels.json\n")
+        format!("topics: topic 1 labeled \"세금 Taxes\"\ntopics: wrote {p}.labels.json\n")
     );
     let file = std::fs::read_to_string(format!("{p}.labels.json")).unwrap();
+    let checksum = LdaModel::load(&path).unwrap().checksum().to_string();
     assert_eq!(
         file,
-        "{\n  \"format\": \"topics-labels\",\n  \"k\": 3,\n  \"labels\": {\n    \"1\": \"세금 Taxes\"\n  }\n}\n"
+        format!("{{\n  \"format\": \"topics-labels\",\n  \"k\": 3,\n  \"model_checksum\": \"{checksum}\",\n  \"labels\": {{\n    \"1\": \"세금 Taxes\"\n  }}\n}}\n")
     );
     let table = stdout(&run(&["words", p, "-n", "2"]));
     assert!(
@@ -139,7 +140,7 @@ fn labels_are_stored_next_to_the_model_and_applied() {
     let diag = stdout(&run(&["diagnostics", p, "--format", "json"]));
     assert!(diag.contains("\"label\": \"세금 Taxes\""));
     // Removing a label.
-    assert!(run(&["label", p, "1", ""]).status.success());
+    assert!(run(&["label", p, "1", "--remove"]).status.success());
     assert!(stdout(&run(&["label", p])).contains("#1\t-\t"));
 }
 
@@ -243,7 +244,7 @@ fn bad_requests_fail_with_their_codes() {
     assert_eq!(out.status.code(), Some(8));
     assert_eq!(
         stderr(&out),
-        "topics: error: invalid --topic: topic 9 does not exist; the model has topics 0 to 2\n"
+        "topics: error: invalid topic: topic 9 does not exist; the model has topics 0 to 2 (none labeled)\n"
     );
     let out = run(&["words", p, "--by", "relevance", "--lambda", "1.5"]);
     assert_eq!(out.status.code(), Some(8));

@@ -382,7 +382,7 @@ fn errors_name_the_problem_with_their_exit_codes() {
         (run.code, run.stderr.as_str()),
         (
             54,
-            "topics: error: --topic 3: the model has topics 0 to 2\n"
+            "topics: error: --topic 3: topic 3 does not exist; the model has topics 0 to 2 (none labeled)\n"
         )
     );
     let run = link(&["--draws", "21"]);
@@ -521,7 +521,7 @@ fn other_group_rules_outputs_and_the_report() {
         &[
             "report",
             "labelled.json",
-            "--link",
+            "--link-results",
             "link.json",
             "-o",
             "report.html",

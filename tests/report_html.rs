@@ -95,7 +95,7 @@ fn report_is_self_contained_and_complete() {
     let data = embedded_data(&html);
     assert_eq!(data["topics"][0]["label"], "첫째 First");
     assert_eq!(data["topics"].as_array().unwrap().len(), 3);
-    assert_eq!(data["top_n"], 15);
+    assert_eq!(data["top_n"], 10, "words per topic: 10, as in every command");
     assert_eq!(data["lambda"], DEFAULT_LAMBDA);
     assert_eq!(
         data["meta"]["input_sha256"],

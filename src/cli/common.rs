@@ -185,3 +185,75 @@ pub fn estimate_options(
         ..Default::default()
     })
 }
+
+/// Words shown per topic, in every command that lists top words.
+pub const WORDS: usize = 10;
+/// Answers quoted per topic, in every command that quotes answers.
+pub const QUOTES: usize = 5;
+
+/// Output format of `topics fit`, which has no CSV (see `topics show`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FitFormat {
+    /// Readable text for people.
+    Table,
+    /// JSON for programs.
+    Json,
+}
+
+/// Announces a file the command wrote, in the one wording every command
+/// uses, so that every write is visible.
+pub fn wrote(path: &std::path::Path) {
+    eprintln!("topics: wrote {}", path.display());
+}
+
+/// Writes `bytes` to `path` atomically and announces it.
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    topics::io::write_atomic(path, |w| w.write_all(bytes))?;
+    wrote(path);
+    Ok(())
+}
+
+/// `--topic` given as a number or a label → that topic; absent → every
+/// topic.
+pub fn topic_ids(
+    labels: &topics::explore::Labels,
+    topic: Option<&str>,
+) -> anyhow::Result<Vec<usize>> {
+    match topic {
+        Some(reference) => Ok(vec![labels.resolve(reference)?]),
+        None => Ok((0..labels.k()).collect()),
+    }
+}
+
+/// The interval level of `conjoint` and `link`: `--level 0.95`, or the old
+/// `--alpha 0.05` (1 − level). Returns α, rounded to 12 decimals so that
+/// `--level 0.95` gives exactly the α of `--alpha 0.05`.
+pub fn interval_alpha(level: Option<f64>, alpha: Option<f64>) -> anyhow::Result<f64> {
+    match (level, alpha) {
+        (Some(level), _) => {
+            if !(level > 0.0 && level < 1.0) {
+                anyhow::bail!(topics::Error::param(
+                    "--level",
+                    format!("{level} is not between 0 and 1 (e.g. 0.95 for 95% intervals)")
+                ));
+            }
+            Ok(((1.0 - level) * 1e12).round() / 1e12)
+        }
+        (None, Some(alpha)) => Ok(alpha),
+        (None, None) => Ok(0.05),
+    }
+}
+
+/// The results files the report page can show (`report`; `serve` should
+/// flatten this too, so both spell them alike and the old `--conjoint` and
+/// `--link` stay hidden aliases).
+#[derive(Debug, clap::Args)]
+pub struct ResultsArgs {
+    /// A conjoint result to plot: the JSON of `topics conjoint --format json`.
+    #[arg(long, alias = "conjoint", value_name = "RESULTS.json")]
+    pub conjoint_results: Option<std::path::PathBuf>,
+    /// A topics × conjoint cross-check to show: the JSON of
+    /// `topics link --format json`.
+    #[arg(long, alias = "link", value_name = "RESULTS.json")]
+    pub link_results: Option<std::path::PathBuf>,
+}

@@ -1,7 +1,6 @@
 //! `topics conjoint`: AMCEs, marginal means and friends from a long CSV of
 //! conjoint profiles, as cregg/cjoint compute them.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
@@ -11,18 +10,19 @@ use topics::conjoint::design::{Binarize, Options};
 use topics::conjoint::estimate::{self, EstimateRow, Profile};
 use topics::conjoint::plot::{self, PlotSpec};
 use topics::conjoint::{output, restrictions};
-use topics::io::write_atomic;
 
-use super::common::{estimate_options, print, to_json, Format, SeArg};
+use super::common::{estimate_options, interval_alpha, print, to_json, write_file, Format, SeArg};
 
 const EXAMPLES: &str = "\
 Examples:
   topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome chosen
-  topics conjoint DATA.csv --design D.json --estimate mm --h0 0.5 --plot mm.svg
-  topics conjoint DATA.csv --design D.json --outcome share_friend,share_family --format json
-  topics conjoint DATA.csv --design D.json --estimate amce-diffs --by age_group
-  topics conjoint DATA.csv --design D.json --outcome rating --binarize '>4'
-  topics conjoint DATA.csv --design D.json --estimate predict --profile most --profile least
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --estimate mm --h0 0.5 --plot mm.svg
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --level 0.9 --format json -o amce.json
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --estimate amce-diffs --by gender
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --estimate anova --by age_group
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome rating --binarize '>4'
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome chosen --estimate predict --profile most --profile least
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --estimate freqs --format csv
 
 Exit codes: 3-6 input files and columns, 30 not a number, 31 empty required cell,
 32 unknown or unseen level, 33 single-level feature, 34 bad design file,
@@ -65,9 +65,12 @@ pub struct Args {
     /// cjoint's and Stata's G/(G-1)·(N-1)/(N-K).
     #[arg(long, value_enum, default_value_t = SeArg::Cregg)]
     se: SeArg,
-    /// 1 - confidence level of the intervals.
-    #[arg(long, default_value_t = 0.05)]
-    alpha: f64,
+    /// Confidence level of the intervals [default: 0.95].
+    #[arg(long, value_name = "LEVEL", conflicts_with = "alpha")]
+    level: Option<f64>,
+    /// Old spelling: 1 - the confidence level.
+    #[arg(long, hide = true)]
+    alpha: Option<f64>,
     /// Null value of the marginal-means z tests (0.5 is usual for a forced
     /// choice).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
@@ -161,7 +164,7 @@ impl Args {
                 .map(str::parse::<Binarize>)
                 .transpose()
                 .map_err(topics::Error::from)?,
-            ..estimate_options(self.alpha, self.se, self.h0)?
+            ..estimate_options(interval_alpha(self.level, self.alpha)?, self.se, self.h0)?
         })
     }
 }
@@ -244,7 +247,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     };
     match &args.output {
-        Some(path) => write_atomic(path, |w: &mut dyn Write| w.write_all(text.as_bytes()))?,
+        Some(path) => write_file(path, text.as_bytes())?,
         None => print(&text)?,
     }
     Ok(())
@@ -310,8 +313,7 @@ fn draw(
         title: format!("{title} ({pct}% CI)"),
         x_label: x_label.to_string(),
     });
-    write_atomic(path, |w: &mut dyn Write| w.write_all(svg.as_bytes()))?;
-    Ok(())
+    write_file(path, svg.as_bytes())
 }
 
 /// A request error with its exit code (37).

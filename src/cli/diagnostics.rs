@@ -11,13 +11,20 @@ use topics::explore::{
 
 use super::common::{csv_field, print, to_json, Format};
 
+const EXAMPLES: &str = "\
+Examples:
+  topics diagnostics model.json
+  topics diagnostics model.json --words 20 --format csv";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct Args {
     /// A model saved by `topics fit -o`.
     model: PathBuf,
     /// Top words per topic used for coherence and exclusivity.
-    #[arg(short = 'n', long, default_value_t = COHERENCE_WORDS)]
-    top: usize,
+    #[arg(long, short_alias = 'n', alias = "top", default_value_t = COHERENCE_WORDS)]
+    words: usize,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -47,12 +54,12 @@ const COLUMNS: [&str; 13] = [
 ];
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    if args.top < 2 {
-        return Err(topics::Error::param("-n", "coherence needs at least 2 top words").into());
+    if args.words < 2 {
+        return Err(topics::Error::param("--words", "coherence needs at least 2 top words").into());
     }
     let (model, labels) = open_model(&args.model)?;
     let docs = document_words(&model)?;
-    let diagnostics = Diagnostics::compute(&model, &docs, args.top);
+    let diagnostics = Diagnostics::compute(&model, &docs, args.words);
     let rows: Vec<Row> = diagnostics
         .topics
         .iter()

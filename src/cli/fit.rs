@@ -8,9 +8,24 @@ use topics::io::display_path;
 use topics::lda::{self, Kernel, LdaModel, LdaParams, ModelInput};
 use topics::text::Analyzer;
 
-use super::common::{print, to_json, Format, InputArgs, TextArgs};
+use topics::explore::{refit_for, Labels, Refit, CARRY_OVER_MIN_SIMILARITY};
+
+use super::common::{print, to_json, wrote, FitFormat, Format, InputArgs, TextArgs, QUOTES, WORDS};
+
+const EXAMPLES: &str = "\
+Examples:
+  topics fit examples/data/answers_en.txt -k 3 -o model.json
+  topics fit examples/data/answers_ko.txt -k 3 --seed 2 -o model_ko.json
+  topics fit examples/data/answers_en.txt -k 3 --iterations 200 --format json --quotes 0
+  topics fit examples/data/answers_en.txt -k 3 --seed 5 -o model.json
+
+Refitting over a model that has labels (`-o` naming it again) carries each label
+to the new topic that matches its old one (cosine similarity of the topics' word
+distributions, words matched by their string, at least 0.8) and says what moved;
+a label without such a match is dropped, with a note naming it.";
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
@@ -22,7 +37,8 @@ pub struct Args {
     /// Gibbs sweeps over all answers.
     #[arg(long, default_value_t = LdaParams::default().iterations)]
     iterations: usize,
-    /// Initial prior on each answer's topics, per topic (not summed).
+    /// Initial Dirichlet prior on each answer's topics, per topic (not
+    /// summed).
     #[arg(long, default_value_t = LdaParams::default().alpha, allow_negative_numbers = true)]
     alpha: f64,
     /// Initial prior on each topic's words.
@@ -53,17 +69,18 @@ pub struct Args {
     /// Sampling kernel: `sparse` (fast) or `dense` (the plain reference).
     #[arg(long, value_enum, default_value_t = KernelArg::Sparse)]
     kernel: KernelArg,
-    /// Save the model to this file (written atomically).
-    #[arg(short = 'o', long)]
+    /// Save the model to this file (written atomically); without it the
+    /// model is only printed.
+    #[arg(short = 'o', long, value_name = "MODEL.json")]
     output: Option<PathBuf>,
-    /// Output format on standard output.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Top words shown per topic.
-    #[arg(short = 'n', long, default_value_t = 10)]
-    top: usize,
-    /// Representative answers shown per topic.
-    #[arg(long, default_value_t = 3)]
+    /// Output format on standard output (CSV: `topics show --format csv`).
+    #[arg(long, value_enum, default_value_t = FitFormat::Table)]
+    format: FitFormat,
+    /// Words shown per topic.
+    #[arg(long, short_alias = 'n', alias = "top", default_value_t = WORDS)]
+    words: usize,
+    /// Answers quoted per topic.
+    #[arg(long, default_value_t = QUOTES)]
     quotes: usize,
 }
 
@@ -106,9 +123,6 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    if args.format == Format::Csv {
-        anyhow::bail!("fit prints table or json; use `topics show --format csv` for CSV");
-    }
     let params = args.params();
     params.validate()?;
     let path = display_path(&args.input.input);
@@ -140,13 +154,56 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         sha256: input_sha256,
         prune: Some(args.prune()),
     };
-    if let Some(out) = &args.output {
-        model
-            .save(out)
-            .with_context(|| "could not save the model")?;
-        eprintln!("topics: model saved to {}", out.display());
+    let labels = match &args.output {
+        Some(out) => save(&model, out)?,
+        None => {
+            eprintln!(
+                "topics: the model was not saved; add -o model.json to keep it for show, words, quotes, label, link and report"
+            );
+            // Not bound to the model: its checksum would cost a serialization.
+            Labels::empty(model.k())
+        }
+    };
+    let format = match args.format {
+        FitFormat::Table => Format::Table,
+        FitFormat::Json => Format::Json,
+    };
+    print_model(&model, &labels, format, args.words, args.quotes)
+}
+
+/// Saves the model to `out` and carries the labels of the model it
+/// replaces over to it, saying what moved; returns the new model's labels.
+fn save(model: &LdaModel, out: &std::path::Path) -> anyhow::Result<Labels> {
+    let carried = refit_for(out, model, CARRY_OVER_MIN_SIMILARITY, || model.save(out))
+        .with_context(|| "could not save the model")?;
+    wrote(out);
+    let labels_path = Labels::path_for(out);
+    match carried {
+        Refit::NoLabels => Ok(Labels::for_model(model)),
+        Refit::Carried(carried) => {
+            for m in &carried.moves {
+                eprintln!("topics: {m}");
+            }
+            wrote(&labels_path);
+            Ok(carried.labels)
+        }
+        Refit::Dropped { reason, labels } => {
+            for (t, label) in &labels {
+                eprintln!(
+                    "topics: label \"{label}\" dropped: its topic {t} could not be matched to the new topics ({reason})"
+                );
+            }
+            wrote(&labels_path);
+            Ok(Labels::for_model(model))
+        }
+        Refit::Unreadable(e) => {
+            eprintln!(
+                "topics: note: {} was left as it was: {e}; move it away to label the new model",
+                labels_path.display()
+            );
+            Ok(Labels::for_model(model))
+        }
     }
-    print_model(&model, &[], args.format, args.top, args.quotes)
 }
 
 fn empty_reason(corpus: &Corpus) -> String {
@@ -210,17 +267,18 @@ fn progress_bar(iterations: usize) -> indicatif::ProgressBar {
 /// where given.
 pub fn print_model(
     model: &LdaModel,
-    labels: &[Option<String>],
+    labels: &Labels,
     format: Format,
     top: usize,
     quotes: usize,
 ) -> anyhow::Result<()> {
+    let names = labels.to_vec();
     match format {
-        Format::Json => print(&to_json(&model.result_labeled(top, quotes, labels))?)?,
+        Format::Json => print(&to_json(&model.result_labeled(top, quotes, &names))?)?,
         _ => {
-            let mut text = model.summary_labeled(top, labels);
+            let mut text = model.summary_labeled(top, &names);
             if quotes > 0 {
-                text.push_str(&quotes_text(model, quotes));
+                text.push_str(&quotes_text(model, labels, quotes));
             }
             print(&text)?;
         }
@@ -228,10 +286,13 @@ pub fn print_model(
     Ok(())
 }
 
-fn quotes_text(model: &LdaModel, n: usize) -> String {
+fn quotes_text(model: &LdaModel, labels: &Labels, n: usize) -> String {
     let mut s = String::from("<Answers that best show each topic>\n");
     for t in 0..model.k() {
-        s.push_str(&format!("| #{t}\n"));
+        match labels.get(t) {
+            Some(label) => s.push_str(&format!("| #{t} {label}\n")),
+            None => s.push_str(&format!("| #{t}\n")),
+        }
         for q in model.topic_summary(t, 0, n).quotes {
             s.push_str(&format!(
                 "|   [{}] θ={:.2}  {}\n",

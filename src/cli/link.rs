@@ -2,7 +2,6 @@
 //! answered by the same respondents.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
@@ -10,24 +9,28 @@ use clap::ValueEnum;
 use topics::conjoint::data::{ConjointData, DesignFile, Spec};
 use topics::conjoint::design::Options;
 use topics::explore::open_model;
-use topics::io::write_atomic;
 use topics::link::estimate::LinkOptions;
 use topics::link::groups::GroupRule;
 use topics::link::join::{respondent_values, Join};
 use topics::link::prevalence::BootstrapOptions;
 use topics::link::{output, plot, words, Covariate, LinkError, LinkInput};
 
-use super::common::{estimate_options, print, to_json, Format, SeArg};
+use super::common::{estimate_options, interval_alpha, print, to_json, write_file, Format, SeArg};
 
 const EXAMPLES: &str = "\
 Examples:
   topics fit examples/data/answers_en.txt -k 3 -o model.json
+  topics label model.json --word trust \"Trust\"
   topics link --model model.json --conjoint examples/data/conjoint_by_theme.csv \\
       --design examples/data/conjoint_by_theme_design.json --outcome chosen \\
       --mapping examples/data/link_mapping.txt --prevalence-by market_experience --plot link.svg
-  topics link --model model.json --conjoint DATA.csv --design D.json --outcome chosen --groups threshold --threshold 0.4
-  topics link --model model.json --conjoint DATA.csv --design D.json --outcome chosen --groups terciles --topic 1
-  topics link ... --format json -o link.json && topics report model.json --link link.json
+  topics link --model model.json --conjoint examples/data/conjoint_by_theme.csv \\
+      --design examples/data/conjoint_by_theme_design.json --groups threshold --threshold 0.4
+  topics link --model model.json --conjoint examples/data/conjoint_by_theme.csv \\
+      --design examples/data/conjoint_by_theme_design.json --groups terciles --topic Trust --draws 5
+  topics link --model model.json --conjoint examples/data/conjoint_by_theme.csv \\
+      --design examples/data/conjoint_by_theme_design.json --format json -o link.json
+  topics report model.json --link-results link.json -o report.html
 
 Respondents are joined to answers by the conjoint respondent id (or --answers-id COL)
 against the answer ids saved in the model; every unmatched or ambiguous id is counted.
@@ -67,18 +70,21 @@ pub struct Args {
     /// topic's group.
     #[arg(long, default_value_t = 0.3)]
     threshold: f64,
-    /// With --groups terciles: the topic whose θ is split into terciles.
+    /// With --groups terciles: the topic whose θ is split into terciles
+    /// (a number or a label).
     #[arg(long)]
-    topic: Option<usize>,
+    topic: Option<String>,
     /// Use the last N posterior draws of θ [default: all the model keeps].
     #[arg(long, value_name = "N")]
     draws: Option<usize>,
     /// Words-to-levels mapping file ("trust -> Family, Friend" per line).
     #[arg(long, value_name = "FILE")]
     mapping: Option<PathBuf>,
-    /// Top words per ranking (probability, FREX) matched against levels.
-    #[arg(long, default_value_t = 20)]
-    top_words: usize,
+    /// Top words per topic and ranking (probability, FREX) searched for
+    /// the levels' words (more than are shown: a level's word need not be
+    /// among the very top).
+    #[arg(long, alias = "top-words", default_value_t = 20)]
+    match_words: usize,
     /// Topic prevalence by this respondent covariate (repeatable or
     /// comma-separated): a column of --covariates, else of the conjoint CSV.
     #[arg(long, value_delimiter = ',', value_name = "COL")]
@@ -95,9 +101,12 @@ pub struct Args {
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// 1 - confidence level of the intervals.
-    #[arg(long, default_value_t = 0.05)]
-    alpha: f64,
+    /// Confidence level of the intervals [default: 0.95].
+    #[arg(long, value_name = "LEVEL", conflicts_with = "alpha")]
+    level: Option<f64>,
+    /// Old spelling: 1 - the confidence level.
+    #[arg(long, hide = true)]
+    alpha: Option<f64>,
     /// Null value of the marginal-means tests (0.5 for a forced choice).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     h0: f64,
@@ -133,7 +142,7 @@ fn request(message: String) -> topics::Error {
 }
 
 impl Args {
-    fn rule(&self, k: usize) -> anyhow::Result<GroupRule> {
+    fn rule(&self, labels: &topics::explore::Labels) -> anyhow::Result<GroupRule> {
         Ok(match self.groups {
             GroupsArg::Dominant => GroupRule::Dominant,
             GroupsArg::Threshold => {
@@ -148,20 +157,21 @@ impl Args {
             GroupsArg::Terciles => {
                 let t = self
                     .topic
+                    .as_deref()
                     .ok_or_else(|| request("--groups terciles needs --topic K".into()))?;
-                if t >= k {
-                    bail!(request(format!(
-                        "--topic {t}: the model has topics 0 to {}",
-                        k - 1
-                    )));
-                }
+                let t = labels.resolve(t).map_err(|e| match e {
+                    topics::Error::InvalidParameter { reason, .. } => {
+                        request(format!("--topic {t}: {reason}"))
+                    }
+                    other => other,
+                })?;
                 GroupRule::Terciles(t)
             }
         })
     }
 
     fn options(&self) -> anyhow::Result<Options> {
-        estimate_options(self.alpha, self.se, self.h0)
+        estimate_options(interval_alpha(self.level, self.alpha)?, self.se, self.h0)
     }
 }
 
@@ -174,7 +184,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ));
     }
     let (model, labels) = open_model(&args.model)?;
-    let rule = args.rule(model.k())?;
+    let rule = args.rule(&labels)?;
     let design = DesignFile::load(&args.design)?;
     let mut spec = Spec::from_design(design, &args.design);
     if let Some(r) = &args.respondent {
@@ -230,12 +240,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             join,
             mapping: &mapping,
             mapping_path: args.mapping.as_deref(),
-            top_words: args.top_words,
+            top_words: args.match_words,
             covariates: &covariates,
             bootstrap: BootstrapOptions {
                 replicates: args.bootstrap,
                 seed: args.seed,
-                alpha: args.alpha,
+                alpha: opts.alpha,
             },
         },
         &link_opts,
@@ -253,16 +263,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 result.summary.draws
             ),
         );
-        write_atomic(path, |w: &mut dyn Write| w.write_all(svg.as_bytes()))?;
+        write_file(path, svg.as_bytes())?;
     }
     if let Some(dir) = &args.csv_dir {
         if !dir.is_dir() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         for (name, text) in output::all_csv(&result) {
-            write_atomic(&dir.join(name), |w: &mut dyn Write| {
-                w.write_all(text.as_bytes())
-            })?;
+            write_file(&dir.join(name), text.as_bytes())?;
         }
     }
     let text = match args.format {
@@ -271,7 +279,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Format::Json => to_json(&result)?,
     };
     match &args.output {
-        Some(path) => write_atomic(path, |w: &mut dyn Write| w.write_all(text.as_bytes()))?,
+        Some(path) => write_file(path, text.as_bytes())?,
         None => print(&text)?,
     }
     Ok(())

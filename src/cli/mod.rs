@@ -2,8 +2,8 @@
 //! its flags into library types and calls the library.
 
 mod common;
-mod diagnostics;
 mod conjoint;
+mod diagnostics;
 mod fit;
 mod infer;
 mod label;

@@ -6,18 +6,26 @@ use std::path::PathBuf;
 use serde::Serialize;
 use topics::explore::{open_model, text_table};
 
-use super::common::{csv_field, print, to_json, Format};
+use super::common::{csv_field, print, to_json, topic_ids, Format, QUOTES};
+
+const EXAMPLES: &str = "\
+Examples:
+  topics quotes model.json
+  topics quotes model.json --topic 1 --quotes 10
+  topics quotes model.json --topic Trust --format csv";
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct Args {
     /// A model saved by `topics fit -o`.
     model: PathBuf,
-    /// The topic (ids as `topics show` prints them) [default: every topic].
+    /// The topic: a number or a label [default: every topic].
     #[arg(long)]
-    topic: Option<usize>,
-    /// Answers per topic.
-    #[arg(short = 'n', long, default_value_t = 5)]
-    top: usize,
+    topic: Option<String>,
+    /// Answers quoted per topic.
+    #[arg(long, short_alias = 'n', alias = "top", default_value_t = QUOTES)]
+    quotes: usize,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -29,31 +37,15 @@ struct TopicQuotes {
     quotes: Vec<topics::lda::Quote>,
 }
 
-/// `Some(t)` → `[t]` after checking it exists; `None` → every topic.
-pub(super) fn topic_ids(topic: Option<usize>, k: usize) -> anyhow::Result<Vec<usize>> {
-    match topic {
-        Some(t) if t >= k => Err(topics::Error::param(
-            "--topic",
-            format!(
-                "topic {t} does not exist; the model has topics 0 to {}",
-                k - 1
-            ),
-        )
-        .into()),
-        Some(t) => Ok(vec![t]),
-        None => Ok((0..k).collect()),
-    }
-}
-
 pub fn run(args: Args) -> anyhow::Result<()> {
     let (model, labels) = open_model(&args.model)?;
-    let topics = topic_ids(args.topic, model.k())?;
+    let topics = topic_ids(&labels, args.topic.as_deref())?;
     let lists: Vec<TopicQuotes> = topics
         .iter()
         .map(|&t| TopicQuotes {
             topic: t,
             label: labels.get(t).map(str::to_string),
-            quotes: model.topic_summary(t, 0, args.top).quotes,
+            quotes: model.topic_summary(t, 0, args.quotes).quotes,
         })
         .collect();
     let out = match args.format {

@@ -5,24 +5,31 @@ use std::path::PathBuf;
 use topics::explore::{open_model, DEFAULT_LAMBDA};
 use topics::report::{load_conjoint, load_json, render_html, ReportData, ReportOptions};
 
+use super::common::{write_file, ResultsArgs, QUOTES, WORDS};
+
+const EXAMPLES: &str = "\
+Examples:
+  topics report model.json -o report.html
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --format json -o amce.json
+  topics report model.json --conjoint-results amce.json -o report.html
+  topics link --model model.json --conjoint examples/data/conjoint_by_theme.csv --design examples/data/conjoint_by_theme_design.json --format json -o link.json
+  topics report model.json --link-results link.json --words 15 -o report.html";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct Args {
     /// A model saved by `topics fit -o`.
     model: PathBuf,
-    /// A conjoint result (`topics conjoint --format json`) to plot.
-    #[arg(long)]
-    conjoint: Option<PathBuf>,
-    /// A topics × conjoint cross-check result (JSON) to show.
-    #[arg(long)]
-    link: Option<PathBuf>,
+    #[command(flatten)]
+    results: ResultsArgs,
     /// The HTML file to write (atomically).
-    #[arg(short = 'o', long)]
+    #[arg(short = 'o', long, value_name = "FILE.html")]
     output: PathBuf,
-    /// Words per topic in each ranking.
-    #[arg(short = 'n', long, default_value_t = 15)]
+    /// Words shown per topic in each ranking.
+    #[arg(long, short_alias = 'n', default_value_t = WORDS)]
     words: usize,
-    /// Representative answers per topic.
-    #[arg(long, default_value_t = 5)]
+    /// Answers quoted per topic.
+    #[arg(long, default_value_t = QUOTES)]
     quotes: usize,
     /// Where the relevance slider starts.
     #[arg(long, default_value_t = DEFAULT_LAMBDA)]
@@ -31,8 +38,18 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let (model, labels) = open_model(&args.model)?;
-    let conjoint = args.conjoint.as_deref().map(load_conjoint).transpose()?;
-    let link = args.link.as_deref().map(load_json).transpose()?;
+    let conjoint = args
+        .results
+        .conjoint_results
+        .as_deref()
+        .map(load_conjoint)
+        .transpose()?;
+    let link = args
+        .results
+        .link_results
+        .as_deref()
+        .map(load_json)
+        .transpose()?;
     let options = ReportOptions {
         words: args.words,
         quotes: args.quotes,
@@ -42,7 +59,5 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let data = ReportData::build(&model, &labels, &options, conjoint, link)?;
     let html = render_html(&data);
-    topics::io::write_atomic(&args.output, |w| w.write_all(html.as_bytes()))?;
-    eprintln!("topics: report written to {}", args.output.display());
-    Ok(())
+    write_file(&args.output, html.as_bytes())
 }

@@ -11,9 +11,15 @@ use topics::io::{display_path, read_answers};
 use topics::lda::LdaParams;
 use topics::text::Analyzer;
 
-use super::common::{print, to_json, Format, InputArgs, TextArgs};
+use super::common::{print, to_json, write_file, Format, InputArgs, TextArgs, WORDS};
+
+const EXAMPLES: &str = "\
+Examples:
+  topics select-k examples/data/answers_en.txt -k 2..4 --seeds 2 --iterations 100
+  topics select-k examples/data/answers_en.txt -k 3,5 --seeds 2 --iterations 100 --plot select-k.svg --format csv";
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
@@ -40,11 +46,12 @@ pub struct Args {
     #[arg(long)]
     max_df: Option<f64>,
     /// Top words per topic (coherence, exclusivity, word lists).
-    #[arg(short = 'n', long, default_value_t = 10)]
-    top: usize,
+    #[arg(long, short_alias = 'n', alias = "top", default_value_t = WORDS)]
+    words: usize,
     /// Write the plot (SVG) to this file.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -111,7 +118,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             ..LdaParams::default()
         },
         held_out_share: args.held_out,
-        top_words: args.top,
+        top_words: args.words,
         ..SelectKOptions::default()
     };
     let total = options.ks.len() * options.seeds.len();
@@ -122,8 +129,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     })?;
     if let Some(path) = &args.plot {
         let svg = topics::report::svg::select_k_plot(&report);
-        topics::io::write_atomic(path, |w| w.write_all(svg.as_bytes()))?;
-        eprintln!("topics: plot written to {}", path.display());
+        write_file(path, svg.as_bytes())?;
     }
     let out = match args.format {
         Format::Json => to_json(&report)?,

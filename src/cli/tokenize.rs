@@ -6,7 +6,14 @@ use topics::text::Analyzer;
 
 use super::common::{print, InputArgs, TextArgs};
 
+const EXAMPLES: &str = "\
+Examples:
+  topics tokenize examples/data/answers_ko.txt
+  topics tokenize examples/data/answers_en.txt --surface
+  topics tokenize examples/data/answers_ko.txt --ko-analyzer rules";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,

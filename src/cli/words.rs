@@ -10,9 +10,17 @@ use topics::explore::{
     open_model, text_table, RankedWord, Ranking, TopicWordMatrix, DEFAULT_LAMBDA,
 };
 
-use super::common::{csv_field, print, to_json, Format};
+use super::common::{csv_field, print, to_json, topic_ids, Format, WORDS};
+
+const EXAMPLES: &str = "\
+Examples:
+  topics words model.json
+  topics words model.json --by frex --words 15
+  topics words model.json --by relevance --lambda 0.6 --topic 1
+  topics words model.json --topic Trust --format csv";
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct Args {
     /// A model saved by `topics fit -o`.
     model: PathBuf,
@@ -20,18 +28,19 @@ pub struct Args {
     /// stm's score, or (the topic's part of) Chuang et al.'s saliency.
     #[arg(long, value_enum, default_value_t = By::Prob)]
     by: By,
-    /// Words per topic.
-    #[arg(short = 'n', long, default_value_t = 15)]
-    top: usize,
+    /// Words shown per topic.
+    #[arg(long, short_alias = 'n', alias = "top", default_value_t = WORDS)]
+    words: usize,
     /// Weight on log φ in relevance (1 = probability, 0 = lift).
     #[arg(long, default_value_t = DEFAULT_LAMBDA, allow_negative_numbers = true)]
     lambda: f64,
     /// Weight on frequency in FREX (stm's frexw).
     #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
     frex_weight: f64,
-    /// Only this topic (ids as `topics show` prints them).
+    /// Only this topic: a number or a label.
     #[arg(long)]
-    topic: Option<usize>,
+    topic: Option<String>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -80,11 +89,11 @@ struct TopicWords {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let ranking = args.ranking()?;
-    if args.top == 0 {
-        return Err(topics::Error::param("-n", "must be at least 1").into());
+    if args.words == 0 {
+        return Err(topics::Error::param("--words", "must be at least 1").into());
     }
     let (model, labels) = open_model(&args.model)?;
-    let topics = super::quotes::topic_ids(args.topic, model.k())?;
+    let topics = topic_ids(&labels, args.topic.as_deref())?;
     let matrix = TopicWordMatrix::from_model(&model);
     let lists: Vec<TopicWords> = topics
         .iter()
@@ -92,7 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             topic: t,
             label: labels.get(t).map(str::to_string),
             ranking,
-            words: matrix.top_words_named(&model, t, ranking, args.top),
+            words: matrix.top_words_named(&model, t, ranking, args.words),
         })
         .collect();
     let out = match args.format {
@@ -123,7 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     .iter()
                     .map(|l| format!("#{} {}", l.topic, labels.name(l.topic))),
             );
-            let rows: Vec<Vec<String>> = (0..args.top.min(model.vocab().len()))
+            let rows: Vec<Vec<String>> = (0..args.words.min(model.vocab().len()))
                 .map(|r| {
                     let mut row = vec![(r + 1).to_string()];
                     row.extend(lists.iter().map(|l| l.words[r].word.clone()));

@@ -1,7 +1,11 @@
 //! Matching the topics of two runs: the one-to-one assignment that
 //! maximizes total similarity (the Hungarian method), so that stability
 //! across seeds is measured between the topics that correspond, whatever
-//! their ids.
+//! their ids, and so that labels follow their topics into a refit.
+
+use std::collections::HashMap;
+
+use crate::lda::LdaModel;
 
 /// The assignment `row → column` maximizing the summed `similarity`
 /// (a square matrix), by the O(n³) Hungarian method with potentials
@@ -98,6 +102,53 @@ pub fn match_topics(a: &[Vec<f64>], b: &[Vec<f64>]) -> Vec<(usize, f64)> {
         .into_iter()
         .enumerate()
         .map(|(i, j)| (j, sim[i][j]))
+        .collect()
+}
+
+/// Matches the topics of model `a` to those of model `b`, which may have
+/// other vocabularies and another K: φ rows are compared by cosine
+/// similarity over words matched by their string (a word only one model
+/// knows adds to that side's norm only), and the one-to-one assignment
+/// maximizing the total is taken. For each topic of `a`: its partner in `b`
+/// and their similarity, or `None` when `b` has fewer topics and this one
+/// was left without a partner.
+pub fn match_models(a: &LdaModel, b: &LdaModel) -> Vec<Option<(usize, f64)>> {
+    let b_ids: HashMap<&str, usize> = b
+        .vocab()
+        .terms()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    // For each word of `a`, its id in `b`, if `b` has it.
+    let shared: Vec<Option<usize>> = a
+        .vocab()
+        .terms()
+        .iter()
+        .map(|t| b_ids.get(t.as_str()).copied())
+        .collect();
+    let phi_a: Vec<Vec<f64>> = (0..a.k()).map(|t| a.phi_row(t)).collect();
+    let phi_b: Vec<Vec<f64>> = (0..b.k()).map(|t| b.phi_row(t)).collect();
+    let norm = |row: &[f64]| row.iter().map(|x| x * x).sum::<f64>().sqrt();
+    let n = a.k().max(b.k());
+    let mut sim = vec![vec![0.0; n]; n];
+    for (i, x) in phi_a.iter().enumerate() {
+        for (j, y) in phi_b.iter().enumerate() {
+            // `0.0 +`: an empty float sum is −0.0, shown as "-0.00".
+            let dot: f64 = 0.0
+                + x.iter()
+                    .zip(&shared)
+                    .filter_map(|(p, w)| w.map(|w| p * y[w]))
+                    .sum::<f64>();
+            let denom = norm(x) * norm(y);
+            sim[i][j] = if denom > 0.0 { dot / denom } else { 0.0 };
+        }
+    }
+    hungarian_max(&sim)
+        .into_iter()
+        .take(a.k())
+        .enumerate()
+        .map(|(i, j)| (j < b.k()).then(|| (j, sim[i][j])))
         .collect()
 }
 

@@ -34,8 +34,11 @@ pub use diagnostics::{
     document_words, npmi_coherence, umass_coherence, Diagnostics, TopicDiagnostics, COHERENCE_WORDS,
 };
 pub use distance::{classical_mds, jensen_shannon, jsd_matrix, IntertopicMap};
-pub use labels::{open_model, Labels};
-pub use matching::{hungarian_max, match_topics};
+pub use labels::{
+    carry_over, open_model, refit_for, topic_of_word, CarryOver, LabelMove, Labels, Refit,
+    WordTopic, CARRY_OVER_MIN_SIMILARITY, WORD_LEAD,
+};
+pub use matching::{hungarian_max, match_models, match_topics};
 pub use rankings::{js_shrink, RankedWord, Ranking, TopicWordMatrix, DEFAULT_LAMBDA};
 pub use select_k::{
     held_out_log_likelihood, select_k, split_held_out, KRun, KSummary, SelectKOptions,

@@ -171,7 +171,8 @@ pub fn held_out_log_likelihood(
         let observed: Vec<u32> = words.iter().step_by(2).copied().collect();
         let held: Vec<u32> = words.iter().skip(1).step_by(2).copied().collect();
         let doc_seed = seed ^ (d as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let theta = crate::lda::fold_in_theta(model.alpha(), &phi_wk, &observed, iterations, doc_seed);
+        let theta =
+            crate::lda::fold_in_theta(model.alpha(), &phi_wk, &observed, iterations, doc_seed);
         for &w in &held {
             let row = &phi_wk[w as usize * k..(w as usize + 1) * k];
             total += row.iter().zip(&theta).map(|(p, t)| p * t).sum::<f64>().ln();

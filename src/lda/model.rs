@@ -72,6 +72,19 @@ pub struct LdaModel {
     /// Posterior draws of the document-topic counts, each `D × K`
     /// document-major (see [`LdaParams::saved_samples`]).
     doc_topic_samples: Vec<Vec<u32>>,
+    /// The checksum of the model data, from load or save (labels files
+    /// name the model they were made for by it); not serialized.
+    checksum: Checksum,
+}
+
+/// A cache of [`LdaModel::checksum`]: equality of models ignores it.
+#[derive(Debug, Clone, Default)]
+struct Checksum(std::sync::OnceLock<String>);
+
+impl PartialEq for Checksum {
+    fn eq(&self, _: &Checksum) -> bool {
+        true
+    }
 }
 
 /// The serialized form: topic-word counts are stored sparsely.
@@ -173,6 +186,7 @@ impl TryFrom<ModelData> for LdaModel {
             input: d.input,
             version: d.version,
             doc_topic_samples: d.doc_topic_samples,
+            checksum: Checksum::default(),
         })
     }
 }
@@ -219,6 +233,7 @@ impl LdaModel {
             input: ModelInput::default(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             doc_topic_samples: Vec::new(),
+            checksum: Checksum::default(),
         }
     }
 
@@ -376,7 +391,21 @@ impl LdaModel {
             };
             serde_json::to_writer(&mut hashing, self).map_err(std::io::Error::other)?;
             let checksum = hex(&hashing.hasher.finalize());
+            let _ = self.checksum.0.set(checksum.clone());
             writeln!(w, ",\"checksum\":\"{checksum}\"}}")
+        })
+    }
+
+    /// SHA-256 of the model data as in its file: kept from load or save,
+    /// else computed from the data as `save` would write it.
+    pub fn checksum(&self) -> &str {
+        self.checksum.0.get_or_init(|| {
+            let mut hashing = HashingWriter {
+                inner: std::io::sink(),
+                hasher: Sha256::new(),
+            };
+            let _ = serde_json::to_writer(&mut hashing, self);
+            hex(&hashing.hasher.finalize())
         })
     }
 
@@ -438,7 +467,10 @@ impl LdaModel {
                     .into(),
             ));
         }
-        serde_json::from_str(raw.get()).map_err(|e| bad(format!("invalid model data: {e}")))
+        let model: LdaModel =
+            serde_json::from_str(raw.get()).map_err(|e| bad(format!("invalid model data: {e}")))?;
+        let _ = model.checksum.0.set(expected);
+        Ok(model)
     }
 
     /// A readable summary in the spirit of tomotopy's `summary()`.

@@ -24,7 +24,11 @@ impl Run {
 
     /// Panics with both streams when the run failed.
     pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "topics failed:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "topics failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -58,7 +62,9 @@ pub fn topics_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
 /// A file from `../shared/data/` (the benchmark corpora beside the
 /// repository), or `None` with a message saying the check is skipped.
 pub fn shared_data(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(relative);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(relative);
     if path.exists() {
         Some(path)
     } else {
@@ -73,4 +79,88 @@ pub fn shared_data(relative: &str) -> Option<PathBuf> {
 /// The repository's own files (examples, fixtures).
 pub fn repo_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// A scratch directory holding a copy of `examples/data/` at
+/// `examples/data/`, so that documented commands run there as written.
+pub fn example_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("examples/data");
+    std::fs::create_dir_all(&to).unwrap();
+    for entry in std::fs::read_dir(repo_file("examples/data")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+/// Shell commands from documentation: lines ending in `\` continue on the
+/// next, `# …` outside quotes is a comment, and `&&` separates commands.
+/// Each command is split into words as a POSIX shell would for the simple
+/// quoting used in docs (double and single quotes, no expansion).
+pub fn shell_commands(text: &str) -> Vec<Vec<String>> {
+    let mut joined = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let line = line.trim_end();
+        if let Some(head) = line.strip_suffix('\\') {
+            current.push_str(head);
+            current.push(' ');
+        } else {
+            current.push_str(line);
+            joined.push(std::mem::take(&mut current));
+        }
+    }
+    let mut commands = Vec::new();
+    for line in joined {
+        let mut words = Vec::new();
+        let (mut word, mut quote, mut any) = (String::new(), None, false);
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), c) => word.push(c),
+                (None, '"' | '\'') => {
+                    quote = Some(c);
+                    any = true;
+                }
+                (None, '#') if word.is_empty() && !any => break,
+                (None, '&') if chars.peek() == Some(&'&') => {
+                    chars.next();
+                    if any {
+                        words.push(std::mem::take(&mut word));
+                        any = false;
+                    }
+                    commands.push(std::mem::take(&mut words));
+                }
+                (None, c) if c.is_whitespace() => {
+                    if any {
+                        words.push(std::mem::take(&mut word));
+                        any = false;
+                    }
+                }
+                (None, c) => {
+                    word.push(c);
+                    any = true;
+                }
+            }
+        }
+        if any {
+            words.push(word);
+        }
+        if !words.is_empty() {
+            commands.push(words);
+        }
+    }
+    commands
+}
+
+/// Runs a documented `topics …` command (its first word must be `topics`)
+/// in `dir`.
+pub fn run_documented(dir: &Path, command: &[String]) -> Run {
+    assert_eq!(command[0], "topics", "not a topics command: {command:?}");
+    let args: Vec<&str> = command[1..].iter().map(String::as_str).collect();
+    topics(dir, &args)
 }
