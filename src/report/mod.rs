@@ -307,7 +307,7 @@ impl ReportData {
             coherence_words: diagnostics.coherence_words,
             conjoint,
             link,
-            answers: answer_rows(model),
+            answers: answer_rows(model, MAX_ANSWERS),
             answers_total: model.documents().len(),
             served: options.served,
             token: options.token.clone(),
@@ -455,12 +455,12 @@ fn term_info(model: &LdaModel, matrix: &TopicWordMatrix, w: u32) -> TermInfo {
     }
 }
 
-/// The first [`MAX_ANSWERS`] fitted answers with their θ.
-fn answer_rows(model: &LdaModel) -> Vec<AnswerRow> {
+/// The first `limit` fitted answers with their θ.
+fn answer_rows(model: &LdaModel, limit: usize) -> Vec<AnswerRow> {
     model
         .documents()
         .iter()
-        .take(MAX_ANSWERS)
+        .take(limit)
         .enumerate()
         .map(|(d, doc)| AnswerRow {
             id: doc.id.clone(),

@@ -58,12 +58,14 @@
   }
 
   // A table with a "Download CSV" link. `rows` hold raw values (the CSV
-  // gets full precision); `digits` formats numbers on the page.
-  function dataTable(name, header, rows, digits) {
+  // gets full precision); `digits` formats numbers on the page. The CSV
+  // keeps the machine-friendly `header`; the page shows `shown` (readable
+  // names) when given.
+  function dataTable(name, header, rows, digits, shown) {
     var wrap = el('div', { 'class': 'table-wrap' });
     var link = el('a', { 'class': 'csv', download: name + '.csv', 'data-csv': name, text: 'Download CSV' });
     var table = el('table', { 'class': 'data', 'data-name': name });
-    var thead = el('thead', null, [el('tr', null, header.map(function (h) { return el('th', { text: h }); }))]);
+    var thead = el('thead', null, [el('tr', null, (shown || header).map(function (h) { return el('th', { text: h }); }))]);
     var tbody = el('tbody');
     table.appendChild(thead);
     table.appendChild(tbody);
@@ -225,8 +227,13 @@
       c.addEventListener('mouseleave', hideTooltip);
       g.appendChild(c);
       g.appendChild(svgEl('text', { 'class': 'topic-num', x: cx.toFixed(1), y: (cy + 4).toFixed(1), 'text-anchor': 'middle' }, String(t)));
+      var below = cy + Math.max(r, 8) + 13;
+      if (state.term !== null) {
+        g.appendChild(svgEl('text', { 'class': 'term-share-text', x: cx.toFixed(1), y: below.toFixed(1), 'text-anchor': 'middle' }, pct(D.terms[state.term].topic_share[t])));
+        below += 14;
+      }
       if (D.topics[t].label) {
-        g.appendChild(svgEl('text', { 'class': 'topic-text', x: cx.toFixed(1), y: (cy + Math.max(r, 8) + 13).toFixed(1), 'text-anchor': 'middle' }, clip(D.topics[t].label, 22)));
+        g.appendChild(svgEl('text', { 'class': 'topic-text', x: cx.toFixed(1), y: below.toFixed(1), 'text-anchor': 'middle' }, clip(D.topics[t].label, 22)));
       }
       svg.appendChild(g);
     });
@@ -550,13 +557,14 @@
   function renderRankings() {
     var box = document.getElementById('ranking-tables');
     var header = ['rank', 'relevance'].concat(D.rankings.map(function (r) { return r.by; }));
+    var shown = header.map(function (h) { return RANKING_NAMES[h] || h; });
     for (var t = 0; t < K; t++) {
-      var table = dataTable('words-topic-' + t, header, rankingRows(t, state.lambda), 3);
+      var table = dataTable('words-topic-' + t, header, rankingRows(t, state.lambda), 3, shown);
       rankingTables.push(table);
       box.appendChild(el('div', { 'class': 'ranking' }, [el('h3', null, [nameSpan(t)]), table]));
     }
     var salient = D.salient.map(function (w, i) { return [i + 1, w.word, w.score, w.prob]; });
-    replaceChild('salient-table', dataTable('salient-words', ['rank', 'word', 'saliency', 'corpus_share'], salient, 4));
+    replaceChild('salient-table', dataTable('salient-words', ['rank', 'word', 'saliency', 'corpus_share'], salient, 4, ['rank', 'word', 'saliency', 'share of all words']));
   }
 
   function renderQuotes() {
@@ -580,12 +588,35 @@
     var rows = D.map.divergence.map(function (r, t) { return [topicName(t)].concat(r); });
     replaceChild('map-table', dataTable('topic-divergence', header, rows, 3));
     var coords = D.topics.map(function (_, t) { return [t, topicName(t), D.map.x[t], D.map.y[t], D.map.share[t]]; });
-    replaceChild('map-coords', dataTable('topic-map-coordinates', ['topic', 'name', 'pc1', 'pc2', 'token_share'], coords, 4));
+    replaceChild('map-coords', dataTable('topic-map-coordinates', ['topic', 'name', 'pc1', 'pc2', 'token_share'], coords, 4, ['topic', 'name', 'PC1', 'PC2', 'share of words']));
     var cols = ['tokens', 'token_share', 'rank1_share', 'umass', 'npmi', 'exclusivity', 'word_exclusivity', 'effective_words', 'corpus_distance', 'uniform_distance'];
     var diag = D.diagnostics.map(function (d) {
       return [d.topic, topicName(d.topic)].concat(cols.map(function (c) { return d[c]; }));
     });
-    replaceChild('diagnostics-table', dataTable('diagnostics', ['topic', 'name'].concat(cols), diag, 3));
+    var shown = ['topic', 'name', 'tokens', 'share of words', 'rank-1 share', 'UMass', 'NPMI', 'exclusivity', 'word exclusivity', 'effective words', 'KL from corpus', 'KL from uniform'];
+    replaceChild('diagnostics-table', dataTable('diagnostics', ['topic', 'name'].concat(cols), diag, 3, shown));
+  }
+
+  var RANKING_NAMES = { prob: 'probability', frex: 'FREX', lift: 'lift', score: 'score', saliency: 'saliency', relevance: 'relevance (λ)' };
+
+  var TEXT_OPTION_NAMES = {
+    lang: 'language', pretokenized: 'pre-tokenized input', stem: 'English stemming',
+    stopwords: 'stop words removed', extra_stopwords: 'extra stop words',
+    ko_analyzer: 'Korean analyzer', ko_keep: 'Korean parts of speech kept',
+    ko_user_dict: 'Korean user dictionary', tokenizer_json: 'tokenizer file'
+  };
+
+  // One provenance row per text option, with a readable name and value
+  // (the CSV too: it is for people checking how the text was read).
+  function textOptionRows(options) {
+    if (!options || typeof options !== 'object') { return []; }
+    return Object.keys(options).map(function (k) {
+      var v = options[k];
+      var shown = v === null ? 'none' : v === true ? 'yes' : v === false ? 'no'
+        : Array.isArray(v) ? (v.length ? v.join(', ') : 'none')
+        : typeof v === 'object' ? JSON.stringify(v) : v;
+      return ['text: ' + (TEXT_OPTION_NAMES[k] || k.replace(/_/g, ' ')), shown];
+    });
   }
 
   function renderProvenance() {
@@ -599,9 +630,8 @@
       ['beta (initial)', m.beta_initial], ['beta (fitted)', m.beta],
       ['log-likelihood per token', m.ll_per_token], ['answers read', m.answers],
       ['answers fitted', m.fitted_answers], ['blank answers', m.blank_answers],
-      ['answers without words', m.empty_answers], ['tokens', m.tokens], ['vocabulary', m.vocabulary],
-      ['text options', JSON.stringify(m.text_options)]
-    ];
+      ['answers without words', m.empty_answers], ['tokens', m.tokens], ['vocabulary', m.vocabulary]
+    ].concat(textOptionRows(m.text_options));
     replaceChild('provenance-table', dataTable('provenance', ['setting', 'value'], rows, 4));
   }
 
