@@ -141,7 +141,10 @@ pub struct TermInfo {
     pub topic_counts: Vec<f64>,
     /// P(topic | word) = φ_kw n_k / Σ_j φ_jw n_j: how the word's tokens
     /// spread over the topics (LDAvis resizes the circles to this when a
-    /// word is chosen).
+    /// word is chosen). Not embedded: the page divides `topic_counts` by
+    /// their sum (added in topic order, as here), which gives the same
+    /// doubles and keeps the page K numbers per word smaller.
+    #[serde(skip)]
     pub topic_share: Vec<f64>,
 }
 

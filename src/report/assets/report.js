@@ -94,6 +94,14 @@
 
   var D = JSON.parse(document.getElementById('report-data').textContent);
   var K = D.topics.length;
+  // P(topic | word) for the term bars' words: the estimated counts over
+  // their sum, added in topic order (the same doubles as ReportData's
+  // TermInfo::topic_share).
+  D.terms.forEach(function (term) {
+    var total = 0;
+    term.topic_counts.forEach(function (c) { total += c; });
+    term.topic_share = term.topic_counts.map(function (c) { return total > 0 ? c / total : 0; });
+  });
   var state = { topic: null, term: null, lambda: D.lambda };
   // Largest topic first (ties by id): the order of the cards.
   var bySize = D.topics.map(function (_, t) { return t; });
@@ -147,7 +155,7 @@
       var quotes = el('ul', { 'class': 'topic-quotes' });
       D.quotes[t].slice(0, 3).forEach(function (q) {
         quotes.appendChild(el('li', { title: q.text }, [
-          el('span', { 'class': 'quote-text', text: clip(q.text, 160) }),
+          el('span', { 'class': 'quote-text', text: clip(q.text, 120) }),
           el('span', { 'class': 'quote-meta', text: ' id ' + q.id + ' · θ ' + fmt(q.theta, 2) })
         ]));
       });
