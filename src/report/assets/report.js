@@ -223,8 +223,11 @@
     var caption = state.term === null ? 'Circle area: share of all words'
       : 'Circle area: where “' + D.terms[state.term].word + '” is used, P(topic | word)';
     svg.appendChild(svgEl('text', { 'class': 'map-caption', x: 12, y: MAP_H - 10 }, caption));
-    // Larger topics first so that small ones stay visible on top.
-    bySize.forEach(function (t) {
+    // Larger topics first so that small ones stay visible on top; the
+    // selected topic last of all.
+    var order = bySize.filter(function (t) { return t !== state.topic; });
+    if (state.topic !== null) { order.push(state.topic); }
+    order.forEach(function (t) {
       var g = svgEl('g', { 'class': 'topic' + (state.topic === t ? ' selected' : ''), 'data-topic': String(t) });
       var r = radius(t);
       var cx = s.x(D.map.x[t]), cy = s.y(D.map.y[t]);
