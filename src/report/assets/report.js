@@ -269,7 +269,13 @@
 
   // ---- Term bars ---------------------------------------------------------
 
-  var BAR_W = 600, ROW_H = 19, BAR_TOP = 58;
+  var ROW_H = 19, BAR_TOP = 58;
+
+  // The bar chart fills its column (between 420 and 760 px).
+  function barWidth() {
+    var w = document.getElementById('term-bars').clientWidth;
+    return Math.max(420, Math.min(760, w || 600));
+  }
 
   function barTerms() {
     if (state.topic === null) {
@@ -282,6 +288,7 @@
     var terms = barTerms();
     var t = state.topic;
     var height = BAR_TOP + terms.length * ROW_H + 12;
+    var BAR_W = barWidth();
     var svg = svgEl('svg', { 'class': 'chart bars', viewBox: '0 0 ' + BAR_W + ' ' + height, width: BAR_W, height: height, role: 'img', 'aria-label': 'Term bar chart' });
     replaceChild('term-bars', svg);
     var title = t === null ? 'Top ' + terms.length + ' most salient words overall'
