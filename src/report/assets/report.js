@@ -75,7 +75,9 @@
       tbody.textContent = '';
       rows.forEach(function (r) {
         tbody.appendChild(el('tr', null, r.map(function (v) {
-          return el('td', { 'class': typeof v === 'number' ? 'num' : '', text: fmt(v, digits) });
+          // Short texts (names, words) stay on one line.
+          var cls = typeof v === 'number' ? 'num' : (String(v === null || v === undefined ? '' : v).length <= 30 ? 'short' : '');
+          return el('td', { 'class': cls, text: fmt(v, digits) });
         })));
       });
     }
