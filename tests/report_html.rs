@@ -90,10 +90,10 @@ fn report_is_self_contained_and_complete() {
             "topics-overview",
             "explore",
             "answers",
-            "diagnostics",
-            "details",
             "conjoint",
             "link",
+            "diagnostics",
+            "details",
             "provenance"
         ]
     );
@@ -464,10 +464,10 @@ fn the_served_page_offers_labels_and_inference_with_its_token() {
             "explore",
             "answers",
             "infer",
-            "diagnostics",
-            "details",
             "conjoint",
             "link",
+            "diagnostics",
+            "details",
             "provenance"
         ]
     );

@@ -2,8 +2,9 @@
 //! data, the stylesheets and the script that draws the interactive views.
 //!
 //! The page opens on the topics (label, share, words, answers), then the
-//! LDAvis-style explorer and the answers browser; detail tables sit in
-//! collapsed `<details>`, provenance comes last.
+//! LDAvis-style explorer, the answers browser and the findings (conjoint,
+//! topics × conjoint); diagnostics follow, detail tables sit in collapsed
+//! `<details>`, provenance comes last.
 
 use std::fmt::Write;
 
@@ -38,14 +39,14 @@ pub fn render_html(data: &ReportData) -> String {
     if data.served {
         infer_section(&mut s);
     }
-    diagnostics_section(&mut s, data);
-    details_section(&mut s);
     let _ = write!(
         s,
         "<section id=\"conjoint\">\n{}</section>\n<section id=\"link\">\n{}</section>\n",
         conjoint_section(data),
         link_section(data)
     );
+    diagnostics_section(&mut s, data);
+    details_section(&mut s);
     provenance_section(&mut s);
     s.push_str("</main>\n<script type=\"application/json\" id=\"report-data\">");
     s.push_str(&embedded_json(data));
@@ -83,7 +84,7 @@ fn head(s: &mut String, data: &ReportData) {
 <body>
 <header>
 <div class="title"><h1>{k} topics in {answers} answers</h1><span class="subtitle">{input}</span></div>
-<nav><a href="#topics-overview">Topics</a><a href="#explore">Map &amp; words</a><a href="#answers">Answers</a>{infer_link}<a href="#diagnostics">Diagnostics</a><a href="#details">Tables</a><a href="#conjoint">Conjoint</a><a href="#link">Topics × conjoint</a><a href="#provenance">Provenance</a></nav>
+<nav><a href="#topics-overview">Topics</a><a href="#explore">Map &amp; words</a><a href="#answers">Answers</a>{infer_link}<a href="#conjoint">Conjoint</a><a href="#link">Topics × conjoint</a><a href="#diagnostics">Diagnostics</a><a href="#details">Tables</a><a href="#provenance">Provenance</a></nav>
 </header>
 "##,
         version = escape(&data.meta.topics_version),

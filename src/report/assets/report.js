@@ -235,7 +235,11 @@
       var cx = s.x(D.map.x[t]), cy = s.y(D.map.y[t]);
       var c = svgEl('circle', { 'class': 'topic-circle', 'data-topic': String(t), cx: cx.toFixed(1), cy: cy.toFixed(1), r: r.toFixed(1) });
       if (state.term !== null) { c.setAttribute('data-term-share', String(D.terms[state.term].topic_share[t])); }
+      c.setAttribute('tabindex', '0');
+      c.setAttribute('role', 'button');
+      c.setAttribute('aria-label', topicName(t) + ', ' + pct(D.topics[t].share) + ' of words');
       c.addEventListener('click', function (ev) { ev.stopPropagation(); selectTopic(state.topic === t ? null : t); });
+      onEnter(c);
       c.addEventListener('mouseenter', function () { showTooltip(t, cx, cy, r); });
       c.addEventListener('mouseleave', hideTooltip);
       g.appendChild(c);
@@ -323,8 +327,26 @@
       }
       var tip = term.word + ': ' + term.count + ' in all answers' + (t !== null ? ', about ' + fmt(term.topic_counts[t], 1) + ' in ' + topicName(t) : '');
       row.appendChild(svgEl('title', null, tip));
+      row.setAttribute('tabindex', '0');
+      row.setAttribute('role', 'button');
       row.addEventListener('click', function () { selectTerm(state.term === w ? null : w); });
+      onEnter(row);
       svg.appendChild(row);
+    });
+    if (state.term !== null) {
+      var clear = el('button', { type: 'button', id: 'term-clear', text: 'Clear the word “' + D.terms[state.term].word + '”' });
+      clear.addEventListener('click', function () { selectTerm(null); });
+      document.getElementById('term-bars').appendChild(clear);
+    }
+  }
+
+  // Enter or space on a focused chart element acts as a click.
+  function onEnter(e) {
+    e.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        e.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      }
     });
   }
 
