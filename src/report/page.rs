@@ -32,7 +32,7 @@ fn embedded_json(data: &ReportData) -> String {
 pub fn render_html(data: &ReportData) -> String {
     let mut s = String::with_capacity(256 * 1024);
     head(&mut s, data);
-    s.push_str("<main>\n");
+    s.push_str("<main>\n<noscript><p class=\"note warn\">This report draws its views with JavaScript, which is off in this viewer: open the file in a web browser (it needs no network).</p></noscript>\n");
     overview_section(&mut s, data);
     explore_section(&mut s, data);
     answers_section(&mut s, data);
