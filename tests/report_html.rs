@@ -379,6 +379,26 @@ fn the_pages_bar_ranking_equals_the_librarys_at_every_slider_step() {
     assert!(model.vocab().len() > 100);
     let matrix = topics::explore::TopicWordMatrix::from_model(&model);
     for t in 0..4 {
+        // The candidates are exactly the words of some step's top 30.
+        let mut union: Vec<String> = (0..=100)
+            .flat_map(|step| {
+                matrix.top_words_named(
+                    &model,
+                    t,
+                    topics::explore::Ranking::Relevance {
+                        lambda: step as f64 / 100.0,
+                    },
+                    30,
+                )
+            })
+            .map(|w| w.word)
+            .collect();
+        union.sort();
+        union.dedup();
+        let mut candidates: Vec<String> =
+            data.relevance[t].iter().map(|c| c.word.clone()).collect();
+        candidates.sort();
+        assert_eq!(candidates, union, "topic {t}");
         for step in 0..=100 {
             let lambda = step as f64 / 100.0;
             let lib: Vec<String> = matrix

@@ -386,17 +386,42 @@ fn salient_words(
 }
 
 /// The union of the top `n` relevance words over the slider's positions,
-/// by word id.
+/// by word id. The same set as [`TopicWordMatrix::top_words`] gives at
+/// each step (same score expression, same order: score, then φ, both
+/// descending, then word id), found by selection rather than a full sort
+/// and with the logarithms taken once: 101 steps × K topics stay fast on
+/// large vocabularies.
 fn relevance_ids(matrix: &TopicWordMatrix, topic: usize, n: usize) -> Vec<u32> {
+    let phi = &matrix.phi()[topic];
+    let logs: Vec<(f64, f64)> = phi
+        .iter()
+        .zip(matrix.word_prob())
+        .map(|(&p, &pw)| (p.ln(), if pw > 0.0 { (p / pw).ln() } else { f64::NAN }))
+        .collect();
+    let n = n.min(phi.len());
     let mut ids: Vec<u32> = Vec::new();
+    let mut order: Vec<usize> = (0..phi.len()).collect();
+    let mut scores = vec![0.0; phi.len()];
     for step in 0..=SLIDER_STEPS {
         let lambda = step as f64 / SLIDER_STEPS as f64;
-        ids.extend(
-            matrix
-                .top_words(topic, Ranking::Relevance { lambda }, n)
-                .iter()
-                .map(|w| w.word_id),
-        );
+        for (s, &(log_phi, log_lift)) in scores.iter_mut().zip(&logs) {
+            // As `TopicWordMatrix::scores`: unseen words rank last.
+            *s = if log_lift.is_nan() {
+                f64::NEG_INFINITY
+            } else {
+                lambda * log_phi + (1.0 - lambda) * log_lift
+            };
+        }
+        if n == 0 {
+            break;
+        }
+        order.select_nth_unstable_by(n - 1, |&a, &b| {
+            scores[b]
+                .total_cmp(&scores[a])
+                .then(phi[b].total_cmp(&phi[a]))
+                .then(a.cmp(&b))
+        });
+        ids.extend(order[..n].iter().map(|&w| w as u32));
     }
     ids.sort_unstable();
     ids.dedup();
