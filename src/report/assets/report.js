@@ -242,6 +242,8 @@
       onEnter(c);
       c.addEventListener('mouseenter', function () { showTooltip(t, cx, cy, r); });
       c.addEventListener('mouseleave', hideTooltip);
+      c.addEventListener('focus', function () { showTooltip(t, cx, cy, r); });
+      c.addEventListener('blur', hideTooltip);
       g.appendChild(c);
       g.appendChild(svgEl('text', { 'class': 'topic-num', x: cx.toFixed(1), y: (cy + 4).toFixed(1), 'text-anchor': 'middle' }, String(t)));
       var below = cy + Math.max(r, 8) + 13;
@@ -380,6 +382,9 @@
 
   function selectTopic(t) {
     state.topic = t;
+    Array.prototype.forEach.call(document.querySelectorAll('.topic-card'), function (card) {
+      card.classList.toggle('selected', card.getAttribute('data-topic') === String(t));
+    });
     root.setAttribute('data-selected-topic', t === null ? '' : String(t));
     hideTooltip();
     renderMap();
