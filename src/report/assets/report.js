@@ -679,7 +679,20 @@
       ['answers fitted', m.fitted_answers], ['blank answers', m.blank_answers],
       ['answers without words', m.empty_answers], ['tokens', m.tokens], ['vocabulary', m.vocabulary]
     ].concat(textOptionRows(m.text_options));
-    replaceChild('provenance-table', dataTable('provenance', ['setting', 'value'], rows, 4));
+    replaceChild('provenance-table', keyValues('provenance', rows));
+  }
+
+  // Settings as a compact grid of name/value pairs (a long two-column
+  // table would be most of the page), with the same CSV download.
+  function keyValues(name, rows) {
+    var wrap = el('div', { 'class': 'kv-wrap' });
+    var dl = el('dl', { 'class': 'kv', 'data-name': name });
+    rows.forEach(function (r) {
+      dl.appendChild(el('div', { 'class': 'kv-pair' }, [el('dt', { text: r[0] }), el('dd', { text: fmt(r[1], 4) })]));
+    });
+    wrap.appendChild(dl);
+    wrap.appendChild(el('a', { 'class': 'csv', download: name + '.csv', 'data-csv': name, href: csvHref(toCsv(['setting', 'value'], rows)), text: 'Download CSV' }));
+    return wrap;
   }
 
   // #lambda=0.3 and #topic=2 in the address set the view (shareable links).
