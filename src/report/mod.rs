@@ -559,6 +559,37 @@ fn load_value(path: &Path) -> Result<serde_json::Value> {
 mod tests {
     use super::*;
 
+    fn tiny_model() -> LdaModel {
+        let text = "a a b\nc c d\na b b\nd d c\na a a";
+        let answers = crate::io::answers_from_lines(text);
+        let analyzer = crate::text::Analyzer::new(crate::text::TextOptions {
+            pretokenized: true,
+            ..Default::default()
+        })
+        .unwrap();
+        let corpus =
+            crate::corpus::Corpus::build(&answers, &analyzer, crate::corpus::PruneOptions::NONE)
+                .unwrap();
+        let params = crate::lda::LdaParams {
+            k: 2,
+            iterations: 20,
+            seed: 1,
+            ..Default::default()
+        };
+        crate::lda::fit(&corpus, &params, analyzer.options().clone(), &mut |_| {}).unwrap()
+    }
+
+    #[test]
+    fn answers_are_cut_at_the_limit_in_file_order() {
+        let model = tiny_model();
+        let rows = answer_rows(&model, 2);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].text, "a a b");
+        assert_eq!(rows[1].text, "c c d");
+        assert_eq!(rows[1].theta, model.theta(1));
+        assert_eq!(answer_rows(&model, MAX_ANSWERS).len(), 5);
+    }
+
     #[test]
     fn conjoint_rows_from_array_or_object() {
         let dir = tempfile::tempdir().unwrap();
