@@ -75,8 +75,8 @@
       tbody.textContent = '';
       rows.forEach(function (r) {
         tbody.appendChild(el('tr', null, r.map(function (v) {
-          // Short texts (names, words) stay on one line.
-          var cls = typeof v === 'number' ? 'num' : (String(v === null || v === undefined ? '' : v).length <= 30 ? 'short' : '');
+          // Short texts (names, words) stay on one line; long ones wrap.
+          var cls = typeof v === 'number' ? 'num' : (String(v === null || v === undefined ? '' : v).length > 30 ? 'wrap' : '');
           return el('td', { 'class': cls, text: fmt(v, digits) });
         })));
       });
