@@ -16,6 +16,16 @@ const CONJOINT: &str = r#"[
  {"outcome":"chosen","statistic":"mm","feature":"세율","level":"높음","estimate":0.44,"std_error":0.01,"z":-6,"p":1e-9,"lower":0.42,"upper":0.46}
 ]"#;
 
+/// The ids of the page's `<section>`s in document order.
+fn section_ids(html: &str) -> Vec<&str> {
+    html.match_indices("<section id=\"")
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
 fn embedded_data(html: &str) -> serde_json::Value {
     let start = html
         .find("<script type=\"application/json\" id=\"report-data\">")
@@ -73,21 +83,28 @@ fn report_is_self_contained_and_complete() {
     }
     assert!(html.contains("content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; connect-src 'none'\""));
     assert!(html.contains("\"Noto Sans CJK KR\""));
-    // Every section is there.
-    for id in [
-        "overview",
-        "topics",
-        "map",
-        "quotes",
-        "diagnostics",
-        "conjoint",
-        "link",
-    ] {
-        assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
-    }
-    // The map is drawn in SVG with the label in the topic's tooltip.
-    assert!(html.contains("<svg class=\"chart\" id=\"map-svg\""));
-    assert!(html.contains("<title>#0 첫째 First ("));
+    // The sections, in reading order: topics first, provenance last.
+    assert_eq!(
+        section_ids(&html),
+        vec![
+            "topics-overview",
+            "explore",
+            "answers",
+            "conjoint",
+            "link",
+            "diagnostics",
+            "details",
+            "provenance"
+        ]
+    );
+    // The findings stylesheet follows the report's.
+    let css = html.find("<style>\n:root").unwrap();
+    assert!(html[css..].find("</style>\n<style>\n").is_some());
+    // The detail tables are collapsed until asked for.
+    assert_eq!(html.matches("<details id=").count(), 4);
+    assert!(!html.contains("<details open"));
+    // No answers-truncated note: all 60 answers are embedded.
+    assert!(!html.contains("answers-truncated"));
     // The conjoint plots, one per (outcome, statistic).
     assert!(html.contains("<figcaption>amce: chosen</figcaption>"));
     assert!(html.contains("<figcaption>mm: chosen</figcaption>"));
@@ -112,6 +129,9 @@ fn report_is_self_contained_and_complete() {
     assert_eq!(rankings, vec!["prob", "frex", "lift", "score", "saliency"]);
     assert_eq!(data["map"]["divergence"].as_array().unwrap().len(), 3);
     assert_eq!(data["served"], false);
+    assert_eq!(data["token"], serde_json::Value::Null);
+    assert_eq!(data["answers_total"], 60);
+    assert_eq!(data["answers"].as_array().unwrap().len(), 60);
 }
 
 #[test]
@@ -205,4 +225,308 @@ fn bad_results_files_are_refused_before_writing() {
         "{err}"
     );
     assert!(!out_path.exists());
+}
+
+fn build(model: &topics::lda::LdaModel, options: &ReportOptions) -> ReportData {
+    ReportData::build(model, &Labels::empty(3), options, None, None).unwrap()
+}
+
+#[test]
+fn answers_are_embedded_with_their_theta() {
+    let model = explore_support::fit();
+    let data = build(&model, &ReportOptions::default());
+    assert_eq!(data.answers_total, 60);
+    assert_eq!(data.answers.len(), 60);
+    assert_eq!(topics::report::MAX_ANSWERS, 20_000);
+    for (d, a) in data.answers.iter().enumerate() {
+        assert_eq!(a.id, model.documents()[d].id);
+        assert_eq!(a.text, model.documents()[d].text);
+        assert_eq!(a.theta, model.theta(d));
+    }
+    let json = embedded_data(&render_html(&data));
+    assert_eq!(
+        json["answers"][0]["text"],
+        "trust trust trust government government honest fair"
+    );
+    assert_eq!(json["answers"][0]["id"], model.documents()[0].id.as_str());
+    // θ at full precision: it parses back to the same f64.
+    assert_eq!(
+        json["answers"][5]["theta"][2].as_f64().unwrap(),
+        model.theta(5)[2]
+    );
+}
+
+#[test]
+fn a_truncated_answers_list_says_so_on_the_page() {
+    let model = explore_support::fit();
+    let mut data = build(&model, &ReportOptions::default());
+    data.answers.truncate(7);
+    let html = render_html(&data);
+    assert!(html.contains(
+        "<p class=\"note warn\" id=\"answers-truncated\">This page holds the first 7 of the 60 fitted answers; search and counts cover those only (<code>topics serve</code> searches all).</p>"
+    ));
+}
+
+#[test]
+fn term_bar_data_is_what_ldavis_draws() {
+    let model = explore_support::fit();
+    let data = build(&model, &ReportOptions::default());
+    let matrix = topics::explore::TopicWordMatrix::from_model(&model);
+    // 15 words in the vocabulary: fewer than LDAvis's 30 rows.
+    assert_eq!(model.vocab().len(), 15);
+    assert_eq!(data.bar_terms, 15);
+    assert_eq!(data.topic_tokens, model.topic_counts().to_vec());
+    assert_eq!(data.topic_tokens.iter().sum::<u64>(), 60 * 7);
+    // Every word can appear (the vocabulary is small), in word-id order.
+    assert_eq!(data.terms.len(), 15);
+    for (w, term) in data.terms.iter().enumerate() {
+        assert_eq!(term.word, model.vocab().display(w as u32));
+        let count: u64 = (0..3)
+            .map(|t| u64::from(model.topic_word_counts(t)[w]))
+            .sum();
+        assert_eq!(term.count, count);
+        let expected: Vec<f64> = (0..3)
+            .map(|t| matrix.phi()[t][w] * model.topic_counts()[t] as f64)
+            .collect();
+        assert_eq!(term.topic_counts, expected);
+        let total: f64 = expected.iter().sum();
+        let share: Vec<f64> = expected.iter().map(|c| c / total).collect();
+        assert_eq!(term.topic_share, share);
+        assert!((share.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+    // The group words: 60, 40, 20, 13, 7 tokens each.
+    let trust = data.terms.iter().find(|t| t.word == "trust").unwrap();
+    assert_eq!(trust.count, 60);
+    let fair = data.terms.iter().find(|t| t.word == "fair").unwrap();
+    assert_eq!(fair.count, 7);
+    // A group word lives in one topic: its estimated count there is close
+    // to its count, and P(topic | word) is close to 1.
+    let t = (0..3)
+        .max_by(|&a, &b| trust.topic_share[a].total_cmp(&trust.topic_share[b]))
+        .unwrap();
+    assert!(trust.topic_share[t] > 0.99, "{:?}", trust.topic_share);
+    assert!(
+        (trust.topic_counts[t] - 60.0).abs() < 0.5,
+        "{:?}",
+        trust.topic_counts
+    );
+    // Salient words point at their term entries.
+    assert_eq!(data.salient.len(), 15);
+    for s in &data.salient {
+        assert_eq!(data.terms[s.term].word, s.word);
+    }
+    for list in &data.relevance {
+        for c in list {
+            assert_eq!(data.terms[c.term].word, c.word);
+        }
+    }
+}
+
+/// The page's ranking (report.js `relevanceTop`), in Rust: the score from
+/// the embedded logs, ties to the more probable word, then to the
+/// candidate's position (word-id order).
+fn page_relevance_top(data: &ReportData, topic: usize, lambda: f64, n: usize) -> Vec<String> {
+    let mut scored: Vec<(f64, f64, usize, &str)> = data.relevance[topic]
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                lambda * c.log_phi + (1.0 - lambda) * c.log_lift,
+                c.prob,
+                i,
+                c.word.as_str(),
+            )
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(b.1.total_cmp(&a.1))
+            .then(a.2.cmp(&b.2))
+    });
+    scored
+        .into_iter()
+        .take(n)
+        .map(|s| s.3.to_string())
+        .collect()
+}
+
+#[test]
+fn the_pages_bar_ranking_equals_the_librarys_at_every_slider_step() {
+    // A real corpus (more words than bars, many ties among rare words).
+    let text = std::fs::read_to_string("examples/data/answers_en.txt").unwrap();
+    let answers = topics::io::answers_from_lines(&text);
+    let analyzer = topics::text::Analyzer::new(topics::text::TextOptions::default()).unwrap();
+    let corpus =
+        topics::corpus::Corpus::build(&answers, &analyzer, topics::corpus::PruneOptions::NONE)
+            .unwrap();
+    let params = topics::lda::LdaParams {
+        k: 4,
+        iterations: 60,
+        seed: 3,
+        ..Default::default()
+    };
+    let model =
+        topics::lda::fit(&corpus, &params, analyzer.options().clone(), &mut |_| {}).unwrap();
+    let data = ReportData::build(
+        &model,
+        &Labels::empty(4),
+        &ReportOptions::default(),
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(data.bar_terms, 30);
+    assert!(model.vocab().len() > 100);
+    let matrix = topics::explore::TopicWordMatrix::from_model(&model);
+    for t in 0..4 {
+        // The candidates are exactly the words of some step's top 30.
+        let mut union: Vec<String> = (0..=100)
+            .flat_map(|step| {
+                matrix.top_words_named(
+                    &model,
+                    t,
+                    topics::explore::Ranking::Relevance {
+                        lambda: step as f64 / 100.0,
+                    },
+                    30,
+                )
+            })
+            .map(|w| w.word)
+            .collect();
+        union.sort();
+        union.dedup();
+        let mut candidates: Vec<String> =
+            data.relevance[t].iter().map(|c| c.word.clone()).collect();
+        candidates.sort();
+        assert_eq!(candidates, union, "topic {t}");
+        for step in 0..=100 {
+            let lambda = step as f64 / 100.0;
+            let lib: Vec<String> = matrix
+                .top_words_named(
+                    &model,
+                    t,
+                    topics::explore::Ranking::Relevance { lambda },
+                    30,
+                )
+                .into_iter()
+                .map(|w| w.word)
+                .collect();
+            assert_eq!(
+                page_relevance_top(&data, t, lambda, 30),
+                lib,
+                "topic {t} λ {lambda}"
+            );
+            // The 15-word tables rank from the same candidates.
+            assert_eq!(page_relevance_top(&data, t, lambda, 15), lib[..15].to_vec());
+        }
+    }
+    // Only candidates and salient words are embedded, not the vocabulary.
+    assert!(data.terms.len() < model.vocab().len());
+}
+
+#[test]
+fn no_raw_json_keys_outside_the_data_block() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.json"), CONJOINT).unwrap();
+    let model = explore_support::fit();
+    let data = ReportData::build(
+        &model,
+        &Labels::empty(3),
+        &ReportOptions::default(),
+        Some(topics::report::load_conjoint(&dir.path().join("c.json")).unwrap()),
+        None,
+    )
+    .unwrap();
+    let html = render_html(&data);
+    // The markup without the script elements (data and code).
+    let mut markup = String::new();
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find("<script") {
+        markup.push_str(&rest[..i]);
+        let end = rest[i..].find("</script>").unwrap() + i + "</script>".len();
+        rest = &rest[end..];
+    }
+    markup.push_str(rest);
+    for key in [
+        "{\"",
+        "\":",
+        "log_phi",
+        "topic_counts",
+        "token_share",
+        "text_options",
+        "answers_total",
+        "std_error",
+        "null",
+    ] {
+        assert!(!markup.contains(key), "{key} on the page");
+    }
+}
+
+#[test]
+fn the_served_page_offers_labels_and_inference_with_its_token() {
+    let model = explore_support::fit();
+    let options = ReportOptions {
+        served: true,
+        token: Some("tok-123".into()),
+        ..ReportOptions::default()
+    };
+    let html = render_html(&build(&model, &options));
+    assert!(html.contains("connect-src 'self'\">"));
+    assert_eq!(embedded_data(&html)["token"], "tok-123");
+    assert_eq!(embedded_data(&html)["served"], true);
+    assert!(html.contains("<textarea id=\"infer-text\""));
+    assert!(html.contains("<button type=\"button\" id=\"infer-run\">"));
+    assert!(html.contains("<div id=\"infer-result\"></div>"));
+    assert_eq!(
+        section_ids(&html),
+        vec![
+            "topics-overview",
+            "explore",
+            "answers",
+            "infer",
+            "conjoint",
+            "link",
+            "diagnostics",
+            "details",
+            "provenance"
+        ]
+    );
+    // A report file has no inference box (it could not call anything).
+    let file = render_html(&build(&model, &ReportOptions::default()));
+    assert!(!file.contains("<textarea id=\"infer-text\""));
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes_with_labels_conjoint_and_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = saved_model(dir.path());
+    let m = model.to_str().unwrap();
+    assert!(Command::new(topics_bin())
+        .args(["label", m, "1", "세금 Taxes"])
+        .status()
+        .unwrap()
+        .success());
+    std::fs::write(dir.path().join("c.json"), CONJOINT).unwrap();
+    std::fs::write(
+        dir.path().join("l.json"),
+        r#"{"rows":[{"topic":1,"estimate":0.5}]}"#,
+    )
+    .unwrap();
+    let run = |out: &str| {
+        let status = Command::new(topics_bin())
+            .args(["report", m, "--conjoint"])
+            .arg(dir.path().join("c.json"))
+            .arg("--link")
+            .arg(dir.path().join("l.json"))
+            .arg("-o")
+            .arg(dir.path().join(out))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::fs::read(dir.path().join(out)).unwrap()
+    };
+    let (a, b) = (run("a.html"), run("b.html"));
+    assert_eq!(a, b);
+    let html = String::from_utf8(a).unwrap();
+    assert_eq!(embedded_data(&html)["topics"][1]["label"], "세금 Taxes");
 }

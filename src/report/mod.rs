@@ -1,15 +1,19 @@
 //! The shareable report: one self-contained HTML file that opens offline.
 //!
 //! Everything the page shows is computed here in Rust and embedded as one
-//! JSON document (`<script type="application/json" id="report-data">`);
-//! charts are inline SVG drawn here; a little plain JavaScript builds the
-//! tables, the λ slider and the CSV downloads. No web fonts, no CDN, no
-//! request of any kind: co-authors open the file from an e-mail attachment
-//! on a machine without the tool or a network.
+//! JSON document (`<script type="application/json" id="report-data">`):
+//! the topics, the relevance candidates and term counts the LDAvis-style
+//! map and bars need, the fitted answers with their θ. Plain JavaScript
+//! (no library) draws the cards, the map and bars as inline SVG, the
+//! answers browser and the tables; the conjoint and link sections are
+//! drawn in Rust (`findings`). No web fonts, no CDN, no request of any
+//! kind: co-authors open the file from an e-mail attachment on a machine
+//! without the tool or a network. The same inputs give the same bytes.
 //!
 //! The same page is what `topics serve` sends, with `served` set so that
-//! the page offers label editing through the service's API.
+//! the page offers label editing and inference through the service's API.
 
+pub(crate) mod findings;
 mod page;
 pub mod svg;
 
@@ -39,6 +43,9 @@ pub struct ReportOptions {
     pub model_path: String,
     /// Whether the page is sent by `topics serve` (enables label editing).
     pub served: bool,
+    /// The token the served page sends with state-changing requests
+    /// (`X-Topics-Token`); none in a report file.
+    pub token: Option<String>,
 }
 
 impl Default for ReportOptions {
@@ -49,6 +56,7 @@ impl Default for ReportOptions {
             lambda: DEFAULT_LAMBDA,
             model_path: String::new(),
             served: false,
+            token: None,
         }
     }
 }
@@ -108,9 +116,47 @@ pub struct RankingWords {
 #[derive(Debug, Clone, Serialize)]
 pub struct RelevanceCandidate {
     pub word: String,
+    /// Index into [`ReportData::terms`] (display forms may repeat).
+    pub term: usize,
     pub log_phi: f64,
     pub log_lift: f64,
     pub prob: f64,
+}
+
+/// One of the most salient words overall, for LDAvis's default bar view.
+#[derive(Debug, Clone, Serialize)]
+pub struct SalientWord {
+    pub word: String,
+    /// Index into [`ReportData::terms`].
+    pub term: usize,
+    pub score: f64,
+    pub prob: f64,
+}
+
+/// A word the term bar chart can show, with what LDAvis draws for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermInfo {
+    pub word: String,
+    /// Tokens of the word in the fitted answers (the grey bar).
+    pub count: u64,
+    /// Estimated tokens of the word in each topic, φ_kw · n_k (the red
+    /// bar; LDAvis's `term.topic.frequency`).
+    pub topic_counts: Vec<f64>,
+    /// P(topic | word) = φ_kw n_k / Σ_j φ_jw n_j: how the word's tokens
+    /// spread over the topics (LDAvis resizes the circles to this when a
+    /// word is chosen). Not embedded: the page divides `topic_counts` by
+    /// their sum (added in topic order, as here), which gives the same
+    /// doubles and keeps the page K numbers per word smaller.
+    #[serde(skip)]
+    pub topic_share: Vec<f64>,
+}
+
+/// One fitted answer for the answers browser.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerRow {
+    pub id: String,
+    pub text: String,
+    pub theta: Vec<f64>,
 }
 
 /// One row of a conjoint result (`topics conjoint --format json`): cregg's
@@ -145,24 +191,46 @@ pub struct ReportData {
     pub top_n: usize,
     /// Every ranking but relevance (which the slider recomputes).
     pub rankings: Vec<RankingWords>,
-    /// Per topic: every word that is in the top `top_n` by relevance at
-    /// some slider position (λ in steps of 0.01), so the page ranks exactly.
+    /// Rows of the term bar chart: LDAvis's 30, or the vocabulary if smaller.
+    pub bar_terms: usize,
+    /// Per topic: every word that is in the top max(`top_n`, `bar_terms`)
+    /// by relevance at some slider position (λ in steps of 0.01), so the
+    /// page ranks exactly as the library does.
     pub relevance: Vec<Vec<RelevanceCandidate>>,
+    /// Tokens assigned to each topic (n_k).
+    pub topic_tokens: Vec<u64>,
+    /// Every word the bar chart can show (the relevance candidates and the
+    /// salient words), by word id.
+    pub terms: Vec<TermInfo>,
     pub map: IntertopicMap,
     /// The most salient words overall (Chuang et al. 2012; LDAvis's
     /// default view), with their saliency.
-    pub salient: Vec<WordScore>,
+    pub salient: Vec<SalientWord>,
     pub quotes: Vec<Vec<Quote>>,
     pub diagnostics: Vec<TopicDiagnostics>,
     pub coherence_words: usize,
     pub conjoint: Option<Vec<ConjointRow>>,
     /// Kept as written so that its keys keep their order on the page.
     pub link: Option<Box<serde_json::value::RawValue>>,
+    /// The fitted answers in document order (at most [`MAX_ANSWERS`]), for
+    /// the answers browser.
+    pub answers: Vec<AnswerRow>,
+    /// How many answers were fitted (more than `answers` holds when the
+    /// page was truncated).
+    pub answers_total: usize,
     pub served: bool,
+    /// The token the served page sends with state-changing requests
+    /// (`X-Topics-Token`); none in a report file.
+    pub token: Option<String>,
 }
 
-/// Words in the overall saliency table (LDAvis shows 30).
-const SALIENT_WORDS: usize = 30;
+/// Words in the term bar chart and the overall saliency table (LDAvis
+/// shows 30).
+const BAR_TERMS: usize = 30;
+
+/// Answers embedded for the answers browser: enough for most surveys while
+/// the page stays a file one can e-mail.
+pub const MAX_ANSWERS: usize = 20_000;
 
 /// The slider's positions: λ = 0, 0.01, …, 1.
 const SLIDER_STEPS: usize = 100;
@@ -206,6 +274,13 @@ impl ReportData {
                     .collect(),
             })
             .collect();
+        let bar_terms = BAR_TERMS.min(matrix.vocab_len());
+        let candidate_ids: Vec<Vec<u32>> = (0..k)
+            .map(|t| relevance_ids(&matrix, t, options.words.max(bar_terms)))
+            .collect();
+        let salient_ids = most_salient(&matrix, bar_terms);
+        let term_ids = union_ids(&candidate_ids, &salient_ids);
+        let term_index = |w: u32| term_ids.binary_search(&w).unwrap_or(0);
         Ok(ReportData {
             meta: meta(model, options),
             topics: (0..k)
@@ -218,11 +293,19 @@ impl ReportData {
             lambda: options.lambda,
             top_n: options.words,
             rankings,
-            relevance: (0..k)
-                .map(|t| relevance_candidates(model, &matrix, t, options.words))
+            bar_terms,
+            relevance: candidate_ids
+                .iter()
+                .enumerate()
+                .map(|(t, ids)| relevance_candidates(model, &matrix, t, ids, &term_index))
+                .collect(),
+            topic_tokens: model.topic_counts().to_vec(),
+            terms: term_ids
+                .iter()
+                .map(|&w| term_info(model, &matrix, w))
                 .collect(),
             map: IntertopicMap::from_model(model),
-            salient: most_salient(model, &matrix, SALIENT_WORDS),
+            salient: salient_words(model, &matrix, &salient_ids, &term_index),
             quotes: (0..k)
                 .map(|t| model.topic_summary(t, 0, options.quotes).quotes)
                 .collect(),
@@ -230,7 +313,10 @@ impl ReportData {
             coherence_words: diagnostics.coherence_words,
             conjoint,
             link,
+            answers: answer_rows(model, MAX_ANSWERS),
+            answers_total: model.documents().len(),
             served: options.served,
+            token: options.token.clone(),
         })
     }
 
@@ -272,44 +358,98 @@ fn meta(model: &LdaModel, options: &ReportOptions) -> Meta {
     }
 }
 
-/// The `n` most salient words; ties to the lower word id.
-fn most_salient(model: &LdaModel, matrix: &TopicWordMatrix, n: usize) -> Vec<WordScore> {
+/// The ids of the `n` most salient words, most salient first; ties to the
+/// lower word id.
+fn most_salient(matrix: &TopicWordMatrix, n: usize) -> Vec<u32> {
     let saliency = matrix.saliency();
     let mut ids: Vec<usize> = (0..saliency.len()).collect();
     ids.sort_by(|&a, &b| saliency[b].total_cmp(&saliency[a]).then(a.cmp(&b)));
     ids.truncate(n);
-    ids.into_iter()
-        .map(|w| WordScore {
-            word: model.vocab().display(w as u32).to_string(),
-            score: saliency[w],
-            prob: matrix.word_prob()[w],
+    ids.into_iter().map(|w| w as u32).collect()
+}
+
+fn salient_words(
+    model: &LdaModel,
+    matrix: &TopicWordMatrix,
+    ids: &[u32],
+    term_index: &impl Fn(u32) -> usize,
+) -> Vec<SalientWord> {
+    let saliency = matrix.saliency();
+    ids.iter()
+        .map(|&w| SalientWord {
+            word: model.vocab().display(w).to_string(),
+            term: term_index(w),
+            score: saliency[w as usize],
+            prob: matrix.word_prob()[w as usize],
         })
         .collect()
 }
 
-/// The union of the top `n` relevance words over the slider's positions.
+/// The union of the top `n` relevance words over the slider's positions,
+/// by word id. The same set as [`TopicWordMatrix::top_words`] gives at
+/// each step (same score expression, same order: score, then φ, both
+/// descending, then word id), found by selection rather than a full sort
+/// and with the logarithms taken once: 101 steps × K topics stay fast on
+/// large vocabularies.
+fn relevance_ids(matrix: &TopicWordMatrix, topic: usize, n: usize) -> Vec<u32> {
+    let phi = &matrix.phi()[topic];
+    let logs: Vec<(f64, f64)> = phi
+        .iter()
+        .zip(matrix.word_prob())
+        .map(|(&p, &pw)| (p.ln(), if pw > 0.0 { (p / pw).ln() } else { f64::NAN }))
+        .collect();
+    let n = n.min(phi.len());
+    let mut ids: Vec<u32> = Vec::new();
+    let mut order: Vec<usize> = (0..phi.len()).collect();
+    let mut scores = vec![0.0; phi.len()];
+    for step in 0..=SLIDER_STEPS {
+        let lambda = step as f64 / SLIDER_STEPS as f64;
+        for (s, &(log_phi, log_lift)) in scores.iter_mut().zip(&logs) {
+            // As `TopicWordMatrix::scores`: unseen words rank last.
+            *s = if log_lift.is_nan() {
+                f64::NEG_INFINITY
+            } else {
+                lambda * log_phi + (1.0 - lambda) * log_lift
+            };
+        }
+        if n == 0 {
+            break;
+        }
+        order.select_nth_unstable_by(n - 1, |&a, &b| {
+            scores[b]
+                .total_cmp(&scores[a])
+                .then(phi[b].total_cmp(&phi[a]))
+                .then(a.cmp(&b))
+        });
+        ids.extend(order[..n].iter().map(|&w| w as u32));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Every word id in any of the lists, ascending.
+fn union_ids(lists: &[Vec<u32>], more: &[u32]) -> Vec<u32> {
+    let mut ids: Vec<u32> = lists.iter().flatten().chain(more).copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 fn relevance_candidates(
     model: &LdaModel,
     matrix: &TopicWordMatrix,
     topic: usize,
-    n: usize,
+    ids: &[u32],
+    term_index: &impl Fn(u32) -> usize,
 ) -> Vec<RelevanceCandidate> {
-    let mut ids: Vec<u32> = Vec::new();
-    for step in 0..=SLIDER_STEPS {
-        let lambda = step as f64 / SLIDER_STEPS as f64;
-        for w in matrix.top_words(topic, Ranking::Relevance { lambda }, n) {
-            if !ids.contains(&w.word_id) {
-                ids.push(w.word_id);
-            }
-        }
-    }
-    ids.sort_unstable();
     let phi = &matrix.phi()[topic];
-    ids.into_iter()
-        .map(|w| {
+    ids.iter()
+        .map(|&w| {
             let (p, pw) = (phi[w as usize], matrix.word_prob()[w as usize]);
             RelevanceCandidate {
                 word: model.vocab().display(w).to_string(),
+                term: term_index(w),
                 log_phi: p.ln(),
                 log_lift: if pw > 0.0 {
                     (p / pw).ln()
@@ -318,6 +458,45 @@ fn relevance_candidates(
                 },
                 prob: p,
             }
+        })
+        .collect()
+}
+
+/// The corpus count of word `w`, its estimated count in each topic and
+/// P(topic | w), as LDAvis's `createJSON` derives them from φ and the
+/// topic sizes.
+fn term_info(model: &LdaModel, matrix: &TopicWordMatrix, w: u32) -> TermInfo {
+    let k = model.k();
+    let count = (0..k)
+        .map(|t| u64::from(model.topic_word_counts(t)[w as usize]))
+        .sum();
+    let topic_counts: Vec<f64> = (0..k)
+        .map(|t| matrix.phi()[t][w as usize] * model.topic_counts()[t] as f64)
+        .collect();
+    let total: f64 = topic_counts.iter().sum();
+    let topic_share = topic_counts
+        .iter()
+        .map(|&c| if total > 0.0 { c / total } else { 0.0 })
+        .collect();
+    TermInfo {
+        word: model.vocab().display(w).to_string(),
+        count,
+        topic_counts,
+        topic_share,
+    }
+}
+
+/// The first `limit` fitted answers with their θ.
+fn answer_rows(model: &LdaModel, limit: usize) -> Vec<AnswerRow> {
+    model
+        .documents()
+        .iter()
+        .take(limit)
+        .enumerate()
+        .map(|(d, doc)| AnswerRow {
+            id: doc.id.clone(),
+            text: doc.text.clone(),
+            theta: model.theta(d),
         })
         .collect()
 }
@@ -379,6 +558,37 @@ fn load_value(path: &Path) -> Result<serde_json::Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tiny_model() -> LdaModel {
+        let text = "a a b\nc c d\na b b\nd d c\na a a";
+        let answers = crate::io::answers_from_lines(text);
+        let analyzer = crate::text::Analyzer::new(crate::text::TextOptions {
+            pretokenized: true,
+            ..Default::default()
+        })
+        .unwrap();
+        let corpus =
+            crate::corpus::Corpus::build(&answers, &analyzer, crate::corpus::PruneOptions::NONE)
+                .unwrap();
+        let params = crate::lda::LdaParams {
+            k: 2,
+            iterations: 20,
+            seed: 1,
+            ..Default::default()
+        };
+        crate::lda::fit(&corpus, &params, analyzer.options().clone(), &mut |_| {}).unwrap()
+    }
+
+    #[test]
+    fn answers_are_cut_at_the_limit_in_file_order() {
+        let model = tiny_model();
+        let rows = answer_rows(&model, 2);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].text, "a a b");
+        assert_eq!(rows[1].text, "c c d");
+        assert_eq!(rows[1].theta, model.theta(1));
+        assert_eq!(answer_rows(&model, MAX_ANSWERS).len(), 5);
+    }
 
     #[test]
     fn conjoint_rows_from_array_or_object() {
