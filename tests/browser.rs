@@ -193,8 +193,9 @@ fn salient(model: &LdaModel, matrix: &TopicWordMatrix) -> Vec<String> {
         .collect()
 }
 
-/// Each candidate term's corpus count, its count in `topic`, and the topic
-/// that holds it most (P(topic | term) ∝ φ · P(topic), as LDAvis).
+/// Each candidate term's corpus count, its estimated count in `topic`
+/// (φ · the topic's tokens, as LDAvis), and the topic that holds it most
+/// (P(topic | term) ∝ φ · P(topic)).
 fn term_counts(model: &LdaModel, matrix: &TopicWordMatrix, topic: usize, words: &[String]) -> Value {
     let by_display: BTreeMap<String, u32> = (0..model.vocab().len() as u32)
         .map(|w| (model.vocab().display(w).to_string(), w))
@@ -214,7 +215,11 @@ fn term_counts(model: &LdaModel, matrix: &TopicWordMatrix, topic: usize, words: 
             .unwrap();
         out.insert(
             word.clone(),
-            json!({"total": total, "topic": model.topic_word_counts(topic)[w], "argmax_topic": argmax}),
+            json!({
+                "total": total,
+                "topic": matrix.phi()[topic][w] * model.topic_counts()[topic] as f64,
+                "argmax_topic": argmax,
+            }),
         );
     }
     Value::Object(out)
@@ -267,6 +272,7 @@ fn report_expectations(study: &Study) -> Value {
                 "name": name,
                 "map_label": labels.get(&t).cloned().unwrap_or_else(|| t.to_string()),
                 "share_percent": format!("{:.1}", 100.0 * model.token_share(t)),
+                "tokens": model.topic_counts()[t],
                 "top_word": model.vocab().display(model.top_words(t, 1)[0].0),
                 "best_quote": best,
             })

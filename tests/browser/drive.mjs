@@ -116,8 +116,11 @@ async function reportChecks(r) {
         quotes: c.querySelector('.topic-quotes').textContent,
       })),
     );
-    same('overview: one card per topic, in order', cards.map((c) => c.topic), r.topics.map((t) => String(t.id)));
-    cards.forEach((c, t) => {
+    same('overview: one card per topic', cards.map((c) => c.topic).sort(), r.topics.map((t) => String(t.id)));
+    const bySize = r.topics.slice().sort((a, b) => b.tokens - a.tokens || a.id - b.id).map((t) => String(t.id));
+    same('overview: largest topic first', cards.map((c) => c.topic), bySize);
+    cards.forEach((c) => {
+      const t = Number(c.topic);
       check(`overview: topic ${t} shows its name`, c.label.includes(r.topics[t].name), `"${c.label}" lacks "${r.topics[t].name}"`);
       check(`overview: topic ${t} shows its share`, c.share.includes(r.topics[t].share_percent), `"${c.share}" lacks ${r.topics[t].share_percent}`);
       check(`overview: topic ${t} shows its top word`, c.words.includes(r.topics[t].top_word), `"${c.words}" lacks ${r.topics[t].top_word}`);
@@ -131,7 +134,7 @@ async function reportChecks(r) {
 
   await step('map and bars', async () => {
     const circles = await page.$$eval('#ldavis-map svg circle.topic-circle', (cs) => cs.map((c) => c.getAttribute('data-topic')));
-    same('map: one circle per topic', circles, r.topics.map((t) => String(t.id)));
+    same('map: one circle per topic', circles.slice().sort(), r.topics.map((t) => String(t.id)));
     const mapText = await page.$eval('#ldavis-map svg', (s) => s.textContent);
     r.topics.forEach((t) => check(`map: circle ${t.id} is labelled`, mapText.includes(t.map_label), `map text "${mapText}" lacks "${t.map_label}"`));
     same('bars: with no topic selected, the most salient terms', await barTerms(page), r.salient);
@@ -171,7 +174,11 @@ async function reportChecks(r) {
     const term = r.relevance[String(r.slider_steps[r.slider_steps.length - 1])][0];
     await page.click(`#term-bars .bar-row[data-term="${term}"]`);
     same('bars: clicking a term selects it', await attr(page, 'data-selected-term'), term);
-    const shares = await page.$$eval('#ldavis-map svg circle.topic-circle', (cs) => cs.map((c) => Number(c.getAttribute('data-term-share'))));
+    const shares = await page.$$eval('#ldavis-map svg circle.topic-circle', (cs) => {
+      const byTopic = [];
+      cs.forEach((c) => { byTopic[Number(c.getAttribute('data-topic'))] = Number(c.getAttribute('data-term-share')); });
+      return byTopic;
+    });
     const sum = shares.reduce((a, b) => a + b, 0);
     check('map: with a term selected, circles show P(topic | term) summing to 1', Math.abs(sum - 1) < 1e-6, `sum ${sum} (${shares})`);
     const argmax = shares.indexOf(Math.max(...shares));
