@@ -106,6 +106,7 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    topics::io::refuse_overwriting_inputs(&[args.output.as_deref()], &[Some(&args.input.input)])?;
     if args.format == Format::Csv {
         anyhow::bail!("fit prints table or json; use `topics show --format csv` for CSV");
     }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use topics::explore::{open_model, DEFAULT_LAMBDA};
+use topics::explore::{open_model, Labels, DEFAULT_LAMBDA};
 use topics::report::{load_conjoint, load_json, render_html, ReportData, ReportOptions};
 
 #[derive(Debug, clap::Args)]
@@ -30,6 +30,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    topics::io::refuse_overwriting_inputs(
+        &[Some(&args.output)],
+        &[Some(&args.model), Some(&Labels::path_for(&args.model)), args.conjoint.as_deref(), args.link.as_deref()],
+    )?;
     let (model, labels) = open_model(&args.model)?;
     let conjoint = args.conjoint.as_deref().map(load_conjoint).transpose()?;
     let link = args.link.as_deref().map(load_json).transpose()?;
