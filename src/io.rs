@@ -1140,4 +1140,45 @@ mod tests {
         }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
+
+    #[test]
+    fn same_file_check_ignores_absent_paths_and_stdin() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.txt");
+        std::fs::write(&input, "x").unwrap();
+        let new = dir.path().join("new.txt");
+        let stdin = Path::new("-");
+        refuse_overwriting_inputs(
+            &[Some(&new), None, Some(stdin)],
+            &[Some(&input), Some(stdin), None],
+        )
+        .unwrap();
+        let err = refuse_overwriting_inputs(&[Some(&new), Some(&input)], &[None, Some(&input)])
+            .unwrap_err();
+        assert_eq!(err.exit_code(), 12);
+        assert!(matches!(err, Error::OutputIsInput { ref output, .. } if output == &input));
+    }
+
+    #[test]
+    fn temporary_names_carry_the_writer_pid() {
+        assert_eq!(temp_file_pid(".topics-4242-Ab3dEf.tmp"), Some(4242));
+        assert_eq!(temp_file_pid(".topics-Ab3dEf.tmp"), None);
+        assert_eq!(temp_file_pid(".other-4242-Ab3dEf.tmp"), None);
+        assert!(process_is_running(std::process::id()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::os::unix::fs::symlink(&b, &a).unwrap();
+        std::os::unix::fs::symlink(&a, &b).unwrap();
+        let err = write_atomic(&a, |w| w.write_all(b"x")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{}: too many levels of symbolic links", a.display())
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
 }

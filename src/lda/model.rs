@@ -185,6 +185,14 @@ impl ModelData {
                 self.beta
             ));
         }
+        // θ divides by Σα and φ by n_k + Vβ: those must be finite too.
+        let alpha_sum: f64 = self.alpha.iter().sum();
+        let beta_sum = self.vocabulary.len() as f64 * self.beta;
+        if !(alpha_sum.is_finite() && beta_sum.is_finite()) {
+            return Err(format!(
+                "the priors sum to {alpha_sum} (alpha) and {beta_sum} (beta × terms); they must be finite"
+            ));
+        }
         if self.trace.iteration.len() != self.trace.ll_per_token.len() {
             return Err(format!(
                 "the trace has {} iterations but {} log-likelihoods",
@@ -241,7 +249,20 @@ impl ModelData {
         let k = self.params.k;
         let mut column_sums = vec![0u64; k];
         let mut ids = std::collections::HashSet::with_capacity(self.documents.len());
+        if self.documents.is_empty() || self.vocabulary.is_empty() {
+            return Err(format!(
+                "the model has {} fitted answers and {} terms; a fit has at least one of each",
+                self.documents.len(),
+                self.vocabulary.len()
+            ));
+        }
         for doc in &self.documents {
+            if doc.length == 0 {
+                return Err(format!(
+                    "answer '{}' has no tokens; answers without words are never part of a fit",
+                    doc.id
+                ));
+            }
             if doc.counts.len() != k {
                 return Err(format!(
                     "answer '{}' has {} topic counts, not k = {k}",
