@@ -784,9 +784,11 @@ mod temporaries {
 /// The handler itself only writes the signal number into a pipe (the one
 /// thing a signal handler may safely do); a watcher thread reads it, takes
 /// the registry lock, removes the files and exits. Written on `libc`,
-/// already in the dependency tree, instead of adding `signal-hook`. A
-/// signal that was ignored when the handler was installed (`nohup`, a
-/// background job) stays ignored.
+/// already in the dependency tree, instead of adding `signal-hook`. Only a
+/// signal left at its default (dying) is taken over: one that was ignored
+/// (`nohup`, a background job) stays ignored, and one that other code of
+/// the process handles (a server's graceful shutdown) stays theirs; their
+/// leftovers are swept by the next write instead.
 #[cfg(unix)]
 mod signals {
     use std::sync::atomic::{AtomicI32, Ordering};
@@ -832,7 +834,7 @@ mod signals {
         }
     }
 
-    /// Points `signal` at [`on_signal`] unless it was being ignored.
+    /// Points `signal` at [`on_signal`] if it was at its default.
     fn handle(signal: libc::c_int) {
         // SAFETY: sigaction(2) with zero-initialized, then filled, structs.
         unsafe {
@@ -842,7 +844,7 @@ mod signals {
             libc::sigemptyset(&mut action.sa_mask);
             let mut previous: libc::sigaction = std::mem::zeroed();
             if libc::sigaction(signal, &action, &mut previous) == 0
-                && previous.sa_sigaction == libc::SIG_IGN
+                && previous.sa_sigaction != libc::SIG_DFL
             {
                 libc::sigaction(signal, &previous, std::ptr::null_mut());
             }
