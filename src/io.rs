@@ -484,23 +484,25 @@ struct FileIdentity {
 }
 
 impl FileIdentity {
-    /// The identity of the file `path` names (following symlinks); `None`
-    /// for `-` and for a path that does not exist or cannot be inspected
-    /// (reading or writing it reports that in its own words).
+    /// The identity of the regular file `path` names (following symlinks);
+    /// `None` for `-`, for devices and pipes (`/dev/null` is written in
+    /// place, never replaced) and for a path that does not exist or cannot
+    /// be inspected (reading or writing it reports that in its own words).
     fn of(path: &Path) -> Option<FileIdentity> {
         if path == Path::new("-") {
             return None;
         }
+        let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            let meta = std::fs::metadata(path).ok()?;
             Some(FileIdentity {
                 dev_ino: (meta.dev(), meta.ino()),
             })
         }
         #[cfg(not(unix))]
         {
+            let _ = meta;
             Some(FileIdentity {
                 canonical: std::fs::canonicalize(path).ok()?,
             })
@@ -544,12 +546,14 @@ pub fn write_atomic<F>(path: &Path, write: F) -> Result<()>
 where
     F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
 {
-    let target = resolve_symlinks(path)?;
-    if let Ok(meta) = std::fs::metadata(&target) {
+    // Before resolving links: `/dev/stdout` names a pipe through a link
+    // whose text (`pipe:[…]`) is no path.
+    if let Ok(meta) = std::fs::metadata(path) {
         if !meta.is_file() && !meta.is_dir() {
-            return write_in_place(&target, write);
+            return write_in_place(path, write);
         }
     }
+    let target = resolve_symlinks(path)?;
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -1150,6 +1154,8 @@ mod tests {
         std::fs::write(&input, "x").unwrap();
         let new = dir.path().join("new.txt");
         let stdin = Path::new("-");
+        let null = Path::new("/dev/null");
+        refuse_overwriting_inputs(&[Some(null)], &[Some(null)]).unwrap();
         refuse_overwriting_inputs(
             &[Some(&new), None, Some(stdin)],
             &[Some(&input), Some(stdin), None],
@@ -1182,5 +1188,20 @@ mod tests {
             format!("{}: too many levels of symbolic links", a.display())
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    /// `-o /dev/stdout` into a pipe: written in place through the link.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_pipe_behind_a_link_is_written_in_place() {
+        use std::io::Read;
+        use std::os::fd::AsRawFd;
+        let (mut reader, writer) = std::io::pipe().unwrap();
+        let path = PathBuf::from(format!("/proc/self/fd/{}", writer.as_raw_fd()));
+        write_atomic(&path, |w| w.write_all(b"through the pipe")).unwrap();
+        drop(writer);
+        let mut text = String::new();
+        reader.read_to_string(&mut text).unwrap();
+        assert_eq!(text, "through the pipe");
     }
 }

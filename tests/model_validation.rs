@@ -174,11 +174,14 @@ fn word_ids_out_of_range_repeated_or_zero() {
 }
 
 #[test]
-fn duplicate_answer_ids() {
-    refused_with(
-        |m| m["documents"][2]["id"] = json!("1"),
-        "answer id '1' appears twice",
-    );
+fn duplicate_answer_ids_are_loaded() {
+    // Not an inconsistency: `link` reports repeated ids instead of joining
+    // them (src/link/join.rs), so the loader keeps them.
+    let mut model = valid();
+    model["documents"][2]["id"] = json!("1");
+    let text = model_file(&model.to_string());
+    let model = LdaModel::from_json(&text, Path::new("m.json")).unwrap();
+    assert_eq!(model.documents()[2].id, "1");
 }
 
 #[test]

@@ -242,13 +242,14 @@ impl ModelData {
         Ok((n_kw, n_k))
     }
 
-    /// Each fitted answer: `k` topic counts summing to its length, a unique
-    /// id; and together the answers' topic counts must be the topic totals
-    /// of the topic-word table (every token is counted in both).
+    /// Each fitted answer: at least one token and `k` topic counts summing
+    /// to its length; together the answers' topic counts must be the topic
+    /// totals of the topic-word table (every token is counted in both).
+    /// Answer ids need not be unique: a model fitted through the library
+    /// may repeat one, and `link` reports such ids instead of joining them.
     fn check_documents(&self, n_k: &[u64]) -> std::result::Result<(), String> {
         let k = self.params.k;
         let mut column_sums = vec![0u64; k];
-        let mut ids = std::collections::HashSet::with_capacity(self.documents.len());
         if self.documents.is_empty() || self.vocabulary.is_empty() {
             return Err(format!(
                 "the model has {} fitted answers and {} terms; a fit has at least one of each",
@@ -276,9 +277,6 @@ impl ModelData {
                     "answer '{}' has {} tokens but its topic counts sum to {sum}",
                     doc.id, doc.length
                 ));
-            }
-            if !ids.insert(doc.id.as_str()) {
-                return Err(format!("answer id '{}' appears twice", doc.id));
             }
             for (total, &n) in column_sums.iter_mut().zip(&doc.counts) {
                 *total += n as u64;
