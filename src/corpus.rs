@@ -46,6 +46,24 @@ impl Vocabulary {
             .collect();
     }
 
+    /// Refuses what a loaded vocabulary must not hold: a term without its
+    /// display word (or the reverse), or a term listed twice (its ids would
+    /// be ambiguous).
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if self.terms.len() != self.display.len() {
+            return Err(format!(
+                "the vocabulary has {} terms but {} display words",
+                self.terms.len(),
+                self.display.len()
+            ));
+        }
+        let mut seen = std::collections::HashSet::with_capacity(self.terms.len());
+        if let Some(dup) = self.terms.iter().find(|t| !seen.insert(t.as_str())) {
+            return Err(format!("the vocabulary lists the term '{dup}' twice"));
+        }
+        Ok(())
+    }
+
     pub fn len(&self) -> usize {
         self.terms.len()
     }

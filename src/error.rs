@@ -115,6 +115,15 @@ pub enum Error {
     #[error("{}: {reason}", path.display())]
     BadResults { path: PathBuf, reason: String },
 
+    /// An output file is one of the run's input files: writing it would
+    /// destroy the input (checked before anything is read or written).
+    #[error(
+        "{}: is the same file as the input {}; writing it would destroy the input: choose another output path",
+        output.display(),
+        input.display()
+    )]
+    OutputIsInput { output: PathBuf, input: PathBuf },
+
     /// The local service could not start (address refused or in use).
     #[error("serve {addr}: {reason}")]
     Serve { addr: String, reason: String },
@@ -151,6 +160,7 @@ impl Error {
             Error::Tokenizer(_) => 10,
             Error::NulByte { .. } | Error::Decode { .. } => 5,
             Error::AnswerTooLong { .. } => 11,
+            Error::OutputIsInput { .. } => 12,
             Error::BadLabels { .. } => 40,
             Error::BadResults { .. } => 41,
             Error::Serve { .. } => 42,

@@ -47,3 +47,183 @@ pub fn tokenizer(data: &[u8]) {
         assert!(!token.term.is_empty(), "empty term from {text:?}");
     }
 }
+
+/// A small valid model: the hand-written seed of `fuzz/seeds/model_reader`
+/// plus two saved posterior draws, so that every part the loader checks is
+/// present to be mutated.
+pub const VALID_MODEL_DATA: &str = r#"{"version":"0.1.0","params":{"k":2,"iterations":3,"alpha":0.1,"beta":0.01,"seed":1,"burn_in":100,"optimize_interval":10,"trace_interval":10},"text":{"pretokenized":true,"lang":"auto","stem":true,"stopwords":false,"extra_stopwords":[]},"input":{"path":"t.txt","sha256":"bf634bd86395a6c44b188f94d67b1375b6acd5f368a48538357500f726c76879","prune":{"min_df":1,"max_df":1.0}},"corpus":{"answers":3,"blank_ids":[],"empty_ids":[],"terms_before_pruning":3,"tokens":9},"alpha":[0.1,0.1],"beta":0.01,"vocabulary":{"terms":["a","b","c"],"display":["a","b","c"]},"topic_word_counts":[[[0,3],[2,3]],[[1,3]]],"documents":[{"id":"1","text":"a b a","length":3,"counts":[2,1]},{"id":"2","text":"b c b","length":3,"counts":[1,2]},{"id":"3","text":"c a c","length":3,"counts":[3,0]}],"trace":{"iteration":[3],"ll_per_token":[-2.093350929970456]},"doc_topic_samples":[[1,2,2,1,3,0],[2,1,1,2,3,0]]}"#;
+
+/// A model file around `model` (JSON of the `model` member), with the
+/// checksum the loader expects: the SHA-256 of exactly those bytes. This
+/// is how an edited file whose checksum was recomputed looks.
+pub fn model_file(model: &str) -> String {
+    let checksum = crate::lda::sha256_hex(model.as_bytes());
+    format!(
+        "{{\"format\":\"topics-model\",\"schema_version\":{},\"model\":{model},\"checksum\":\"{checksum}\"}}",
+        crate::lda::SCHEMA_VERSION
+    )
+}
+
+/// Edits the valid model as `data` says (each pair of bytes picks a node
+/// of the JSON tree and an edit: another number, a negative, zero, a
+/// huge value, null, a string, an element removed, duplicated or added, a
+/// key removed), recomputes the checksum and loads it.
+///
+/// The loader must refuse the result as a bad model (exit 9) or load a
+/// model whose answers all work: θ of every answer and draw and φ of every
+/// topic are distributions, and the summaries do not panic. Returns the
+/// refusal, or `None` when the edited model loaded.
+pub fn model_mutations(data: &[u8]) -> Option<String> {
+    let mut model: serde_json::Value =
+        serde_json::from_str(VALID_MODEL_DATA).expect("the valid model is JSON");
+    for edit in data.chunks(3) {
+        mutate(&mut model, edit);
+    }
+    let text = model_file(&model.to_string());
+    match LdaModel::from_json(&text, Path::new("fuzz.json")) {
+        Ok(model) => {
+            exercise(&model);
+            None
+        }
+        Err(e) => {
+            assert_eq!(e.exit_code(), 9, "not a bad-model error: {e}");
+            Some(e.to_string())
+        }
+    }
+}
+
+/// One edit: `edit[0]` picks the node (in document order), `edit[1]` the
+/// change, `edit[2]` (if any) a value or an element.
+fn mutate(root: &mut serde_json::Value, edit: &[u8]) {
+    use serde_json::{json, Value};
+    let count = count_nodes(root);
+    let Some(node) = nth_node(root, edit[0] as usize % count) else {
+        return;
+    };
+    let arg = edit.get(2).copied().unwrap_or(0) as usize;
+    let numbers = [
+        json!(-1),
+        json!(0),
+        json!(1),
+        json!(2),
+        json!(3),
+        json!(4),
+        json!(9),
+        json!(65535),
+        json!(4294967295u64),
+        json!(4294967296u64),
+        json!(-1.0),
+        json!(0.0),
+        json!(0.5),
+        json!(1e-300),
+        json!(1e300),
+        json!(f64::MAX),
+    ];
+    match edit.get(1).copied().unwrap_or(0) % 10 {
+        0 | 1 => *node = numbers[arg % numbers.len()].clone(),
+        2 => *node = Value::Null,
+        3 => *node = json!(["", "a", "b", "x"][arg % 4]),
+        4 => match node {
+            Value::Array(items) if !items.is_empty() => {
+                items.remove(arg % items.len());
+            }
+            Value::Object(map) if !map.is_empty() => {
+                let key = map.keys().nth(arg % map.len()).cloned().unwrap();
+                map.remove(&key);
+            }
+            _ => *node = json!([]),
+        },
+        5 => {
+            if let Value::Array(items) = node {
+                if !items.is_empty() {
+                    let copy = items[arg % items.len()].clone();
+                    items.push(copy);
+                }
+            }
+        }
+        6 => {
+            if let Value::Array(items) = node {
+                items.push(numbers[arg % numbers.len()].clone());
+            }
+        }
+        7 => {
+            if let Value::Array(items) = node {
+                if items.len() > 1 {
+                    let len = items.len();
+                    items.swap(arg % len, (arg + 1) % len);
+                }
+            }
+        }
+        8 => *node = json!({}),
+        _ => {
+            if let Some(n) = node.as_u64() {
+                *node = json!(n + 1 + (arg as u64 % 3));
+            } else if let Some(n) = node.as_i64() {
+                *node = json!(n.saturating_sub(1));
+            }
+        }
+    }
+}
+
+fn count_nodes(value: &serde_json::Value) -> usize {
+    1 + match value {
+        serde_json::Value::Array(items) => items.iter().map(count_nodes).sum(),
+        serde_json::Value::Object(map) => map.values().map(count_nodes).sum(),
+        _ => 0,
+    }
+}
+
+/// The `n`-th node of the tree in pre-order (0 = the root).
+fn nth_node(value: &mut serde_json::Value, mut n: usize) -> Option<&mut serde_json::Value> {
+    fn walk<'a>(
+        value: &'a mut serde_json::Value,
+        n: &mut usize,
+    ) -> Option<&'a mut serde_json::Value> {
+        if *n == 0 {
+            return Some(value);
+        }
+        *n -= 1;
+        match value {
+            serde_json::Value::Array(items) => items.iter_mut().find_map(|v| walk(v, n)),
+            serde_json::Value::Object(map) => map.values_mut().find_map(|v| walk(v, n)),
+            _ => None,
+        }
+    }
+    walk(value, &mut n)
+}
+
+/// Uses a loaded model as the commands do and checks what it answers.
+fn exercise(model: &LdaModel) {
+    let k = model.k();
+    let is_distribution = |p: &[f64], what: &str| {
+        assert_eq!(
+            p.len(),
+            if what.starts_with("phi") {
+                model.vocab().len()
+            } else {
+                k
+            },
+            "{what}"
+        );
+        assert!(
+            p.iter().all(|x| x.is_finite() && (0.0..=1.0).contains(x)),
+            "{what}: {p:?}"
+        );
+        let sum: f64 = p.iter().sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{what} sums to {sum}");
+    };
+    for d in 0..model.documents().len() {
+        is_distribution(&model.theta(d), "theta");
+        for s in 0..model.num_theta_draws() {
+            is_distribution(&model.theta_draw(s, d), "theta draw");
+        }
+    }
+    for t in 0..k {
+        is_distribution(&model.phi_row(t), "phi");
+        let _ = model.top_words(t, 5);
+        let _ = model.top_documents(t, 5);
+        let _ = model.topic_summary(t, 5, 2);
+    }
+    let _ = model.summary(5);
+    let _ = model.result_labeled(5, 2, &[]);
+}

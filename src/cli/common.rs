@@ -1,6 +1,5 @@
 //! Flags shared by several subcommands.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
@@ -130,11 +129,10 @@ pub enum Format {
     Csv,
 }
 
-/// Writes `text` to standard output (a closed pipe ends quietly, see main).
-pub fn print(text: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()
+/// Writes `text` to standard output (a closed pipe ends quietly, see main;
+/// a full disk is an I/O error, exit 4).
+pub fn print(text: &str) -> topics::Result<()> {
+    topics::io::write_stdout(text.as_bytes())
 }
 
 /// Serializes `value` as pretty JSON plus a newline.

@@ -170,6 +170,7 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    topics::io::refuse_overwriting_inputs(&[args.output.as_deref(), args.plot.as_deref()], &[Some(&args.data), args.design.as_deref()])?;
     let spec = args.spec()?;
     let opts = args.options()?;
     let needs_by = matches!(

@@ -123,6 +123,7 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    topics::io::refuse_overwriting_inputs(&[args.output.as_deref()], &[Some(&args.input.input)])?;
     let params = args.params();
     params.validate()?;
     let path = display_path(&args.input.input);

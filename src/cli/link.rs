@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use clap::ValueEnum;
 use topics::conjoint::data::{ConjointData, DesignFile, Spec};
 use topics::conjoint::design::Options;
-use topics::explore::open_model;
+use topics::explore::{open_model, Labels};
 use topics::link::estimate::LinkOptions;
 use topics::link::groups::GroupRule;
 use topics::link::join::{respondent_values, Join};
@@ -176,6 +176,25 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    let csv_files: Vec<PathBuf> = args
+        .csv_dir
+        .iter()
+        .flat_map(|dir| output::CSV_FILES.map(|name| dir.join(name)))
+        .collect();
+    topics::io::refuse_overwriting_inputs(
+        &[args.output.as_deref(), args.plot.as_deref()]
+            .into_iter()
+            .chain(csv_files.iter().map(|p| Some(p.as_path())))
+            .collect::<Vec<_>>(),
+        &[
+            Some(&args.model),
+            Some(&Labels::path_for(&args.model)),
+            Some(&args.conjoint),
+            Some(&args.design),
+            args.mapping.as_deref(),
+            args.covariates.as_deref(),
+        ],
+    )?;
     let opts = args.options()?;
     if args.bootstrap < 2 && !args.prevalence_by.is_empty() {
         bail!(topics::Error::param(

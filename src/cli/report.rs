@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use topics::explore::{open_model, DEFAULT_LAMBDA};
+use topics::explore::{open_model, Labels, DEFAULT_LAMBDA};
 use topics::report::{load_conjoint, load_json, render_html, ReportData, ReportOptions};
 
 use super::common::{write_file, ResultsArgs, QUOTES, WORDS};
@@ -37,6 +37,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    topics::io::refuse_overwriting_inputs(
+        &[Some(&args.output)],
+        &[
+            Some(&args.model),
+            Some(&Labels::path_for(&args.model)),
+            args.results.conjoint_results.as_deref(),
+            args.results.link_results.as_deref(),
+        ],
+    )?;
     let (model, labels) = open_model(&args.model)?;
     let conjoint = args
         .results

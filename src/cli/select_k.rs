@@ -87,6 +87,7 @@ fn parse_ks(spec: &str) -> anyhow::Result<Vec<usize>> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    topics::io::refuse_overwriting_inputs(&[args.plot.as_deref()], &[Some(&args.input.input)])?;
     let ks = parse_ks(&args.k)?;
     if args.seeds == 0 {
         return Err(topics::Error::param("--seeds", "must be at least 1").into());

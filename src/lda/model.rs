@@ -140,37 +140,14 @@ impl From<LdaModel> for ModelData {
 impl TryFrom<ModelData> for LdaModel {
     type Error = String;
 
+    /// Rebuilds the model, refusing data that contradicts itself (see
+    /// [`ModelData::check`]): a file whose checksum was recomputed after an
+    /// edit must still give an error, never a panic or a wrong θ.
     fn try_from(mut d: ModelData) -> std::result::Result<LdaModel, String> {
-        let k = d.params.k;
-        let v = d.vocabulary.len();
-        if d.topic_word_counts.len() != k || d.alpha.len() != k {
-            return Err(format!(
-                "the model says k = {k} but stores {} topics",
-                d.topic_word_counts.len()
-            ));
-        }
-        let mut n_kw = vec![0u32; k * v];
-        let mut n_k = vec![0u64; k];
-        for (t, pairs) in d.topic_word_counts.iter().enumerate() {
-            for &[w, n] in pairs {
-                if w as usize >= v {
-                    return Err(format!(
-                        "topic {t} refers to word {w}, beyond the vocabulary of {v}"
-                    ));
-                }
-                n_kw[t * v + w as usize] = n;
-                n_k[t] += n as u64;
-            }
-        }
-        if d.documents.iter().any(|doc| doc.counts.len() != k) {
-            return Err("a document's topic counts do not have k entries".into());
-        }
-        if d.doc_topic_samples
-            .iter()
-            .any(|s| s.len() != d.documents.len() * k)
-        {
-            return Err("a saved posterior draw does not have documents × k counts".into());
-        }
+        d.check_settings()?;
+        let (n_kw, n_k) = d.dense_topic_word_counts()?;
+        d.check_documents(&n_k)?;
+        d.check_draws()?;
         d.vocabulary.rebuild_index();
         Ok(LdaModel {
             params: d.params,
@@ -188,6 +165,176 @@ impl TryFrom<ModelData> for LdaModel {
             doc_topic_samples: d.doc_topic_samples,
             checksum: Checksum::default(),
         })
+    }
+}
+
+impl ModelData {
+    /// The settings, the vocabulary, the priors and the trace: each must be
+    /// what a fit can produce.
+    fn check_settings(&self) -> std::result::Result<(), String> {
+        self.params
+            .validate()
+            .map_err(|e| format!("the saved settings are invalid: {e}"))?;
+        self.vocabulary.check()?;
+        let k = self.params.k;
+        if self.alpha.len() != k {
+            return Err(format!(
+                "the model says k = {k} but stores {} alpha values",
+                self.alpha.len()
+            ));
+        }
+        if let Some((t, a)) = self
+            .alpha
+            .iter()
+            .enumerate()
+            .find(|(_, a)| !(a.is_finite() && **a > 0.0))
+        {
+            return Err(format!(
+                "alpha of topic {t} is {a}; priors must be positive and finite"
+            ));
+        }
+        if !(self.beta.is_finite() && self.beta > 0.0) {
+            return Err(format!(
+                "beta is {}; priors must be positive and finite",
+                self.beta
+            ));
+        }
+        // θ divides by Σα and φ by n_k + Vβ: those must be finite too.
+        let alpha_sum: f64 = self.alpha.iter().sum();
+        let beta_sum = self.vocabulary.len() as f64 * self.beta;
+        if !(alpha_sum.is_finite() && beta_sum.is_finite()) {
+            return Err(format!(
+                "the priors sum to {alpha_sum} (alpha) and {beta_sum} (beta × terms); they must be finite"
+            ));
+        }
+        if self.trace.iteration.len() != self.trace.ll_per_token.len() {
+            return Err(format!(
+                "the trace has {} iterations but {} log-likelihoods",
+                self.trace.iteration.len(),
+                self.trace.ll_per_token.len()
+            ));
+        }
+        Ok(())
+    }
+
+    /// The dense `K × V` topic-word counts and the topic totals, refusing
+    /// word ids outside the vocabulary, a word listed twice in a topic and
+    /// a table too large to hold (rather than aborting on allocation).
+    fn dense_topic_word_counts(&self) -> std::result::Result<(Vec<u32>, Vec<u64>), String> {
+        let k = self.params.k;
+        let v = self.vocabulary.len();
+        if self.topic_word_counts.len() != k {
+            return Err(format!(
+                "the model says k = {k} but stores {} topics",
+                self.topic_word_counts.len()
+            ));
+        }
+        let too_large = || format!("{k} topics × {v} terms is too large a model to hold in memory");
+        let cells = k.checked_mul(v).ok_or_else(too_large)?;
+        let mut n_kw: Vec<u32> = Vec::new();
+        n_kw.try_reserve_exact(cells).map_err(|_| too_large())?;
+        n_kw.resize(cells, 0);
+        let mut n_k = vec![0u64; k];
+        for (t, pairs) in self.topic_word_counts.iter().enumerate() {
+            for &[w, n] in pairs {
+                if w as usize >= v {
+                    return Err(format!(
+                        "topic {t} refers to word {w}, beyond the vocabulary of {v}"
+                    ));
+                }
+                let cell = &mut n_kw[t * v + w as usize];
+                if *cell != 0 {
+                    return Err(format!("topic {t} lists word {w} twice"));
+                }
+                if n == 0 {
+                    return Err(format!("topic {t} lists word {w} with a count of 0"));
+                }
+                *cell = n;
+                n_k[t] += n as u64;
+            }
+        }
+        Ok((n_kw, n_k))
+    }
+
+    /// Each fitted answer: at least one token and `k` topic counts summing
+    /// to its length; together the answers' topic counts must be the topic
+    /// totals of the topic-word table (every token is counted in both).
+    /// Answer ids need not be unique: a model fitted through the library
+    /// may repeat one, and `link` reports such ids instead of joining them.
+    fn check_documents(&self, n_k: &[u64]) -> std::result::Result<(), String> {
+        let k = self.params.k;
+        let mut column_sums = vec![0u64; k];
+        if self.documents.is_empty() || self.vocabulary.is_empty() {
+            return Err(format!(
+                "the model has {} fitted answers and {} terms; a fit has at least one of each",
+                self.documents.len(),
+                self.vocabulary.len()
+            ));
+        }
+        for doc in &self.documents {
+            if doc.length == 0 {
+                return Err(format!(
+                    "answer '{}' has no tokens; answers without words are never part of a fit",
+                    doc.id
+                ));
+            }
+            if doc.counts.len() != k {
+                return Err(format!(
+                    "answer '{}' has {} topic counts, not k = {k}",
+                    doc.id,
+                    doc.counts.len()
+                ));
+            }
+            let sum: u64 = doc.counts.iter().map(|&n| n as u64).sum();
+            if sum != doc.length as u64 {
+                return Err(format!(
+                    "answer '{}' has {} tokens but its topic counts sum to {sum}",
+                    doc.id, doc.length
+                ));
+            }
+            for (total, &n) in column_sums.iter_mut().zip(&doc.counts) {
+                *total += n as u64;
+            }
+        }
+        if let Some(t) = (0..k).find(|&t| column_sums[t] != n_k[t]) {
+            return Err(format!(
+                "topic {t} has {} tokens in its word counts but {} in the answers' topic counts",
+                n_k[t], column_sums[t]
+            ));
+        }
+        let total: u64 = n_k.iter().sum();
+        if total != self.corpus.tokens as u64 {
+            return Err(format!(
+                "the corpus report says {} tokens but the counts hold {total}",
+                self.corpus.tokens
+            ));
+        }
+        Ok(())
+    }
+
+    /// Each saved posterior draw: `documents × k` counts, each answer's
+    /// summing to its length (a draw is a full assignment of its tokens).
+    fn check_draws(&self) -> std::result::Result<(), String> {
+        let k = self.params.k;
+        for (s, draw) in self.doc_topic_samples.iter().enumerate() {
+            if Some(draw.len()) != self.documents.len().checked_mul(k) {
+                return Err(format!(
+                    "saved posterior draw {s} has {} counts, not {} answers × k = {k}",
+                    draw.len(),
+                    self.documents.len()
+                ));
+            }
+            for (doc, counts) in self.documents.iter().zip(draw.chunks_exact(k)) {
+                let sum: u64 = counts.iter().map(|&n| n as u64).sum();
+                if sum != doc.length as u64 {
+                    return Err(format!(
+                        "saved posterior draw {s} gives answer '{}' {sum} tokens, not {}",
+                        doc.id, doc.length
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -467,8 +614,10 @@ impl LdaModel {
                     .into(),
             ));
         }
-        let model: LdaModel =
+        let data: ModelData =
             serde_json::from_str(raw.get()).map_err(|e| bad(format!("invalid model data: {e}")))?;
+        let model = LdaModel::try_from(data)
+            .map_err(|reason| bad(format!("invalid model data: {reason}")))?;
         let _ = model.checksum.0.set(expected);
         Ok(model)
     }

@@ -245,16 +245,29 @@ pub fn join_csv(j: &JoinReport) -> String {
 
 /// Every CSV table with its file name.
 pub fn all_csv(result: &LinkResult) -> Vec<(&'static str, String)> {
-    vec![
-        ("estimates.csv", rows_csv(&result.rows)),
-        ("tests.csv", tests_csv(&result.tests)),
-        ("words_levels.csv", words_levels_csv(&result.words_levels)),
-        ("topic_words.csv", topic_words_csv(&result.words_levels)),
-        ("prevalence.csv", prevalence_csv(&result.prevalence)),
-        ("stability.csv", stability_csv(&result.stability)),
-        ("join.csv", join_csv(&result.join)),
-    ]
+    let tables = [
+        rows_csv(&result.rows),
+        tests_csv(&result.tests),
+        words_levels_csv(&result.words_levels),
+        topic_words_csv(&result.words_levels),
+        prevalence_csv(&result.prevalence),
+        stability_csv(&result.stability),
+        join_csv(&result.join),
+    ];
+    CSV_FILES.into_iter().zip(tables).collect()
 }
+
+/// The files `--csv-dir` writes, in [`all_csv`]'s order (known before the
+/// run, so that none of them can be one of its inputs).
+pub const CSV_FILES: [&str; 7] = [
+    "estimates.csv",
+    "tests.csv",
+    "words_levels.csv",
+    "topic_words.csv",
+    "prevalence.csv",
+    "stability.csv",
+    "join.csv",
+];
 
 /// The readable report.
 pub fn table(result: &LinkResult, features: &[Feature]) -> String {
