@@ -3,10 +3,12 @@
 
 use std::fmt::Write;
 
-use super::svg::{conjoint_plots, escape, intertopic_map};
+use super::findings::{conjoint_section, link_section};
+use super::svg::{escape, intertopic_map};
 use super::ReportData;
 
 const CSS: &str = include_str!("assets/report.css");
+const FINDINGS_CSS: &str = include_str!("assets/findings.css");
 const JS: &str = include_str!("assets/report.js");
 
 /// Serializes `data` for a `<script type="application/json">` block: `<`,
@@ -39,7 +41,7 @@ pub fn render_html(data: &ReportData) -> String {
 <meta name="generator" content="topics {version}">
 <title>Topics report: {k} topics</title>
 <style>
-{CSS}</style>
+{CSS}{FINDINGS_CSS}</style>
 </head>
 <body>
 <header>
@@ -85,23 +87,10 @@ pub fn render_html(data: &ReportData) -> String {
         map = intertopic_map(&data.map, &names),
         m = data.coherence_words
     );
-    s.push_str("<section id=\"conjoint\"><h2>Conjoint: AMCEs and marginal means</h2>\n");
-    match &data.conjoint {
-        Some(rows) => {
-            s.push_str("<p class=\"note\">Estimates with their confidence intervals; hollow points are reference levels.</p>\n");
-            for (title, svg) in conjoint_plots(rows) {
-                let _ = writeln!(s, "<figure>{svg}<figcaption>{}</figcaption></figure>", escape(&title));
-            }
-            s.push_str("<div id=\"conjoint-table\"></div>\n");
-        }
-        None => s.push_str("<p class=\"note\">No conjoint result was given (topics report MODEL --conjoint RESULT.json).</p>\n"),
-    }
-    s.push_str("</section>\n<section id=\"link\"><h2>Topics × conjoint</h2>\n");
-    if data.link.is_some() {
-        s.push_str("<p class=\"note\">The cross-check of topics against the conjoint experiment, as `topics link` computed it.</p><div id=\"link-tables\"></div>\n");
-    } else {
-        s.push_str("<p class=\"note\">No cross-check was given (topics report MODEL --link RESULT.json).</p><div id=\"link-tables\"></div>\n");
-    }
+    s.push_str("<section id=\"conjoint\">");
+    s.push_str(&conjoint_section(data));
+    s.push_str("</section>\n<section id=\"link\">");
+    s.push_str(&link_section(data));
     s.push_str("</section>\n</main>\n<script type=\"application/json\" id=\"report-data\">");
     s.push_str(&embedded_json(data));
     s.push_str("</script>\n<script>\n");

@@ -195,36 +195,6 @@
     document.getElementById('diagnostics-table').appendChild(dataTable('diagnostics', ['topic', 'name'].concat(cols), rows, 3));
   }
 
-  function renderConjoint() {
-    if (!D.conjoint) { return; }
-    var cols = ['outcome', 'statistic', 'feature', 'level', 'estimate', 'std_error', 'z', 'p', 'lower', 'upper', 'BY'];
-    var rows = D.conjoint.map(function (r) { return cols.map(function (c) { return r[c] === undefined ? null : r[c]; }); });
-    document.getElementById('conjoint-table').appendChild(dataTable('conjoint', cols, rows, 4));
-  }
-
-  // The link result's layout belongs to `topics link`; every array of
-  // objects in it becomes a table, scalars a key/value table.
-  function renderLink() {
-    if (D.link === null || D.link === undefined) { return; }
-    var box = document.getElementById('link-tables');
-    var scalars = [];
-    function walk(value, path) {
-      if (Array.isArray(value) && value.length && typeof value[0] === 'object' && value[0] !== null && !Array.isArray(value[0])) {
-        var cols = [];
-        value.forEach(function (r) { Object.keys(r).forEach(function (c) { if (cols.indexOf(c) < 0) { cols.push(c); } }); });
-        var rows = value.map(function (r) { return cols.map(function (c) { var v = r[c]; return (v !== null && typeof v === 'object') ? JSON.stringify(v) : v; }); });
-        box.appendChild(el('h3', { text: path || 'rows' }));
-        box.appendChild(dataTable('link-' + (path || 'rows').replace(/[^A-Za-z0-9_-]+/g, '-'), cols, rows, 4));
-      } else if (value !== null && typeof value === 'object') {
-        Object.keys(value).forEach(function (k) { walk(value[k], path ? path + '.' + k : k); });
-      } else {
-        scalars.push([path, Array.isArray(value) ? JSON.stringify(value) : value]);
-      }
-    }
-    walk(D.link, '');
-    if (scalars.length) { box.insertBefore(dataTable('link-summary', ['key', 'value'], scalars, 4), box.firstChild); }
-  }
-
   function applyHash() {
     var m = /lambda=([0-9.]+)/.exec(location.hash);
     if (m) {
@@ -240,8 +210,6 @@
     renderMap();
     renderQuotes();
     renderDiagnostics();
-    renderConjoint();
-    renderLink();
     applyHash();
     window.addEventListener('hashchange', applyHash);
     root.setAttribute('data-rendered', 'true');
