@@ -37,17 +37,10 @@ fn report_is_self_contained_and_complete() {
         .unwrap()
         .success());
     std::fs::write(dir.path().join("c.json"), CONJOINT).unwrap();
-    std::fs::write(
-        dir.path().join("l.json"),
-        r#"{"method":"theta regression","rows":[{"topic":0,"feature":"세율","estimate":0.05}]}"#,
-    )
-    .unwrap();
     let out_path = dir.path().join("r.html");
     let out = Command::new(topics_bin())
         .args(["report", m, "--conjoint"])
         .arg(dir.path().join("c.json"))
-        .arg("--link")
-        .arg(dir.path().join("l.json"))
         .arg("-o")
         .arg(&out_path)
         .output()
@@ -88,9 +81,12 @@ fn report_is_self_contained_and_complete() {
     // The map is drawn in SVG with the label in the topic's tooltip.
     assert!(html.contains("<svg class=\"chart\" id=\"map-svg\""));
     assert!(html.contains("<title>#0 첫째 First ("));
-    // The conjoint plots, one per (outcome, statistic).
-    assert!(html.contains("<figcaption>amce: chosen</figcaption>"));
-    assert!(html.contains("<figcaption>mm: chosen</figcaption>"));
+    // The conjoint figures, AMCEs apart from marginal means (the link
+    // section's findings are tested in report_findings.rs).
+    assert!(html.contains(
+        "<figcaption>AMCEs of chosen (95% CI). Dashed line: 0 (no effect).</figcaption>"
+    ));
+    assert!(html.contains("<figcaption>Marginal means of chosen (95% CI). Dashed line: the tested null h0 = 0.5.</figcaption>"));
     assert!(html.contains(">세율</text>"));
     let data = embedded_data(&html);
     assert_eq!(data["topics"][0]["label"], "첫째 First");
@@ -102,7 +98,7 @@ fn report_is_self_contained_and_complete() {
         topics::lda::sha256_hex(explore_support::answers_text().as_bytes())
     );
     assert_eq!(data["conjoint"].as_array().unwrap().len(), 3);
-    assert_eq!(data["link"]["rows"][0]["feature"], "세율");
+    assert!(data["link"].is_null());
     let rankings: Vec<&str> = data["rankings"]
         .as_array()
         .unwrap()

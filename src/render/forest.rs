@@ -22,6 +22,8 @@ pub const COLOURS: [&str; 8] = [
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
 ];
 
+/// Height of a row with one series; each further series adds a little so
+/// dodged intervals stay apart.
 const ROW_H: f64 = 19.0;
 const CHAR_W: f64 = 6.6;
 const FONT_SIZE: f64 = 12.0;
@@ -78,6 +80,7 @@ pub struct Forest {
 
 /// Pixel layout of a figure.
 struct Layout {
+    row_h: f64,
     label_w: f64,
     panel_w: f64,
     gap: f64,
@@ -100,7 +103,7 @@ impl Layout {
             .min(340.0);
         let n = f.panels.len().max(1) as f64;
         let panel_w = if n == 1.0 {
-            420.0
+            400.0
         } else {
             ((1180.0 - label_w) / n - 14.0).clamp(170.0, 300.0)
         };
@@ -128,12 +131,14 @@ impl Layout {
         } else {
             6.0
         };
+        let row_h = (ROW_H + 4.0 * (f.series.len().max(1) - 1) as f64).min(30.0);
         Layout {
+            row_h,
             label_w,
             panel_w,
             gap: 14.0,
             top: title_h + facet_h,
-            plot_h: f.lines.len() as f64 * ROW_H,
+            plot_h: f.lines.len() as f64 * row_h,
             lo: lo - pad,
             hi: hi + pad,
         }
@@ -148,7 +153,7 @@ impl Layout {
     }
 
     fn y(&self, line: usize) -> f64 {
-        self.top + (line as f64 + 0.5) * ROW_H
+        self.top + (line as f64 + 0.5) * self.row_h
     }
 }
 
@@ -207,11 +212,11 @@ fn labels(s: &mut String, f: &Forest, l: &Layout) {
         match line {
             Line::Header(h) => {
                 if i > 0 {
-                    let yy = l.top + i as f64 * ROW_H;
+                    let yy = l.top + i as f64 * l.row_h;
                     let _ = writeln!(
                         s,
                         r##"<line x1="0" x2="{:.1}" y1="{yy:.1}" y2="{yy:.1}" stroke="#d9d9d9"/>"##,
-                        l.panel_x(f.panels.len().max(1)) - l.gap
+                        l.label_w - 4.0
                     );
                 }
                 let _ = writeln!(
@@ -253,6 +258,17 @@ fn draw_panel(s: &mut String, f: &Forest, l: &Layout, p: usize, panel: &Panel, n
         r##"<rect x="{x0:.1}" y="{top:.1}" width="{:.1}" height="{:.1}" fill="#fafafa" stroke="#bdbdbd"/>"##,
         l.panel_w, l.plot_h
     );
+    // Feature separators inside the panel, under the points.
+    for (i, line) in f.lines.iter().enumerate().skip(1) {
+        if matches!(line, Line::Header(_)) {
+            let y = top + i as f64 * l.row_h;
+            let _ = writeln!(
+                s,
+                r##"<line x1="{x0:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#e3e3e3"/>"##,
+                x0 + l.panel_w
+            );
+        }
+    }
     for t in ticks(l.lo, l.hi, n_ticks) {
         let x = l.x(p, t);
         let _ = writeln!(
@@ -270,7 +286,7 @@ fn draw_panel(s: &mut String, f: &Forest, l: &Layout, p: usize, panel: &Panel, n
         );
     }
     let series = f.series.len().max(1);
-    let step = (ROW_H * 0.62 / series as f64).min(5.0);
+    let step = (l.row_h * 0.7 / series as f64).min(6.0);
     for pt in &panel.points {
         let offset = (pt.series as f64 - (series - 1) as f64 / 2.0) * step;
         let y = l.y(pt.line) + offset;

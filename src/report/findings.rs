@@ -23,7 +23,7 @@ use crate::conjoint::stats::normal_two_sided_p;
 use crate::link::output::{all_csv, LinkResult};
 use crate::render::csv::data_url;
 use crate::render::forest as draw;
-use crate::render::num::{p_text, p_value, signed};
+use crate::render::num::{p_value, signed};
 use crate::render::text::escape;
 
 /// The inner HTML of `<section id="conjoint">`.
@@ -226,6 +226,13 @@ fn interval_level(rows: &[EstimateRow]) -> String {
     let level = rows.iter().find_map(|r| {
         let (se, up) = (r.std_error?, r.upper?);
         (se > 0.0).then(|| 1.0 - normal_two_sided_p((up - r.estimate) / se))
+    });
+    // Files whose numbers were rounded still read as the usual level.
+    let level = level.map(|l| {
+        [0.8, 0.9, 0.95, 0.99, 0.999]
+            .into_iter()
+            .find(|c| (l - c).abs() < 0.006)
+            .unwrap_or(l)
     });
     level.map_or("95%".into(), |l| {
         format!("{}%", (l * 1000.0).round() / 10.0)
@@ -611,7 +618,7 @@ fn tests(s: &mut String, link: &LinkResult, names: &GroupNames) {
             escape(&t.outcome),
             t.test.f,
             t.test.df1,
-            p_text(t.test.p).trim_start_matches("p = ").trim_start_matches("p ")
+            p_value(Some(t.test.p))
         );
     }
     s.push_str("</tbody></table>\n");
@@ -667,4 +674,55 @@ fn prevalence(s: &mut String, link: &LinkResult, names: &GroupNames) {
         );
     }
     s.push_str("</tbody></table>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(estimate: f64, z: Option<f64>, se: Option<f64>) -> EstimateRow {
+        EstimateRow {
+            outcome: "y".into(),
+            outcome_type: None,
+            statistic: Statistic::Mm,
+            feature: "f".into(),
+            feature_label: None,
+            level: "a".into(),
+            estimate,
+            std_error: se,
+            z,
+            p: None,
+            h0: None,
+            lower: se.map(|s| estimate - 1.959964 * s),
+            upper: se.map(|s| estimate + 1.959964 * s),
+            by: None,
+        }
+    }
+
+    #[test]
+    fn the_tested_null_is_read_back_from_old_files() {
+        let r = row(0.44, Some(-6.0), Some(0.01));
+        assert_eq!(tested_null(&[&r]), 0.5);
+        let mut r2 = r.clone();
+        r2.h0 = Some(0.25);
+        assert_eq!(tested_null(&[&r2]), 0.25);
+        assert_eq!(tested_null(&[&row(0.3, None, None)]), 0.0);
+        assert_eq!(interval_level(&[r]), "95%");
+    }
+
+    #[test]
+    fn group_names_follow_the_reports_labels() {
+        let names = GroupNames {
+            renames: vec![
+                ("Topic 10".into(), "#10 Fear".into()),
+                ("Topic 1".into(), "#1 Trust".into()),
+            ],
+            mismatch: Vec::new(),
+        };
+        assert_eq!(names.name("Topic 1"), "#1 Trust");
+        assert_eq!(names.name("Topic 10 - others"), "#10 Fear − others");
+        assert_eq!(names.name("Topic 1 θ low"), "#1 Trust θ low");
+        assert_eq!(names.name("Topic 12"), "Topic 12");
+        assert_eq!(names.topic("Topic 1", 1), "#1 Trust");
+    }
 }
