@@ -200,7 +200,14 @@ fn marginal_means_apart_from_amces_with_the_natural_null() {
     assert!(mm[0]
         .1
         .contains("Dashed line: 0.5, the mean of a forced choice between two profiles."));
-    assert!(mm[1].1.contains("data-null=\"0\""));
+    assert!(mm[1].1.contains("class=\"null-line\" data-value=\"0\""));
+    // The rating was tested against h0 = 0, far below every marginal mean
+    // (about 4): named, not drawn.
+    assert_eq!(mm[2].0, "rating");
+    assert!(!mm[2].1.contains("null-line"));
+    assert!(mm[2]
+        .1
+        .contains("The tested null h0 = 0 lies far off this scale."));
     assert!(mm[0]
         .1
         .contains(">Marginal mean: probability that a profile with the level is chosen</text>"));

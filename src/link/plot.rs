@@ -90,7 +90,7 @@ mod tests {
         assert_eq!(svg.matches("class=\"point\"").count(), 8);
         assert_eq!(
             svg.matches("fill=\"#0072B2\" stroke=\"#0072B2\"").count(),
-            4 + 0
+            4
         );
         assert!(svg.contains("<title>Trust · 가족: 0.6000 [0.5600, 0.6400]</title>"));
         // A forced choice: the null line at 0.5, whatever h0 was.

@@ -196,7 +196,11 @@ fn conjoint_figure(rows: &[EstimateRow], f: &Figure, level: &str) -> String {
         .cloned()
         .collect();
     let mut fig = forest(&own, &[], &outcome_title);
-    fig.null = Some(f.null);
+    // A tested null far from every estimate (h0 = 0, the default, for
+    // marginal means of a rating) would squeeze the estimates into a
+    // corner: it is named in the caption instead of drawn.
+    let off_scale = f.statistic == Statistic::Mm && far_from(&own, f.null);
+    fig.null = (!off_scale).then_some(f.null);
     fig.x_title = axis_title(f);
     let names: Vec<String> = f.outcomes.iter().map(|o| outcome_title(o)).collect();
     let what = match f.statistic {
@@ -210,14 +214,34 @@ fn conjoint_figure(rows: &[EstimateRow], f: &Figure, level: &str) -> String {
     } else {
         format!("; colours: {}", fig.series.join(", "))
     };
+    let null = if off_scale {
+        format!("The tested null h0 = {} lies far off this scale.", f.null)
+    } else {
+        format!("Dashed line: {}.", null_text(f))
+    };
     format!(
-        "<figure class=\"finding\" data-statistic=\"{}\" data-outcomes=\"{}\">{}<figcaption>{what} of {} ({level} CI{groups}). Dashed line: {}.</figcaption></figure>\n",
+        "<figure class=\"finding\" data-statistic=\"{}\" data-outcomes=\"{}\">{}<figcaption>{what} of {} ({level} CI{groups}). {}</figcaption></figure>\n",
         f.statistic.as_str(),
         escape(&f.outcomes.join(" ")),
         draw::svg(&fig),
         escape(&names.join(", ")),
-        escape(&null_text(f))
+        escape(&null)
     )
+}
+
+/// Whether `null` is further from the estimates' range than the range is
+/// wide.
+fn far_from(rows: &[EstimateRow], null: f64) -> bool {
+    let values = rows
+        .iter()
+        .flat_map(|r| [Some(r.estimate), r.lower, r.upper])
+        .flatten()
+        .filter(|v| v.is_finite());
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let span = (hi - lo).max(1e-9);
+    lo.is_finite() && (null < lo - span || null > hi + span)
 }
 
 /// The confidence level of the rows' intervals (`95%`), read off the
