@@ -297,7 +297,7 @@ fn interval(lower: Option<f64>, upper: Option<f64>) -> String {
 fn estimates_table(s: &mut String, rows: &[EstimateRow], level: &str) {
     let _ = writeln!(
         s,
-        "<details class=\"estimates\"><summary>Table of all {} estimates</summary>\n<table class=\"findings\"><thead><tr><th>Outcome</th><th>Estimate</th><th>Group</th><th>Feature</th><th>Level</th><th class=\"num\">Estimate</th><th class=\"num\">{level} CI</th><th class=\"num\">p</th></tr></thead><tbody>",
+        "<details class=\"estimates\"><summary>Table of all {} estimates</summary>\n<table class=\"findings\"><thead><tr><th>Outcome</th><th>Statistic</th><th>Group</th><th>Feature</th><th>Level</th><th class=\"num\">Estimate</th><th class=\"num\">{level} CI</th><th class=\"num\">p</th></tr></thead><tbody>",
         rows.len()
     );
     for r in rows {
