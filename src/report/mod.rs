@@ -324,16 +324,30 @@ pub fn load_conjoint(path: &Path) -> Result<Vec<EstimateRow>> {
         path: path.to_path_buf(),
         reason,
     };
-    let rows = match &value {
+    let estimate_rows = |v: &serde_json::Value| match v {
         serde_json::Value::Array(items)
             if !items.is_empty() && items.iter().all(|r| r.get("estimate").is_some()) =>
         {
-            items
+            Some(items.clone())
         }
-        other => {
+        _ => None,
+    };
+    // The array itself, or (as earlier versions read) an object holding
+    // it under `rows`, `estimates` or `results` that is not a link result.
+    let held = || {
+        if is_link(&value) {
+            return None;
+        }
+        ["rows", "estimates", "results"]
+            .iter()
+            .find_map(|k| value.get(k).and_then(estimate_rows))
+    };
+    let rows = match estimate_rows(&value).or_else(held) {
+        Some(rows) => rows,
+        None => {
             return Err(bad(format!(
                 "expected {CONJOINT_KIND}; this file looks like {}",
-                looks_like(other)
+                looks_like(&value)
             )))
         }
     };
@@ -349,10 +363,7 @@ pub fn load_conjoint(path: &Path) -> Result<Vec<EstimateRow>> {
 /// kind of file is refused, saying what it looks like.
 pub fn load_link(path: &Path) -> Result<LinkResult> {
     let value = load_value(path)?;
-    let is_link = ["summary", "join", "rows", "words_levels"]
-        .iter()
-        .all(|k| value.get(k).is_some());
-    if !is_link {
+    if !is_link(&value) {
         return Err(Error::BadResults {
             path: path.to_path_buf(),
             reason: format!(
@@ -365,6 +376,13 @@ pub fn load_link(path: &Path) -> Result<LinkResult> {
         path: path.to_path_buf(),
         reason: format!("an incomplete or damaged `topics link --format json` result: {e}"),
     })
+}
+
+/// Whether `value` has the shape of a `topics link --format json` result.
+fn is_link(value: &serde_json::Value) -> bool {
+    ["summary", "join", "rows", "words_levels"]
+        .iter()
+        .all(|k| value.get(k).is_some())
 }
 
 /// The old name of [`load_link`], kept for its callers.
@@ -392,9 +410,7 @@ fn looks_like(value: &serde_json::Value) -> String {
                 format!("an array of {} {}", items.len(), kind_of(first))
             }
         }
-        v if has(v, &["summary", "join", "rows", "words_levels"]) => {
-            "a `topics link --format json` result".into()
-        }
+        v if is_link(v) => "a `topics link --format json` result".into(),
         Value::Object(map) => {
             let keys: Vec<&str> = map.keys().take(6).map(String::as_str).collect();
             let more = if map.len() > 6 { ", …" } else { "" };
@@ -448,6 +464,9 @@ mod tests {
             Some(crate::conjoint::estimate::OutcomeType::ForcedChoice)
         );
         assert_eq!(rows[0].h0, Some(0.5));
+        // Earlier versions also read an object holding the rows.
+        std::fs::write(&p, format!("{{\"meta\":{{}},\"rows\":[{new}]}}")).unwrap();
+        assert_eq!(load_conjoint(&p).unwrap(), rows);
         std::fs::write(&p, r#"[{"outcome":"x","estimate":1}]"#).unwrap();
         let err = load_conjoint(&p).unwrap_err();
         assert_eq!(err.exit_code(), 41);
