@@ -24,11 +24,7 @@ impl Run {
 
     /// Panics with both streams when the run failed.
     pub fn ok(self) -> Run {
-        assert_eq!(
-            self.code, 0,
-            "topics failed:\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, 0, "topics failed:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 }
@@ -62,9 +58,7 @@ pub fn topics_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
 /// A file from `../shared/data/` (the benchmark corpora beside the
 /// repository), or `None` with a message saying the check is skipped.
 pub fn shared_data(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
-        .join(relative);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(relative);
     if path.exists() {
         Some(path)
     } else {
