@@ -16,6 +16,7 @@ pub mod fuzz;
 pub mod io;
 pub mod lda;
 pub mod link;
+pub mod render;
 pub mod report;
 pub mod serve;
 pub mod text;

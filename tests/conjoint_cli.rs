@@ -57,9 +57,11 @@ fn json_rows_have_the_documented_keys() {
         [
             "estimate",
             "feature",
+            "feature_label",
             "level",
             "lower",
             "outcome",
+            "outcome_type",
             "p",
             "statistic",
             "std_error",
@@ -67,6 +69,12 @@ fn json_rows_have_the_documented_keys() {
             "z"
         ]
     );
+    // Added for readers of the file (the report): the design's label, the
+    // kind of outcome, and the null each test used (none for a reference).
+    assert_eq!(rows[0]["feature_label"], "Provider");
+    assert_eq!(rows[0]["outcome_type"], "forced_choice");
+    assert!(rows[0].get("h0").is_none());
+    assert_eq!(rows[1]["h0"], 0.0);
     assert_eq!(rows[0]["statistic"], "amce");
     assert_eq!(rows[0]["level"], "Stranger");
     assert_eq!(rows[0]["estimate"], 0.0);
@@ -491,4 +499,38 @@ fn cli_json_matches_cregg_on_immigration() {
             }
         }
     }
+}
+
+#[test]
+fn json_rows_say_what_kind_of_outcome_they_estimate() {
+    let all = example_args("examples/data/conjoint_design.json", &["--format", "json"]);
+    let (out, _) = run_ok(&all);
+    let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let kind = |outcome: &str| {
+        let of: Vec<&Value> = rows.iter().filter(|r| r["outcome"] == outcome).collect();
+        assert_eq!(of.len(), 26, "{outcome}");
+        assert!(of
+            .iter()
+            .all(|r| r["outcome_type"] == of[0]["outcome_type"]));
+        of[0]["outcome_type"].as_str().unwrap().to_string()
+    };
+    // One of each task's two profiles is chosen; a sharing answer is a
+    // yes/no about one profile; the rating runs 1 to 7.
+    assert_eq!(kind("chosen"), "forced_choice");
+    assert_eq!(kind("share_family"), "binary");
+    assert_eq!(kind("rating"), "numeric");
+    let binarized = example_args(
+        "examples/data/conjoint_design.json",
+        &[
+            "--outcome",
+            "rating",
+            "--binarize",
+            ">4",
+            "--format",
+            "json",
+        ],
+    );
+    let (out, _) = run_ok(&binarized);
+    let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows[0]["outcome_type"], "binary");
 }

@@ -499,7 +499,7 @@ fn other_group_rules_outputs_and_the_report() {
         );
     }
     let svg = std::fs::read_to_string(dir.join("mm.svg")).unwrap();
-    assert_eq!(svg.matches("<g class=\"panel\"").count(), 7);
+    assert_eq!(svg.matches("class=\"feature\"").count(), 7);
     // Labels name the groups (on a copy of the model, so that tests
     // running at the same time keep seeing unlabeled topics).
     std::fs::copy(dir.join("model.json"), dir.join("labelled.json")).unwrap();

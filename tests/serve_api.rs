@@ -315,13 +315,16 @@ fn the_served_page_shows_conjoint_results() {
     let path = saved_model(dir.path());
     let rows = vec![topics::report::ConjointRow {
         outcome: "chosen".into(),
-        statistic: "amce".into(),
+        outcome_type: None,
+        statistic: topics::conjoint::estimate::Statistic::Amce,
         feature: "세율".into(),
+        feature_label: None,
         level: "높음".into(),
         estimate: -0.1,
         std_error: Some(0.02),
         z: Some(-5.0),
         p: Some(1e-6),
+        h0: None,
         lower: Some(-0.14),
         upper: Some(-0.06),
         by: None,
@@ -329,9 +332,9 @@ fn the_served_page_shows_conjoint_results() {
     let app = App::open(&path).unwrap().with_results(Some(rows), None);
     let page = app.handle("GET", "/", b"");
     assert_eq!(page.status, 200);
-    assert!(page
-        .text()
-        .contains("<figcaption>amce: chosen</figcaption>"));
+    assert!(page.text().contains(
+        "<figcaption>AMCEs of chosen (95% CI). Dashed line: 0 (no effect).</figcaption>"
+    ));
     assert!(page.text().contains(">높음</text>"));
 }
 

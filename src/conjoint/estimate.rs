@@ -5,7 +5,7 @@
 //! variance): normal-theory z, p and intervals; reference levels reported
 //! as rows with estimate 0 and no standard error.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::data::ConjointData;
 use super::design::{mm_design, AmceLayout, Options, RowFilter, Sample};
@@ -16,7 +16,7 @@ use super::stats;
 use crate::error::Result;
 
 /// What a row estimates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Statistic {
     Amce,
@@ -38,22 +38,78 @@ impl Statistic {
     }
 }
 
-/// One estimate, as printed and serialized. `std_error` and the rest are
-/// `None` for reference levels (as in cregg).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// How an outcome is measured, which fixes what its marginal means are
+/// compared with in a plot and which outcomes share an axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeType {
+    /// 0/1 with exactly half of every respondent's profiles chosen (a
+    /// forced choice between two profiles): marginal means centre on 0.5.
+    ForcedChoice,
+    /// Any other 0/1 outcome (a yes/no rating of each profile).
+    Binary,
+    /// A rating or any other number.
+    Numeric,
+}
+
+impl OutcomeType {
+    /// The type of `outcome` in `data` (after `--binarize`).
+    pub fn of(data: &ConjointData, outcome: &str, opts: &Options) -> Result<OutcomeType> {
+        let o = outcome_index(data, outcome)?;
+        let n = data.respondent_ids.len();
+        let (mut rows, mut ones) = (vec![0u64; n], vec![0u64; n]);
+        for (i, &raw) in data.outcomes[o].values.iter().enumerate() {
+            let y = opts.binarize.map_or(raw, |b| b.apply(raw));
+            if y.is_nan() {
+                continue;
+            }
+            if y != 0.0 && y != 1.0 {
+                return Ok(OutcomeType::Numeric);
+            }
+            let r = data.respondent[i] as usize;
+            rows[r] += 1;
+            ones[r] += y as u64;
+        }
+        let half = rows.iter().zip(&ones).all(|(&n, &k)| 2 * k == n);
+        Ok(if half && rows.iter().any(|&n| n > 0) {
+            OutcomeType::ForcedChoice
+        } else {
+            OutcomeType::Binary
+        })
+    }
+}
+
+/// One estimate, as printed and serialized (and read back by `topics
+/// report`). `std_error` and the rest are `None` for reference levels (as
+/// in cregg). `outcome_type`, `feature_label` and `h0` were added later:
+/// files without them still read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EstimateRow {
     pub outcome: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome_type: Option<OutcomeType>,
     pub statistic: Statistic,
     pub feature: String,
+    /// The feature's display name (the design's label, else its column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_label: Option<String>,
     pub level: String,
     pub estimate: f64,
+    #[serde(default)]
     pub std_error: Option<f64>,
+    #[serde(default)]
     pub z: Option<f64>,
+    #[serde(default)]
     pub p: Option<f64>,
+    /// The null value `z` and `p` test against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub h0: Option<f64>,
+    #[serde(default)]
     pub lower: Option<f64>,
+    #[serde(default)]
     pub upper: Option<f64>,
     /// The subgroup, or `"<group> - <reference group>"` for differences.
-    #[serde(rename = "BY", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "BY", default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
 }
 
@@ -82,17 +138,40 @@ fn row(
     };
     EstimateRow {
         outcome: outcome.to_string(),
+        outcome_type: None,
         statistic,
         feature: feature.to_string(),
+        feature_label: None,
         level: level.to_string(),
         estimate,
         std_error,
         z,
         p,
+        h0: z.map(|_| h0),
         lower,
         upper,
         by: None,
     }
+}
+
+/// Fills in what a reader of the rows needs beyond the numbers: the
+/// outcome's type and each feature's display name.
+fn describe_rows(
+    data: &ConjointData,
+    outcome: &str,
+    opts: &Options,
+    mut rows: Vec<EstimateRow>,
+) -> Result<Vec<EstimateRow>> {
+    let kind = OutcomeType::of(data, outcome, opts)?;
+    for r in &mut rows {
+        r.outcome_type = Some(kind);
+        r.feature_label = data
+            .features
+            .iter()
+            .find(|f| f.name == r.feature)
+            .map(|f| f.label.clone());
+    }
+    Ok(rows)
 }
 
 fn outcome_index(data: &ConjointData, outcome: &str) -> Result<usize> {
@@ -200,7 +279,7 @@ fn amce_in(
             rows.push(r);
         }
     }
-    Ok(rows)
+    describe_rows(data, outcome, opts, rows)
 }
 
 /// Marginal means: for each feature, `y ~ 0 + level` with the same
@@ -240,17 +319,21 @@ fn mm_in(
             rows.push(r);
         }
     }
-    Ok(rows)
+    describe_rows(data, outcome, opts, rows)
 }
 
 /// AMCEs fitted separately in each `--by` group (as cregg's `cj(..., by =)`).
 pub fn amce_by(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
-    per_group(data, |filter, name| amce_in(data, outcome, filter, Some(name), opts))
+    per_group(data, |filter, name| {
+        amce_in(data, outcome, filter, Some(name), opts)
+    })
 }
 
 /// Marginal means in each `--by` group.
 pub fn mm_by(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
-    per_group(data, |filter, name| mm_in(data, outcome, filter, Some(name), opts))
+    per_group(data, |filter, name| {
+        mm_in(data, outcome, filter, Some(name), opts)
+    })
 }
 
 /// Runs `estimate` on each `--by` group's rows, in group order.
@@ -295,7 +378,7 @@ pub fn mm_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Ve
             rows.push(r);
         }
     }
-    Ok(rows)
+    describe_rows(data, outcome, opts, rows)
 }
 
 /// Differences of AMCEs between groups from one pooled model interacting
@@ -326,7 +409,7 @@ pub fn amce_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<
             }
         }
     }
-    Ok(rows)
+    describe_rows(data, outcome, opts, rows)
 }
 
 fn interacted_fit(
@@ -543,9 +626,10 @@ pub fn predict(
         );
         r.z = None;
         r.p = None;
+        r.h0 = None;
         rows.push(r);
     }
-    Ok(rows)
+    describe_rows(data, outcome, opts, rows)
 }
 
 fn profile_levels(

@@ -5,35 +5,12 @@ use std::fmt::Write as _;
 
 use super::data::Feature;
 use super::estimate::{AnovaRow, EstimateRow, FreqRow};
-
-/// Terminal columns taken by `s`: Hangul and CJK characters take two, so
-/// Korean labels line up.
-pub fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
-}
-
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
-}
-
-fn pad(s: &str, width: usize) -> String {
-    let w = display_width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
-}
+use crate::render::csv::table;
+use crate::render::num::{fixed, full, full_opt, p_value};
+use crate::render::text::{display_width, pad};
 
 fn num(v: Option<f64>) -> String {
-    v.map_or(String::new(), |v| format!("{v:.4}"))
-}
-
-fn p_value(p: Option<f64>) -> String {
-    match p {
-        Some(p) if p < 0.0001 => "<0.0001".into(),
-        Some(p) => format!("{p:.4}"),
-        None => String::new(),
-    }
+    fixed(v, 4)
 }
 
 /// A readable table, one block per (outcome, statistic, group), levels
@@ -110,45 +87,43 @@ pub fn estimates_table(rows: &[EstimateRow], features: &[Feature], alpha: f64) -
     out
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn full(v: Option<f64>) -> String {
-    v.map_or(String::new(), |v| v.to_string())
-}
-
 /// CSV with a header; the `BY` column only when some row is grouped.
 pub fn estimates_csv(rows: &[EstimateRow]) -> String {
     let grouped = rows.iter().any(|r| r.by.is_some());
-    let mut out = String::from("outcome,statistic,");
+    let mut header = vec!["outcome", "statistic"];
     if grouped {
-        out.push_str("BY,");
+        header.push("BY");
     }
-    out.push_str("feature,level,estimate,std_error,z,p,lower,upper\n");
-    for r in rows {
-        let mut fields = vec![csv_field(&r.outcome), r.statistic.as_str().to_string()];
-        if grouped {
-            fields.push(csv_field(r.by.as_deref().unwrap_or("")));
-        }
-        fields.extend([
-            csv_field(&r.feature),
-            csv_field(&r.level),
-            r.estimate.to_string(),
-            full(r.std_error),
-            full(r.z),
-            full(r.p),
-            full(r.lower),
-            full(r.upper),
-        ]);
-        out.push_str(&fields.join(","));
-        out.push('\n');
-    }
-    out
+    header.extend([
+        "feature",
+        "level",
+        "estimate",
+        "std_error",
+        "z",
+        "p",
+        "lower",
+        "upper",
+    ]);
+    table(
+        &header,
+        rows.iter().map(|r| {
+            let mut fields = vec![r.outcome.clone(), r.statistic.as_str().to_string()];
+            if grouped {
+                fields.push(r.by.clone().unwrap_or_default());
+            }
+            fields.extend([
+                r.feature.clone(),
+                r.level.clone(),
+                full(r.estimate),
+                full_opt(r.std_error),
+                full_opt(r.z),
+                full_opt(r.p),
+                full_opt(r.lower),
+                full_opt(r.upper),
+            ]);
+            fields
+        }),
+    )
 }
 
 /// Frequencies as a table.
@@ -191,26 +166,27 @@ pub fn freqs_table(rows: &[FreqRow], features: &[Feature]) -> String {
 
 pub fn freqs_csv(rows: &[FreqRow]) -> String {
     let grouped = rows.iter().any(|r| r.by.is_some());
-    let mut out = String::from(if grouped {
-        "BY,feature,level,count,proportion\n"
+    let header: &[&str] = if grouped {
+        &["BY", "feature", "level", "count", "proportion"]
     } else {
-        "feature,level,count,proportion\n"
-    });
-    for r in rows {
-        if grouped {
-            out.push_str(&csv_field(r.by.as_deref().unwrap_or("")));
-            out.push(',');
-        }
-        let _ = writeln!(
-            out,
-            "{},{},{},{}",
-            csv_field(&r.feature),
-            csv_field(&r.level),
-            r.count,
-            r.proportion
-        );
-    }
-    out
+        &["feature", "level", "count", "proportion"]
+    };
+    table(
+        header,
+        rows.iter().map(|r| {
+            let mut fields = Vec::with_capacity(5);
+            if grouped {
+                fields.push(r.by.clone().unwrap_or_default());
+            }
+            fields.extend([
+                r.feature.clone(),
+                r.level.clone(),
+                r.count.to_string(),
+                full(r.proportion),
+            ]);
+            fields
+        }),
+    )
 }
 
 pub fn anova_table(rows: &[AnovaRow]) -> String {
@@ -237,32 +213,30 @@ pub fn anova_table(rows: &[AnovaRow]) -> String {
 }
 
 pub fn anova_csv(rows: &[AnovaRow]) -> String {
-    let mut out = String::from("outcome,BY,F,df1,df2,p,wald_chi2,wald_df,wald_p\n");
-    for r in rows {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{}",
-            csv_field(&r.outcome),
-            csv_field(&r.by),
-            r.f,
-            r.df1,
-            r.df2,
-            r.p,
-            r.wald_chi2,
-            r.wald_df,
-            r.wald_p
-        );
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn korean_is_two_columns_wide() {
-        assert_eq!(display_width("가족"), 4);
-        assert_eq!(display_width("Family 가족"), 11);
-    }
+    table(
+        &[
+            "outcome",
+            "BY",
+            "F",
+            "df1",
+            "df2",
+            "p",
+            "wald_chi2",
+            "wald_df",
+            "wald_p",
+        ],
+        rows.iter().map(|r| {
+            [
+                r.outcome.clone(),
+                r.by.clone(),
+                full(r.f),
+                r.df1.to_string(),
+                r.df2.to_string(),
+                full(r.p),
+                full(r.wald_chi2),
+                r.wald_df.to_string(),
+                full(r.wald_p),
+            ]
+        }),
+    )
 }

@@ -108,7 +108,7 @@ pub fn link(input: LinkInput<'_>, opts: &LinkOptions) -> Result<LinkResult> {
             groups_by,
             draws: draws.num_draws(),
             draws_in_model: draws.available,
-            combination: COMBINATION,
+            combination: COMBINATION.into(),
             alpha: opts.conjoint.alpha,
             h0: opts.conjoint.h0,
         },

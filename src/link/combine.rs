@@ -25,7 +25,7 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::conjoint::estimate::{EstimateRow, Statistic};
 use crate::conjoint::stats;
@@ -116,7 +116,7 @@ pub fn t_quantile_upper(tail: f64, df: f64) -> f64 {
 
 /// An estimate pooled over θ draws, in the row form of `topics conjoint`
 /// plus how much the draws disagreed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkRow {
     #[serde(flatten)]
     pub row: EstimateRow,
@@ -238,7 +238,7 @@ fn pool(rows: &[&EstimateRow], h0: f64, alpha: f64) -> LinkRow {
 }
 
 /// A Wald test pooled over draws by D₂.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PooledTest {
     /// The D₂ statistic, referred to F(df1, df2).
     #[serde(rename = "F")]

@@ -12,7 +12,7 @@
 //! does not depend on the number of threads.
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::combine::{self, LinkRow, PooledTest};
 use super::error::LinkError;
@@ -99,7 +99,7 @@ impl ThetaDraws {
 }
 
 /// The omnibus test that a group's preferences differ from the others'.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupTest {
     pub outcome: String,
     #[serde(rename = "BY")]
@@ -112,7 +112,7 @@ pub struct GroupTest {
 }
 
 /// How many respondents a group holds across draws.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupSize {
     pub group: String,
     /// In the final θ (the last draw).
@@ -312,7 +312,7 @@ fn one_draw(
 }
 
 /// How stable each respondent's dominant topic is across θ draws.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Stability {
     pub draws: usize,
     pub respondents: usize,
@@ -328,7 +328,7 @@ pub struct Stability {
 }
 
 /// One respondent's dominant topic across draws.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RespondentStability {
     pub id: String,
     /// Dominant topic in the final θ.

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::LinkError;
 use crate::conjoint::data::ConjointData;
@@ -22,7 +22,7 @@ use crate::io::{display_path, read_text, InputFormat};
 pub const EXAMPLE_IDS: usize = 10;
 
 /// Counts (and the first few ids) of everything that did or did not join.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinReport {
     /// Respondents in the conjoint data.
     pub conjoint_respondents: usize,

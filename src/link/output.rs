@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use super::combine::LinkRow;
 use super::estimate::{GroupSize, GroupTest, Stability};
@@ -13,10 +15,13 @@ use super::prevalence::PrevalenceRow;
 use super::words::WordsLevels;
 use crate::conjoint::data::Feature;
 use crate::conjoint::estimate::Statistic;
-use crate::conjoint::output::{display_width, estimates_table};
+use crate::conjoint::output::estimates_table;
+use crate::render::csv::table as csv_table;
+use crate::render::num::{full_exp as num, full_exp_opt as opt, p_text};
+use crate::render::text::{display_width, pad};
 
 /// What was linked and how.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     pub model: String,
     pub conjoint: String,
@@ -28,13 +33,13 @@ pub struct Summary {
     /// θ draws the model keeps.
     pub draws_in_model: usize,
     /// How the draws are combined.
-    pub combination: &'static str,
+    pub combination: Cow<'static, str>,
     pub alpha: f64,
     pub h0: f64,
 }
 
 /// Everything `topics link` computes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LinkResult {
     pub summary: Summary,
     pub join: JoinReport,
@@ -53,194 +58,205 @@ pub struct LinkResult {
 
 pub const COMBINATION: &str = "Rubin's rules over θ draws (total variance = mean within + (1 + 1/m) × between; t intervals with Barnard-Rubin df); omnibus tests by D2";
 
-/// A number at full precision; tiny ones in exponent form (`8.0e-8`)
-/// rather than Rust's plain form with dozens of zeros.
-fn num(v: f64) -> String {
-    if v != 0.0 && v.abs() < 1e-4 {
-        format!("{v:e}")
-    } else {
-        v.to_string()
-    }
-}
-
-fn opt(v: Option<f64>) -> String {
-    v.map_or(String::new(), num)
-}
-
-fn csv(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// `p < 0.0001` or `p = 0.0123`.
-fn p_text(p: f64) -> String {
-    if p < 0.0001 {
-        "p < 0.0001".into()
-    } else {
-        format!("p = {p:.4}")
-    }
-}
-
-fn pad(s: &str, width: usize) -> String {
-    format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
-}
-
 /// The pooled estimates as CSV (the columns of `topics conjoint` plus how
 /// much the θ draws disagreed).
 pub fn rows_csv(rows: &[LinkRow]) -> String {
-    let mut out = String::from(
-        "outcome,statistic,BY,feature,level,estimate,std_error,z,p,lower,upper,between_draw_sd,assignment_share,df,draws\n",
-    );
-    for r in rows {
-        let e = &r.row;
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            csv(&e.outcome),
-            e.statistic.as_str(),
-            csv(e.by.as_deref().unwrap_or("")),
-            csv(&e.feature),
-            csv(&e.level),
-            num(e.estimate),
-            opt(e.std_error),
-            opt(e.z),
-            opt(e.p),
-            opt(e.lower),
-            opt(e.upper),
-            opt(r.between_draw_sd),
-            opt(r.assignment_share),
-            opt(r.df),
-            r.draws
-        );
-    }
-    out
+    csv_table(
+        &[
+            "outcome",
+            "statistic",
+            "BY",
+            "feature",
+            "level",
+            "estimate",
+            "std_error",
+            "z",
+            "p",
+            "lower",
+            "upper",
+            "between_draw_sd",
+            "assignment_share",
+            "df",
+            "draws",
+        ],
+        rows.iter().map(|r| {
+            let e = &r.row;
+            [
+                e.outcome.clone(),
+                e.statistic.as_str().to_string(),
+                e.by.clone().unwrap_or_default(),
+                e.feature.clone(),
+                e.level.clone(),
+                num(e.estimate),
+                opt(e.std_error),
+                opt(e.z),
+                opt(e.p),
+                opt(e.lower),
+                opt(e.upper),
+                opt(r.between_draw_sd),
+                opt(r.assignment_share),
+                opt(r.df),
+                r.draws.to_string(),
+            ]
+        }),
+    )
 }
 
 pub fn tests_csv(tests: &[GroupTest]) -> String {
-    let mut out = String::from("outcome,BY,F,df1,df2,p,mean_chi2,draws\n");
-    for t in tests {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{}",
-            csv(&t.outcome),
-            csv(&t.by),
-            num(t.test.f),
-            t.test.df1,
-            opt(t.test.df2),
-            num(t.test.p),
-            num(t.test.mean_chi2),
-            t.draws
-        );
-    }
-    out
+    csv_table(
+        &[
+            "outcome",
+            "BY",
+            "F",
+            "df1",
+            "df2",
+            "p",
+            "mean_chi2",
+            "draws",
+        ],
+        tests.iter().map(|t| {
+            [
+                t.outcome.clone(),
+                t.by.clone(),
+                num(t.test.f),
+                t.test.df1.to_string(),
+                opt(t.test.df2),
+                num(t.test.p),
+                num(t.test.mean_chi2),
+                t.draws.to_string(),
+            ]
+        }),
+    )
 }
 
 pub fn words_levels_csv(w: &WordsLevels) -> String {
-    let mut out = String::from(
-        "topic,name,feature,level,words,source,expected,outcome,mm_difference,std_error,lower,upper,p,verdict\n",
-    );
-    for p in &w.pairs {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            p.topic,
-            csv(&p.name),
-            csv(&p.feature),
-            csv(&p.level),
-            csv(&p.words),
-            csv(&p.source),
-            if p.expected == super::words::Expected::More {
-                "more"
-            } else {
-                "less"
-            },
-            csv(p.outcome.as_deref().unwrap_or("")),
-            opt(p.mm_difference),
-            opt(p.std_error),
-            opt(p.lower),
-            opt(p.upper),
-            opt(p.p),
-            p.verdict
-        );
-    }
-    out
+    csv_table(
+        &[
+            "topic",
+            "name",
+            "feature",
+            "level",
+            "words",
+            "source",
+            "expected",
+            "outcome",
+            "mm_difference",
+            "std_error",
+            "lower",
+            "upper",
+            "p",
+            "verdict",
+        ],
+        w.pairs.iter().map(|p| {
+            [
+                p.topic.to_string(),
+                p.name.clone(),
+                p.feature.clone(),
+                p.level.clone(),
+                p.words.clone(),
+                p.source.clone(),
+                p.expected.as_str().to_string(),
+                p.outcome.clone().unwrap_or_default(),
+                opt(p.mm_difference),
+                opt(p.std_error),
+                opt(p.lower),
+                opt(p.upper),
+                opt(p.p),
+                p.verdict.to_string(),
+            ]
+        }),
+    )
 }
 
 pub fn topic_words_csv(w: &WordsLevels) -> String {
-    let mut out = String::from("topic,name,prob,frex\n");
-    for t in &w.topics {
-        let _ = writeln!(
-            out,
-            "{},{},{},{}",
-            t.topic,
-            csv(&t.name),
-            csv(&t.prob),
-            csv(&t.frex)
-        );
-    }
-    out
+    csv_table(
+        &["topic", "name", "prob", "frex"],
+        w.topics.iter().map(|t| {
+            [
+                t.topic.to_string(),
+                t.name.clone(),
+                t.prob.clone(),
+                t.frex.clone(),
+            ]
+        }),
+    )
 }
 
 pub fn prevalence_csv(rows: &[PrevalenceRow]) -> String {
-    let mut out = String::from(
-        "covariate,level,statistic,topic,name,respondents,estimate,std_error,lower,upper\n",
-    );
-    for r in rows {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{}",
-            csv(&r.covariate),
-            csv(&r.level),
-            r.statistic,
-            r.topic,
-            csv(&r.name),
-            r.respondents,
-            num(r.estimate),
-            num(r.std_error),
-            num(r.lower),
-            num(r.upper)
-        );
-    }
-    out
+    csv_table(
+        &[
+            "covariate",
+            "level",
+            "statistic",
+            "topic",
+            "name",
+            "respondents",
+            "estimate",
+            "std_error",
+            "lower",
+            "upper",
+        ],
+        rows.iter().map(|r| {
+            [
+                r.covariate.clone(),
+                r.level.clone(),
+                r.statistic.to_string(),
+                r.topic.to_string(),
+                r.name.clone(),
+                r.respondents.to_string(),
+                num(r.estimate),
+                num(r.std_error),
+                num(r.lower),
+                num(r.upper),
+            ]
+        }),
+    )
 }
 
 pub fn stability_csv(s: &Stability) -> String {
-    let mut out = String::from("id,topic,name,draws_elsewhere,agreement,switches\n");
-    for r in &s.per_respondent {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{}",
-            csv(&r.id),
-            r.topic,
-            csv(&r.name),
-            r.draws_elsewhere,
-            num(r.agreement),
-            r.switches
-        );
-    }
-    out
+    csv_table(
+        &[
+            "id",
+            "topic",
+            "name",
+            "draws_elsewhere",
+            "agreement",
+            "switches",
+        ],
+        s.per_respondent.iter().map(|r| {
+            [
+                r.id.clone(),
+                r.topic.to_string(),
+                r.name.clone(),
+                r.draws_elsewhere.to_string(),
+                num(r.agreement),
+                r.switches.to_string(),
+            ]
+        }),
+    )
 }
 
+/// The join report as `key,value` lines (id lists space-separated).
 pub fn join_csv(j: &JoinReport) -> String {
-    let mut out = String::from("key,value\n");
     let value = serde_json::to_value(j).unwrap_or_default();
-    if let serde_json::Value::Object(map) = value {
-        for (k, v) in map {
-            let text = match v {
-                serde_json::Value::Array(items) => items
-                    .iter()
-                    .map(|i| i.as_str().unwrap_or("").to_string())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                other => other.to_string(),
-            };
-            let _ = writeln!(out, "{},{}", csv(&k), csv(&text));
-        }
-    }
-    out
+    let rows: Vec<[String; 2]> = match value {
+        serde_json::Value::Object(map) => map
+            .into_iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    serde_json::Value::Array(items) => items
+                        .iter()
+                        .map(|i| i.as_str().unwrap_or("").to_string())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    other => other.to_string(),
+                };
+                [k, text]
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    csv_table(&["key", "value"], rows)
 }
 
 /// Every CSV table with its file name.
@@ -426,11 +442,7 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
             p.level,
             p.words,
             p.source,
-            if p.expected == super::words::Expected::More {
-                "more"
-            } else {
-                "less"
-            },
+            p.expected.as_str(),
             est,
             p.verdict
         );
@@ -477,6 +489,5 @@ mod tests {
         assert_eq!(num(0.1015040550260096), "0.1015040550260096");
         assert_eq!(num(8.006328081833659e-8), "8.006328081833659e-8");
         assert_eq!(num(0.0), "0");
-        assert_eq!(csv("a, b"), "\"a, b\"");
     }
 }

@@ -14,18 +14,20 @@
 
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use crate::explore::Labels;
 
 /// One row: a topic's mean θ in one covariate level, or the difference of
 /// a level's mean from the reference (first) level's.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrevalenceRow {
     pub covariate: String,
     /// The level, or `<level> - <reference level>` for differences.
     pub level: String,
-    pub statistic: &'static str,
+    pub statistic: Cow<'static, str>,
     pub topic: usize,
     pub name: String,
     /// Respondents in the level (both levels for differences).
@@ -154,7 +156,7 @@ fn row(
     PrevalenceRow {
         covariate: covariate.to_string(),
         level: level.to_string(),
-        statistic,
+        statistic: statistic.into(),
         topic,
         name: labels.name(topic),
         respondents,

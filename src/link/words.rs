@@ -24,10 +24,11 @@
 //! from the other respondents for that level, its interval, and whether it
 //! points the way the words suggest.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::combine::LinkRow;
 use super::error::LinkError;
@@ -42,7 +43,7 @@ use crate::lda::LdaModel;
 use crate::text::Analyzer;
 
 /// A topic's top words.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopicWords {
     pub topic: usize,
     pub name: String,
@@ -53,13 +54,23 @@ pub struct TopicWords {
 }
 
 /// Which direction the words suggest for a level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Expected {
     /// Writers of the topic choose the level more.
     More,
     /// Writers of the topic choose the level less.
     Less,
+}
+
+impl Expected {
+    /// `more` or `less`, as the outputs write it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Expected::More => "more",
+            Expected::Less => "less",
+        }
+    }
 }
 
 /// One line of the mapping file.
@@ -124,7 +135,7 @@ pub fn parse_mapping(text: &str, path: &Path) -> Result<Vec<MappingLine>> {
 }
 
 /// A topic beside a level, with the experiment's verdict.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WordLevelPair {
     pub topic: usize,
     pub name: String,
@@ -145,11 +156,11 @@ pub struct WordLevelPair {
     pub p: Option<f64>,
     /// `agrees` (interval on the expected side of 0), `contradicts` (on
     /// the other side), `unclear` (covers 0) or `no estimate`.
-    pub verdict: &'static str,
+    pub verdict: Cow<'static, str>,
 }
 
 /// The words ↔ levels cross-check.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WordsLevels {
     pub topics: Vec<TopicWords>,
     pub pairs: Vec<WordLevelPair>,
@@ -313,7 +324,7 @@ pub fn words_levels(
             lower: None,
             upper: None,
             p: None,
-            verdict: "no estimate",
+            verdict: "no estimate".into(),
         };
         if matches.is_empty() || !matches!(rule, GroupRule::Dominant | GroupRule::Threshold(_)) {
             pairs.push(base);
@@ -327,7 +338,7 @@ pub fn words_levels(
             p.lower = r.row.lower;
             p.upper = r.row.upper;
             p.p = r.row.p;
-            p.verdict = verdict(r.row.lower, r.row.upper, expected);
+            p.verdict = verdict(r.row.lower, r.row.upper, expected).into();
             pairs.push(p);
         }
     }

@@ -1,59 +1,13 @@
-//! Charts as inline SVG strings: the intertopic map, forest plots of
-//! conjoint estimates, and the K-search line charts. Drawn in Rust so the
+//! Charts as inline SVG strings: the intertopic map and the K-search line
+//! charts (the conjoint figures are in `findings.rs`). Drawn in Rust so the
 //! page needs no charting library and shows them even with scripts off.
 
 use std::fmt::Write;
 
-use super::ConjointRow;
 use crate::explore::IntertopicMap;
 
-/// Escapes text for SVG/HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Round tick positions covering [lo, hi] (steps of 1, 2 or 5 × 10ⁿ).
-pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
-    let span = hi - lo;
-    if !(span.is_finite() && span > 0.0) {
-        return vec![lo];
-    }
-    let raw = span / target.max(1) as f64;
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * magnitude);
-    let mut t = (lo / step).ceil() * step;
-    let mut out = Vec::new();
-    while t <= hi + step * 1e-9 {
-        out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
-        t += step;
-    }
-    out
-}
-
-fn tick_label(x: f64) -> String {
-    let s = format!("{x:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
-    }
-}
+pub use crate::render::text::escape;
+use crate::render::{num::tick as tick_label, ticks};
 
 /// The intertopic distance map: circles at classical-scaling coordinates,
 /// area proportional to token share, labeled by topic id.
@@ -110,134 +64,6 @@ pub fn intertopic_map(map: &IntertopicMap, names: &[String]) -> String {
             px(map.x[t]),
             py(map.y[t]) + 4.0
         );
-    }
-    s.push_str("</svg>");
-    s
-}
-
-/// One forest plot per (outcome, statistic, group) of conjoint rows:
-/// estimate with its interval, features as headings, reference levels as
-/// hollow points. AMCE plots get a line at 0.
-pub fn conjoint_plots(rows: &[ConjointRow]) -> Vec<(String, String)> {
-    /// (outcome, statistic, group).
-    type Key = (String, String, Option<String>);
-    let mut groups: Vec<(Key, Vec<&ConjointRow>)> = Vec::new();
-    for r in rows {
-        let key = (r.outcome.clone(), r.statistic.clone(), r.by.clone());
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, g)) => g.push(r),
-            None => groups.push((key, vec![r])),
-        }
-    }
-    groups
-        .into_iter()
-        .map(|((outcome, statistic, by), rows)| {
-            let title = match &by {
-                Some(b) => format!("{statistic}: {outcome} ({b})"),
-                None => format!("{statistic}: {outcome}"),
-            };
-            let svg = forest(&rows, statistic.starts_with("amce"));
-            (title, svg)
-        })
-        .collect()
-}
-
-fn forest(rows: &[&ConjointRow], zero_line: bool) -> String {
-    let (label_w, plot_w, row_h, top): (f64, f64, f64, f64) = (260.0, 360.0, 18.0, 24.0);
-    let mut lines: Vec<(Option<&ConjointRow>, String)> = Vec::new();
-    let mut feature: Option<&str> = None;
-    for r in rows {
-        if feature != Some(r.feature.as_str()) {
-            lines.push((None, r.feature.clone()));
-            feature = Some(r.feature.as_str());
-        }
-        lines.push((Some(r), r.level.clone()));
-    }
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
-    for r in rows {
-        for v in [Some(r.estimate), r.lower, r.upper].into_iter().flatten() {
-            if v.is_finite() {
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
-        }
-    }
-    if zero_line {
-        lo = lo.min(0.0);
-        hi = hi.max(0.0);
-    }
-    if !(lo.is_finite() && hi.is_finite()) {
-        lo = 0.0;
-        hi = 1.0;
-    }
-    let pad = ((hi - lo) * 0.05).max(1e-6);
-    let (lo, hi) = (lo - pad, hi + pad);
-    let x = |v: f64| label_w + (v - lo) / (hi - lo) * plot_w;
-    let height = top + lines.len() as f64 * row_h + 30.0;
-    let width = label_w + plot_w + 20.0;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r##"<svg class="chart forest" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">"##
-    );
-    let bottom = top + lines.len() as f64 * row_h;
-    for t in ticks(lo, hi, 5) {
-        let _ = write!(
-            s,
-            r##"<line x1="{0:.1}" x2="{0:.1}" y1="{top}" y2="{bottom}" class="grid"/><text x="{0:.1}" y="{1}" text-anchor="middle" class="tick">{2}</text>"##,
-            x(t),
-            bottom + 16.0,
-            tick_label(t)
-        );
-    }
-    if zero_line {
-        let _ = write!(
-            s,
-            r##"<line x1="{0:.1}" x2="{0:.1}" y1="{top}" y2="{bottom}" class="zero"/>"##,
-            x(0.0)
-        );
-    }
-    for (i, (row, text)) in lines.iter().enumerate() {
-        let y = top + i as f64 * row_h + row_h / 2.0;
-        match row {
-            None => {
-                let _ = write!(
-                    s,
-                    r##"<text x="4" y="{:.1}" class="feature">{}</text>"##,
-                    y + 4.0,
-                    escape(text)
-                );
-            }
-            Some(r) => {
-                let _ = write!(
-                    s,
-                    r##"<text x="16" y="{:.1}" class="level">{}</text>"##,
-                    y + 4.0,
-                    escape(text)
-                );
-                if let (Some(l), Some(u)) = (r.lower, r.upper) {
-                    let _ = write!(
-                        s,
-                        r##"<line x1="{:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" class="ci"/>"##,
-                        x(l),
-                        x(u)
-                    );
-                }
-                let class = if r.std_error.is_some() {
-                    "est"
-                } else {
-                    "est ref"
-                };
-                let _ = write!(
-                    s,
-                    r##"<circle cx="{:.1}" cy="{y:.1}" r="4" class="{class}"><title>{}: {}</title></circle>"##,
-                    x(r.estimate),
-                    escape(text),
-                    tick_label(r.estimate)
-                );
-            }
-        }
     }
     s.push_str("</svg>");
     s
@@ -370,8 +196,9 @@ pub fn select_k_plot(report: &crate::explore::SelectKReport) -> String {
                 .collect::<Vec<_>>(),
         ),
     ];
-    let mut s = String::from(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 660 460" width="660" height="460" font-family="system-ui, 'Noto Sans CJK KR', 'Malgun Gothic', sans-serif"><style>.grid{stroke:#d5dbe2}.tick{fill:#5b6775;font-size:11px}.title{font-size:13px;font-weight:600}.seed{fill:rgba(47,111,179,.45)}.mean{fill:none;stroke:#2f6fb3;stroke-width:2}</style>"##,
+    let mut s = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 660 460" width="660" height="460" font-family="{font}"><style>.grid{{stroke:#d5dbe2}}.tick{{fill:#5b6775;font-size:11px}}.title{{font-size:13px;font-weight:600}}.seed{{fill:rgba(47,111,179,.45)}}.mean{{fill:none;stroke:#2f6fb3;stroke-width:2}}</style>"##,
+        font = crate::render::FONT_STACK
     );
     for (i, panel) in panels.iter().enumerate() {
         let (x, y) = ((i % 2) * 330, (i / 2) * 230);
@@ -379,59 +206,4 @@ pub fn select_k_plot(report: &crate::explore::SelectKReport) -> String {
     }
     s.push_str("</svg>\n");
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ticks_are_round() {
-        assert_eq!(
-            ticks(0.0, 1.0, 5),
-            vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
-        );
-        assert_eq!(ticks(-0.13, 0.07, 4), vec![-0.1, -0.05, 0.0, 0.05]);
-        assert_eq!(tick_label(0.6000000000000001), "0.6");
-    }
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            escape("<b>\"R&D\"</b>"),
-            "&lt;b&gt;&quot;R&amp;D&quot;&lt;/b&gt;"
-        );
-    }
-
-    #[test]
-    fn forest_groups_by_outcome_statistic_and_group() {
-        let row = |stat: &str, by: Option<&str>, level: &str, se: Option<f64>| ConjointRow {
-            outcome: "chosen".into(),
-            statistic: stat.into(),
-            feature: "비용".into(),
-            level: level.into(),
-            estimate: if se.is_some() { -0.1 } else { 0.0 },
-            std_error: se,
-            z: None,
-            p: None,
-            lower: se.map(|_| -0.15),
-            upper: se.map(|_| -0.05),
-            by: by.map(str::to_string),
-        };
-        let rows = vec![
-            row("amce", None, "낮음", None),
-            row("amce", None, "높음", Some(0.02)),
-            row("mm", None, "높음", Some(0.02)),
-            row("amce", Some("men"), "높음", Some(0.02)),
-        ];
-        let plots = conjoint_plots(&rows);
-        let titles: Vec<&str> = plots.iter().map(|p| p.0.as_str()).collect();
-        assert_eq!(
-            titles,
-            vec!["amce: chosen", "mm: chosen", "amce: chosen (men)"]
-        );
-        assert!(plots[0].1.contains(">비용</text>") && plots[0].1.contains("class=\"est ref\""));
-        assert!(plots[0].1.contains("class=\"zero\""));
-        assert!(!plots[1].1.contains("class=\"zero\""));
-    }
 }

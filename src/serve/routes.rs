@@ -79,7 +79,7 @@ pub struct App {
     /// The page, rebuilt after a label edit.
     page: Mutex<Option<String>>,
     conjoint: Option<Vec<ConjointRow>>,
-    link: Option<Box<serde_json::value::RawValue>>,
+    link: Option<crate::link::output::LinkResult>,
 }
 
 impl App {
@@ -104,7 +104,7 @@ impl App {
     pub fn with_results(
         mut self,
         conjoint: Option<Vec<ConjointRow>>,
-        link: Option<Box<serde_json::value::RawValue>>,
+        link: Option<crate::link::output::LinkResult>,
     ) -> App {
         self.conjoint = conjoint;
         self.link = link;
