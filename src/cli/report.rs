@@ -39,6 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         lambda: args.lambda,
         model_path: args.model.display().to_string(),
         served: false,
+        token: None,
     };
     let data = ReportData::build(&model, &labels, &options, conjoint, link)?;
     let html = render_html(&data);

@@ -168,6 +168,7 @@ pub fn open_model(path: &Path) -> Result<(crate::lda::LdaModel, Labels)> {
     Ok((model, labels))
 }
 
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,3 +233,80 @@ mod tests {
         );
     }
 }
+
+// stand-in: replaced by the labels branch
+// Minimal versions of the CONTRACTS section 1 API that `topics serve`
+// codes against; the labels branch's real ones replace this block at merge.
+impl Labels {
+    /// "2", "#2" or a label (exact after trim, else a unique
+    /// case-insensitive match) -> topic id.
+    pub fn resolve(&self, reference: &str) -> Result<usize> {
+        let r = reference.trim();
+        let listing = || {
+            (0..self.k)
+                .map(|t| match self.get(t) {
+                    Some(l) => format!("{t} ({l})"),
+                    None => t.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if let Ok(t) = r.trim_start_matches('#').parse::<usize>() {
+            if t < self.k {
+                return Ok(t);
+            }
+        } else if let Some((&t, _)) = self.labels.iter().find(|(_, l)| l.as_str() == r) {
+            return Ok(t);
+        } else {
+            let lower = r.to_lowercase();
+            let found: Vec<usize> = (0..self.k)
+                .filter(|&t| self.get(t).is_some_and(|l| l.to_lowercase() == lower))
+                .collect();
+            if let [t] = found[..] {
+                return Ok(t);
+            }
+        }
+        Err(Error::param(
+            "topic",
+            format!("no topic '{r}'; the topics are {}", listing()),
+        ))
+    }
+
+    /// Removes `topic`'s label (no error if it had none).
+    pub fn remove(&mut self, topic: usize) -> Result<()> {
+        self.set(topic, "")
+    }
+
+    /// Locked read-modify-write of MODEL.labels.json.
+    pub fn update_for<T>(
+        model_path: &Path,
+        model: &crate::lda::LdaModel,
+        edit: impl FnOnce(&mut Labels) -> Result<T>,
+    ) -> Result<(Labels, T)> {
+        let mut lock_path = Labels::path_for(model_path).into_os_string();
+        lock_path.push(".lock");
+        let lock_path = PathBuf::from(lock_path);
+        let io = |source: std::io::Error| Error::Io {
+            path: lock_path.clone(),
+            source,
+        };
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io)?;
+        lock.lock().map_err(io)?;
+        let mut labels = Labels::load_for_model(model_path, model)?;
+        let value = edit(&mut labels)?;
+        labels.save_for(model_path)?;
+        drop(lock);
+        Ok((labels, value))
+    }
+
+    /// Reads the labels beside `model_path` for `model`.
+    pub fn load_for_model(model_path: &Path, model: &crate::lda::LdaModel) -> Result<Labels> {
+        Labels::load_for(model_path, model.k())
+    }
+}
+// end of stand-in

@@ -39,6 +39,10 @@ pub struct ReportOptions {
     pub model_path: String,
     /// Whether the page is sent by `topics serve` (enables label editing).
     pub served: bool,
+    /// The serving process's secret the page sends back as
+    /// `X-Topics-Token` with every state-changing request; `None` for a
+    /// report file.
+    pub token: Option<String>,
 }
 
 impl Default for ReportOptions {
@@ -49,6 +53,7 @@ impl Default for ReportOptions {
             lambda: DEFAULT_LAMBDA,
             model_path: String::new(),
             served: false,
+            token: None,
         }
     }
 }
@@ -159,6 +164,8 @@ pub struct ReportData {
     /// Kept as written so that its keys keep their order on the page.
     pub link: Option<Box<serde_json::value::RawValue>>,
     pub served: bool,
+    /// See [`ReportOptions::token`] (`null` in a report file).
+    pub token: Option<String>,
 }
 
 /// Words in the overall saliency table (LDAvis shows 30).
@@ -231,6 +238,7 @@ impl ReportData {
             conjoint,
             link,
             served: options.served,
+            token: options.token.clone(),
         })
     }
 
