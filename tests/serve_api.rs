@@ -240,11 +240,18 @@ fn malformed_requests_get_4xx_and_a_json_error() {
         }
         // Unknown topics: 404 with the labels module's message, which names
         // the reference.
-        for (method, path, body) in [("GET", "/api/words?topic=9", None), ("POST", "/api/labels/x", Some("{\"label\": \"a\"}"))] {
+        for (method, path, body) in [
+            ("GET", "/api/words?topic=9", None),
+            ("POST", "/api/labels/x", Some("{\"label\": \"a\"}")),
+        ] {
             let r = request(addr, method, path, body);
             assert_eq!(r.status, 404, "{path}");
             let message = r.json()["error"].as_str().unwrap().to_string();
-            assert!(message.starts_with("invalid topic: ") && message.contains(if body.is_some() { "'x'" } else { "9" }), "{message}");
+            assert!(
+                message.starts_with("invalid topic: ")
+                    && message.contains(if body.is_some() { "'x'" } else { "9" }),
+                "{message}"
+            );
         }
         let r = request(addr, "PATCH", "/api/labels/1", None);
         assert_eq!(r.status, 405);
@@ -275,9 +282,14 @@ fn malformed_requests_get_4xx_and_a_json_error() {
             json!({"error": "malformed HTTP request: invalid token"})
         );
         // Chunked bodies and oversized heads.
-        let r = raw("POST /api/infer HTTP/1.1\r\nHost: X\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        let r = raw(
+            "POST /api/infer HTTP/1.1\r\nHost: X\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        );
         assert_eq!(r.status, 411);
-        let r = raw(&format!("GET /api HTTP/1.1\r\nHost: X\r\nX-Big: {}\r\n\r\n", "a".repeat(20_000)));
+        let r = raw(&format!(
+            "GET /api HTTP/1.1\r\nHost: X\r\nX-Big: {}\r\n\r\n",
+            "a".repeat(20_000)
+        ));
         assert_eq!(r.status, 431);
         assert_eq!(
             r.json(),
@@ -287,7 +299,10 @@ fn malformed_requests_get_4xx_and_a_json_error() {
         let r = raw("GET /api/labels HTTP/1.1\r\n\r\n");
         assert_eq!(
             (r.status, r.json()),
-            (400, json!({"error": "an HTTP/1.1 request needs a Host header"}))
+            (
+                400,
+                json!({"error": "an HTTP/1.1 request needs a Host header"})
+            )
         );
         let r = raw(&format!(
             "POST /api/infer HTTP/1.1\r\nHost: X\r\nX-Topics-Token: {token}\r\nContent-Length: 2\r\nContent-Length: 30\r\n\r\n{{}}"
@@ -466,17 +481,35 @@ fn foreign_hosts_origins_and_missing_tokens_are_refused() {
     let labels_file = topics::explore::Labels::path_for(&path);
     with_server(&path, |addr| {
         let token = TOKEN.with(|t| t.borrow().clone());
-        let r = request_with(addr, "GET", "/api/quotes?topic=0&n=1000", None, &[("Host", "evil.example")]);
+        let r = request_with(
+            addr,
+            "GET",
+            "/api/quotes?topic=0&n=1000",
+            None,
+            &[("Host", "evil.example")],
+        );
         assert_eq!(r.status, 403);
         assert_eq!(
             r.json()["error"],
             format!("this service answers only requests addressed to http://127.0.0.1:{}/ (the request was for 'evil.example'); start it with --allow-remote evil.example to answer to that name", addr.port())
         );
-        let r = request_with(addr, "GET", "/", None, &[("Host", &format!("evil.example:{}", addr.port()))]);
+        let r = request_with(
+            addr,
+            "GET",
+            "/",
+            None,
+            &[("Host", &format!("evil.example:{}", addr.port()))],
+        );
         assert_eq!(r.status, 403);
         assert!(!r.body.contains("report-data"));
-        for host in [format!("localhost:{}", addr.port()), format!("127.0.0.1:{}", addr.port())] {
-            assert_eq!(request_with(addr, "GET", "/api/labels", None, &[("Host", &host)]).status, 200);
+        for host in [
+            format!("localhost:{}", addr.port()),
+            format!("127.0.0.1:{}", addr.port()),
+        ] {
+            assert_eq!(
+                request_with(addr, "GET", "/api/labels", None, &[("Host", &host)]).status,
+                200
+            );
         }
         let pwn = Some(r#"{"label":"pwned"}"#);
         let cases: [(&str, Vec<(&str, &str)>, &str); 4] = [
@@ -503,14 +536,33 @@ fn foreign_hosts_origins_and_missing_tokens_are_refused() {
         ];
         for (method, headers, message) in cases {
             let r = request_with(addr, method, "/api/labels/0", pwn, &headers);
-            assert_eq!((r.status, r.json()), (403, json!({"error": message})), "{method} {headers:?}");
-            assert!(!labels_file.exists(), "{method} {headers:?} wrote the labels");
+            assert_eq!(
+                (r.status, r.json()),
+                (403, json!({"error": message})),
+                "{method} {headers:?}"
+            );
+            assert!(
+                !labels_file.exists(),
+                "{method} {headers:?} wrote the labels"
+            );
         }
-        let r = request_with(addr, "POST", "/api/infer", Some(r#"{"answers": ["jobs"]}"#), &[]);
+        let r = request_with(
+            addr,
+            "POST",
+            "/api/infer",
+            Some(r#"{"answers": ["jobs"]}"#),
+            &[],
+        );
         assert_eq!(r.status, 403);
         // The service's own page may.
         let own = format!("http://{addr}");
-        let r = request_with(addr, "PUT", "/api/labels/0", pwn, &[("Origin", &own), ("X-Topics-Token", &token)]);
+        let r = request_with(
+            addr,
+            "PUT",
+            "/api/labels/0",
+            pwn,
+            &[("Origin", &own), ("X-Topics-Token", &token)],
+        );
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(labels_file.exists());
     });
@@ -526,7 +578,8 @@ fn head_answers_headers_without_a_body() {
         assert_eq!(head.status, 200);
         assert_eq!(head.body, "");
         assert!(
-            head.head.contains(&format!("Content-Length: {}", get.body.len())),
+            head.head
+                .contains(&format!("Content-Length: {}", get.body.len())),
             "{}",
             head.head
         );

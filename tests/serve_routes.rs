@@ -90,7 +90,10 @@ fn the_table_decides_parameters_and_methods() {
     let r = app.handle("POST", "/api/topics", b"{}");
     assert_eq!(r.allow.as_deref(), Some("GET, HEAD"));
     // HEAD is routed as GET (the transport drops the body).
-    assert_eq!(app.handle("HEAD", "/api/labels", b""), app.handle("GET", "/api/labels", b""));
+    assert_eq!(
+        app.handle("HEAD", "/api/labels", b""),
+        app.handle("GET", "/api/labels", b"")
+    );
     assert_eq!(get(&app, "/api/nope").0, 404);
 }
 
@@ -101,13 +104,15 @@ fn expected(model: &LdaModel, q: &str, topic: Option<usize>, by_theta: bool) -> 
         .map(|d| (d, model.theta(d)))
         .collect();
     let dominant = |theta: &[f64]| {
-        (0..theta.len())
-            .fold(0, |best, t| if theta[t] > theta[best] { t } else { best })
+        (0..theta.len()).fold(0, |best, t| if theta[t] > theta[best] { t } else { best })
     };
     let mut hits: Vec<&(usize, Vec<f64>)> = rows
         .iter()
         .filter(|(d, theta)| {
-            model.documents()[*d].text.to_lowercase().contains(&q.to_lowercase())
+            model.documents()[*d]
+                .text
+                .to_lowercase()
+                .contains(&q.to_lowercase())
                 && topic.is_none_or(|t| dominant(theta) == t)
         })
         .collect();
@@ -174,16 +179,31 @@ fn answers_are_searched_filtered_and_sorted() {
     assert_eq!(none, json!({"total": 0, "offset": 0, "answers": []}));
 
     for (url, message) in [
-        ("/api/answers?sort=score", "parameter 'sort': 'score' is not one of theta, id"),
-        ("/api/answers?limit=0", "parameter 'limit': '0' is not a count from 1 to 1000"),
-        ("/api/answers?limit=1001", "parameter 'limit': '1001' is not a count from 1 to 1000"),
-        ("/api/answers?offset=-1", "parameter 'offset': '-1' is not a whole number"),
+        (
+            "/api/answers?sort=score",
+            "parameter 'sort': 'score' is not one of theta, id",
+        ),
+        (
+            "/api/answers?limit=0",
+            "parameter 'limit': '0' is not a count from 1 to 1000",
+        ),
+        (
+            "/api/answers?limit=1001",
+            "parameter 'limit': '1001' is not a count from 1 to 1000",
+        ),
+        (
+            "/api/answers?offset=-1",
+            "parameter 'offset': '-1' is not a whole number",
+        ),
     ] {
         assert_eq!(get(&app, url), (400, json!({"error": message})), "{url}");
     }
     let (status, unknown) = get(&app, "/api/answers?topic=Trust");
     assert_eq!(status, 404);
-    assert!(unknown["error"].as_str().unwrap().contains("Trust"), "{unknown}");
+    assert!(
+        unknown["error"].as_str().unwrap().contains("Trust"),
+        "{unknown}"
+    );
 }
 
 /// The dominant topic of document `d`.
@@ -210,7 +230,10 @@ fn labels_are_edited_by_name_and_duplicates_are_refused() {
         "/api/labels/%EC%84%B8%EA%B8%88%20Taxes",
         r#"{"label": "Cost"}"#,
     );
-    assert_eq!((status, &body["labels"]), (200, &json!([null, "Cost", null])));
+    assert_eq!(
+        (status, &body["labels"]),
+        (200, &json!([null, "Cost", null]))
+    );
     let (status, body) = send(&app, "PUT", "/api/labels/%230", r#"{"label": "Trust"}"#);
     assert_eq!((status, &body["topic"]), (200, &json!(0)));
 
@@ -225,14 +248,20 @@ fn labels_are_edited_by_name_and_duplicates_are_refused() {
     let (status, body) = send(&app, "PUT", "/api/labels/2", r#"{"label": "  "}"#);
     assert_eq!(
         (status, body),
-        (400, json!({"error": "the label is empty; DELETE /api/labels/{topic} removes a label"}))
+        (
+            400,
+            json!({"error": "the label is empty; DELETE /api/labels/{topic} removes a label"})
+        )
     );
     let (status, _) = send(&app, "PUT", "/api/labels/Nope", r#"{"label": "x"}"#);
     assert_eq!(status, 404);
     assert_eq!(std::fs::read(Labels::path_for(&path)).unwrap(), before);
 
     // Relabelling a topic with its own label is no conflict.
-    assert_eq!(send(&app, "PUT", "/api/labels/Cost", r#"{"label": "COST"}"#).0, 200);
+    assert_eq!(
+        send(&app, "PUT", "/api/labels/Cost", r#"{"label": "COST"}"#).0,
+        200
+    );
     let (status, body) = send(&app, "DELETE", "/api/labels/cost", "");
     assert_eq!(status, 200);
     assert_eq!(
@@ -257,23 +286,39 @@ fn a_cli_edit_shows_at_once_and_is_never_erased() {
     let mut cli = Labels::empty(3);
     cli.set(2, "From the CLI").unwrap();
     cli.save_for(&path).unwrap();
-    assert_eq!(get(&app, "/api/labels").1, json!([null, null, "From the CLI"]));
+    assert_eq!(
+        get(&app, "/api/labels").1,
+        json!([null, null, "From the CLI"])
+    );
     assert_eq!(get(&app, "/api/topics").1[2]["label"], "From the CLI");
-    assert_eq!(get(&app, "/api/quotes?topic=from%20the%20cli&n=1").1["topic"], 2);
-    assert!(app.handle("GET", "/", b"").text().contains("\"label\":\"From the CLI\""));
+    assert_eq!(
+        get(&app, "/api/quotes?topic=from%20the%20cli&n=1").1["topic"],
+        2
+    );
+    assert!(app
+        .handle("GET", "/", b"")
+        .text()
+        .contains("\"label\":\"From the CLI\""));
     // The service's next edit keeps it.
     let (status, body) = send(&app, "PUT", "/api/labels/0", r#"{"label": "Trust"}"#);
     assert_eq!(status, 200);
     assert_eq!(body["labels"], json!(["Trust", null, "From the CLI"]));
     assert_eq!(
         Labels::load_for(&path, 3).unwrap().to_vec(),
-        [Some("Trust".to_string()), None, Some("From the CLI".to_string())]
+        [
+            Some("Trust".to_string()),
+            None,
+            Some("From the CLI".to_string())
+        ]
     );
     // The CLI removes everything; the service follows.
     Labels::empty(3).save_for(&path).unwrap();
     assert_eq!(get(&app, "/api/labels").1, json!([null, null, null]));
     let (status, body) = send(&app, "PUT", "/api/labels/2", r#"{"label": "From the CLI"}"#);
-    assert_eq!((status, &body["labels"]), (200, &json!([null, null, "From the CLI"])));
+    assert_eq!(
+        (status, &body["labels"]),
+        (200, &json!([null, null, "From the CLI"]))
+    );
 }
 
 #[test]
@@ -286,7 +331,8 @@ fn concurrent_edits_from_threads_all_land() {
             let app = std::sync::Arc::clone(&app);
             std::thread::spawn(move || {
                 let body = format!("{{\"label\": \"{}\"}}", GROUPS[t][0]);
-                app.handle("PUT", &format!("/api/labels/{t}"), body.as_bytes()).status
+                app.handle("PUT", &format!("/api/labels/{t}"), body.as_bytes())
+                    .status
             })
         })
         .collect();
@@ -295,6 +341,9 @@ fn concurrent_edits_from_threads_all_land() {
     }
     assert_eq!(
         Labels::load_for(&path, 3).unwrap().to_vec(),
-        GROUPS.iter().map(|g| Some(g[0].to_string())).collect::<Vec<_>>()
+        GROUPS
+            .iter()
+            .map(|g| Some(g[0].to_string()))
+            .collect::<Vec<_>>()
     );
 }
