@@ -471,6 +471,9 @@ fn stalled_clients_get_408_and_others_are_still_served() {
     });
 }
 
+/// A method, its headers and the refusal expected.
+type Refusal<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+
 /// What the issue found against the release binary: a foreign Host read
 /// the answers, a foreign Origin rewrote a label. Both are refused now, and
 /// so is a state-changing request without the token; nothing is written.
@@ -512,7 +515,7 @@ fn foreign_hosts_origins_and_missing_tokens_are_refused() {
             );
         }
         let pwn = Some(r#"{"label":"pwned"}"#);
-        let cases: [(&str, Vec<(&str, &str)>, &str); 4] = [
+        let cases: [Refusal; 4] = [
             (
                 "PUT",
                 vec![("Origin", "http://evil.example"), ("Content-Type", "text/plain"), ("X-Topics-Token", &token)],
