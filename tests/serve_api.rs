@@ -356,6 +356,19 @@ fn refuses_non_loopback_addresses_unless_asked() {
     assert_eq!(out.status.code(), Some(42));
 }
 
+/// `serve --help` lists the one route table and says what is protected.
+#[test]
+fn the_help_shows_the_route_table_and_the_protection() {
+    let out = std::process::Command::new(topics_bin())
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains(&topics::serve::help()), "{help}");
+    assert!(help.contains("carry the header X-Topics-Token with this process's random token"));
+    assert!(help.contains("Host 127.0.0.1:PORT, localhost:PORT, [::1]:PORT"));
+}
+
 #[test]
 fn the_cli_prints_its_address_and_serves() {
     let dir = tempfile::tempdir().unwrap();

@@ -38,7 +38,8 @@ pub struct Args {
     host: IpAddr,
     /// A host name (or address) clients on other machines use to reach
     /// this one; requests addressed to it are answered too (repeatable).
-    /// Needed for a non-loopback --host: there is no authentication.
+    /// Needed for a non-loopback --host: anyone who can reach it can read
+    /// the answers.
     #[arg(long, value_name = "NAME")]
     allow_remote: Vec<String>,
     /// A conjoint result (`topics conjoint --format json`) the page plots.
