@@ -347,3 +347,22 @@ fn concurrent_edits_from_threads_all_land() {
             .collect::<Vec<_>>()
     );
 }
+
+/// The served page carries the token; a report file carries `null`.
+#[test]
+fn only_the_served_page_carries_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_model(dir.path());
+    let app = App::open(&path).unwrap();
+    let page = app.handle("GET", "/", b"").text();
+    assert!(page.contains(&format!("\"token\":\"{}\"", app.token())));
+    let model = LdaModel::load(&path).unwrap();
+    let options = topics::report::ReportOptions::default();
+    let data =
+        topics::report::ReportData::build(&model, &Labels::empty(3), &options, None, None).unwrap();
+    let file = topics::report::render_html(&data);
+    assert!(file.contains("\"token\":null"));
+    assert!(!file.contains(app.token()));
+    // Another process, another token.
+    assert_ne!(App::open(&path).unwrap().token(), app.token());
+}
