@@ -168,7 +168,6 @@ pub fn open_model(path: &Path) -> Result<(crate::lda::LdaModel, Labels)> {
     Ok((model, labels))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
