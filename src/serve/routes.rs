@@ -155,6 +155,8 @@ pub struct App {
     labels: Mutex<LabelsCache>,
     matrix: TopicWordMatrix,
     diagnostics: Vec<TopicDiagnostics>,
+    /// Each topic's 10 most probable words, for `/api/topics`.
+    top_words: Vec<Vec<String>>,
     answers: Vec<AnswerRow>,
     /// The page and the labels it was rendered with.
     page: Mutex<Option<(Labels, Arc<[u8]>)>>,
@@ -187,7 +189,16 @@ impl App {
                 }
             })
             .collect();
+        let top_words = (0..model.k())
+            .map(|t| {
+                let top = model.top_words(t, 10);
+                top.iter()
+                    .map(|&(w, _)| model.vocab().display(w).to_string())
+                    .collect()
+            })
+            .collect();
         Ok(App {
+            top_words,
             matrix: TopicWordMatrix::from_model(&model),
             token: super::guard::new_token()?,
             labels: Mutex::new(LabelsCache {
@@ -354,13 +365,7 @@ impl App {
         let labels = self.labels()?;
         let topics: Vec<Value> = (0..self.model.k())
             .map(|t| {
-                let words: Vec<&str> = self
-                    .model
-                    .top_words(t, 10)
-                    .iter()
-                    .map(|&(w, _)| self.model.vocab().display(w))
-                    .collect();
-                json!({"id": t, "label": labels.get(t), "share": self.model.token_share(t), "words": words})
+                json!({"id": t, "label": labels.get(t), "share": self.model.token_share(t), "words": self.top_words[t]})
             })
             .collect();
         Ok(Reply::ok(&topics))
