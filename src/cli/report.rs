@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use topics::explore::{open_model, Labels, DEFAULT_LAMBDA};
-use topics::report::{load_conjoint, load_json, render_html, ReportData, ReportOptions};
+use topics::report::{load_conjoint, load_link, render_html, ReportData, ReportOptions};
 
 use super::common::{write_file, ResultsArgs, QUOTES, WORDS};
 
@@ -57,7 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .results
         .link_results
         .as_deref()
-        .map(load_json)
+        .map(load_link)
         .transpose()?;
     let options = ReportOptions {
         words: args.words,

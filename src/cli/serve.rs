@@ -4,24 +4,28 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use topics::report::{load_conjoint, load_json};
+use topics::report::{load_conjoint, load_link};
 use topics::serve::{App, ServeOptions, Server};
 
+/// What `--help` says after the options: who is refused, then the routes
+/// (from the one route table).
+fn after_help() -> String {
+    format!(
+        "Protection: any web page you open can send requests to this machine. The service \
+answers only requests addressed to its own address (Host 127.0.0.1:PORT, localhost:PORT, \
+[::1]:PORT, or a name given to --allow-remote), so no other site can read the answers; and \
+every request that is not GET or HEAD (label edits, inference) must come from its own page \
+(Origin) and carry the header X-Topics-Token with this process's random token, which the \
+served page embeds and GET /api returns to scripts, so no other site can rewrite labels.\n\n\
+Load: each request must arrive whole within 10 s; requests wait in a queue for a fixed pool \
+of workers; past 512 open connections or 256 waiting requests the answer is 503 with \
+Retry-After.\n\n{}",
+        topics::serve::help()
+    )
+}
+
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "API (all JSON; errors are {\"error\": ...} with a 4xx status):
-  GET  /                         the report page, with label editing
-  GET  /api                      the list of endpoints
-  GET  /api/model                settings and provenance
-  GET  /api/topics               topics with labels, shares, top words
-  GET  /api/words?by=frex&n=15&lambda=0.6&topic=K
-  GET  /api/quotes?topic=K&n=5   answers with the highest theta
-  GET  /api/theta?id=ID          theta of a fitted answer
-  POST /api/infer                {\"answers\": [\"text\", ...]} -> theta of new answers
-  GET  /api/labels               the labels
-  PUT  /api/labels/K             {\"label\": \"Trust\"} -> writes MODEL.labels.json
-  GET  /api/diagnostics          per-topic diagnostics"
-)]
+#[command(after_help = after_help())]
 pub struct Args {
     /// A model saved by `topics fit -o`.
     model: PathBuf,
@@ -32,15 +36,14 @@ pub struct Args {
     /// --allow-remote.
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
-    /// Allow a non-loopback --host (the service has no authentication).
-    #[arg(long)]
-    allow_remote: bool,
-    /// A conjoint result (`topics conjoint --format json`) the page plots.
-    #[arg(long)]
-    conjoint: Option<PathBuf>,
-    /// A topics × conjoint cross-check result (JSON) the page shows.
-    #[arg(long)]
-    link: Option<PathBuf>,
+    /// A host name (or address) clients on other machines use to reach
+    /// this one; requests addressed to it are answered too (repeatable).
+    /// Needed for a non-loopback --host: anyone who can reach it can read
+    /// the answers.
+    #[arg(long, value_name = "NAME")]
+    allow_remote: Vec<String>,
+    #[command(flatten)]
+    results: super::common::ResultsArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -50,8 +53,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         allow_remote: args.allow_remote,
         ..ServeOptions::default()
     };
-    let conjoint = args.conjoint.as_deref().map(load_conjoint).transpose()?;
-    let link = args.link.as_deref().map(load_json).transpose()?;
+    let conjoint = args
+        .results
+        .conjoint_results
+        .as_deref()
+        .map(load_conjoint)
+        .transpose()?;
+    let link = args
+        .results
+        .link_results
+        .as_deref()
+        .map(load_link)
+        .transpose()?;
     let app = App::open(&args.model)?.with_results(conjoint, link);
     let server = Server::bind(app, &options)?;
     // The first line on standard output says where to connect (scripts and
@@ -61,6 +74,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         args.model.display(),
         server.addr()
     );
+    // The Korean analyzer is built while the first page loads, not on the
+    // first inference.
+    let app = std::sync::Arc::clone(server.app());
+    std::thread::spawn(move || app.warm_up());
     server.run();
     Ok(())
 }

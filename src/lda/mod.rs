@@ -30,7 +30,7 @@ mod sparse;
 mod state;
 
 pub use export::{DocTheta, FitResult, Quote, TopicSummary, WordProb};
-pub use infer::{fold_in_theta, InferOptions, Inferred};
+pub use infer::{fold_in_theta, InferOptions, Inferer, Inferred};
 pub use model::{sha256_hex, DocTopics, LdaModel, ModelInput, Trace, SCHEMA_VERSION};
 pub use params::{Kernel, LdaParams};
 

@@ -563,11 +563,6 @@ fn is_link(value: &serde_json::Value) -> bool {
         .all(|k| value.get(k).is_some())
 }
 
-/// The old name of [`load_link`], kept for its callers.
-pub fn load_json(path: &Path) -> Result<LinkResult> {
-    load_link(path)
-}
-
 /// What a JSON document seems to be, for a refusal.
 fn looks_like(value: &serde_json::Value) -> String {
     use serde_json::Value;

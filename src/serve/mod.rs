@@ -2,79 +2,114 @@
 //! page plus a JSON API — for exploring a model interactively or from a
 //! script in another language.
 //!
-//! It listens on 127.0.0.1 only unless told otherwise
-//! ([`ServeOptions::allow_remote`]): it has no authentication, and label
-//! edits write files.
+//! # Who may use it
+//!
+//! It listens on 127.0.0.1 unless told otherwise. Since any web page the
+//! analyst opens can send requests to loopback, it answers only requests
+//! addressed to its own address (`Host` is `127.0.0.1:P`, `localhost:P`,
+//! `[::1]:P`, or a name given to `--allow-remote`), and it refuses every
+//! request that is not `GET`/`HEAD` unless it comes from its own page
+//! (`Origin`, when present) and carries `X-Topics-Token`: a random secret
+//! of the process, drawn from the operating system, that the served page
+//! embeds and `GET /api` returns (see [`guard`]).
+//!
+//! # Load
+//!
+//! One thread accepts; each connection is read and answered on a thread of
+//! its own within one deadline for the whole request (10 s) and one for the
+//! reply, so a slow client holds only its own connection. Parsed requests
+//! wait in a bounded queue for a fixed pool of workers: bursts wait rather
+//! than being refused. Past 512 open connections or 256 waiting requests
+//! the answer is 503 with `Retry-After: 1`. Every response closes its
+//! connection. The text pipeline (the Korean analyzer) is built once and
+//! shared by all requests.
+//!
+//! The transport is `std::net` with the `httparse` crate parsing requests:
+//! owning the sockets is what allows a deadline per request and a cap on
+//! header size; an async server crate would add a runtime and minutes of
+//! build for a service that answers one analyst.
 //!
 //! # API
 //!
 //! Every response is JSON (`application/json; charset=utf-8`) except `/`.
-//! Errors are `{"error": "..."}` with a 4xx status: 400 for a bad
-//! parameter, body or request, 404 for an unknown path, topic or answer id,
-//! 405 for a wrong method, 408 when a client stalls for 30 s, 411 for a
-//! body without `Content-Length`, 413 for a body over 1 MiB or more than
-//! 1,000 answers, 431 for request headers over 16 KiB; 503 when too many
-//! requests are in flight. Every response closes its connection.
+//! Errors are `{"error": "..."}`: 400 for a bad parameter, body or request
+//! (also an HTTP/1.1 request without `Host`, and conflicting
+//! `Content-Length`s), 403 for a foreign `Host` or `Origin` or a missing
+//! token, 404 for an unknown path, topic or answer id, 405 for a wrong
+//! method (with `Allow`), 408 when a request is not complete in time, 409
+//! for a label another topic has, 411 for a body without `Content-Length`,
+//! 413 for a body over 1 MiB or more than 1,000 answers, 431 for request
+//! headers over 16 KiB, 503 when busy. `HEAD` works wherever `GET` does.
+//! A topic is given by id or label wherever one is taken.
 //!
-//! The transport is `std::net` with the `httparse` crate parsing requests:
-//! owning the sockets is what allows a timeout on every connection and a
-//! cap on header size (tiny_http, tried first, offers neither).
-//!
-//! | method | path | answers |
-//! |---|---|---|
-//! | GET | `/` | the report page (label editing enabled) |
-//! | GET | `/api` | this list of endpoints |
-//! | GET | `/api/model` | settings and provenance (k, seed, input SHA-256, …) |
-//! | GET | `/api/topics` | `[{id, label, share, words}]` (10 most probable words) |
-//! | GET | `/api/words?by=frex&n=15&lambda=0.6&topic=K` | words by a ranking (`by`: prob, relevance, frex, lift, score, saliency; `topic` optional) |
-//! | GET | `/api/quotes?topic=K&n=5` | the answers with the highest θ for topic K |
-//! | GET | `/api/theta?id=ID` | θ of a fitted answer by its id |
-//! | POST | `/api/infer` | body `{"answers": ["text", …]}` or `{"answers": [{"id", "text"}, …]}` (optional `iterations`, `seed`): θ of new answers |
-//! | GET | `/api/labels` | the labels (`null` where unlabeled) |
-//! | PUT/POST | `/api/labels/K` | body `{"label": "Trust"}` (`""` removes): writes the labels file |
-//! | GET | `/api/diagnostics` | per-topic diagnostics |
+//! | method | path | parameters | answers |
+//! |---|---|---|---|
+//! | GET | `/` |  | the report page, with label editing and inference |
+//! | GET | `/api` |  | `{token, routes}`: this list, and the token state-changing requests carry |
+//! | GET | `/api/model` |  | settings and provenance (k, seed, input SHA-256, ...) |
+//! | GET | `/api/topics` |  | `[{id, label, share, words}]` (10 most probable words) |
+//! | GET | `/api/words` | `by`: prob (default), relevance, frex, lift, score or saliency; `n`: words per topic, 1 to 1000 (default 15); `lambda`: the weight of relevance and frex, 0 to 1 (default 0.6); `topic`: only this topic (id or label; default all) | `[{topic, label, ranking, words}]`: top words by a ranking |
+//! | GET | `/api/quotes` | `topic`: a topic id (`2`, `#2`) or label (`Trust`); `n`: how many, 1 to 1000 (default 5) | `{topic, label, quotes}`: the answers with the highest θ for a topic |
+//! | GET | `/api/answers` | `q`: only answers containing this text (case-insensitive); `topic`: only answers whose dominant topic is this one (id or label); `sort`: theta (default: by θ of `topic`, else of each answer's dominant topic, descending) or id (document order); `limit`: answers returned, 1 to 1000 (default 50); `offset`: matching answers skipped (default 0) | `{total, offset, answers: [{id, text, dominant, theta}]}`: search the fitted answers |
+//! | GET | `/api/theta` | `id`: the id of a fitted answer | `{id, theta}`: θ of a fitted answer |
+//! | POST | `/api/infer` | body `{"answers": ["text" or {"id", "text"}, ...], "iterations"?, "seed"?}` | `[{id, theta, known_tokens, unknown_tokens}]`: θ of new answers (at most 1000) |
+//! | GET | `/api/labels` |  | the labels, one per topic (`null` where unlabeled), as on disk now |
+//! | PUT, POST | `/api/labels/{topic}` | `topic`: a topic id (`2`, `#2`) or label (`Trust`); body `{"label": "Trust"}` | `{topic, label, labels}`: names a topic in MODEL.labels.json (409 if another topic has the label) |
+//! | DELETE | `/api/labels/{topic}` | `topic`: a topic id (`2`, `#2`) or label (`Trust`) | `{topic, label: null, labels}`: removes a topic's label |
+//! | GET | `/api/diagnostics` |  | per-topic diagnostics (coherence, exclusivity, ...) |
 
+mod guard;
+mod http;
 mod routes;
+mod table;
 
-use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-pub use routes::{App, Reply};
+pub use guard::Guard;
+pub use http::{MAX_BODY_BYTES, MAX_HEAD_BYTES};
+pub use routes::{App, Reply, MAX_INFER_ANSWERS};
+pub use table::{help, markdown, Param, Route, ROUTES};
 
 use crate::error::{Error, Result};
+use http::{Failure, Request};
 
-/// Largest request body accepted.
-pub const MAX_BODY_BYTES: usize = 1 << 20;
-/// Largest request line plus headers accepted.
-pub const MAX_HEAD_BYTES: usize = 16 << 10;
-/// Requests handled at once; more get 503 rather than piling up threads.
-pub const MAX_IN_FLIGHT: usize = 16;
-/// Headers per request.
-const MAX_HEADERS: usize = 64;
-
-/// Where to listen.
+/// Where to listen, whom to answer, and how much load to take.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub host: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
-    /// Listen on a non-loopback address (the service has no authentication).
-    pub allow_remote: bool,
-    /// A connection that sends or takes nothing for this long is answered
-    /// 408 (or dropped) and closed, so a stalled client cannot hold a slot.
-    pub io_timeout: Duration,
+    /// Host names (or addresses) besides the loopback ones that requests
+    /// may be addressed to; listening on a non-loopback address needs at
+    /// least one.
+    pub allow_remote: Vec<String>,
+    /// Time a client has to send its whole request (head and body), and
+    /// then to take the whole reply: a client trickling bytes gains nothing.
+    pub request_timeout: Duration,
+    /// Threads computing replies.
+    pub workers: usize,
+    /// Requests read and waiting for a worker; one more gets 503.
+    pub queue: usize,
+    /// Connections open at once (being read, waiting or being answered);
+    /// one more gets 503.
+    pub max_connections: usize,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         ServeOptions {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 8765,
-            allow_remote: false,
-            io_timeout: Duration::from_secs(30),
+            allow_remote: Vec::new(),
+            request_timeout: Duration::from_secs(10),
+            workers: (2 * cores).clamp(4, 16),
+            queue: 256,
+            max_connections: 512,
         }
     }
 }
@@ -86,39 +121,51 @@ pub struct Server {
     app: Arc<App>,
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
-    io_timeout: Duration,
+    guard: Arc<Guard>,
+    options: ServeOptions,
 }
 
 impl Server {
-    /// Binds the address, refusing non-loopback hosts unless allowed.
+    /// Binds the address, refusing a non-loopback one unless names to
+    /// answer to are given.
     pub fn bind(app: App, options: &ServeOptions) -> Result<Server> {
         let addr = SocketAddr::new(options.host, options.port);
         let fail = |reason: String| Error::Serve {
             addr: addr.to_string(),
             reason,
         };
-        if !options.host.is_loopback() && !options.allow_remote {
+        if !options.host.is_loopback() && options.allow_remote.is_empty() {
             return Err(fail(
-                "refusing to listen on a non-loopback address: the service has no authentication and can write the labels file; pass --allow-remote to do it anyway".into(),
+                "refusing to listen on a non-loopback address: anyone who can reach it could read the answers; pass --allow-remote NAME (the host name clients use) to do it anyway".into(),
             ));
         }
-        if options.io_timeout.is_zero() {
-            return Err(fail("the connection timeout must be positive".into()));
+        if options.request_timeout.is_zero() {
+            return Err(fail("the request timeout must be positive".into()));
+        }
+        if options.workers == 0 || options.max_connections == 0 {
+            return Err(fail("workers and connections must be at least 1".into()));
         }
         let listener = TcpListener::bind(addr).map_err(|e| fail(e.to_string()))?;
+        deepen_backlog(&listener);
         let addr = listener.local_addr().map_err(|e| fail(e.to_string()))?;
         Ok(Server {
+            guard: Arc::new(Guard::new(addr, &options.allow_remote, app.token())),
             listener,
             app: Arc::new(app),
             addr,
             stop: Arc::new(AtomicBool::new(false)),
-            io_timeout: options.io_timeout,
+            options: options.clone(),
         })
     }
 
     /// The address actually bound (useful with port 0).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The model being served.
+    pub fn app(&self) -> &Arc<App> {
+        &self.app
     }
 
     /// A handle that stops [`run`](Self::run) from another thread.
@@ -129,39 +176,194 @@ impl Server {
         }
     }
 
-    /// Answers requests until stopped. Each connection runs on its own
-    /// thread with read and write timeouts, at most [`MAX_IN_FLIGHT`] at
-    /// once; the next ones get 503.
+    /// Answers requests until stopped.
+    ///
+    /// This thread only accepts. Each connection is read and answered on a
+    /// thread of its own (at most `max_connections`, each within
+    /// `request_timeout`), which hands the parsed request to a fixed pool
+    /// of `workers` through a queue of `queue` places: a burst waits there
+    /// instead of being refused, and a slow client holds only its own
+    /// connection thread, never a worker. Past either bound the client
+    /// gets 503 with `Retry-After`, written by a thread of its own.
     pub fn run(&self) {
-        let in_flight = Arc::new(AtomicUsize::new(0));
+        let jobs = start_workers(self.options.workers, self.options.queue);
+        let refusals = start_refuser();
+        let open = Arc::new(AtomicUsize::new(0));
         for stream in self.listener.incoming() {
             if self.stop.load(Ordering::SeqCst) {
                 break;
             }
-            let Ok(mut stream) = stream else {
+            let Ok(stream) = stream else {
                 // Out of descriptors or an aborted handshake: keep serving.
                 std::thread::sleep(Duration::from_millis(10));
                 continue;
             };
-            if stream.set_read_timeout(Some(self.io_timeout)).is_err()
-                || stream.set_write_timeout(Some(self.io_timeout)).is_err()
-            {
+            if open.fetch_add(1, Ordering::SeqCst) >= self.options.max_connections {
+                open.fetch_sub(1, Ordering::SeqCst);
+                // Nothing is read or written here; a full refuser drops.
+                let _ = refusals.try_send(stream);
                 continue;
             }
-            if in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_IN_FLIGHT {
-                in_flight.fetch_sub(1, Ordering::SeqCst);
-                respond(
-                    &mut stream,
-                    &Reply::error(503, "too many requests at once; try again"),
-                );
-                continue;
+            let slot = Slot(Arc::clone(&open));
+            let connection = Connection {
+                app: Arc::clone(&self.app),
+                guard: Arc::clone(&self.guard),
+                jobs: jobs.clone(),
+                timeout: self.options.request_timeout,
+            };
+            let spawned = std::thread::Builder::new()
+                .name("topics-connection".into())
+                .stack_size(256 << 10)
+                .spawn(move || {
+                    let _slot = slot;
+                    connection.serve(stream);
+                });
+            if spawned.is_err() {
+                std::thread::sleep(Duration::from_millis(10));
             }
-            let app = Arc::clone(&self.app);
-            let counter = Arc::clone(&in_flight);
-            std::thread::spawn(move || {
-                serve_connection(&app, stream);
-                counter.fetch_sub(1, Ordering::SeqCst);
-            });
+        }
+    }
+}
+
+/// Connections the kernel holds for the accepting thread.
+const BACKLOG: i32 = 1024;
+
+/// Raises the listen backlog from std's 128 to [`BACKLOG`]: with 200
+/// clients connecting at once a full backlog drops SYNs, which the client
+/// retries only after a second; queued, they wait milliseconds instead.
+#[cfg(unix)]
+fn deepen_backlog(listener: &TcpListener) {
+    use std::os::fd::AsRawFd;
+    extern "C" {
+        fn listen(fd: i32, backlog: i32) -> i32;
+    }
+    // SAFETY: `listen` on a socket this process owns and keeps open; on
+    // Linux and the BSDs, calling it again on a listening socket only
+    // changes the backlog. A failure leaves the old backlog in place.
+    let _ = unsafe { listen(listener.as_raw_fd(), BACKLOG) };
+}
+
+#[cfg(not(unix))]
+fn deepen_backlog(_: &TcpListener) {}
+
+/// One open connection's place in the count; freed when dropped.
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A request handed to the workers, with where to send its reply.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Starts `workers` threads taking jobs from a queue of `queue` places.
+fn start_workers(workers: usize, queue: usize) -> SyncSender<Job> {
+    let (sender, receiver) = sync_channel::<Job>(queue);
+    let receiver = Arc::new(Mutex::new(receiver));
+    for i in 0..workers {
+        let receiver = Arc::clone(&receiver);
+        let _ = std::thread::Builder::new()
+            .name(format!("topics-worker-{i}"))
+            .spawn(move || work(&receiver));
+    }
+    sender
+}
+
+/// Runs jobs until every sender is gone.
+fn work(receiver: &Mutex<Receiver<Job>>) {
+    loop {
+        let job = match receiver.lock() {
+            Ok(r) => r.recv(),
+            Err(_) => return,
+        };
+        match job {
+            Ok(job) => job(),
+            Err(_) => return,
+        }
+    }
+}
+
+/// Connections beyond the limit wait here for their 503.
+const REFUSALS_WAITING: usize = 64;
+
+/// Starts the thread that answers connections over the limit with 503.
+fn start_refuser() -> SyncSender<TcpStream> {
+    let (sender, receiver) = sync_channel::<TcpStream>(REFUSALS_WAITING);
+    let _ = std::thread::Builder::new()
+        .name("topics-refuser".into())
+        .spawn(move || {
+            for mut stream in receiver {
+                refuse_busy(&mut stream);
+            }
+        });
+    sender
+}
+
+/// 503 without waiting on the client: what it sent so far is read (so
+/// closing does not reset the connection), then the short reply written,
+/// without blocking.
+fn refuse_busy(stream: &mut TcpStream) {
+    use std::io::{Read, Write};
+    if stream.set_nonblocking(true).is_err() {
+        return;
+    }
+    let mut sink = [0u8; 16 << 10];
+    let _ = stream.read(&mut sink);
+    let reply = Reply::busy();
+    let mut bytes = http::reply_head(&reply).into_bytes();
+    bytes.extend_from_slice(&reply.body);
+    let _ = stream.write(&bytes);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+}
+
+/// What a connection thread needs.
+struct Connection {
+    app: Arc<App>,
+    guard: Arc<Guard>,
+    jobs: SyncSender<Job>,
+    timeout: Duration,
+}
+
+impl Connection {
+    /// Reads one request, has a worker answer it, writes the reply, closes.
+    fn serve(self, mut stream: TcpStream) {
+        let _ = stream.set_nodelay(true);
+        let deadline = Instant::now() + self.timeout;
+        let guard = Arc::clone(&self.guard);
+        match http::read_request(&mut stream, deadline, |head| guard.check(head)) {
+            Ok(request) => {
+                let head_only = request.head.method == "HEAD";
+                let reply = self.answer(request);
+                let deadline = Instant::now() + self.timeout;
+                http::write_reply(&mut stream, &reply, head_only, deadline);
+            }
+            Err(Failure::Reply(reply)) => {
+                http::write_reply(&mut stream, &reply, false, Instant::now() + self.timeout);
+                http::drain(&mut stream);
+            }
+            Err(Failure::Gone) => {}
+        }
+    }
+
+    /// The reply a worker computes, or 503 when the queue is full.
+    fn answer(&self, request: Request) -> Reply {
+        let (send, receive) = sync_channel::<Reply>(1);
+        let app = Arc::clone(&self.app);
+        let job: Job = Box::new(move || {
+            let Request { head, body } = request;
+            let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                app.handle(&head.method, &head.target, &body)
+            }))
+            .unwrap_or_else(|_| Reply::error(500, "internal error (a bug): the request failed"));
+            let _ = send.send(reply);
+        });
+        match self.jobs.try_send(job) {
+            Ok(()) => receive
+                .recv()
+                .unwrap_or_else(|_| Reply::error(500, "internal error: no reply")),
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => Reply::busy(),
         }
     }
 }
@@ -179,241 +381,5 @@ impl Stopper {
     pub fn stop(&self) {
         self.stop.store(true, Ordering::SeqCst);
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-    }
-}
-
-/// One request and its answer on a connection, which is then closed.
-fn serve_connection(app: &App, mut stream: TcpStream) {
-    let reply = match read_request(&mut stream) {
-        Ok(request) => app.handle(&request.method, &request.target, &request.body),
-        Err(Some(reply)) => reply,
-        Err(None) => return,
-    };
-    respond(&mut stream, &reply);
-}
-
-/// A parsed request.
-#[derive(Debug)]
-struct Request {
-    method: String,
-    target: String,
-    body: Vec<u8>,
-}
-
-/// What reading the request head found.
-enum Head {
-    Complete {
-        method: String,
-        target: String,
-        head_len: usize,
-        content_length: usize,
-    },
-    Partial,
-}
-
-/// Reads and parses one request. `Err(Some(reply))` is answered;
-/// `Err(None)` means the client left and there is no one to answer.
-fn read_request(stream: &mut TcpStream) -> std::result::Result<Request, Option<Reply>> {
-    let mut buf: Vec<u8> = Vec::with_capacity(2048);
-    let mut chunk = [0u8; 4096];
-    let too_large = || {
-        Some(Reply::error(
-            431,
-            &format!("the request line and headers are larger than {MAX_HEAD_BYTES} bytes"),
-        ))
-    };
-    let (method, target, head_len, content_length) = loop {
-        let n = read_some(stream, &mut chunk)?;
-        buf.extend_from_slice(&chunk[..n]);
-        match parse_head(&buf)? {
-            Head::Complete { head_len, .. } if head_len > MAX_HEAD_BYTES => return Err(too_large()),
-            Head::Complete {
-                method,
-                target,
-                head_len,
-                content_length,
-            } => break (method, target, head_len, content_length),
-            Head::Partial if buf.len() > MAX_HEAD_BYTES => return Err(too_large()),
-            Head::Partial => {}
-        }
-    };
-    if content_length > MAX_BODY_BYTES {
-        return Err(Some(Reply::error(
-            413,
-            &format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
-        )));
-    }
-    let mut body = buf.split_off(head_len);
-    while body.len() < content_length {
-        let n = read_some(stream, &mut chunk)?;
-        body.extend_from_slice(&chunk[..n]);
-    }
-    body.truncate(content_length);
-    Ok(Request {
-        method,
-        target,
-        body,
-    })
-}
-
-/// One read: at least one byte, or the reason there is none.
-fn read_some(
-    stream: &mut TcpStream,
-    chunk: &mut [u8],
-) -> std::result::Result<usize, Option<Reply>> {
-    match stream.read(chunk) {
-        Ok(0) => Err(None),
-        Ok(n) => Ok(n),
-        Err(e)
-            if matches!(
-                e.kind(),
-                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-            ) =>
-        {
-            Err(Some(Reply::error(
-                408,
-                "the request was not completed in time",
-            )))
-        }
-        Err(_) => Err(None),
-    }
-}
-
-/// Parses the request line and headers in `buf` (with `httparse`).
-fn parse_head(buf: &[u8]) -> std::result::Result<Head, Option<Reply>> {
-    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut request = httparse::Request::new(&mut headers);
-    let head_len = match request.parse(buf) {
-        Ok(httparse::Status::Complete(n)) => n,
-        Ok(httparse::Status::Partial) => return Ok(Head::Partial),
-        Err(httparse::Error::TooManyHeaders) => {
-            return Err(Some(Reply::error(
-                431,
-                &format!("more than {MAX_HEADERS} request headers"),
-            )))
-        }
-        Err(e) => {
-            return Err(Some(Reply::error(
-                400,
-                &format!("malformed HTTP request: {e}"),
-            )))
-        }
-    };
-    let mut content_length = 0;
-    for h in request.headers.iter() {
-        if h.name.eq_ignore_ascii_case("transfer-encoding") {
-            return Err(Some(Reply::error(
-                411,
-                "send the body with a Content-Length (chunked bodies are not accepted)",
-            )));
-        }
-        if h.name.eq_ignore_ascii_case("content-length") {
-            content_length = std::str::from_utf8(h.value)
-                .ok()
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .ok_or_else(|| Some(Reply::error(400, "Content-Length is not a number")))?;
-        }
-    }
-    Ok(Head::Complete {
-        method: request.method.unwrap_or("").to_ascii_uppercase(),
-        target: request.path.unwrap_or("/").to_string(),
-        head_len,
-        content_length,
-    })
-}
-
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        411 => "Length Required",
-        413 => "Content Too Large",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "",
-    }
-}
-
-/// Writes `reply`, then closes the connection after draining what the
-/// client may still send (errors mean the client left).
-fn respond(stream: &mut TcpStream, reply: &Reply) {
-    write_reply(stream, reply);
-    // Drain what the client may still send (an unread body) briefly, so
-    // that closing does not reset the connection before it reads the reply.
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
-    let mut sink = [0u8; 4096];
-    let mut drained = 0;
-    while let Ok(n) = stream.read(&mut sink) {
-        drained += n;
-        if n == 0 || drained > MAX_BODY_BYTES {
-            break;
-        }
-    }
-}
-
-/// Writes the status line, headers and body, and ends our side.
-fn write_reply(stream: &mut TcpStream, reply: &Reply) {
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n",
-        reply.status,
-        reason_phrase(reply.status),
-        reply.content_type,
-        reply.body.len()
-    );
-    if let Some(allow) = reply.allow {
-        head.push_str(&format!("Allow: {allow}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = stream
-        .write_all(head.as_bytes())
-        .and_then(|()| stream.write_all(&reply.body));
-    let _ = stream.flush();
-    let _ = stream.shutdown(Shutdown::Write);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn head(text: &str) -> std::result::Result<Head, Option<Reply>> {
-        parse_head(text.as_bytes())
-    }
-
-    #[test]
-    fn heads_parse_or_fail_with_their_status() {
-        match head("GET /api?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 12\r\n\r\nbody")
-            .ok()
-            .unwrap()
-        {
-            Head::Complete {
-                method,
-                target,
-                head_len,
-                content_length,
-            } => {
-                assert_eq!(
-                    (method.as_str(), target.as_str(), head_len, content_length),
-                    ("GET", "/api?x=1", 54, 12)
-                );
-            }
-            Head::Partial => panic!("complete"),
-        }
-        assert!(matches!(
-            head("GET /api HTTP/1.1\r\nHost:"),
-            Ok(Head::Partial)
-        ));
-        let status = |text: &str| head(text).err().unwrap().unwrap().status;
-        assert_eq!(status("GARBAGE\r\n\r\n"), 400);
-        assert_eq!(
-            status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"),
-            411
-        );
-        assert_eq!(status("POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n"), 400);
-        let many: String = (0..70).map(|i| format!("X-{i}: y\r\n")).collect();
-        assert_eq!(status(&format!("GET / HTTP/1.1\r\n{many}\r\n")), 431);
     }
 }

@@ -1,19 +1,21 @@
 //! The service's routes as a plain function of (method, URL, body), so
-//! they are tested without sockets.
+//! they are tested without sockets. What may call them (Host, Origin,
+//! token) is checked before, in [`super::guard`].
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::error::Result;
+use super::table::{routes_json, ROUTES};
+use crate::error::{Error, Result};
 use crate::explore::{
     document_words, Diagnostics, Labels, Ranking, TopicDiagnostics, TopicWordMatrix,
     COHERENCE_WORDS, DEFAULT_LAMBDA,
 };
 use crate::io::Answer;
-use crate::lda::{InferOptions, LdaModel};
+use crate::lda::{InferOptions, Inferer, LdaModel};
 use crate::report::{render_html, ConjointRow, ReportData, ReportOptions};
 
 /// Most answers one `/api/infer` request may carry.
@@ -22,15 +24,20 @@ pub const MAX_INFER_ANSWERS: usize = 1000;
 const MAX_INFER_ITERATIONS: usize = 10_000;
 /// Most words or answers one list request may ask for.
 const MAX_LIST: usize = 1000;
+/// Answers `/api/answers` returns unless asked otherwise.
+const DEFAULT_ANSWERS: usize = 50;
 
 /// An HTTP answer before it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
-    pub body: Vec<u8>,
+    /// Shared, so that the cached page is not copied per request.
+    pub body: Arc<[u8]>,
     /// The `Allow` header of a 405.
-    pub allow: Option<&'static str>,
+    pub allow: Option<String>,
+    /// The `Retry-After` header (seconds) of a 503.
+    pub retry_after: Option<u32>,
 }
 
 const JSON: &str = "application/json; charset=utf-8";
@@ -42,8 +49,9 @@ impl Reply {
         Reply {
             status,
             content_type: JSON,
-            body,
+            body: body.into(),
             allow: None,
+            retry_after: None,
         }
     }
 
@@ -56,9 +64,17 @@ impl Reply {
         Reply::json(status, &json!({ "error": message }))
     }
 
-    fn method_not_allowed(allow: &'static str) -> Reply {
+    /// 503 with `Retry-After`: the service is busy, not broken.
+    pub fn busy() -> Reply {
         Reply {
-            allow: Some(allow),
+            retry_after: Some(1),
+            ..Reply::error(503, "the service is busy; try again in a second")
+        }
+    }
+
+    fn method_not_allowed(allow: String) -> Reply {
+        Reply {
+            allow: Some(allow.clone()),
             ..Reply::error(405, &format!("method not allowed; use {allow}"))
         }
     }
@@ -69,34 +85,135 @@ impl Reply {
     }
 }
 
+/// What a handler gets: the query, the path's `{topic}` segment, the body.
+pub(super) struct Call<'a> {
+    query: Query,
+    arg: Option<String>,
+    body: &'a [u8],
+}
+
+/// A fitted answer as `/api/answers` filters and sorts it.
+struct AnswerRow {
+    id: String,
+    text: String,
+    /// `text` lowercased, for the case-insensitive search.
+    lower: String,
+    theta: Vec<f64>,
+    dominant: usize,
+}
+
+/// When the labels file last changed, as far as `stat` tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    Missing,
+    File {
+        len: u64,
+        modified: Option<std::time::SystemTime>,
+        inode: u64,
+        changed: i64,
+    },
+}
+
+impl Stamp {
+    /// `None` when the file cannot be examined (then it is re-read, which
+    /// reports why).
+    fn of(path: &Path) -> Option<Stamp> {
+        match std::fs::metadata(path) {
+            Ok(meta) => {
+                #[cfg(unix)]
+                let (inode, changed) = {
+                    use std::os::unix::fs::MetadataExt;
+                    (meta.ino(), meta.ctime() * 1_000_000_000 + meta.ctime_nsec())
+                };
+                #[cfg(not(unix))]
+                let (inode, changed) = (0, 0);
+                Some(Stamp::File {
+                    len: meta.len(),
+                    modified: meta.modified().ok(),
+                    inode,
+                    changed,
+                })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Stamp::Missing),
+            Err(_) => None,
+        }
+    }
+}
+
+/// The labels as last read, and the file's stamp then (`None`: read again).
+struct LabelsCache {
+    labels: Labels,
+    stamp: Option<Stamp>,
+}
+
 /// The model being served, its labels and what is computed once.
 pub struct App {
     model: LdaModel,
     model_path: PathBuf,
-    labels: Mutex<Labels>,
+    labels_path: PathBuf,
+    token: String,
+    labels: Mutex<LabelsCache>,
     matrix: TopicWordMatrix,
     diagnostics: Vec<TopicDiagnostics>,
-    /// The page, rebuilt after a label edit.
-    page: Mutex<Option<String>>,
+    /// Each topic's 10 most probable words, for `/api/topics`.
+    top_words: Vec<Vec<String>>,
+    answers: Vec<AnswerRow>,
+    /// The page and the labels it was rendered with.
+    page: Mutex<Option<(Labels, Arc<[u8]>)>>,
     conjoint: Option<Vec<ConjointRow>>,
     link: Option<crate::link::output::LinkResult>,
+    /// The text pipeline, built on first use and shared by all requests.
+    inferer: OnceLock<std::result::Result<Inferer, String>>,
 }
 
 impl App {
-    /// Loads the model at `model_path` and its labels.
+    /// Loads the model at `model_path` and its labels, and draws this
+    /// process's token from the operating system's random source.
     pub fn open(model_path: &Path) -> Result<App> {
         let (model, labels) = crate::explore::open_model(model_path)?;
         let docs = document_words(&model)?;
         let diagnostics = Diagnostics::compute(&model, &docs, COHERENCE_WORDS).topics;
+        let labels_path = Labels::path_for(model_path);
+        let answers = model
+            .documents()
+            .iter()
+            .enumerate()
+            .map(|(d, doc)| {
+                let theta = model.theta(d);
+                AnswerRow {
+                    id: doc.id.clone(),
+                    lower: doc.text.to_lowercase(),
+                    text: doc.text.clone(),
+                    dominant: dominant(&theta),
+                    theta,
+                }
+            })
+            .collect();
+        let top_words = (0..model.k())
+            .map(|t| {
+                let top = model.top_words(t, 10);
+                top.iter()
+                    .map(|&(w, _)| model.vocab().display(w).to_string())
+                    .collect()
+            })
+            .collect();
         Ok(App {
+            top_words,
             matrix: TopicWordMatrix::from_model(&model),
+            token: super::guard::new_token()?,
+            labels: Mutex::new(LabelsCache {
+                stamp: Stamp::of(&labels_path),
+                labels,
+            }),
+            labels_path,
             model,
             model_path: model_path.to_path_buf(),
-            labels: Mutex::new(labels),
             diagnostics,
+            answers,
             page: Mutex::new(None),
             conjoint: None,
             link: None,
+            inferer: OnceLock::new(),
         })
     }
 
@@ -111,89 +228,123 @@ impl App {
         self
     }
 
-    fn labels(&self) -> Labels {
-        self.labels
-            .lock()
-            .map(|l| l.clone())
-            .unwrap_or_else(|p| p.into_inner().clone())
+    /// The secret state-changing requests must send as `X-Topics-Token`.
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
-    /// Routes one request.
+    /// Builds the text pipeline now rather than on the first
+    /// `/api/infer` (the Korean analyzer takes a fraction of a second).
+    pub fn warm_up(&self) {
+        let _ = self.inferer();
+    }
+
+    fn inferer(&self) -> std::result::Result<&Inferer, Reply> {
+        self.inferer
+            .get_or_init(|| self.model.inferer().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Reply::error(500, e))
+    }
+
+    /// The labels as they are on disk now: re-read whenever the file
+    /// changed since the last look, so an edit made with the CLI shows at
+    /// once and the next edit here starts from it.
+    fn labels(&self) -> std::result::Result<Labels, Reply> {
+        let mut cache = self.labels.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Stamp::of(&self.labels_path);
+        if now.is_none() || now != cache.stamp {
+            let labels = Labels::load_for_model(&self.model_path, &self.model)
+                .map_err(|e| Reply::error(500, &e.to_string()))?;
+            *cache = LabelsCache { labels, stamp: now };
+        }
+        Ok(cache.labels.clone())
+    }
+
+    /// Routes one request (`HEAD` is routed as `GET`; the transport drops
+    /// the body).
     pub fn handle(&self, method: &str, url: &str, body: &[u8]) -> Reply {
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         let query = match parse_query(query) {
             Ok(q) => q,
             Err(e) => return Reply::error(400, &e),
         };
-        let get = |f: &dyn Fn() -> Reply| {
-            if method == "GET" {
-                f()
-            } else {
-                Reply::method_not_allowed("GET")
+        let method = if method == "HEAD" { "GET" } else { method };
+        let mut allowed: Vec<&str> = Vec::new();
+        for route in ROUTES {
+            let Some(arg) = route.matches(path) else {
+                continue;
+            };
+            if !route.methods.contains(&method) {
+                allowed.extend(route.methods);
+                continue;
             }
-        };
-        match path {
-            "/" | "/index.html" => get(&|| self.page()),
-            "/api" | "/api/" => get(&|| Reply::ok(&endpoints())),
-            "/api/model" => get(&|| self.model_info()),
-            "/api/topics" => get(&|| self.topics()),
-            "/api/words" => get(&|| self.words(&query).unwrap_or_else(|e| e)),
-            "/api/quotes" => get(&|| self.quotes(&query).unwrap_or_else(|e| e)),
-            "/api/theta" => get(&|| self.theta(&query).unwrap_or_else(|e| e)),
-            "/api/labels" => get(&|| Reply::ok(&self.labels().to_vec())),
-            "/api/diagnostics" => get(&|| Reply::ok(&self.diagnostics)),
-            "/api/infer" => match method {
-                "POST" => self.infer(body).unwrap_or_else(|e| e),
-                _ => Reply::method_not_allowed("POST"),
-            },
-            p if p.starts_with("/api/labels/") => match method {
-                "PUT" | "POST" => self
-                    .set_label(&p["/api/labels/".len()..], body)
-                    .unwrap_or_else(|e| e),
-                _ => Reply::method_not_allowed("PUT, POST"),
-            },
-            _ => Reply::error(
+            let known: Vec<&str> = route.query_params().map(|p| p.name).collect();
+            if let Err(reply) = query.only(&known) {
+                return reply;
+            }
+            let arg = match arg.map(|a| percent_decode(a, "path")).transpose() {
+                Ok(arg) => arg,
+                Err(e) => return Reply::error(400, &e),
+            };
+            let call = Call { query, arg, body };
+            return (route.handler)(self, &call).unwrap_or_else(|e| e);
+        }
+        if allowed.is_empty() {
+            return Reply::error(
                 404,
                 &format!("no such path: {path}; GET /api lists the endpoints"),
-            ),
+            );
         }
+        if allowed.contains(&"GET") {
+            allowed.push("HEAD");
+        }
+        Reply::method_not_allowed(allowed.join(", "))
     }
 
-    fn page(&self) -> Reply {
-        let mut cached = match self.page.lock() {
-            Ok(c) => c,
-            Err(p) => p.into_inner(),
-        };
-        if cached.is_none() {
+    pub(super) fn page(&self, _: &Call) -> std::result::Result<Reply, Reply> {
+        let labels = self.labels()?;
+        let mut cached = self.page.lock().unwrap_or_else(|p| p.into_inner());
+        let fresh = matches!(&*cached, Some((shown, _)) if *shown == labels);
+        if !fresh {
             let options = ReportOptions {
                 model_path: self.model_path.display().to_string(),
                 served: true,
+                token: Some(self.token.clone()),
                 ..ReportOptions::default()
             };
             let data = ReportData::build(
                 &self.model,
-                &self.labels(),
+                &labels,
                 &options,
                 self.conjoint.clone(),
                 self.link.clone(),
-            );
-            match data {
-                Ok(data) => *cached = Some(render_html(&data)),
-                Err(e) => return Reply::error(500, &e.to_string()),
-            }
+            )
+            .map_err(|e| Reply::error(500, &e.to_string()))?;
+            *cached = Some((labels, render_html(&data).into_bytes().into()));
         }
-        Reply {
+        let body = cached
+            .as_ref()
+            .map(|(_, b)| Arc::clone(b))
+            .unwrap_or_default();
+        Ok(Reply {
             status: 200,
             content_type: "text/html; charset=utf-8",
-            body: cached.as_deref().unwrap_or("").as_bytes().to_vec(),
+            body,
             allow: None,
-        }
+            retry_after: None,
+        })
     }
 
-    fn model_info(&self) -> Reply {
+    pub(super) fn api(&self, _: &Call) -> std::result::Result<Reply, Reply> {
+        Ok(Reply::ok(
+            &json!({"token": self.token, "routes": routes_json()}),
+        ))
+    }
+
+    pub(super) fn model_info(&self, _: &Call) -> std::result::Result<Reply, Reply> {
         let m = &self.model;
         let p = m.params();
-        Reply::ok(&json!({
+        Ok(Reply::ok(&json!({
             "model_path": self.model_path.display().to_string(),
             "k": m.k(),
             "seed": p.seed,
@@ -207,49 +358,41 @@ impl App {
             "vocabulary": m.vocab().len(),
             "ll_per_token": m.ll_per_token(),
             "version": m.version(),
-        }))
+        })))
     }
 
-    fn topics(&self) -> Reply {
-        let labels = self.labels();
+    pub(super) fn topics(&self, _: &Call) -> std::result::Result<Reply, Reply> {
+        let labels = self.labels()?;
         let topics: Vec<Value> = (0..self.model.k())
             .map(|t| {
-                let words: Vec<&str> =
-                    self.model.top_words(t, 10).iter().map(|&(w, _)| self.model.vocab().display(w)).collect();
-                json!({"id": t, "label": labels.get(t), "share": self.model.token_share(t), "words": words})
+                json!({"id": t, "label": labels.get(t), "share": self.model.token_share(t), "words": self.top_words[t]})
             })
             .collect();
-        Reply::ok(&topics)
+        Ok(Reply::ok(&topics))
+    }
+
+    /// A topic named by id or label; unknown ones are 404.
+    fn resolve(&self, labels: &Labels, reference: &str) -> std::result::Result<usize, Reply> {
+        labels
+            .resolve(reference)
+            .map_err(|e| Reply::error(404, &e.to_string()))
     }
 
     fn topic_param(
         &self,
-        query: &Query,
+        call: &Call,
+        labels: &Labels,
         required: bool,
     ) -> std::result::Result<Option<usize>, Reply> {
-        match query.get("topic") {
+        match call.query.get("topic") {
             None if required => Err(Reply::error(400, "missing parameter 'topic'")),
             None => Ok(None),
-            Some(s) => {
-                let t: usize = s.parse().map_err(|_| {
-                    Reply::error(400, &format!("parameter 'topic': '{s}' is not a topic id"))
-                })?;
-                if t >= self.model.k() {
-                    return Err(Reply::error(
-                        404,
-                        &format!(
-                            "topic {t} does not exist; the model has topics 0 to {}",
-                            self.model.k() - 1
-                        ),
-                    ));
-                }
-                Ok(Some(t))
-            }
+            Some(s) => self.resolve(labels, s).map(Some),
         }
     }
 
-    fn words(&self, query: &Query) -> std::result::Result<Reply, Reply> {
-        query.only(&["by", "n", "lambda", "topic"])?;
+    pub(super) fn words(&self, call: &Call) -> std::result::Result<Reply, Reply> {
+        let query = &call.query;
         let lambda = query.number("lambda", DEFAULT_LAMBDA)?;
         if !(0.0..=1.0).contains(&lambda) {
             return Err(Reply::error(
@@ -262,11 +405,11 @@ impl App {
             Reply::error(400, &format!("parameter 'by': '{by}' is not one of prob, relevance, frex, lift, score, saliency"))
         })?;
         let n = query.count("n", 15)?;
-        let topics: Vec<usize> = match self.topic_param(query, false)? {
+        let labels = self.labels()?;
+        let topics: Vec<usize> = match self.topic_param(call, &labels, false)? {
             Some(t) => vec![t],
             None => (0..self.model.k()).collect(),
         };
-        let labels = self.labels();
         let lists: Vec<Value> = topics
             .into_iter()
             .map(|t| {
@@ -277,31 +420,70 @@ impl App {
         Ok(Reply::ok(&lists))
     }
 
-    fn quotes(&self, query: &Query) -> std::result::Result<Reply, Reply> {
-        query.only(&["topic", "n"])?;
-        let topic = self.topic_param(query, true)?.unwrap_or(0);
-        let n = query.count("n", 5)?;
+    pub(super) fn quotes(&self, call: &Call) -> std::result::Result<Reply, Reply> {
+        let labels = self.labels()?;
+        let topic = self.topic_param(call, &labels, true)?.unwrap_or(0);
+        let n = call.query.count("n", 5)?;
         let quotes = self.model.topic_summary(topic, 0, n).quotes;
         Ok(Reply::ok(
-            &json!({"topic": topic, "label": self.labels().get(topic), "quotes": quotes}),
+            &json!({"topic": topic, "label": labels.get(topic), "quotes": quotes}),
         ))
     }
 
-    fn theta(&self, query: &Query) -> std::result::Result<Reply, Reply> {
-        query.only(&["id"])?;
-        let id = query
-            .get("id")
-            .ok_or_else(|| Reply::error(400, "missing parameter 'id'"))?;
-        let d = self
-            .model
-            .documents()
+    /// `/api/answers`: substring search, dominant-topic filter, θ or
+    /// document order (ties keep document order: the sort is stable).
+    pub(super) fn answers(&self, call: &Call) -> std::result::Result<Reply, Reply> {
+        let query = &call.query;
+        let labels = self.labels()?;
+        let topic = self.topic_param(call, &labels, false)?;
+        let by_theta = match query.get("sort").unwrap_or("theta") {
+            "theta" => true,
+            "id" => false,
+            other => {
+                return Err(Reply::error(
+                    400,
+                    &format!("parameter 'sort': '{other}' is not one of theta, id"),
+                ))
+            }
+        };
+        let limit = query.count("limit", DEFAULT_ANSWERS)?;
+        let offset = query.offset("offset")?;
+        let needle = query.get("q").unwrap_or("").to_lowercase();
+        let mut hits: Vec<&AnswerRow> = self
+            .answers
             .iter()
-            .position(|doc| doc.id == id)
-            .ok_or_else(|| Reply::error(404, &format!("no fitted answer has id '{id}'")))?;
-        Ok(Reply::ok(&json!({"id": id, "theta": self.model.theta(d)})))
+            .filter(|a| topic.is_none_or(|t| a.dominant == t))
+            .filter(|a| a.lower.contains(&needle))
+            .collect();
+        if by_theta {
+            let key = |a: &AnswerRow| a.theta[topic.unwrap_or(a.dominant)];
+            hits.sort_by(|a, b| key(b).total_cmp(&key(a)));
+        }
+        let page: Vec<Value> = hits
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|a| json!({"id": a.id, "text": a.text, "dominant": a.dominant, "theta": a.theta}))
+            .collect();
+        Ok(Reply::ok(
+            &json!({"total": hits.len(), "offset": offset, "answers": page}),
+        ))
     }
 
-    fn infer(&self, body: &[u8]) -> std::result::Result<Reply, Reply> {
+    pub(super) fn theta(&self, call: &Call) -> std::result::Result<Reply, Reply> {
+        let id = call
+            .query
+            .get("id")
+            .ok_or_else(|| Reply::error(400, "missing parameter 'id'"))?;
+        let row = self
+            .answers
+            .iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| Reply::error(404, &format!("no fitted answer has id '{id}'")))?;
+        Ok(Reply::ok(&json!({"id": id, "theta": row.theta})))
+    }
+
+    pub(super) fn infer(&self, call: &Call) -> std::result::Result<Reply, Reply> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Request {
@@ -309,7 +491,7 @@ impl App {
             iterations: Option<usize>,
             seed: Option<u64>,
         }
-        let request: Request = parse_json(body)?;
+        let request: Request = parse_json(call.body)?;
         if request.answers.len() > MAX_INFER_ANSWERS {
             return Err(Reply::error(
                 413,
@@ -335,7 +517,7 @@ impl App {
             .collect::<std::result::Result<Vec<Answer>, Reply>>()?;
         let inferred = self
             .model
-            .infer(&answers, options)
+            .infer_with(self.inferer()?, &answers, options)
             .map_err(|e| Reply::error(400, &e.to_string()))?;
         let rows: Vec<Value> = inferred
             .iter()
@@ -346,45 +528,92 @@ impl App {
         Ok(Reply::ok(&rows))
     }
 
-    fn set_label(&self, topic: &str, body: &[u8]) -> std::result::Result<Reply, Reply> {
+    pub(super) fn labels_list(&self, _: &Call) -> std::result::Result<Reply, Reply> {
+        Ok(Reply::ok(&self.labels()?.to_vec()))
+    }
+
+    pub(super) fn label_set(&self, call: &Call) -> std::result::Result<Reply, Reply> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Request {
             label: String,
         }
-        let topic: usize = topic
-            .parse()
-            .map_err(|_| Reply::error(404, &format!("no such topic: '{topic}'")))?;
-        if topic >= self.model.k() {
+        let request: Request = parse_json(call.body)?;
+        let label = request.label.trim().to_string();
+        if label.is_empty() {
             return Err(Reply::error(
-                404,
-                &format!(
-                    "topic {topic} does not exist; the model has topics 0 to {}",
-                    self.model.k() - 1
-                ),
+                400,
+                "the label is empty; DELETE /api/labels/{topic} removes a label",
             ));
         }
-        let request: Request = parse_json(body)?;
-        let mut guard = match self.labels.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
-        let mut updated = guard.clone();
-        updated
-            .set(topic, &request.label)
-            .map_err(|e| Reply::error(400, &e.to_string()))?;
-        updated
-            .save_for(&self.model_path)
-            .map_err(|e| Reply::error(500, &e.to_string()))?;
-        *guard = updated;
-        drop(guard);
-        if let Ok(mut page) = self.page.lock() {
-            *page = None;
-        }
+        self.edit_label(call, |labels, topic| {
+            if let Some(other) = duplicate_of(labels, topic, &label) {
+                let message = format!(
+                    "the label '{label}' is already used by topic {other}; choose another or rename topic {other} first"
+                );
+                return Err((409, Error::param("label", message)));
+            }
+            labels.set(topic, &label).map_err(|e| (400, e))
+        })
+    }
+
+    pub(super) fn label_remove(&self, call: &Call) -> std::result::Result<Reply, Reply> {
+        self.edit_label(call, |labels, topic| {
+            labels.remove(topic).map_err(|e| (400, e))
+        })
+    }
+
+    /// A locked read-modify-write of the labels file: the topic is resolved
+    /// against the labels on disk inside the lock, so neither a CLI edit
+    /// nor a concurrent request is ever lost. A refused edit writes nothing.
+    fn edit_label(
+        &self,
+        call: &Call,
+        edit: impl FnOnce(&mut Labels, usize) -> std::result::Result<(), (u16, Error)>,
+    ) -> std::result::Result<Reply, Reply> {
+        let reference = call.arg.as_deref().unwrap_or("");
+        let mut refused: Option<u16> = None;
+        let outcome = Labels::update_for(&self.model_path, &self.model, |labels| {
+            let topic = labels
+                .resolve(reference)
+                .inspect_err(|_| refused = Some(404))?;
+            edit(labels, topic).map_err(|(status, e)| {
+                refused = Some(status);
+                e
+            })?;
+            Ok(topic)
+        });
+        // Whatever happened, look at the file again on the next request.
+        self.labels.lock().unwrap_or_else(|p| p.into_inner()).stamp = None;
+        let (labels, topic) =
+            outcome.map_err(|e| Reply::error(refused.unwrap_or(500), &e.to_string()))?;
         Ok(Reply::ok(
-            &json!({"topic": topic, "label": self.labels().get(topic)}),
+            &json!({"topic": topic, "label": labels.get(topic), "labels": labels.to_vec()}),
         ))
     }
+
+    pub(super) fn diagnostics(&self, _: &Call) -> std::result::Result<Reply, Reply> {
+        Ok(Reply::ok(&self.diagnostics))
+    }
+}
+
+/// Another topic whose label is `label` up to case (labels are also
+/// topic references, so two that differ only in case would be ambiguous).
+fn duplicate_of(labels: &Labels, topic: usize, label: &str) -> Option<usize> {
+    let lower = label.to_lowercase();
+    (0..labels.k())
+        .find(|&t| t != topic && labels.get(t).is_some_and(|l| l.to_lowercase() == lower))
+}
+
+/// The topic with the largest share; ties to the lower id.
+fn dominant(theta: &[f64]) -> usize {
+    let mut best = 0;
+    for (t, &x) in theta.iter().enumerate() {
+        if x > theta[best] {
+            best = t;
+        }
+    }
+    best
 }
 
 fn parse_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> std::result::Result<T, Reply> {
@@ -423,22 +652,6 @@ fn answer_from_json(index: usize, item: Value) -> std::result::Result<Answer, Re
         }
         _ => Err(bad()),
     }
-}
-
-/// The endpoint list `GET /api` returns.
-fn endpoints() -> Value {
-    json!([
-        {"method": "GET", "path": "/", "answers": "the report page"},
-        {"method": "GET", "path": "/api/model", "answers": "settings and provenance"},
-        {"method": "GET", "path": "/api/topics", "answers": "topics with labels, shares and top words"},
-        {"method": "GET", "path": "/api/words?by=prob|relevance|frex|lift|score|saliency&n=15&lambda=0.6&topic=K", "answers": "words by a ranking"},
-        {"method": "GET", "path": "/api/quotes?topic=K&n=5", "answers": "answers with the highest theta for a topic"},
-        {"method": "GET", "path": "/api/theta?id=ID", "answers": "theta of a fitted answer"},
-        {"method": "POST", "path": "/api/infer", "body": "{\"answers\": [\"text\", ...]}", "answers": "theta of new answers"},
-        {"method": "GET", "path": "/api/labels", "answers": "topic labels"},
-        {"method": "PUT", "path": "/api/labels/K", "body": "{\"label\": \"Trust\"}", "answers": "sets a label and writes the labels file"},
-        {"method": "GET", "path": "/api/diagnostics", "answers": "per-topic diagnostics"}
-    ])
 }
 
 /// Decoded query parameters.
@@ -481,6 +694,18 @@ impl Query {
         }
     }
 
+    fn offset(&self, name: &str) -> std::result::Result<usize, Reply> {
+        match self.get(name) {
+            None => Ok(0),
+            Some(s) => s.parse::<usize>().map_err(|_| {
+                Reply::error(
+                    400,
+                    &format!("parameter '{name}': '{s}' is not a whole number"),
+                )
+            }),
+        }
+    }
+
     fn count(&self, name: &str, default: usize) -> std::result::Result<usize, Reply> {
         match self.get(name) {
             None => Ok(default),
@@ -503,24 +728,27 @@ fn parse_query(query: &str) -> std::result::Result<Query, String> {
     let mut pairs = Vec::new();
     for part in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        pairs.push((percent_decode(k)?, percent_decode(v)?));
+        pairs.push((percent_decode(k, "query")?, percent_decode(v, "query")?));
     }
     Ok(Query(pairs))
 }
 
-fn percent_decode(s: &str) -> std::result::Result<String, String> {
+/// Decodes `%XX` escapes in the `place` ("query" or "path") of a URL; `+`
+/// is a space in a query only.
+fn percent_decode(s: &str, place: &str) -> std::result::Result<String, String> {
+    let plus_is_space = place == "query";
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' => {
                 let hex = bytes
                     .get(i + 1..i + 3)
                     .and_then(|h| std::str::from_utf8(h).ok())
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or_else(|| format!("malformed percent-encoding in the query: '{s}'"))?;
+                    .ok_or_else(|| format!("malformed percent-encoding in the {place}: '{s}'"))?;
                 out.push(hex);
                 i += 2;
             }
@@ -528,7 +756,7 @@ fn percent_decode(s: &str) -> std::result::Result<String, String> {
         }
         i += 1;
     }
-    String::from_utf8(out).map_err(|_| format!("the query is not UTF-8 after decoding: '{s}'"))
+    String::from_utf8(out).map_err(|_| format!("the {place} is not UTF-8 after decoding: '{s}'"))
 }
 
 #[cfg(test)]
