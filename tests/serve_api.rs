@@ -249,7 +249,7 @@ fn malformed_requests_get_4xx_and_a_json_error() {
             let message = r.json()["error"].as_str().unwrap().to_string();
             assert!(
                 message.starts_with("invalid topic: ")
-                    && message.contains(if body.is_some() { "'x'" } else { "9" }),
+                    && message.contains(if body.is_some() { "\"x\"" } else { "9" }),
                 "{message}"
             );
         }
