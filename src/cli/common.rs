@@ -255,3 +255,26 @@ pub struct ResultsArgs {
     #[arg(long, alias = "link", value_name = "RESULTS.json")]
     pub link_results: Option<std::path::PathBuf>,
 }
+
+/// The results files `report` and `serve` show, each checked for its kind.
+pub type LoadedResults = (
+    Option<Vec<topics::report::ConjointRow>>,
+    Option<topics::link::output::LinkResult>,
+);
+
+impl ResultsArgs {
+    /// Reads the results files given (each refused when of the wrong kind).
+    pub fn load(&self) -> topics::Result<LoadedResults> {
+        let conjoint = self
+            .conjoint_results
+            .as_deref()
+            .map(topics::report::load_conjoint)
+            .transpose()?;
+        let link = self
+            .link_results
+            .as_deref()
+            .map(topics::report::load_link)
+            .transpose()?;
+        Ok((conjoint, link))
+    }
+}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use topics::explore::{open_model, Labels, DEFAULT_LAMBDA};
-use topics::report::{load_conjoint, load_link, render_html, ReportData, ReportOptions};
+use topics::report::{render_html, ReportData, ReportOptions};
 
 use super::common::{write_file, ResultsArgs, QUOTES, WORDS};
 
@@ -47,18 +47,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ],
     )?;
     let (model, labels) = open_model(&args.model)?;
-    let conjoint = args
-        .results
-        .conjoint_results
-        .as_deref()
-        .map(load_conjoint)
-        .transpose()?;
-    let link = args
-        .results
-        .link_results
-        .as_deref()
-        .map(load_link)
-        .transpose()?;
+    let (conjoint, link) = args.results.load()?;
     let options = ReportOptions {
         words: args.words,
         quotes: args.quotes,

@@ -4,7 +4,6 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use topics::report::{load_conjoint, load_link};
 use topics::serve::{App, ServeOptions, Server};
 
 /// What `--help` says after the options: who is refused, then the routes
@@ -53,18 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         allow_remote: args.allow_remote,
         ..ServeOptions::default()
     };
-    let conjoint = args
-        .results
-        .conjoint_results
-        .as_deref()
-        .map(load_conjoint)
-        .transpose()?;
-    let link = args
-        .results
-        .link_results
-        .as_deref()
-        .map(load_link)
-        .transpose()?;
+    let (conjoint, link) = args.results.load()?;
     let app = App::open(&args.model)?.with_results(conjoint, link);
     let server = Server::bind(app, &options)?;
     // The first line on standard output says where to connect (scripts and

@@ -54,6 +54,35 @@ pub struct JoinReport {
     pub answers_claimed_twice_ids: Vec<String>,
 }
 
+impl JoinReport {
+    /// What kept respondents or answers out of the join, each with its
+    /// count and (some of) its ids, in the order the views list them.
+    pub fn problems(&self) -> [(&'static str, usize, &[String]); 4] {
+        [
+            (
+                "respondents without an answer in the model",
+                self.respondents_without_answer,
+                &self.respondents_without_answer_ids,
+            ),
+            (
+                "answers without conjoint rows",
+                self.answers_without_conjoint,
+                &self.answers_without_conjoint_ids,
+            ),
+            (
+                "answer ids used twice in the model (not joined)",
+                self.duplicated_answer_ids,
+                &self.duplicated_answer_ids_list,
+            ),
+            (
+                "answers claimed by several respondents (not joined)",
+                self.answers_claimed_twice,
+                &self.answers_claimed_twice_ids,
+            ),
+        ]
+    }
+}
+
 /// The result of a join.
 #[derive(Debug, Clone)]
 pub struct Join {

@@ -314,29 +314,7 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
         j.rows_joined + j.rows_left_out,
         j.answers
     );
-    let lines = [
-        (
-            "respondents without an answer in the model",
-            j.respondents_without_answer,
-            &j.respondents_without_answer_ids,
-        ),
-        (
-            "answers without conjoint rows",
-            j.answers_without_conjoint,
-            &j.answers_without_conjoint_ids,
-        ),
-        (
-            "answer ids used twice in the model (not joined)",
-            j.duplicated_answer_ids,
-            &j.duplicated_answer_ids_list,
-        ),
-        (
-            "answers claimed by several respondents (not joined)",
-            j.answers_claimed_twice,
-            &j.answers_claimed_twice_ids,
-        ),
-    ];
-    for (what, n, ids) in lines {
+    for (what, n, ids) in j.problems() {
         if n > 0 {
             let more = if n > ids.len() { ", …" } else { "" };
             let _ = writeln!(out, "  {what}: {n} ({}{more})", ids.join(", "));

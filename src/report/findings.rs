@@ -457,43 +457,17 @@ fn lede(s: &mut String, link: &LinkResult, names: &GroupNames, level: &str) {
         escape(&m.groups_by),
         groups.join(", ")
     );
-    let problems = [
-        (
-            "without an answer in the model",
-            j.respondents_without_answer,
-            &j.respondents_without_answer_ids,
-        ),
-        (
-            "answers without conjoint rows",
-            j.answers_without_conjoint,
-            &j.answers_without_conjoint_ids,
-        ),
-        (
-            "answer ids used twice in the model (not joined)",
-            j.duplicated_answer_ids,
-            &j.duplicated_answer_ids_list,
-        ),
-        (
-            "answers claimed by several respondents (not joined)",
-            j.answers_claimed_twice,
-            &j.answers_claimed_twice_ids,
-        ),
-    ];
-    let mut items: Vec<String> = problems
-        .iter()
+    let mut items: Vec<String> = j
+        .problems()
+        .into_iter()
         .filter(|p| p.1 > 0)
         .map(|(what, n, ids)| {
-            let more = if *n > ids.len() { ", …" } else { "" };
-            let noun = if what.starts_with("without") {
-                if *n == 1 {
-                    "respondent "
-                } else {
-                    "respondents "
-                }
-            } else {
-                ""
+            let more = if n > ids.len() { ", …" } else { "" };
+            let what = match what.strip_prefix("respondents ") {
+                Some(rest) if n == 1 => format!("respondent {rest}"),
+                _ => what.to_string(),
             };
-            format!("{n} {noun}{what} (ids {}{more})", escape(&ids.join(", ")))
+            format!("{n} {what} (ids {}{more})", escape(&ids.join(", ")))
         })
         .collect();
     if j.respondents_without_key > 0 {
