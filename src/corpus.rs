@@ -64,10 +64,12 @@ impl Vocabulary {
         Ok(())
     }
 
+    /// Number of terms.
     pub fn len(&self) -> usize {
         self.terms.len()
     }
 
+    /// True when no term survived pruning.
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
@@ -77,6 +79,7 @@ impl Vocabulary {
         self.index.get(term).copied()
     }
 
+    /// The term (stem or token) of an id, as the model counts it.
     pub fn term(&self, id: u32) -> &str {
         &self.terms[id as usize]
     }
@@ -86,6 +89,7 @@ impl Vocabulary {
         &self.display[id as usize]
     }
 
+    /// Every term, indexed by id.
     pub fn terms(&self) -> &[String] {
         &self.terms
     }
@@ -94,9 +98,11 @@ impl Vocabulary {
 /// One answer that takes part in the fit: its id and its word ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
+    /// The answer's id (from the id column, or its line number).
     pub id: String,
     /// The answer as written.
     pub text: String,
+    /// Word ids of the answer's tokens, in order (pruned words left out).
     pub words: Vec<u32>,
 }
 
@@ -154,8 +160,11 @@ pub struct CorpusReport {
 /// A tokenized, pruned corpus ready for LDA.
 #[derive(Debug, Clone)]
 pub struct Corpus {
+    /// The terms the model counts.
     pub vocab: Vocabulary,
+    /// The answers that take part in the fit.
     pub docs: Vec<Document>,
+    /// What reading and pruning kept and dropped, for the analyst.
     pub report: CorpusReport,
 }
 

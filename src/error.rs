@@ -16,16 +16,24 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// An input file does not exist.
     #[error("{}: no such file", path.display())]
-    NotFound { path: PathBuf },
+    NotFound {
+        /// The path given.
+        path: PathBuf,
+    },
 
     /// A directory was given where a file was expected.
     #[error("{}: is a directory, expected a file", path.display())]
-    IsDirectory { path: PathBuf },
+    IsDirectory {
+        /// The path given.
+        path: PathBuf,
+    },
 
     /// Any other I/O failure while reading or writing `path`.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The file read or written.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
@@ -36,6 +44,7 @@ pub enum Error {
         path.display()
     )]
     InvalidUtf8 {
+        /// The input file.
         path: PathBuf,
         /// 1-based line number.
         line: usize,
@@ -49,8 +58,11 @@ pub enum Error {
     /// A CSV/TSV file could not be parsed.
     #[error("{}: line {line}: {message}", path.display())]
     Csv {
+        /// The input file.
         path: PathBuf,
+        /// 1-based line of the problem.
         line: u64,
+        /// What is wrong (from the CSV reader, or ours).
         message: String,
     },
 
@@ -61,22 +73,40 @@ pub enum Error {
         available.join(", ")
     )]
     MissingColumn {
+        /// The input file.
         path: PathBuf,
+        /// The column asked for.
         column: String,
+        /// The header's columns, so the analyst can pick the right one.
         available: Vec<String>,
     },
 
     /// Nothing is left to fit after reading and tokenizing.
     #[error("{}: {reason}", path.display())]
-    EmptyCorpus { path: PathBuf, reason: String },
+    EmptyCorpus {
+        /// The input file.
+        path: PathBuf,
+        /// Why nothing is left (empty file, all blank, every word pruned).
+        reason: String,
+    },
 
     /// A parameter is out of its valid range.
     #[error("invalid {name}: {reason}")]
-    InvalidParameter { name: &'static str, reason: String },
+    InvalidParameter {
+        /// The flag or parameter (`--k`, `alpha`).
+        name: &'static str,
+        /// The valid range, and what was given.
+        reason: String,
+    },
 
     /// A model file could not be read as a `topics` model.
     #[error("{}: {reason}", path.display())]
-    BadModel { path: PathBuf, reason: String },
+    BadModel {
+        /// The model file.
+        path: PathBuf,
+        /// Why it is not a usable model (truncated, damaged, newer schema).
+        reason: String,
+    },
 
     /// A user-supplied tokenizer pipeline failed to load or run.
     #[error("tokenizer: {0}")]
@@ -84,13 +114,21 @@ pub enum Error {
 
     /// The input holds a NUL byte, which text never does.
     #[error("{}: line {line}: contains a NUL byte: this looks like a binary file, not text", path.display())]
-    NulByte { path: PathBuf, line: usize },
+    NulByte {
+        /// The input file.
+        path: PathBuf,
+        /// 1-based line of the first NUL byte.
+        line: usize,
+    },
 
     /// The input is not valid in the encoding the user named.
     #[error("{}: line {line}: not valid {encoding}", path.display())]
     Decode {
+        /// The input file.
         path: PathBuf,
+        /// 1-based line of the first undecodable byte.
         line: usize,
+        /// The encoding named (`--encoding`).
         encoding: String,
     },
 
@@ -101,19 +139,32 @@ pub enum Error {
         crate::io::MAX_ANSWER_BYTES
     )]
     AnswerTooLong {
+        /// The input file.
         path: PathBuf,
+        /// The answer's id.
         id: String,
+        /// Its length in bytes.
         bytes: usize,
     },
 
     /// The topic labels file next to a model is unreadable or does not fit
     /// the model.
     #[error("{}: {reason}", path.display())]
-    BadLabels { path: PathBuf, reason: String },
+    BadLabels {
+        /// The labels file.
+        path: PathBuf,
+        /// Why it cannot be used with the model.
+        reason: String,
+    },
 
     /// A results file given to the report (conjoint or link) is unreadable.
     #[error("{}: {reason}", path.display())]
-    BadResults { path: PathBuf, reason: String },
+    BadResults {
+        /// The results file.
+        path: PathBuf,
+        /// Why it cannot be used (unreadable, or of the wrong kind).
+        reason: String,
+    },
 
     /// An output file is one of the run's input files: writing it would
     /// destroy the input (checked before anything is read or written).
@@ -122,22 +173,40 @@ pub enum Error {
         output.display(),
         input.display()
     )]
-    OutputIsInput { output: PathBuf, input: PathBuf },
+    OutputIsInput {
+        /// The output path given.
+        output: PathBuf,
+        /// The input it is the same file as.
+        input: PathBuf,
+    },
 
     /// The local service could not start (address refused or in use).
     #[error("serve {addr}: {reason}")]
-    Serve { addr: String, reason: String },
+    Serve {
+        /// The address asked for.
+        addr: String,
+        /// Why it cannot be served there.
+        reason: String,
+    },
     /// A conjoint data set, design or request is invalid (exit codes 30–39).
     #[error(transparent)]
     Conjoint(#[from] crate::conjoint::ConjointError),
     /// The bundled Korean dictionary could not be compiled or loaded into
     /// its cache directory.
     #[error("{}: Korean dictionary: {reason} (set TOPICS_CACHE_DIR to a writable directory, or use --ko-analyzer rules)", path.display())]
-    KoDictionary { path: PathBuf, reason: String },
+    KoDictionary {
+        /// The dictionary cache directory or file.
+        path: PathBuf,
+        /// What failed while building or loading it.
+        reason: String,
+    },
 
     /// A Korean user dictionary could not be read.
     #[error("Korean user dictionary: {reason}")]
-    UserDictionary { reason: String },
+    UserDictionary {
+        /// What is wrong, with the file and line.
+        reason: String,
+    },
     /// Topics and conjoint cannot be linked as asked (exit codes 50–59).
     #[error(transparent)]
     Link(#[from] crate::link::LinkError),

@@ -17,7 +17,9 @@ use crate::error::{Error, Result};
 /// One open-ended answer with the id that links it back to its respondent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
+    /// The respondent's id (the id column, or the 1-based line number).
     pub id: String,
+    /// The answer as written.
     pub text: String,
 }
 
@@ -373,6 +375,7 @@ pub struct LineCounter<'a> {
 }
 
 impl<'a> LineCounter<'a> {
+    /// Counts lines of `text` from the start.
     pub fn new(text: &'a str) -> LineCounter<'a> {
         LineCounter {
             bytes: text.as_bytes(),

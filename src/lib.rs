@@ -8,6 +8,8 @@
 //! The `topics` binary is a thin command-line layer over this library; every
 //! capability is usable from Rust.
 
+#![warn(missing_docs)]
+
 pub mod conjoint;
 pub mod corpus;
 pub mod error;

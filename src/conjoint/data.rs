@@ -22,12 +22,19 @@ use crate::io::{display_path, read_text, InputFormat};
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct Roles {
+    /// Column holding the respondent id (the clustering unit).
     pub respondent_id: Option<String>,
+    /// Column numbering a respondent's tasks (read by peers; not needed here).
     pub task: Option<String>,
+    /// Column numbering the profiles within a task (read by peers; not needed here).
     pub profile: Option<String>,
+    /// The feature (attribute) columns, in display order.
     pub attributes: Vec<String>,
+    /// The outcome columns (choice or rating).
     pub outcomes: Vec<String>,
+    /// Columns that are constant within a respondent (covariates for `--by`).
     pub respondent_covariates: Vec<String>,
+    /// The survey weights column, used only when asked for.
     pub weights: Option<String>,
 }
 
@@ -35,6 +42,7 @@ pub struct Roles {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct DesignFile {
+    /// Which column plays which role.
     pub roles: Roles,
     /// Level order per feature (and per grouping column, if wanted); the
     /// first level is the reference.
@@ -71,18 +79,22 @@ impl DesignFile {
 /// Built from a design file and/or flags.
 #[derive(Debug, Clone, Default)]
 pub struct Spec {
+    /// The respondent id column; without it every row is its own cluster.
     pub respondent: Option<String>,
+    /// The feature columns to estimate, in display order.
     pub features: Vec<String>,
     /// Level order per column; features missing here get their levels
     /// sorted.
     pub levels: BTreeMap<String, Vec<String>>,
     /// `(feature, level)` pairs to make the reference level.
     pub references: Vec<(String, String)>,
+    /// The outcome columns to read.
     pub outcomes: Vec<String>,
     /// The weights column (read, and used, only when set).
     pub weights: Option<String>,
     /// Column that splits respondents into groups.
     pub by: Option<String>,
+    /// Display names by column (from the design file).
     pub labels: BTreeMap<String, String>,
     /// Restrictions declared by the design file, as text.
     pub restrictions: Vec<String>,
@@ -123,7 +135,9 @@ pub struct Feature {
 /// A grouping of rows (`--by`): group names in order, first = reference.
 #[derive(Debug, Clone)]
 pub struct Grouping {
+    /// The `--by` column.
     pub column: String,
+    /// Group names; the first is the reference group.
     pub groups: Vec<String>,
     /// Group of each row, `None` where the cell is missing.
     pub of_row: Vec<Option<u32>>,
@@ -132,28 +146,37 @@ pub struct Grouping {
 /// A numeric column with `NaN` for missing cells.
 #[derive(Debug, Clone)]
 pub struct NumericColumn {
+    /// Column name.
     pub name: String,
+    /// One value per row, `NaN` where the cell is empty.
     pub values: Vec<f64>,
 }
 
 /// A conjoint experiment in memory.
 #[derive(Debug, Clone)]
 pub struct ConjointData {
+    /// The data file, for messages.
     pub path: PathBuf,
+    /// The features, in display order.
     pub features: Vec<Feature>,
     /// Level index of row `i`, feature `f` at `i * features.len() + f`.
     levels: Vec<u16>,
     /// Respondent number of each row (`0..respondent_ids.len()`).
     pub respondent: Vec<u32>,
+    /// The respondent ids as written in the file, indexed by respondent number.
     pub respondent_ids: Vec<String>,
     /// 1-based line of each row in the CSV.
     pub line: Vec<u64>,
+    /// The outcome columns read.
     pub outcomes: Vec<NumericColumn>,
+    /// The weights column, when one was asked for.
     pub weights: Option<NumericColumn>,
+    /// The `--by` grouping, when one was asked for.
     pub by: Option<Grouping>,
 }
 
 impl ConjointData {
+    /// Number of rows (profiles) read.
     pub fn nrows(&self) -> usize {
         self.respondent.len()
     }
@@ -169,6 +192,7 @@ impl ConjointData {
         &self.levels[i * nf..(i + 1) * nf]
     }
 
+    /// Position of the feature named `name` (column name), if any.
     pub fn feature_index(&self, name: &str) -> Option<usize> {
         self.features.iter().position(|f| f.name == name)
     }

@@ -10,16 +10,24 @@ use crate::error::Result;
 /// Turns a ratings outcome into 0/1 (`--binarize '>4'`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Binarize {
+    /// How the rating is compared with the threshold.
     pub op: Comparison,
+    /// The number the rating is compared with.
     pub threshold: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The comparison of a [`Binarize`] rule.
 pub enum Comparison {
+    /// `>`
     Greater,
+    /// `>=`
     GreaterEqual,
+    /// `<`
     Less,
+    /// `<=`
     LessEqual,
+    /// `==` (or `=`)
     Equal,
 }
 
@@ -52,6 +60,7 @@ fn bad_binarize(s: &str) -> ConjointError {
 }
 
 impl Binarize {
+    /// 1.0 if `y` passes the rule, else 0.0; a missing `y` (`NaN`) stays missing.
     pub fn apply(&self, y: f64) -> f64 {
         if y.is_nan() {
             return y;
@@ -75,6 +84,7 @@ impl Binarize {
 /// How every estimate is computed.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
+    /// Which clustered (sandwich) variance to use.
     pub variance: VarianceKind,
     /// 1 − confidence level of the intervals.
     pub alpha: f64,
@@ -82,6 +92,7 @@ pub struct Options {
     pub h0: f64,
     /// Use the data's weights column (when it was read).
     pub weighted: bool,
+    /// Turns a ratings outcome into 0/1 before estimating, when set.
     pub binarize: Option<Binarize>,
 }
 
@@ -100,10 +111,15 @@ impl Default for Options {
 /// Which rows enter one fit, with their outcome, weight and cluster.
 #[derive(Debug, Clone)]
 pub struct Sample {
+    /// Data rows in the fit, in file order.
     pub rows: Vec<usize>,
+    /// Outcome of each kept row (binarized if asked).
     pub y: Vec<f64>,
+    /// Weight of each kept row, when weighted.
     pub weights: Option<Vec<f64>>,
+    /// Cluster number (`0..n_clusters`) of each kept row.
     pub cluster: Vec<u32>,
+    /// Number of distinct clusters (respondents) in the fit.
     pub n_clusters: usize,
     /// The rows of each cluster, for the sandwich.
     pub clusters: Clusters,
@@ -112,6 +128,7 @@ pub struct Sample {
 /// Which rows to keep beyond an observed outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowFilter {
+    /// Every row with an observed outcome.
     All,
     /// Rows whose `--by` group is known.
     Grouped,
@@ -214,6 +231,7 @@ pub struct AmceLayout {
 }
 
 impl AmceLayout {
+    /// The layout for `data`, interacted with `extra_groups` non-reference groups.
     pub fn new(data: &ConjointData, extra_groups: usize) -> AmceLayout {
         let mut offsets = Vec::with_capacity(data.features.len());
         let mut next = 1;
@@ -228,6 +246,7 @@ impl AmceLayout {
         }
     }
 
+    /// Number of columns, interactions included.
     pub fn ncols(&self) -> usize {
         self.base * (1 + self.extra_groups)
     }

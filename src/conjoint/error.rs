@@ -12,18 +12,26 @@ pub enum ConjointError {
     /// An outcome or weight cell is not a number.
     #[error("{}: line {line}: column '{column}': '{value}' is not a number", path.display())]
     NotNumeric {
+        /// The data file.
         path: PathBuf,
+        /// 1-based line of the cell.
         line: u64,
+        /// Column of the cell.
         column: String,
+        /// The cell's text.
         value: String,
     },
 
     /// A required cell (respondent id, feature level, weight) is empty.
     #[error("{}: line {line}: column '{column}' is empty ({what} is required on every row)", path.display())]
     EmptyCell {
+        /// The data file.
         path: PathBuf,
+        /// 1-based line of the cell.
         line: u64,
+        /// Column of the cell.
         column: String,
+        /// What the column is for (respondent id, level, weight).
         what: &'static str,
     },
 
@@ -34,40 +42,64 @@ pub enum ConjointError {
         known.join(", ")
     )]
     UnknownLevel {
+        /// The data file.
         path: PathBuf,
+        /// 1-based line of the row.
         line: u64,
+        /// The feature (column).
         feature: String,
+        /// The level the design does not list.
         level: String,
+        /// The levels the design lists.
         known: Vec<String>,
     },
 
     /// A level of the design (or of `--reference`) never occurs in the data.
     #[error("{}: feature '{feature}': level '{level}' never occurs in the data", path.display())]
     LevelNeverSeen {
+        /// The data file.
         path: PathBuf,
+        /// The feature (column).
         feature: String,
+        /// The level that never occurs.
         level: String,
     },
 
     /// A feature needs at least two levels to have an effect.
     #[error("{}: feature '{feature}' has only one level ('{level}'); a feature needs at least two", path.display())]
     SingleLevel {
+        /// The data file.
         path: PathBuf,
+        /// The feature (column).
         feature: String,
+        /// Its only level.
         level: String,
     },
 
     /// The design file cannot be read as a design.
     #[error("{}: {message}", path.display())]
-    BadDesign { path: PathBuf, message: String },
+    BadDesign {
+        /// The design file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
 
     /// The design restricts which levels can appear together.
     #[error("{message}")]
-    Restricted { message: String },
+    Restricted {
+        /// The restrictions found, and how to proceed.
+        message: String,
+    },
 
     /// The model cannot be estimated: a coefficient is not identified.
     #[error("cannot estimate {what}: coefficient '{coefficient}' is not identified (no data, or collinear with other levels)")]
-    NotIdentified { what: String, coefficient: String },
+    NotIdentified {
+        /// The estimate that was asked for.
+        what: String,
+        /// The coefficient (feature and level) without identifying data.
+        coefficient: String,
+    },
 
     /// A request (profile, grouping, binarize rule, option) is invalid.
     #[error("{0}")]
@@ -79,10 +111,15 @@ pub enum ConjointError {
         path.display()
     )]
     NotBinary {
+        /// The data file.
         path: PathBuf,
+        /// 1-based line of the first non-0/1 value.
         line: u64,
+        /// The outcome column.
         column: String,
+        /// The value found.
         value: f64,
+        /// The estimate that needs a 0/1 outcome.
         what: String,
     },
 }

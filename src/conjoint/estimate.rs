@@ -19,14 +19,20 @@ use crate::error::Result;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Statistic {
+    /// Average marginal component effect (relative to the reference level).
     Amce,
+    /// Marginal mean.
     Mm,
+    /// Difference of AMCEs between a group and the reference group.
     AmceDifference,
+    /// Difference of marginal means between a group and the reference group.
     MmDifference,
+    /// Predicted outcome of a profile.
     Prediction,
 }
 
 impl Statistic {
+    /// The name used in CSV and JSON output.
     pub fn as_str(&self) -> &'static str {
         match self {
             Statistic::Amce => "amce",
@@ -85,28 +91,39 @@ impl OutcomeType {
 /// files without them still read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EstimateRow {
+    /// The outcome column estimated.
     pub outcome: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Whether the outcome was a choice or a rating, when recorded.
     pub outcome_type: Option<OutcomeType>,
+    /// What the row estimates.
     pub statistic: Statistic,
+    /// The feature (column name).
     pub feature: String,
     /// The feature's display name (the design's label, else its column).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_label: Option<String>,
+    /// The level.
     pub level: String,
+    /// The point estimate.
     pub estimate: f64,
     #[serde(default)]
+    /// Respondent-clustered standard error.
     pub std_error: Option<f64>,
     #[serde(default)]
+    /// `(estimate − h0) / std_error`.
     pub z: Option<f64>,
     #[serde(default)]
+    /// Two-sided p-value of `z`.
     pub p: Option<f64>,
     /// The null value `z` and `p` test against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub h0: Option<f64>,
     #[serde(default)]
+    /// Lower end of the `1 − alpha` confidence interval.
     pub lower: Option<f64>,
     #[serde(default)]
+    /// Upper end of the `1 − alpha` confidence interval.
     pub upper: Option<f64>,
     /// The subgroup, or `"<group> - <reference group>"` for differences.
     #[serde(rename = "BY", default, skip_serializing_if = "Option::is_none")]
@@ -442,20 +459,27 @@ fn interacted_fit(
 /// The test that the AMCEs differ between groups.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnovaRow {
+    /// The outcome column tested.
     pub outcome: String,
     #[serde(rename = "BY")]
+    /// The `--by` column whose groups are compared.
     pub by: String,
     /// cregg's nested-model F test (`anova(glm(y ~ features),
     /// glm(y ~ features * by), test = "F")`): not clustered.
     #[serde(rename = "F")]
     pub f: f64,
+    /// Numerator degrees of freedom of `f` (the group terms).
     pub df1: usize,
+    /// Denominator degrees of freedom of `f` (residual).
     pub df2: usize,
+    /// p-value of `f`.
     pub p: f64,
     /// Wald χ² of all group terms in the interacted model, with the
     /// respondent-clustered covariance.
     pub wald_chi2: f64,
+    /// Degrees of freedom of `wald_chi2`.
     pub wald_df: usize,
+    /// p-value of `wald_chi2`.
     pub wald_p: f64,
 }
 
@@ -498,12 +522,16 @@ pub fn anova(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Anova
 /// How often a level was shown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FreqRow {
+    /// The feature (column name).
     pub feature: String,
+    /// The level.
     pub level: String,
+    /// Profiles showing the level.
     pub count: u64,
     /// Share of the feature's profiles (in the group, when grouped).
     pub proportion: f64,
     #[serde(rename = "BY", skip_serializing_if = "Option::is_none")]
+    /// The `--by` group, when grouped.
     pub by: Option<String>,
 }
 
@@ -549,7 +577,9 @@ pub fn freqs(data: &ConjointData, by_group: bool) -> Result<Vec<FreqRow>> {
 /// highest / lowest AMCE.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Profile {
+    /// Every feature at its level with the highest AMCE.
     MostLikely,
+    /// Every feature at its level with the lowest AMCE.
     LeastLikely,
     /// `(feature, level)` for every feature.
     Levels(Vec<(String, String)>),

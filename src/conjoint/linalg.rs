@@ -10,11 +10,14 @@
 /// A square matrix stored row by row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Matrix {
+    /// Number of rows (and columns).
     pub n: usize,
+    /// The `n × n` entries, row by row.
     pub data: Vec<f64>,
 }
 
 impl Matrix {
+    /// An `n × n` matrix of zeros.
     pub fn zeros(n: usize) -> Matrix {
         Matrix {
             n,
@@ -22,10 +25,12 @@ impl Matrix {
         }
     }
 
+    /// The entry at row `i`, column `j`.
     pub fn get(&self, i: usize, j: usize) -> f64 {
         self.data[i * self.n + j]
     }
 
+    /// Sets the entry at row `i`, column `j`.
     pub fn set(&mut self, i: usize, j: usize, v: f64) {
         self.data[i * self.n + j] = v;
     }
@@ -80,6 +85,7 @@ pub struct Cholesky {
 /// the earlier ones, or has no data).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Singular {
+    /// The 0-based column whose pivot vanished.
     pub column: usize,
 }
 
@@ -87,6 +93,7 @@ pub struct Singular {
 const PIVOT_TOLERANCE: f64 = 1e-10;
 
 impl Cholesky {
+    /// Factorizes `a`, or names the first column that makes it singular.
     pub fn new(a: &Matrix) -> Result<Cholesky, Singular> {
         let n = a.n;
         let mut l = Matrix::zeros(n);

@@ -18,12 +18,14 @@ use super::linalg::{Cholesky, Matrix, Singular};
 /// (compressed sparse rows).
 #[derive(Debug, Clone, Default)]
 pub struct BinaryDesign {
+    /// Number of columns (coefficients).
     pub ncols: usize,
     offsets: Vec<usize>,
     cols: Vec<u32>,
 }
 
 impl BinaryDesign {
+    /// An empty design with `ncols` columns.
     pub fn new(ncols: usize) -> BinaryDesign {
         BinaryDesign {
             ncols,
@@ -38,10 +40,12 @@ impl BinaryDesign {
         self.offsets.push(self.cols.len());
     }
 
+    /// Number of rows pushed.
     pub fn nrows(&self) -> usize {
         self.offsets.len() - 1
     }
 
+    /// The columns that are 1 in row `i`.
     pub fn row(&self, i: usize) -> &[u32] {
         &self.cols[self.offsets[i]..self.offsets[i + 1]]
     }
@@ -61,7 +65,9 @@ pub enum VarianceKind {
 /// the F test needs.
 #[derive(Debug, Clone)]
 pub struct OlsFit {
+    /// The coefficients, in design column order.
     pub beta: Vec<f64>,
+    /// Their respondent-clustered covariance.
     pub vcov: Matrix,
     /// Rows used.
     pub n: usize,
@@ -72,6 +78,7 @@ pub struct OlsFit {
 }
 
 impl OlsFit {
+    /// Clustered standard error of coefficient `j`.
     pub fn std_error(&self, j: usize) -> f64 {
         self.vcov.get(j, j).sqrt()
     }
@@ -79,8 +86,11 @@ impl OlsFit {
 
 /// The inputs of one fit, aligned row by row with the design.
 pub struct OlsInput<'a> {
+    /// The 0/1 design matrix.
     pub design: &'a BinaryDesign,
+    /// The outcome of each design row.
     pub y: &'a [f64],
+    /// The weight of each design row (weighted least squares), if any.
     pub weights: Option<&'a [f64]>,
     /// The rows of each cluster (respondent).
     pub clusters: &'a Clusters,
@@ -247,6 +257,7 @@ impl Clusters {
         self.starts.len().saturating_sub(1)
     }
 
+    /// True when there are no clusters.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -164,6 +164,7 @@ pub fn freqs_table(rows: &[FreqRow], features: &[Feature]) -> String {
     out
 }
 
+/// Level display counts as CSV (`feature,level,count,proportion[,BY]`).
 pub fn freqs_csv(rows: &[FreqRow]) -> String {
     let grouped = rows.iter().any(|r| r.by.is_some());
     let header: &[&str] = if grouped {
@@ -189,6 +190,7 @@ pub fn freqs_csv(rows: &[FreqRow]) -> String {
     )
 }
 
+/// The group-difference tests as an aligned text table for the terminal.
 pub fn anova_table(rows: &[AnovaRow]) -> String {
     let mut out = String::new();
     for r in rows {
@@ -212,6 +214,7 @@ pub fn anova_table(rows: &[AnovaRow]) -> String {
     out
 }
 
+/// The group-difference tests as CSV.
 pub fn anova_csv(rows: &[AnovaRow]) -> String {
     table(
         &[

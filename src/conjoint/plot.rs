@@ -11,11 +11,15 @@ use crate::render::forest::{self, Forest, Line, Panel, Point};
 
 /// What to draw.
 pub struct PlotSpec<'a> {
+    /// The estimates to draw.
     pub rows: &'a [EstimateRow],
+    /// The features, for their level order and display names.
     pub features: &'a [Feature],
     /// Where the vertical line goes (0 for AMCEs, h0 for marginal means).
     pub null_value: f64,
+    /// Title above the figure.
     pub title: String,
+    /// Title of the x axis.
     pub x_label: String,
 }
 

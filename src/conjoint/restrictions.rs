@@ -18,10 +18,15 @@ const MIN_EXPECTED: f64 = 20.0;
 /// independent, they should have appeared about `expected` times.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmptyCell {
+    /// The first feature.
     pub feature_a: String,
+    /// Its level.
     pub level_a: String,
+    /// The second feature.
     pub feature_b: String,
+    /// Its level.
     pub level_b: String,
+    /// How often the pair would appear if features were independent.
     pub expected: f64,
 }
 

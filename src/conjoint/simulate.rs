@@ -18,9 +18,13 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 /// is 0).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimFeature {
+    /// Column name.
     pub name: String,
+    /// English display name.
     pub label: String,
+    /// Korean display name.
     pub korean_label: String,
+    /// `(level, true AMCE)`, reference first.
     pub levels: Vec<(String, f64)>,
 }
 

@@ -24,6 +24,7 @@ const STM_EXCLUSIVITY_WEIGHT: f64 = 0.7;
 /// Diagnostics of one topic.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TopicDiagnostics {
+    /// The topic's 0-based number.
     pub topic: usize,
     /// Tokens assigned to the topic.
     pub tokens: u64,
@@ -59,6 +60,7 @@ pub struct TopicDiagnostics {
 pub struct Diagnostics {
     /// Top words per topic used for coherence and exclusivity.
     pub coherence_words: usize,
+    /// One entry per topic, in topic order.
     pub topics: Vec<TopicDiagnostics>,
 }
 

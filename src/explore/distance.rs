@@ -155,13 +155,16 @@ fn symmetric_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
 pub struct IntertopicMap {
     /// K × K Jensen–Shannon divergences (natural log).
     pub divergence: Vec<Vec<f64>>,
+    /// Horizontal position of each topic (classical scaling of the divergences).
     pub x: Vec<f64>,
+    /// Vertical position of each topic.
     pub y: Vec<f64>,
     /// Token share of each topic (circle area in the map).
     pub share: Vec<f64>,
 }
 
 impl IntertopicMap {
+    /// The map of a fitted model's topics.
     pub fn from_model(model: &LdaModel) -> IntertopicMap {
         let phi: Vec<Vec<f64>> = (0..model.k()).map(|t| model.phi_row(t)).collect();
         let divergence = jsd_matrix(&phi);

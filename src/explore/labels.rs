@@ -297,6 +297,7 @@ impl Labels {
             .collect()
     }
 
+    /// Number of topics the labels are for.
     pub fn k(&self) -> usize {
         self.k
     }
@@ -491,6 +492,7 @@ pub const CARRY_OVER_MIN_SIMILARITY: f64 = 0.8;
 /// What happened to one label in a refit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabelMove {
+    /// The label.
     pub label: String,
     /// The topic it named in the old model.
     pub from: usize,
@@ -582,7 +584,9 @@ pub enum Refit {
     /// their old topic) and the labels file now belongs to the new model,
     /// without labels.
     Dropped {
+        /// Why the previous model could not be read.
         reason: Error,
+        /// The dropped labels, by their old 0-based topic.
         labels: Vec<(usize, String)>,
     },
     /// The labels file itself is unreadable (`0`); it was left as it was

@@ -21,13 +21,19 @@ pub enum Ranking {
     /// φ_kw.
     Prob,
     /// LDAvis relevance: λ·log φ_kw + (1−λ)·log(φ_kw / p_w).
-    Relevance { lambda: f64 },
+    Relevance {
+        /// Weight on log φ_kw (LDAvis's λ, 0.6 recommended).
+        lambda: f64,
+    },
     /// stm's FREX: the weighted harmonic mean of the word's within-topic
     /// rank ECDF of frequency (φ_kw) and of exclusivity (φ_kw / Σ_j φ_jw,
     /// shrunk towards uniform by the word's corpus count as stm's
     /// `labelTopics` does when counts are known); `weight` is on frequency
     /// (stm's `frexw`, 0.5 by default).
-    Frex { weight: f64 },
+    Frex {
+        /// Weight on frequency, in 0..=1.
+        weight: f64,
+    },
     /// φ_kw / p_w (Taddy 2012; stm's `lift`).
     Lift,
     /// stm's (and the `lda` package's) score:
@@ -76,9 +82,11 @@ impl Ranking {
 /// A word of a topic with its score under a ranking.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankedWord {
+    /// The word's id in the model's vocabulary.
     pub word_id: u32,
     /// The readable form (filled by [`TopicWordMatrix::top_words_named`]).
     pub word: String,
+    /// The word's score under the ranking (higher ranks first).
     pub score: f64,
     /// φ_kw, shown beside every ranking.
     pub prob: f64,
@@ -134,22 +142,27 @@ impl TopicWordMatrix {
         TopicWordMatrix::new(phi, word_prob, topic_prob).with_word_counts(word_counts)
     }
 
+    /// Number of topics.
     pub fn k(&self) -> usize {
         self.phi.len()
     }
 
+    /// Number of words in the vocabulary.
     pub fn vocab_len(&self) -> usize {
         self.word_prob.len()
     }
 
+    /// φ: each topic's word distribution (K rows of V).
     pub fn phi(&self) -> &[Vec<f64>] {
         &self.phi
     }
 
+    /// Each word's share of all tokens (p_w).
     pub fn word_prob(&self) -> &[f64] {
         &self.word_prob
     }
 
+    /// Each topic's share of all tokens.
     pub fn topic_prob(&self) -> &[f64] {
         &self.topic_prob
     }

@@ -55,7 +55,9 @@ impl Default for SelectKOptions {
 /// One fit.
 #[derive(Debug, Clone, Serialize)]
 pub struct KRun {
+    /// Number of topics fitted.
     pub k: usize,
+    /// Seed of the fit.
     pub seed: u64,
     /// Held-out log-likelihood per held-out token (document completion).
     pub held_out_ll: f64,
@@ -74,12 +76,17 @@ pub struct KRun {
 /// One K, averaged over seeds.
 #[derive(Debug, Clone, Serialize)]
 pub struct KSummary {
+    /// Number of topics.
     pub k: usize,
+    /// Mean held-out log-likelihood per token over seeds.
     pub held_out_ll: f64,
     /// Standard deviation over seeds (0 with one seed).
     pub held_out_ll_sd: f64,
+    /// Mean UMass coherence over seeds.
     pub umass: f64,
+    /// Mean NPMI coherence over seeds.
     pub npmi: f64,
+    /// Mean stm exclusivity over seeds.
     pub exclusivity: f64,
     /// Mean cosine similarity of matched topics over every pair of seeds
     /// (1 = the same topics every time); `None` with a single seed.
@@ -89,10 +96,15 @@ pub struct KSummary {
 /// Everything `topics select-k` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct SelectKReport {
+    /// Answers the models were fitted on.
     pub train_answers: usize,
+    /// Answers held out for the log-likelihood.
     pub held_out_answers: usize,
+    /// Tokens in the held-out answers.
     pub held_out_tokens: usize,
+    /// Every fit, one per K and seed.
     pub runs: Vec<KRun>,
+    /// One row per K, averaged over seeds.
     pub summary: Vec<KSummary>,
 }
 

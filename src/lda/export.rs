@@ -12,50 +12,70 @@ pub struct WordProb {
     pub word: String,
     /// The counting key (stem or dictionary form).
     pub term: String,
+    /// φ_kw: the word's probability in the topic.
     pub prob: f64,
 }
 
 /// An answer that shows a topic well.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Quote {
+    /// The answer's id.
     pub id: String,
+    /// The topic's share θ in the answer.
     pub theta: f64,
+    /// The answer as written.
     pub text: String,
 }
 
 /// One topic: id, token share, top words, representative answers.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TopicSummary {
+    /// The topic's 0-based number.
     pub id: usize,
     /// The analyst's label, when one is set (`topics label`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Share of all tokens assigned to the topic.
     pub share: f64,
+    /// The topic's document-topic prior α_k.
     pub alpha: f64,
+    /// Top words, most probable first.
     pub words: Vec<WordProb>,
+    /// Answers with the highest θ for the topic.
     pub quotes: Vec<Quote>,
 }
 
 /// θ of one answer.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DocTheta {
+    /// The answer's id.
     pub id: String,
+    /// Topic shares, summing to 1.
     pub theta: Vec<f64>,
 }
 
 /// Everything `topics fit --format json` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct FitResult {
+    /// Number of topics.
     pub k: usize,
+    /// Training joint log-likelihood per token at the last sweep.
     pub log_likelihood_per_token: f64,
+    /// Document-topic prior per topic (after optimization).
     pub alpha: Vec<f64>,
+    /// Topic-word prior (after optimization).
     pub beta: f64,
+    /// The topics, in topic order.
     pub topics: Vec<TopicSummary>,
+    /// θ of every fitted answer.
     pub documents: Vec<DocTheta>,
+    /// What reading and pruning kept and dropped.
     pub corpus: CorpusReport,
+    /// The log-likelihood over sweeps, to judge convergence.
     pub trace: Trace,
+    /// Seed of the sampler (same seed and input give the same result).
     pub seed: u64,
+    /// Gibbs sweeps run.
     pub iterations: usize,
 }
 

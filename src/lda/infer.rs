@@ -21,6 +21,7 @@ use crate::text::Analyzer;
 pub struct InferOptions {
     /// Gibbs sweeps per answer (default 100); θ averages the second half.
     pub iterations: usize,
+    /// Seed of the sampler (same seed and input give the same θ).
     pub seed: u64,
 }
 
@@ -36,6 +37,7 @@ impl Default for InferOptions {
 /// θ of one new answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inferred {
+    /// The answer's id.
     pub id: String,
     /// Topic shares; the prior mean α/Σα when no word is known.
     pub theta: Vec<f64>,

@@ -48,6 +48,7 @@ use state::State;
 pub struct Progress {
     /// Sweeps done so far (1-based).
     pub iteration: usize,
+    /// Sweeps asked for in all.
     pub iterations: usize,
     /// The joint log-likelihood per token, on sweeps where it was computed.
     pub ll_per_token: Option<f64>,

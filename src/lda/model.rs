@@ -25,7 +25,9 @@ const FORMAT: &str = "topics-model";
 /// The log-likelihood trace: the training joint log p(w, z) per token.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
+    /// Sweeps at which the log-likelihood was computed (1-based).
     pub iteration: Vec<usize>,
+    /// The log-likelihood per token at each of those sweeps.
     pub ll_per_token: Vec<f64>,
 }
 
@@ -34,10 +36,14 @@ pub struct Trace {
 /// that best show each topic.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocTopics {
+    /// The answer's id.
     pub id: String,
     #[serde(default)]
+    /// The answer as written (empty in models written before texts were kept).
     pub text: String,
+    /// Tokens of the answer in the fit.
     pub length: usize,
+    /// Tokens of the answer assigned to each topic.
     pub counts: Vec<u32>,
 }
 
@@ -48,6 +54,7 @@ pub struct ModelInput {
     pub path: String,
     /// SHA-256 of the input bytes.
     pub sha256: String,
+    /// The vocabulary pruning used, so a refit can repeat it.
     pub prune: Option<PruneOptions>,
 }
 
@@ -413,14 +420,17 @@ impl LdaModel {
         self.params.k
     }
 
+    /// The fit's settings (K, priors, sweeps, seed).
     pub fn params(&self) -> &LdaParams {
         &self.params
     }
 
+    /// How answers were tokenized; inference on new answers must use the same.
     pub fn text_options(&self) -> &TextOptions {
         &self.text
     }
 
+    /// The terms the model counts.
     pub fn vocab(&self) -> &Vocabulary {
         &self.vocab
     }
@@ -435,14 +445,17 @@ impl LdaModel {
         self.beta
     }
 
+    /// The fitted answers with their topic counts.
     pub fn documents(&self) -> &[DocTopics] {
         &self.documents
     }
 
+    /// What reading and pruning kept and dropped.
     pub fn corpus_report(&self) -> &CorpusReport {
         &self.corpus
     }
 
+    /// The log-likelihood over sweeps.
     pub fn trace(&self) -> &Trace {
         &self.trace
     }

@@ -19,7 +19,9 @@ use crate::lda::LdaModel;
 /// A respondent covariate for topic prevalence: its value per answer id.
 #[derive(Debug, Clone)]
 pub struct Covariate {
+    /// The covariate's column name.
     pub name: String,
+    /// The respondent's value, keyed by their answer id.
     pub by_answer: HashMap<String, String>,
     /// Level order (first = reference), e.g. from the design file.
     pub levels: Option<Vec<String>>,
@@ -27,17 +29,27 @@ pub struct Covariate {
 
 /// Where everything comes from.
 pub struct LinkInput<'a> {
+    /// The topic model whose θ groups respondents.
     pub model: &'a LdaModel,
+    /// The model file, for messages and the summary.
     pub model_path: &'a Path,
+    /// Topic labels, for group names.
     pub labels: &'a Labels,
+    /// The conjoint experiment.
     pub data: &'a ConjointData,
+    /// The conjoint data file, for messages and the summary.
     pub data_path: &'a Path,
+    /// Which answer belongs to which respondent.
     pub join: Join,
+    /// The words → levels mapping (empty when none was given).
     pub mapping: &'a [MappingLine],
+    /// The mapping file, for messages.
     pub mapping_path: Option<&'a Path>,
     /// Top words per ranking considered for the words ↔ levels table.
     pub top_words: usize,
+    /// Respondent covariates for topic prevalence.
     pub covariates: &'a [Covariate],
+    /// Settings of the prevalence bootstrap.
     pub bootstrap: BootstrapOptions,
 }
 

@@ -33,6 +33,7 @@ use crate::conjoint::stats;
 /// One estimate pooled over θ draws.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pooled {
+    /// Mean of the draws' estimates.
     pub estimate: f64,
     /// Mean within-draw variance Ū.
     pub within: f64,
@@ -119,6 +120,7 @@ pub fn t_quantile_upper(tail: f64, df: f64) -> f64 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkRow {
     #[serde(flatten)]
+    /// The pooled estimate, in the conjoint's row layout.
     pub row: EstimateRow,
     /// √B: the standard deviation of the estimate across θ draws (0 when
     /// every draw gave the same groups).
@@ -243,9 +245,11 @@ pub struct PooledTest {
     /// The D₂ statistic, referred to F(df1, df2).
     #[serde(rename = "F")]
     pub f: f64,
+    /// Numerator degrees of freedom (the tested terms).
     pub df1: usize,
     /// `null` when infinite (all draws agree: the plain χ²/df1 test).
     pub df2: Option<f64>,
+    /// p-value of `f`.
     pub p: f64,
     /// Mean of the draws' χ² statistics.
     pub mean_chi2: f64,

@@ -19,9 +19,13 @@ pub enum LinkError {
         model_ids.join(", ")
     )]
     NoOverlap {
+        /// The model file.
         model: PathBuf,
+        /// The conjoint data file.
         data: PathBuf,
+        /// A few conjoint ids, to compare by eye.
         data_ids: Vec<String>,
+        /// A few answer ids of the model, to compare by eye.
         model_ids: Vec<String>,
     },
 
@@ -31,16 +35,22 @@ pub enum LinkError {
     /// stays small.)
     #[error("{}: line {line}: {message}; it must be the same on every row of a respondent", path.display())]
     NotConstant {
+        /// The conjoint data file.
         path: PathBuf,
+        /// 1-based line of the first row that disagrees.
         line: u64,
+        /// Which column, respondent and values.
         message: String,
     },
 
     /// The words-to-levels mapping file cannot be read.
     #[error("{}: line {line}: {message}", path.display())]
     BadMapping {
+        /// The mapping file.
         path: PathBuf,
+        /// 1-based line.
         line: usize,
+        /// What is wrong with the line.
         message: String,
     },
 

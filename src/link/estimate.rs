@@ -31,6 +31,7 @@ pub const OTHERS: &str = "others";
 /// What to estimate.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkOptions {
+    /// How θ puts respondents into topic groups.
     pub rule: GroupRule,
     /// Use only the last this many θ draws (`None`: all the model keeps).
     pub draws: Option<usize>,
@@ -93,6 +94,7 @@ impl ThetaDraws {
         })
     }
 
+    /// Number of θ draws available.
     pub fn num_draws(&self) -> usize {
         self.theta.len()
     }
@@ -101,34 +103,43 @@ impl ThetaDraws {
 /// The omnibus test that a group's preferences differ from the others'.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupTest {
+    /// The outcome column tested.
     pub outcome: String,
     #[serde(rename = "BY")]
+    /// The topic group tested against the others.
     pub by: String,
     /// Clustered Wald test of all group × feature terms (and the group's
     /// intercept shift) of the interacted AMCE model, pooled over draws.
     #[serde(flatten)]
     pub test: PooledTest,
+    /// θ draws pooled.
     pub draws: usize,
 }
 
 /// How many respondents a group holds across draws.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupSize {
+    /// The group's name (a topic label or number).
     pub group: String,
     /// In the final θ (the last draw).
     pub respondents: usize,
+    /// Fewest respondents in the group in any draw.
     pub min_over_draws: usize,
+    /// Most respondents in the group in any draw.
     pub max_over_draws: usize,
+    /// Mean respondents in the group over draws.
     pub mean_over_draws: f64,
 }
 
 /// Everything estimated by topic group.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupEstimates {
+    /// Size of every group.
     pub groups: Vec<GroupSize>,
     /// Marginal means and AMCEs in each group, then each group's
     /// marginal-mean differences from the others.
     pub rows: Vec<LinkRow>,
+    /// One omnibus test per group and outcome.
     pub tests: Vec<GroupTest>,
     /// Groups or estimates left out, and why.
     pub notes: Vec<String>,
@@ -314,7 +325,9 @@ fn one_draw(
 /// How stable each respondent's dominant topic is across θ draws.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Stability {
+    /// θ draws compared.
     pub draws: usize,
+    /// Respondents compared.
     pub respondents: usize,
     /// Respondents whose dominant topic is the same in every draw.
     pub unchanged: usize,
@@ -324,15 +337,18 @@ pub struct Stability {
     /// Mean over respondents of the share of draws whose dominant topic
     /// differs from the final fit's.
     pub mean_disagreement: f64,
+    /// One entry per joined respondent.
     pub per_respondent: Vec<RespondentStability>,
 }
 
 /// One respondent's dominant topic across draws.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RespondentStability {
+    /// The respondent's id.
     pub id: String,
     /// Dominant topic in the final θ.
     pub topic: usize,
+    /// The topic's name (label or number).
     pub name: String,
     /// Draws whose dominant topic differs from `topic`.
     pub draws_elsewhere: usize,

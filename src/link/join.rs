@@ -38,19 +38,23 @@ pub struct JoinReport {
     /// Respondents whose key is not an answer id of the model (no answer,
     /// a blank answer, or one with no words left after preprocessing).
     pub respondents_without_answer: usize,
+    /// The first few of them, to look up.
     pub respondents_without_answer_ids: Vec<String>,
     /// Respondents with an empty key (`--answers-id` cell empty).
     pub respondents_without_key: usize,
     /// Answers whose id no respondent has.
     pub answers_without_conjoint: usize,
+    /// The first few of them, to look up.
     pub answers_without_conjoint_ids: Vec<String>,
     /// Answer ids that occur more than once in the model; their
     /// respondents are not joined.
     pub duplicated_answer_ids: usize,
+    /// The first few of them, to look up.
     pub duplicated_answer_ids_list: Vec<String>,
     /// Answers claimed by more than one respondent (through
     /// `--answers-id`); none of those respondents is joined.
     pub answers_claimed_twice: usize,
+    /// The first few of them, to look up.
     pub answers_claimed_twice_ids: Vec<String>,
 }
 
@@ -90,6 +94,7 @@ pub struct Join {
     /// [`ConjointData::respondent_ids`]), the index of their answer in the
     /// model's documents.
     pub doc_of_respondent: Vec<Option<usize>>,
+    /// What was joined and left out, for the analyst.
     pub report: JoinReport,
 }
 

@@ -23,8 +23,11 @@ use crate::render::text::{display_width, pad};
 /// What was linked and how.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
+    /// The model file.
     pub model: String,
+    /// The conjoint data file.
     pub conjoint: String,
+    /// The outcome columns estimated.
     pub outcomes: Vec<String>,
     /// `dominant`, `threshold 0.3` or `terciles of Topic 2`.
     pub groups_by: String,
@@ -34,15 +37,20 @@ pub struct Summary {
     pub draws_in_model: usize,
     /// How the draws are combined.
     pub combination: Cow<'static, str>,
+    /// 1 − confidence level of the intervals.
     pub alpha: f64,
+    /// Null value of the marginal-mean tests.
     pub h0: f64,
 }
 
 /// Everything `topics link` computes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LinkResult {
+    /// What was linked and how.
     pub summary: Summary,
+    /// Which respondents joined and which were left out.
     pub join: JoinReport,
+    /// Size of each topic group across draws.
     pub groups: Vec<GroupSize>,
     /// Marginal means (`mm`) and AMCEs (`amce`) in each topic group, and
     /// each group's marginal-mean differences from the others
@@ -50,12 +58,17 @@ pub struct LinkResult {
     pub rows: Vec<LinkRow>,
     /// Omnibus test per topic group.
     pub tests: Vec<GroupTest>,
+    /// The words ↔ levels cross-check.
     pub words_levels: WordsLevels,
+    /// Topic prevalence by respondent covariate.
     pub prevalence: Vec<PrevalenceRow>,
+    /// How stable each respondent's dominant topic is across draws.
     pub stability: Stability,
+    /// Groups or estimates left out, and why.
     pub notes: Vec<String>,
 }
 
+/// How the draws are combined, as the summary states it.
 pub const COMBINATION: &str = "Rubin's rules over θ draws (total variance = mean within + (1 + 1/m) × between; t intervals with Barnard-Rubin df); omnibus tests by D2";
 
 /// The pooled estimates as CSV (the columns of `topics conjoint` plus how
@@ -102,6 +115,7 @@ pub fn rows_csv(rows: &[LinkRow]) -> String {
     )
 }
 
+/// The omnibus tests as CSV.
 pub fn tests_csv(tests: &[GroupTest]) -> String {
     csv_table(
         &[
@@ -129,6 +143,7 @@ pub fn tests_csv(tests: &[GroupTest]) -> String {
     )
 }
 
+/// The words ↔ levels pairs as CSV.
 pub fn words_levels_csv(w: &WordsLevels) -> String {
     csv_table(
         &[
@@ -168,6 +183,7 @@ pub fn words_levels_csv(w: &WordsLevels) -> String {
     )
 }
 
+/// Each topic's top words as CSV.
 pub fn topic_words_csv(w: &WordsLevels) -> String {
     csv_table(
         &["topic", "name", "prob", "frex"],
@@ -182,6 +198,7 @@ pub fn topic_words_csv(w: &WordsLevels) -> String {
     )
 }
 
+/// Topic prevalence rows as CSV.
 pub fn prevalence_csv(rows: &[PrevalenceRow]) -> String {
     csv_table(
         &[
@@ -213,6 +230,7 @@ pub fn prevalence_csv(rows: &[PrevalenceRow]) -> String {
     )
 }
 
+/// Each respondent's dominant-topic stability as CSV.
 pub fn stability_csv(s: &Stability) -> String {
     csv_table(
         &[

@@ -24,26 +24,36 @@ use crate::explore::Labels;
 /// a level's mean from the reference (first) level's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrevalenceRow {
+    /// The covariate's column.
     pub covariate: String,
     /// The level, or `<level> - <reference level>` for differences.
     pub level: String,
+    /// `mean` or `difference`.
     pub statistic: Cow<'static, str>,
+    /// The topic's 0-based number.
     pub topic: usize,
+    /// The topic's name (label or number).
     pub name: String,
     /// Respondents in the level (both levels for differences).
     pub respondents: usize,
+    /// Mean θ of the topic (or the difference of means).
     pub estimate: f64,
     /// Standard deviation of the bootstrap replicates.
     pub std_error: f64,
+    /// Lower end of the bootstrap percentile interval.
     pub lower: f64,
+    /// Upper end of the bootstrap percentile interval.
     pub upper: f64,
 }
 
 /// Settings of the bootstrap.
 #[derive(Debug, Clone, Copy)]
 pub struct BootstrapOptions {
+    /// Bootstrap replicates (respondents resampled).
     pub replicates: usize,
+    /// Seed of the resampling (same seed, same intervals).
     pub seed: u64,
+    /// 1 − confidence level of the intervals.
     pub alpha: f64,
 }
 

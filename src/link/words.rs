@@ -45,7 +45,9 @@ use crate::text::Analyzer;
 /// A topic's top words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopicWords {
+    /// The topic's 0-based number.
     pub topic: usize,
+    /// The topic's name (label or number).
     pub name: String,
     /// By probability φ, comma-separated.
     pub prob: String,
@@ -76,7 +78,9 @@ impl Expected {
 /// One line of the mapping file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MappingLine {
+    /// 1-based line in the mapping file.
     pub line: usize,
+    /// The words the line maps (left of the arrow).
     pub left: String,
     /// `(feature or None, level, expected)`.
     pub levels: Vec<(Option<String>, String, Expected)>,
@@ -87,6 +91,7 @@ pub fn read_mapping(path: &Path) -> Result<Vec<MappingLine>> {
     parse_mapping(&read_text(path)?, &display_path(path))
 }
 
+/// Parses mapping-file text; `path` names the file in errors.
 pub fn parse_mapping(text: &str, path: &Path) -> Result<Vec<MappingLine>> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
@@ -137,22 +142,32 @@ pub fn parse_mapping(text: &str, path: &Path) -> Result<Vec<MappingLine>> {
 /// A topic beside a level, with the experiment's verdict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WordLevelPair {
+    /// The topic's 0-based number.
     pub topic: usize,
+    /// The topic's name (label or number).
     pub name: String,
+    /// The feature (column name).
     pub feature: String,
+    /// The level.
     pub level: String,
     /// The words that link them (shared by the level's label and the
     /// topic's top words, or named in the mapping file).
     pub words: String,
     /// `label` (shared words) or `mapping line N`.
     pub source: String,
+    /// The direction the words suggest.
     pub expected: Expected,
+    /// The outcome column of the estimate, when there is one.
     pub outcome: Option<String>,
     /// The topic group's marginal-mean difference from the others.
     pub mm_difference: Option<f64>,
+    /// Its standard error (pooled over draws).
     pub std_error: Option<f64>,
+    /// Lower end of its confidence interval.
     pub lower: Option<f64>,
+    /// Upper end of its confidence interval.
     pub upper: Option<f64>,
+    /// Its p-value.
     pub p: Option<f64>,
     /// `agrees` (interval on the expected side of 0), `contradicts` (on
     /// the other side), `unclear` (covers 0) or `no estimate`.
@@ -162,7 +177,9 @@ pub struct WordLevelPair {
 /// The words ↔ levels cross-check.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WordsLevels {
+    /// Each topic's top words.
     pub topics: Vec<TopicWords>,
+    /// Every topic ↔ level pair found.
     pub pairs: Vec<WordLevelPair>,
     /// Mapping lines whose word is among no topic's top words (a word of
     /// the other language in a bilingual mapping file, or topics that

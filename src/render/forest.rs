@@ -44,8 +44,11 @@ pub struct Point {
     pub line: usize,
     /// Index into [`Forest::series`] (0 when there is one series).
     pub series: usize,
+    /// The point estimate.
     pub estimate: f64,
+    /// Lower end of the interval (`None`: no interval drawn).
     pub lower: Option<f64>,
+    /// Upper end of the interval.
     pub upper: Option<f64>,
     /// A reference level (drawn hollow, without an interval).
     pub reference: bool,
@@ -58,6 +61,7 @@ pub struct Point {
 pub struct Panel {
     /// Shown above the panel (may be empty with one panel).
     pub title: String,
+    /// The estimates drawn in the panel.
     pub points: Vec<Point>,
 }
 
@@ -66,12 +70,15 @@ pub struct Panel {
 pub struct Forest {
     /// Shown above the figure (a report puts it in the caption instead).
     pub title: Option<String>,
+    /// The rows of the figure (feature headers and levels), top to bottom.
     pub lines: Vec<Line>,
+    /// The facets, side by side.
     pub panels: Vec<Panel>,
     /// Names of the series (a legend is drawn for two or more).
     pub series: Vec<String>,
     /// Where the dashed reference line goes.
     pub null: Option<f64>,
+    /// Title of the x axis.
     pub x_title: String,
     /// A standalone `.svg` file (white background, namespace, fonts) rather
     /// than an inline figure styled by the page.

@@ -66,49 +66,78 @@ impl Default for ReportOptions {
 /// Settings and provenance shown in the overview.
 #[derive(Debug, Clone, Serialize)]
 pub struct Meta {
+    /// Version of `topics` that wrote the page.
     pub topics_version: String,
+    /// Version of `topics` that fitted the model.
     pub model_version: String,
+    /// The model file as given.
     pub model_path: String,
+    /// The answers file the model was fitted on, as given then.
     pub input_path: String,
+    /// SHA-256 of that file's bytes, to check it is the same file.
     pub input_sha256: String,
+    /// Number of topics.
     pub k: usize,
+    /// Seed of the fit.
     pub seed: u64,
+    /// Gibbs sweeps of the fit.
     pub iterations: usize,
+    /// Sweeps before the priors were first optimized.
     pub burn_in: usize,
+    /// Sweeps between prior optimizations (0: never).
     pub optimize_interval: usize,
+    /// Document-topic prior asked for, before optimization.
     pub alpha_initial: f64,
+    /// Topic-word prior asked for, before optimization.
     pub beta_initial: f64,
+    /// Document-topic prior per topic, after optimization.
     pub alpha: Vec<f64>,
+    /// Topic-word prior, after optimization.
     pub beta: f64,
+    /// Training joint log-likelihood per token at the last sweep.
     pub ll_per_token: f64,
+    /// Answers read.
     pub answers: usize,
+    /// Answers that took part in the fit.
     pub fitted_answers: usize,
+    /// Blank answers, left out of the fit.
     pub blank_answers: usize,
+    /// Answers with no word left after stopwords and pruning, left out.
     pub empty_answers: usize,
+    /// Tokens in the fitted answers.
     pub tokens: u64,
+    /// Terms in the model's vocabulary.
     pub vocabulary: usize,
+    /// The text pipeline's settings, as saved in the model.
     pub text_options: serde_json::Value,
 }
 
 /// One topic's identity.
 #[derive(Debug, Clone, Serialize)]
 pub struct TopicInfo {
+    /// The topic's 0-based number.
     pub id: usize,
+    /// The analyst's label, when one is set.
     pub label: Option<String>,
+    /// Share of all tokens assigned to the topic.
     pub share: f64,
 }
 
 /// A word under one ranking.
 #[derive(Debug, Clone, Serialize)]
 pub struct WordScore {
+    /// The readable form.
     pub word: String,
+    /// The word's score under the ranking.
     pub score: f64,
+    /// φ_kw, shown beside every ranking.
     pub prob: f64,
 }
 
 /// The top words of every topic under one ranking.
 #[derive(Debug, Clone, Serialize)]
 pub struct RankingWords {
+    /// The ranking's name (`prob`, `frex`, `lift`).
     pub by: &'static str,
     /// Per topic.
     pub words: Vec<Vec<WordScore>>,
@@ -117,27 +146,35 @@ pub struct RankingWords {
 /// A word the λ slider may bring into a topic's top list.
 #[derive(Debug, Clone, Serialize)]
 pub struct RelevanceCandidate {
+    /// The readable form.
     pub word: String,
     /// Index into [`ReportData::terms`] (display forms may repeat).
     pub term: usize,
+    /// log φ_kw, the slider's first term.
     pub log_phi: f64,
+    /// log(φ_kw / p_w), the slider's second term.
     pub log_lift: f64,
+    /// φ_kw.
     pub prob: f64,
 }
 
 /// One of the most salient words overall, for LDAvis's default bar view.
 #[derive(Debug, Clone, Serialize)]
 pub struct SalientWord {
+    /// The readable form.
     pub word: String,
     /// Index into [`ReportData::terms`].
     pub term: usize,
+    /// Its saliency.
     pub score: f64,
+    /// p_w: its share of all tokens.
     pub prob: f64,
 }
 
 /// A word the term bar chart can show, with what LDAvis draws for it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TermInfo {
+    /// The readable form.
     pub word: String,
     /// Tokens of the word in the fitted answers (the grey bar).
     pub count: u64,
@@ -156,8 +193,11 @@ pub struct TermInfo {
 /// One fitted answer for the answers browser.
 #[derive(Debug, Clone, Serialize)]
 pub struct AnswerRow {
+    /// The answer's id.
     pub id: String,
+    /// The answer as written.
     pub text: String,
+    /// Its topic shares.
     pub theta: Vec<f64>,
 }
 
@@ -168,9 +208,13 @@ pub type ConjointRow = EstimateRow;
 /// Everything the page shows, embedded as JSON.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportData {
+    /// Settings and provenance.
     pub meta: Meta,
+    /// Every topic, in topic order.
     pub topics: Vec<TopicInfo>,
+    /// The relevance slider's starting λ.
     pub lambda: f64,
+    /// Words listed per topic.
     pub top_n: usize,
     /// Every ranking but relevance (which the slider recomputes).
     pub rankings: Vec<RankingWords>,
@@ -185,12 +229,16 @@ pub struct ReportData {
     /// Every word the bar chart can show (the relevance candidates and the
     /// salient words), by word id.
     pub terms: Vec<TermInfo>,
+    /// Positions and sizes of the topics in the intertopic map.
     pub map: IntertopicMap,
     /// The most salient words overall (Chuang et al. 2012; LDAvis's
     /// default view), with their saliency.
     pub salient: Vec<SalientWord>,
+    /// Per topic: the answers that show it best.
     pub quotes: Vec<Vec<Quote>>,
+    /// Per topic: coherence, exclusivity and the rest.
     pub diagnostics: Vec<TopicDiagnostics>,
+    /// Top words per topic the diagnostics use.
     pub coherence_words: usize,
     /// A `topics conjoint --format json` result (see [`load_conjoint`]).
     pub conjoint: Option<Vec<EstimateRow>>,
@@ -202,6 +250,7 @@ pub struct ReportData {
     /// How many answers were fitted (more than `answers` holds when the
     /// page was truncated).
     pub answers_total: usize,
+    /// True on the page `topics serve` answers (labels editable), false in a report file.
     pub served: bool,
     /// The token the served page sends with state-changing requests
     /// (`X-Topics-Token`); none in a report file.

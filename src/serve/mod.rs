@@ -80,6 +80,7 @@ use http::{Failure, Request};
 /// Where to listen, whom to answer, and how much load to take.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
+    /// The address to listen on (loopback unless `--allow-remote`).
     pub host: IpAddr,
     /// 0 picks a free port.
     pub port: u16,

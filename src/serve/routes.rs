@@ -30,7 +30,9 @@ const DEFAULT_ANSWERS: usize = 50;
 /// An HTTP answer before it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
+    /// HTTP status code.
     pub status: u16,
+    /// The `Content-Type` header.
     pub content_type: &'static str,
     /// Shared, so that the cached page is not copied per request.
     pub body: Arc<[u8]>,

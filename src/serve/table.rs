@@ -11,7 +11,9 @@ use super::routes::{App, Call, Reply};
 /// segment) that a route takes.
 #[derive(Debug)]
 pub struct Param {
+    /// The parameter's name.
     pub name: &'static str,
+    /// What it does, for the API listing.
     pub doc: &'static str,
 }
 
@@ -21,10 +23,15 @@ pub(super) type Handler = fn(&App, &Call) -> Result<Reply, Reply>;
 /// One route: methods, path pattern (`{topic}` matches one segment),
 /// parameters, body and what it answers.
 pub struct Route {
+    /// HTTP methods the route answers.
     pub methods: &'static [&'static str],
+    /// Path pattern (`{topic}` matches one segment).
     pub path: &'static str,
+    /// Query (or path) parameters it takes.
     pub params: &'static [Param],
+    /// What the request body holds, for routes that take one.
     pub body: Option<&'static str>,
+    /// What the route answers, for the API listing.
     pub description: &'static str,
     pub(super) handler: Handler,
 }

@@ -16,6 +16,7 @@ impl std::fmt::Debug for English {
 }
 
 impl English {
+    /// An English analyzer, Snowball-stemming when `stem` is set.
     pub fn new(stem: bool) -> English {
         English {
             stemmer: stem.then(|| Stemmer::create(Algorithm::English)),

@@ -77,6 +77,7 @@ pub struct TextOptions {
     /// Take whitespace-separated tokens as they are (no normalization beyond
     /// splitting; no stemming, no stopwords).
     pub pretokenized: bool,
+    /// Which language's rules apply.
     pub lang: Lang,
     /// English Snowball stemming.
     pub stem: bool,

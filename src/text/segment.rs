@@ -12,6 +12,7 @@ use unicode_segmentation::UnicodeSegmentation;
 /// What a piece of a word is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Script {
+    /// Hangul syllables and jamo.
     Hangul,
     /// Latin letters (with digits and apostrophes inside the word).
     Latin,
@@ -22,7 +23,9 @@ pub enum Script {
 /// A piece of one word in one script.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Piece<'a> {
+    /// The piece, a slice of the input.
     pub text: &'a str,
+    /// The script it is written in.
     pub script: Script,
     /// True if the piece was glued to the previous one without a space
     /// (`까지` in `영화OST까지`), which makes it a likely particle.

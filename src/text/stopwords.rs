@@ -42,6 +42,7 @@ impl Stopwords {
         self.words.contains(word)
     }
 
+    /// True when the list holds no word.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
     }
