@@ -11,7 +11,7 @@
 //! request that is not `GET`/`HEAD` unless it comes from its own page
 //! (`Origin`, when present) and carries `X-Topics-Token`: a random secret
 //! of the process, drawn from the operating system, that the served page
-//! embeds and `GET /api` returns (see [`guard`]).
+//! embeds and `GET /api` returns (the `guard` module checks all of this).
 //!
 //! # Load
 //!
