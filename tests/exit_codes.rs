@@ -476,3 +476,75 @@ fn every_readme_exit_code_is_the_one_returned() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The codes a help text's "Exit codes:" paragraph names (`3-6` counts as
+/// 3, 4, 5 and 6).
+fn help_codes(help: &str) -> Vec<u8> {
+    let Some(rest) = help.split("Exit codes:").nth(1) else {
+        return Vec::new();
+    };
+    let paragraph = rest.split("\n\n").next().unwrap();
+    let mut codes = Vec::new();
+    for item in paragraph.split(',') {
+        let number = item.split_whitespace().next().unwrap_or("");
+        match number.split_once('-') {
+            Some((a, b)) => codes.extend(a.parse::<u8>().unwrap()..=b.parse::<u8>().unwrap()),
+            None => codes.push(
+                number
+                    .parse()
+                    .unwrap_or_else(|_| panic!("help 'Exit codes:' item not a code: {item:?}")),
+            ),
+        }
+    }
+    codes
+}
+
+/// Help texts that list exit codes list only codes README documents, so
+/// the two cannot drift apart silently.
+#[test]
+fn help_texts_list_only_readme_exit_codes() {
+    let readme = readme_codes();
+    let mut listed = 0;
+    for command in [
+        "fit",
+        "tokenize",
+        "infer",
+        "show",
+        "words",
+        "quotes",
+        "label",
+        "diagnostics",
+        "report",
+        "serve",
+        "select-k",
+        "conjoint",
+        "link",
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_topics"))
+            .args([command, "--help"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let help = String::from_utf8(out.stdout).unwrap();
+        for code in help_codes(&help) {
+            listed += 1;
+            assert!(
+                readme.contains(&code),
+                "topics {command} --help lists exit code {code}, which README does not"
+            );
+        }
+    }
+    assert!(listed > 0, "no help text lists exit codes");
+    // conjoint's help names every conjoint code README lists.
+    let out = Command::new(env!("CARGO_BIN_EXE_topics"))
+        .args(["conjoint", "--help"])
+        .output()
+        .unwrap();
+    let conjoint = help_codes(&String::from_utf8(out.stdout).unwrap());
+    for code in readme.iter().filter(|c| (30..40).contains(*c)) {
+        assert!(
+            conjoint.contains(code),
+            "topics conjoint --help lacks exit code {code}"
+        );
+    }
+}

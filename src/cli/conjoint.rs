@@ -24,9 +24,10 @@ Examples:
   topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome chosen --estimate predict --profile most --profile least
   topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --estimate freqs --format csv
 
-Exit codes: 3-6 input files and columns, 30 not a number, 31 empty required cell,
-32 unknown or unseen level, 33 single-level feature, 34 bad design file,
-35 restricted design, 36 coefficient not identified, 37 invalid request.";
+Exit codes: 3-6 input files and columns, 12 an output file is an input, 30 not a number,
+31 empty required cell, 32 unknown or unseen level, 33 single-level feature, 34 bad design
+file, 35 restricted design, 36 coefficient not identified, 37 invalid request, 38 predict
+on an outcome that is not 0/1.";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]

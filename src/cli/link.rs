@@ -37,9 +37,10 @@ against the answer ids saved in the model; every unmatched or ambiguous id is co
 Estimates are repeated over the posterior draws of θ saved in the model and combined
 by Rubin's rules, so intervals include the uncertainty of the topic assignment.
 
-Exit codes: 3-6 input files and columns, 8 invalid flag, 9 bad model, 30-37 conjoint
-data (see topics conjoint --help), 50 no respondent joined, 51 per-respondent column not
-constant, 52 bad mapping file, 53 nothing estimable, 54 invalid request.";
+Exit codes: 3-6 input files and columns, 8 invalid flag, 9 bad model, 12 an output file
+is an input, 30-37 conjoint data (see topics conjoint --help), 40 labels file does not fit
+the model, 50 no respondent joined, 51 per-respondent column not constant, 52 bad mapping
+file, 53 nothing estimable, 54 invalid request.";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
