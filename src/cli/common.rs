@@ -64,9 +64,17 @@ pub struct TextArgs {
     /// (dictionary-free particle and ending stripping).
     #[arg(long, value_enum, default_value_t = KoAnalyzerArg::Lindera)]
     pub ko_analyzer: KoAnalyzerArg,
-    /// mecab-ko-dic classes to keep, comma-separated
-    /// [default: NNG,NNP,VV,VA,XR,SL,UNKNOWN].
-    #[arg(long, value_delimiter = ',', value_name = "CLASSES")]
+    /// mecab-ko-dic classes to keep, comma-separated (the default is
+    /// `DEFAULT_KEEP` of the library, so the help cannot drift from it).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "CLASSES",
+        help = format!(
+            "mecab-ko-dic classes to keep with the lindera analyzer, comma-separated; add XR to keep roots (지루 in 지루하다) [default: {}]",
+            topics::text::korean_lindera::DEFAULT_KEEP.join(",")
+        )
+    )]
     pub ko_keep: Vec<String>,
     /// Korean user dictionary: a CSV file of `surface,POS,reading` rows
     /// (e.g. `장마당,NNP,장마당`) for domain words. Saved in the model.

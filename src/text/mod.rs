@@ -10,12 +10,19 @@
 //!   dictionary form); its `surface` is the readable word it came from, used
 //!   to pick the display form analysts see (`curious`, not `curio`).
 //!
-//! The built-in pipeline, in order: NFKC + lowercase ([`normalize`]), UAX #29
-//! words split where the script changes ([`segment`]), then per piece the
-//! Korean path ([`korean_rules`]) or the English path ([`english`]), then
-//! the stopword lists ([`stopwords`]). Numbers, punctuation and emoji never
-//! become tokens; there is no minimum length, because 1–2 syllable Korean
-//! nouns (`꿈`, `가족`) carry most of the meaning.
+//! The built-in pipeline, in order: NFKC + lowercase ([`normalize`]); then,
+//! with the default Korean analyzer (lindera) and any `--lang` but `en`, a
+//! line holding a Hangul syllable goes whole through
+//! [`korean_lindera`] (so words keep their left context), and its Latin
+//! words come back for the English path ([`english`]). Any other line (and
+//! every line with `--ko-analyzer rules` or `--lang en`) is split into UAX #29
+//! words, cut where the script changes ([`segment`]), and each piece goes
+//! through the rules-based Korean path ([`korean_rules`]) or the English
+//! path. Last come the stopword lists ([`stopwords`]). A `--tokenizer`
+//! pipeline ([`user_tokenizer`]) or `--pretokenized` input replaces all of
+//! this but the stopwords. Numbers, punctuation and emoji never become
+//! tokens; there is no minimum length, because 1–2 syllable Korean nouns
+//! (`꿈`, `가족`) carry most of the meaning.
 
 pub mod english;
 pub mod ko_dic;
