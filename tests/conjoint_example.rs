@@ -348,7 +348,7 @@ fn binarized_rating_is_a_proportion() {
 }
 
 /// mm-diffs are the group's marginal mean minus the reference group's,
-/// with SE √(SE₁² + SE₂²) (issue 4's definition), from per-group fits.
+/// with SE √(SE₁² + SE₂²) (the groups are disjoint samples), from per-group fits.
 #[test]
 fn mm_diffs_combine_the_group_estimates() {
     let data = example(Some("gender"));

@@ -1,4 +1,4 @@
-//! The bad-input matrix (issue 8): each case runs the `topics` binary on a
+//! The bad-input matrix: each case runs the `topics` binary on a
 //! messy input and asserts the exact message on standard error, the
 //! documented exit code (README.md), and that nothing panicked.
 

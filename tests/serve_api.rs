@@ -490,7 +490,7 @@ fn stalled_clients_get_408_and_others_are_still_served() {
 /// A method, its headers and the refusal expected.
 type Refusal<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
 
-/// What the issue found against the release binary: a foreign Host read
+/// The attacks once possible against the release binary: a foreign Host read
 /// the answers, a foreign Origin rewrote a label. Both are refused now, and
 /// so is a state-changing request without the token; nothing is written.
 #[test]

@@ -92,7 +92,7 @@ fn one_and_two_syllable_korean_nouns_survive() {
 
 #[test]
 fn mixed_line_splits_where_the_script_changes() {
-    // The example from the issue: 영화OST까지 → 영화, ost, (까지 is a particle).
+    // A word glued across scripts: 영화OST까지 → 영화, ost, (까지 is a particle).
     // 10 is a number; 점 (point) is in spaCy's Korean stopword list.
     let text = "영화OST까지 완벽했다 10점!!";
     assert_eq!(terms(rules(), text), ["영화", "ost", "완벽"]);

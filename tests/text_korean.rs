@@ -172,7 +172,7 @@ fn rules_analyzer_is_the_fallback() {
 }
 
 /// Token F1 of `predicted` against `gold` lines: per line as multisets,
-/// micro-averaged over all lines (the measure named in issue 3).
+/// micro-averaged over all lines (so a long line weighs more than a short one).
 fn token_f1(predicted: &[Vec<String>], gold: &[Vec<String>]) -> f64 {
     assert_eq!(predicted.len(), gold.len());
     let (mut tp, mut n_pred, mut n_gold) = (0usize, 0usize, 0usize);
@@ -224,7 +224,7 @@ fn f1_on(text_path: &Path, gold_path: &Path) -> f64 {
 fn agrees_with_kiwi_on_committed_sample() {
     // First 500 NSMC lines of the 2k gold set (tests/data/text/PROVENANCE.md).
     // Measured 0.8659 here (0.8736 on all 2,000 lines; Mecab-ko itself scores
-    // 0.86 on the 2,000 according to issue 3).
+    // 0.86 on the 2,000, as measured when this threshold was set).
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/text");
     let f1 = f1_on(
         &dir.join("nsmc_ko_500.txt"),
