@@ -24,9 +24,9 @@ use crate::io::{display_path, read_text, InputFormat};
 pub struct Roles {
     /// Column holding the respondent id (the clustering unit).
     pub respondent_id: Option<String>,
-    /// Column numbering a respondent's tasks (read by peers; not needed here).
+    /// Column numbering a respondent's tasks; accepted so shared design files read, unused by the estimators.
     pub task: Option<String>,
-    /// Column numbering the profiles within a task (read by peers; not needed here).
+    /// Column numbering the profiles within a task; accepted, unused by the estimators.
     pub profile: Option<String>,
     /// The feature (attribute) columns, in display order.
     pub attributes: Vec<String>,
