@@ -118,6 +118,25 @@ impl TextArgs {
     }
 }
 
+/// Vocabulary pruning flags of `fit` and `select-k`.
+#[derive(Debug, clap::Args)]
+pub struct PruneArgs {
+    /// Keep words used in at least this many answers
+    /// [default: 2; 1 with --pretokenized].
+    #[arg(long)]
+    pub min_df: Option<usize>,
+    /// Drop words used in more than this share of answers
+    /// [default: 0.5; 1 (keep all) with --pretokenized].
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_df: Option<f64>,
+}
+
+impl PruneArgs {
+    pub fn options(&self, text: &TextArgs) -> topics::corpus::PruneOptions {
+        topics::corpus::PruneOptions::with_defaults(text.pretokenized, self.min_df, self.max_df)
+    }
+}
+
 /// Output format for results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
