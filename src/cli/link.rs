@@ -1,18 +1,18 @@
 //! `topics link`: cross-check a topic model against a conjoint experiment
 //! answered by the same respondents.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::ValueEnum;
 use topics::conjoint::data::{ConjointData, DesignFile, Spec};
 use topics::explore::{open_model, Labels};
+use topics::link::covariates::{self, ConjointSource, CovariatesFile};
 use topics::link::estimate::LinkOptions;
 use topics::link::groups::GroupRule;
-use topics::link::join::{respondent_values, Join};
+use topics::link::join::Join;
 use topics::link::prevalence::BootstrapOptions;
-use topics::link::{output, plot, words, Covariate, LinkError, LinkInput};
+use topics::link::{output, plot, words, LinkError, LinkInput};
 
 use super::common::{print, to_json, write_file, EstimationArgs, Format};
 
@@ -226,7 +226,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(p) => words::read_mapping(p)?,
         None => Vec::new(),
     };
-    let covariates = covariates(&args, &spec, &data, &join, &model)?;
+    let covariates_file = args
+        .covariates
+        .as_deref()
+        .map(|p| CovariatesFile::open(p, args.covariates_id.as_deref()))
+        .transpose()?;
+    let covariates = covariates::load(
+        &args.prevalence_by,
+        covariates_file.as_ref(),
+        &ConjointSource {
+            data: &data,
+            path: &args.conjoint,
+            spec: &spec,
+            join: &join,
+            model: &model,
+        },
+    )?;
     let link_opts = LinkOptions {
         rule,
         draws: args.draws,
@@ -281,59 +296,4 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None => print(&text)?,
     }
     Ok(())
-}
-
-/// The covariates for topic prevalence, each as answer id → value.
-fn covariates(
-    args: &Args,
-    spec: &Spec,
-    data: &ConjointData,
-    join: &Join,
-    model: &topics::lda::LdaModel,
-) -> anyhow::Result<Vec<Covariate>> {
-    let mut out = Vec::new();
-    let file_header: Vec<String> = match &args.covariates {
-        Some(p) => {
-            let text = topics::io::read_text(p)?;
-            let mut reader = csv::Reader::from_reader(text.as_bytes());
-            reader
-                .headers()
-                .map(|h| h.iter().map(|s| s.trim().to_string()).collect())
-                .unwrap_or_default()
-        }
-        None => Vec::new(),
-    };
-    for name in &args.prevalence_by {
-        let by_answer: HashMap<String, String> = match &args.covariates {
-            Some(path) if file_header.contains(name) => {
-                let id = args
-                    .covariates_id
-                    .clone()
-                    .or_else(|| file_header.first().cloned())
-                    .unwrap_or_default();
-                respondent_values(path, &id, name)?
-                    .into_iter()
-                    .filter_map(|(k, v)| v.map(|v| (k, v)))
-                    .collect()
-            }
-            _ => {
-                let respondent = spec.respondent.as_deref().unwrap_or_default();
-                let values = respondent_values(&args.conjoint, respondent, name)?;
-                data.respondent_ids
-                    .iter()
-                    .zip(&join.doc_of_respondent)
-                    .filter_map(|(r, d)| {
-                        let v = values.get(r).cloned().flatten()?;
-                        Some((model.documents()[(*d)?].id.clone(), v))
-                    })
-                    .collect()
-            }
-        };
-        out.push(Covariate {
-            name: name.clone(),
-            by_answer,
-            levels: spec.levels.get(name).cloned(),
-        });
-    }
-    Ok(out)
 }

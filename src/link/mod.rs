@@ -46,6 +46,7 @@
 
 pub mod analysis;
 pub mod combine;
+pub mod covariates;
 pub mod error;
 pub mod estimate;
 pub mod groups;
