@@ -54,6 +54,8 @@ pub mod join;
 pub mod output;
 pub mod plot;
 pub mod prevalence;
+// Simulated data for examples and tests: reachable, not part of the API.
+#[doc(hidden)]
 pub mod simulate;
 pub mod words;
 
