@@ -9,8 +9,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::io::Answer;
-use crate::text::{Analyzer, Token};
+use crate::io::{Answer, InputOptions};
+use crate::text::{Analyzer, TextOptions, Token};
 
 /// The terms a model counts, each with the readable word shown for it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -130,6 +130,20 @@ impl PruneOptions {
         max_df: 1.0,
     };
 
+    /// The pruning `fit` and `select-k` use: the flags given, else the
+    /// defaults for short answers, or none for pretokenized input.
+    pub fn with_defaults(pretokenized: bool, min_df: Option<usize>, max_df: Option<f64>) -> Self {
+        let base = if pretokenized {
+            Self::NONE
+        } else {
+            Self::SHORT_ANSWERS
+        };
+        PruneOptions {
+            min_df: min_df.unwrap_or(base.min_df),
+            max_df: max_df.unwrap_or(base.max_df),
+        }
+    }
+
     fn validate(&self) -> Result<()> {
         if !(self.max_df > 0.0 && self.max_df <= 1.0) {
             return Err(Error::param(
@@ -168,6 +182,14 @@ pub struct Corpus {
     pub report: CorpusReport,
 }
 
+/// A corpus read by [`Corpus::from_path`], with the analyzer that
+/// tokenized it and the SHA-256 of the file's text (saved in the model).
+pub struct CorpusFile {
+    pub corpus: Corpus,
+    pub analyzer: Analyzer,
+    pub sha256: String,
+}
+
 impl Corpus {
     /// Tokenizes `answers` (in parallel, order kept), prunes the vocabulary
     /// and drops answers left empty, reporting their ids.
@@ -188,6 +210,54 @@ impl Corpus {
         prune.validate()?;
         let interned = Interned::from_answers(&answers, analyzer);
         Ok(Self::assemble(interned, answers.into_iter(), prune))
+    }
+
+    /// Reads, tokenizes and builds the corpus of an answers file (`-` for
+    /// standard input). The file is read before the analyzer is built (a
+    /// bad file fails fast) and its text dropped before building (a large
+    /// input is held once). A corpus with nothing to fit is
+    /// [`Error::EmptyCorpus`] saying why, in one wording for every command.
+    pub fn from_path(
+        path: &std::path::Path,
+        input: &InputOptions,
+        text: TextOptions,
+        prune: PruneOptions,
+    ) -> Result<CorpusFile> {
+        let raw = crate::io::read_text_in(path, input.encoding.as_deref())?;
+        let sha256 = crate::lda::sha256_hex(raw.as_bytes());
+        let answers = crate::io::parse_answers(&raw, path, input)?;
+        drop(raw);
+        let analyzer = Analyzer::new(text)?;
+        let corpus = Corpus::build_owned(answers, &analyzer, prune)?;
+        match corpus.empty_reason() {
+            Some(reason) => Err(Error::EmptyCorpus {
+                path: crate::io::display_path(path),
+                reason,
+            }),
+            None => Ok(CorpusFile {
+                corpus,
+                analyzer,
+                sha256,
+            }),
+        }
+    }
+
+    /// Why nothing is left to fit, or `None` when some answer has words.
+    pub fn empty_reason(&self) -> Option<String> {
+        let r = &self.report;
+        Some(if !self.docs.is_empty() {
+            return None;
+        } else if r.answers == 0 {
+            "the file has no answers".into()
+        } else if r.blank_ids.len() == r.answers {
+            format!("all {} answers are blank", r.answers)
+        } else {
+            format!(
+                "no answer has a word left after stopwords and vocabulary pruning ({} answers, {} blank); try --min-df 1 or --no-stopwords",
+                r.answers,
+                r.blank_ids.len()
+            )
+        })
     }
 
     /// Prunes the interned vocabulary and makes the documents, renumbering
@@ -435,6 +505,51 @@ mod tests {
         .unwrap();
         assert_eq!(c.vocab.terms(), &["a", "b", "y"]);
         assert_eq!(c.num_tokens(), 5);
+    }
+
+    #[test]
+    fn from_path_says_why_nothing_is_left_to_fit() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = || TextOptions {
+            pretokenized: true,
+            ..TextOptions::default()
+        };
+        let read = |name: &str, content: &str, prune| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, content).unwrap();
+            Corpus::from_path(&path, &InputOptions::default(), text(), prune)
+        };
+        let err = |name, content| {
+            let e = read(name, content, PruneOptions::SHORT_ANSWERS)
+                .err()
+                .unwrap();
+            assert_eq!(e.exit_code(), 7);
+            e.to_string()
+                .replace(&dir.path().display().to_string(), "D")
+        };
+        assert_eq!(err("e.txt", ""), "D/e.txt: the file has no answers");
+        assert_eq!(err("b.txt", " \n\n"), "D/b.txt: all 2 answers are blank");
+        assert_eq!(
+            err("p.txt", "a\nb\n\n"),
+            "D/p.txt: no answer has a word left after stopwords and vocabulary pruning (3 answers, 1 blank); try --min-df 1 or --no-stopwords"
+        );
+        let file = read("ok.txt", "a b\nb c\n", PruneOptions::NONE).unwrap();
+        assert_eq!(file.corpus.docs.len(), 2);
+        assert_eq!(file.sha256, crate::lda::sha256_hex(b"a b\nb c\n"));
+    }
+
+    #[test]
+    fn pruning_defaults_follow_pretokenized() {
+        assert_eq!(
+            PruneOptions::with_defaults(false, None, None),
+            PruneOptions::SHORT_ANSWERS
+        );
+        assert_eq!(
+            PruneOptions::with_defaults(true, None, None),
+            PruneOptions::NONE
+        );
+        let given = PruneOptions::with_defaults(true, Some(3), Some(0.4));
+        assert_eq!((given.min_df, given.max_df), (3, 0.4));
     }
 
     #[test]

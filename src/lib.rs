@@ -14,6 +14,8 @@ pub mod conjoint;
 pub mod corpus;
 pub mod error;
 pub mod explore;
+// Test support (fuzz targets, tests): reachable, not part of the API.
+#[doc(hidden)]
 pub mod fuzz;
 pub mod io;
 pub mod lda;

@@ -89,6 +89,10 @@ const CASES: &[(&[&str], i32, &str)] = &[
     (&["fit", "empty.txt"], 7, "topics: error: empty.txt: the file has no answers"),
     (&["fit", "blank.txt"], 7, "topics: error: blank.txt: all 3 answers are blank"),
     (&["fit", "stop.txt"], 7, "topics: error: stop.txt: no answer has a word left after stopwords and vocabulary pruning (3 answers, 0 blank); try --min-df 1 or --no-stopwords"),
+    // select-k: the same empty-corpus errors as fit
+    (&["select-k", "empty.txt"], 7, "topics: error: empty.txt: the file has no answers"),
+    (&["select-k", "blank.txt"], 7, "topics: error: blank.txt: all 3 answers are blank"),
+    (&["select-k", "stop.txt"], 7, "topics: error: stop.txt: no answer has a word left after stopwords and vocabulary pruning (3 answers, 0 blank); try --min-df 1 or --no-stopwords"),
     // fit: encodings and bytes
     (&["fit", "bad_utf8.txt"], 5, "topics: error: bad_utf8.txt: line 2: invalid UTF-8 at byte 12 of the file"),
     (&["fit", "cp949.txt"], 5, "topics: error: cp949.txt: line 1: invalid UTF-8 at byte 0 of the file; it looks like CP949/EUC-KR (a Korean Excel export): pass --encoding cp949 or save it as UTF-8"),

@@ -598,3 +598,49 @@ fn a_model_without_theta_draws_uses_the_final_theta_and_says_so() {
     assert_eq!(result.stability.unchanged, 40);
     assert!(result.rows.iter().all(|r| r.draws == 1 && r.df.is_none()));
 }
+
+#[test]
+fn a_tsv_covariates_file_is_read_tab_separated() {
+    // The same covariates as .csv and .tsv give the same prevalence; a
+    // column missing from the .tsv is named against the .tsv.
+    let dir = fixture();
+    let rows: Vec<String> = (1..=60)
+        .map(|i| format!("{i}\t{}", if i % 2 == 0 { "even" } else { "odd" }))
+        .collect();
+    let tsv = format!("answer\tparity\n{}\n", rows.join("\n"));
+    std::fs::write(dir.join("cov.tsv"), &tsv).unwrap();
+    std::fs::write(dir.join("cov.csv"), tsv.replace('\t', ",")).unwrap();
+    let prevalence = |file: &str| {
+        let args = ["--draws", "2", "--bootstrap", "20", "--covariates", file];
+        json(&[&args[..], &["--prevalence-by", "parity"]].concat())["prevalence"].clone()
+    };
+    let from_tsv = prevalence("cov.tsv");
+    let levels: Vec<&str> = from_tsv
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["covariate"] == "parity")
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
+    assert!(
+        levels.contains(&"even") && levels.contains(&"odd"),
+        "{from_tsv}"
+    );
+    assert_eq!(from_tsv, prevalence("cov.csv"));
+    let run = link(&[
+        "--covariates",
+        "cov.tsv",
+        "--covariates-id",
+        "id",
+        "--prevalence-by",
+        "parity",
+    ]);
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "topics: error: cov.tsv: column 'id' not found; the header has: answer, parity"
+        ),
+        "{}",
+        run.stderr
+    );
+}

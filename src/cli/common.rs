@@ -126,6 +126,25 @@ impl TextArgs {
     }
 }
 
+/// Vocabulary pruning flags of `fit` and `select-k`.
+#[derive(Debug, clap::Args)]
+pub struct PruneArgs {
+    /// Keep words used in at least this many answers
+    /// [default: 2; 1 with --pretokenized].
+    #[arg(long)]
+    pub min_df: Option<usize>,
+    /// Drop words used in more than this share of answers
+    /// [default: 0.5; 1 (keep all) with --pretokenized].
+    #[arg(long, allow_negative_numbers = true)]
+    pub max_df: Option<f64>,
+}
+
+impl PruneArgs {
+    pub fn options(&self, text: &TextArgs) -> topics::corpus::PruneOptions {
+        topics::corpus::PruneOptions::with_defaults(text.pretokenized, self.min_df, self.max_df)
+    }
+}
+
 /// Output format for results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -166,30 +185,39 @@ pub enum SeArg {
     Cjoint,
 }
 
-/// Conjoint estimation options shared by `conjoint` and `link`: the
-/// variance, the interval level (`--alpha`, checked here) and the null of
-/// the marginal-means tests.
-pub fn estimate_options(
-    alpha: f64,
-    se: SeArg,
-    h0: f64,
-) -> anyhow::Result<topics::conjoint::design::Options> {
-    use topics::conjoint::ols::VarianceKind;
-    if !(alpha > 0.0 && alpha < 1.0) {
-        anyhow::bail!(topics::Error::param(
-            "--alpha",
-            format!("{alpha} is not between 0 and 1")
-        ));
-    }
-    Ok(topics::conjoint::design::Options {
-        variance: match se {
+/// The estimation flags of `conjoint` and `link`: the variance, the
+/// interval level and the null of the marginal-means tests.
+#[derive(Debug, clap::Args)]
+pub struct EstimationArgs {
+    /// Small-sample factor of the clustered variance: cregg's G/(G-1), or
+    /// cjoint's and Stata's G/(G-1)·(N-1)/(N-K).
+    #[arg(long, value_enum, default_value_t = SeArg::Cregg)]
+    pub se: SeArg,
+    /// Confidence level of the intervals [default: 0.95].
+    #[arg(long, value_name = "LEVEL", conflicts_with = "alpha")]
+    pub level: Option<f64>,
+    /// Old spelling: 1 - the confidence level.
+    #[arg(long, hide = true)]
+    pub alpha: Option<f64>,
+    /// Null value of the marginal-means z tests (0.5 is usual for a forced
+    /// choice).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub h0: f64,
+}
+
+impl EstimationArgs {
+    /// The checked options (`--level`, else `--alpha`, else 95%).
+    pub fn options(&self) -> topics::Result<topics::conjoint::design::Options> {
+        use topics::conjoint::{design::Options, ols::VarianceKind};
+        let variance = match self.se {
             SeArg::Cregg => VarianceKind::Cregg,
             SeArg::Cjoint => VarianceKind::Cjoint,
-        },
-        alpha,
-        h0,
-        ..Default::default()
-    })
+        };
+        match self.level {
+            Some(level) => Options::at_level(variance, level, self.h0),
+            None => Options::new(variance, self.alpha.unwrap_or(0.05), self.h0),
+        }
+    }
 }
 
 /// Words shown per topic, in every command that lists top words.
@@ -228,25 +256,6 @@ pub fn topic_ids(
     match topic {
         Some(reference) => Ok(vec![labels.resolve(reference)?]),
         None => Ok((0..labels.k()).collect()),
-    }
-}
-
-/// The interval level of `conjoint` and `link`: `--level 0.95`, or the old
-/// `--alpha 0.05` (1 − level). Returns α, rounded to 12 decimals so that
-/// `--level 0.95` gives exactly the α of `--alpha 0.05`.
-pub fn interval_alpha(level: Option<f64>, alpha: Option<f64>) -> anyhow::Result<f64> {
-    match (level, alpha) {
-        (Some(level), _) => {
-            if !(level > 0.0 && level < 1.0) {
-                anyhow::bail!(topics::Error::param(
-                    "--level",
-                    format!("{level} is not between 0 and 1 (e.g. 0.95 for 95% intervals)")
-                ));
-            }
-            Ok(((1.0 - level) * 1e12).round() / 1e12)
-        }
-        (None, Some(alpha)) => Ok(alpha),
-        (None, None) => Ok(0.05),
     }
 }
 

@@ -11,7 +11,7 @@ use topics::conjoint::estimate::{self, EstimateRow, Profile};
 use topics::conjoint::plot::{self, PlotSpec};
 use topics::conjoint::{output, restrictions};
 
-use super::common::{estimate_options, interval_alpha, print, to_json, write_file, Format, SeArg};
+use super::common::{print, to_json, write_file, EstimationArgs, Format};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -62,20 +62,8 @@ pub struct Args {
     /// file's `weights` role. Weights apply only when this flag is given.
     #[arg(long, num_args = 0..=1, default_missing_value = "", value_name = "COL")]
     weights: Option<String>,
-    /// Small-sample factor of the clustered variance: cregg's G/(G-1), or
-    /// cjoint's and Stata's G/(G-1)·(N-1)/(N-K).
-    #[arg(long, value_enum, default_value_t = SeArg::Cregg)]
-    se: SeArg,
-    /// Confidence level of the intervals [default: 0.95].
-    #[arg(long, value_name = "LEVEL", conflicts_with = "alpha")]
-    level: Option<f64>,
-    /// Old spelling: 1 - the confidence level.
-    #[arg(long, hide = true)]
-    alpha: Option<f64>,
-    /// Null value of the marginal-means z tests (0.5 is usual for a forced
-    /// choice).
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
-    h0: f64,
+    #[command(flatten)]
+    estimation: EstimationArgs,
     /// Make a ratings outcome binary, e.g. '>4' (also >=, <, <=, ==).
     #[arg(long, allow_hyphen_values = true)]
     binarize: Option<String>,
@@ -165,13 +153,16 @@ impl Args {
                 .map(str::parse::<Binarize>)
                 .transpose()
                 .map_err(topics::Error::from)?,
-            ..estimate_options(interval_alpha(self.level, self.alpha)?, self.se, self.h0)?
+            ..self.estimation.options()?
         })
     }
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    topics::io::refuse_overwriting_inputs(&[args.output.as_deref(), args.plot.as_deref()], &[Some(&args.data), args.design.as_deref()])?;
+    topics::io::refuse_overwriting_inputs(
+        &[args.output.as_deref(), args.plot.as_deref()],
+        &[Some(&args.data), args.design.as_deref()],
+    )?;
     let spec = args.spec()?;
     let opts = args.options()?;
     let needs_by = matches!(

@@ -3,14 +3,14 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use topics::corpus::{Corpus, PruneOptions};
-use topics::io::display_path;
+use topics::corpus::{Corpus, CorpusFile};
 use topics::lda::{self, Kernel, LdaModel, LdaParams, ModelInput};
-use topics::text::Analyzer;
 
 use topics::explore::{refit_for, Labels, Refit, CARRY_OVER_MIN_SIMILARITY};
 
-use super::common::{print, to_json, wrote, FitFormat, Format, InputArgs, TextArgs, QUOTES, WORDS};
+use super::common::{
+    print, to_json, wrote, FitFormat, Format, InputArgs, PruneArgs, TextArgs, QUOTES, WORDS,
+};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -54,14 +54,8 @@ pub struct Args {
     /// (Minka's fixed point); 0 keeps them fixed.
     #[arg(long, default_value_t = LdaParams::default().optimize_interval)]
     optimize_interval: usize,
-    /// Keep words used in at least this many answers
-    /// [default: 2; 1 with --pretokenized].
-    #[arg(long)]
-    min_df: Option<usize>,
-    /// Drop words used in more than this share of answers
-    /// [default: 0.5; 1 (keep all) with --pretokenized].
-    #[arg(long, allow_negative_numbers = true)]
-    max_df: Option<f64>,
+    #[command(flatten)]
+    prune: PruneArgs,
     /// Worker threads for sampling [default: all cores]. The result is the
     /// same for any number.
     #[arg(long)]
@@ -108,39 +102,23 @@ impl Args {
             ..LdaParams::default()
         }
     }
-
-    fn prune(&self) -> PruneOptions {
-        let base = if self.text.pretokenized {
-            PruneOptions::NONE
-        } else {
-            PruneOptions::SHORT_ANSWERS
-        };
-        PruneOptions {
-            min_df: self.min_df.unwrap_or(base.min_df),
-            max_df: self.max_df.unwrap_or(base.max_df),
-        }
-    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     topics::io::refuse_overwriting_inputs(&[args.output.as_deref()], &[Some(&args.input.input)])?;
     let params = args.params();
     params.validate()?;
-    let path = display_path(&args.input.input);
-    let raw = topics::io::read_text_in(&args.input.input, args.input.encoding.as_deref())?;
-    let input_sha256 = lda::sha256_hex(raw.as_bytes());
-    let answers = topics::io::parse_answers(&raw, &args.input.input, &args.input.options())?;
-    // Large inputs: hold each answer's text once, not three times.
-    drop(raw);
-    let analyzer = Analyzer::new(args.text.options())?;
-    let corpus = Corpus::build_owned(answers, &analyzer, args.prune())?;
-    if corpus.docs.is_empty() {
-        return Err(topics::Error::EmptyCorpus {
-            path,
-            reason: empty_reason(&corpus),
-        }
-        .into());
-    }
+    let prune = args.prune.options(&args.text);
+    let CorpusFile {
+        corpus,
+        analyzer,
+        sha256: input_sha256,
+    } = Corpus::from_path(
+        &args.input.input,
+        &args.input.options(),
+        args.text.options(),
+        prune,
+    )?;
     report_left_out(&corpus);
     let bar = progress_bar(params.iterations);
     let mut model = lda::fit_owned(corpus, &params, analyzer.options().clone(), &mut |p| {
@@ -153,7 +131,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     model.input = ModelInput {
         path: args.input.input.display().to_string(),
         sha256: input_sha256,
-        prune: Some(args.prune()),
+        prune: Some(prune),
     };
     let labels = match &args.output {
         Some(out) => save(&model, out)?,
@@ -204,21 +182,6 @@ fn save(model: &LdaModel, out: &std::path::Path) -> anyhow::Result<Labels> {
             );
             Ok(Labels::for_model(model))
         }
-    }
-}
-
-fn empty_reason(corpus: &Corpus) -> String {
-    let r = &corpus.report;
-    if r.answers == 0 {
-        "the file has no answers".into()
-    } else if r.blank_ids.len() == r.answers {
-        format!("all {} answers are blank", r.answers)
-    } else {
-        format!(
-            "no answer has a word left after stopwords and vocabulary pruning ({} answers, {} blank); try --min-df 1 or --no-stopwords",
-            r.answers,
-            r.blank_ids.len()
-        )
     }
 }
 

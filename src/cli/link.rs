@@ -1,21 +1,20 @@
 //! `topics link`: cross-check a topic model against a conjoint experiment
 //! answered by the same respondents.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::ValueEnum;
 use topics::conjoint::data::{ConjointData, DesignFile, Spec};
-use topics::conjoint::design::Options;
 use topics::explore::{open_model, Labels};
+use topics::link::covariates::{self, ConjointSource, CovariatesFile};
 use topics::link::estimate::LinkOptions;
 use topics::link::groups::GroupRule;
-use topics::link::join::{respondent_values, Join};
+use topics::link::join::Join;
 use topics::link::prevalence::BootstrapOptions;
-use topics::link::{output, plot, words, Covariate, LinkError, LinkInput};
+use topics::link::{output, plot, words, LinkError, LinkInput};
 
-use super::common::{estimate_options, interval_alpha, print, to_json, write_file, Format, SeArg};
+use super::common::{print, to_json, write_file, EstimationArgs, Format};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -102,18 +101,8 @@ pub struct Args {
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Confidence level of the intervals [default: 0.95].
-    #[arg(long, value_name = "LEVEL", conflicts_with = "alpha")]
-    level: Option<f64>,
-    /// Old spelling: 1 - the confidence level.
-    #[arg(long, hide = true)]
-    alpha: Option<f64>,
-    /// Null value of the marginal-means tests (0.5 for a forced choice).
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
-    h0: f64,
-    /// Small-sample factor of the clustered variance (as topics conjoint).
-    #[arg(long, value_enum, default_value_t = SeArg::Cregg)]
-    se: SeArg,
+    #[command(flatten)]
+    estimation: EstimationArgs,
     /// Output format (csv: the pooled estimates; --csv-dir writes every table).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -146,15 +135,7 @@ impl Args {
     fn rule(&self, labels: &topics::explore::Labels) -> anyhow::Result<GroupRule> {
         Ok(match self.groups {
             GroupsArg::Dominant => GroupRule::Dominant,
-            GroupsArg::Threshold => {
-                if !(self.threshold > 0.0 && self.threshold < 1.0) {
-                    bail!(topics::Error::param(
-                        "--threshold",
-                        format!("{} is not between 0 and 1", self.threshold)
-                    ));
-                }
-                GroupRule::Threshold(self.threshold)
-            }
+            GroupsArg::Threshold => GroupRule::threshold(self.threshold)?,
             GroupsArg::Terciles => {
                 let t = self
                     .topic
@@ -171,8 +152,15 @@ impl Args {
         })
     }
 
-    fn options(&self) -> anyhow::Result<Options> {
-        estimate_options(interval_alpha(self.level, self.alpha)?, self.se, self.h0)
+    /// The checked bootstrap settings. Only prevalence (`--prevalence-by`)
+    /// runs the bootstrap, so without it `--bootstrap` is not held against
+    /// the run (it is raised to the smallest valid count, unused).
+    fn bootstrap(&self, alpha: f64) -> topics::Result<BootstrapOptions> {
+        let replicates = match self.prevalence_by.is_empty() {
+            true => self.bootstrap.max(2),
+            false => self.bootstrap,
+        };
+        BootstrapOptions::new(replicates, self.seed, alpha)
     }
 }
 
@@ -196,13 +184,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             args.covariates.as_deref(),
         ],
     )?;
-    let opts = args.options()?;
-    if args.bootstrap < 2 && !args.prevalence_by.is_empty() {
-        bail!(topics::Error::param(
-            "--bootstrap",
-            "needs at least 2 replicates"
-        ));
-    }
+    let opts = args.estimation.options()?;
+    let bootstrap = args.bootstrap(opts.alpha)?;
     let (model, labels) = open_model(&args.model)?;
     let rule = args.rule(&labels)?;
     let design = DesignFile::load(&args.design)?;
@@ -244,7 +227,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(p) => words::read_mapping(p)?,
         None => Vec::new(),
     };
-    let covariates = covariates(&args, &spec, &data, &join, &model)?;
+    let covariates_file = args
+        .covariates
+        .as_deref()
+        .map(|p| CovariatesFile::open(p, args.covariates_id.as_deref()))
+        .transpose()?;
+    let covariates = covariates::load(
+        &args.prevalence_by,
+        covariates_file.as_ref(),
+        &ConjointSource {
+            data: &data,
+            path: &args.conjoint,
+            spec: &spec,
+            join: &join,
+            model: &model,
+        },
+    )?;
     let link_opts = LinkOptions {
         rule,
         draws: args.draws,
@@ -262,11 +260,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             mapping_path: args.mapping.as_deref(),
             top_words: args.match_words,
             covariates: &covariates,
-            bootstrap: BootstrapOptions {
-                replicates: args.bootstrap,
-                seed: args.seed,
-                alpha: opts.alpha,
-            },
+            bootstrap,
         },
         &link_opts,
     )?;
@@ -303,59 +297,4 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None => print(&text)?,
     }
     Ok(())
-}
-
-/// The covariates for topic prevalence, each as answer id → value.
-fn covariates(
-    args: &Args,
-    spec: &Spec,
-    data: &ConjointData,
-    join: &Join,
-    model: &topics::lda::LdaModel,
-) -> anyhow::Result<Vec<Covariate>> {
-    let mut out = Vec::new();
-    let file_header: Vec<String> = match &args.covariates {
-        Some(p) => {
-            let text = topics::io::read_text(p)?;
-            let mut reader = csv::Reader::from_reader(text.as_bytes());
-            reader
-                .headers()
-                .map(|h| h.iter().map(|s| s.trim().to_string()).collect())
-                .unwrap_or_default()
-        }
-        None => Vec::new(),
-    };
-    for name in &args.prevalence_by {
-        let by_answer: HashMap<String, String> = match &args.covariates {
-            Some(path) if file_header.contains(name) => {
-                let id = args
-                    .covariates_id
-                    .clone()
-                    .or_else(|| file_header.first().cloned())
-                    .unwrap_or_default();
-                respondent_values(path, &id, name)?
-                    .into_iter()
-                    .filter_map(|(k, v)| v.map(|v| (k, v)))
-                    .collect()
-            }
-            _ => {
-                let respondent = spec.respondent.as_deref().unwrap_or_default();
-                let values = respondent_values(&args.conjoint, respondent, name)?;
-                data.respondent_ids
-                    .iter()
-                    .zip(&join.doc_of_respondent)
-                    .filter_map(|(r, d)| {
-                        let v = values.get(r).cloned().flatten()?;
-                        Some((model.documents()[(*d)?].id.clone(), v))
-                    })
-                    .collect()
-            }
-        };
-        out.push(Covariate {
-            name: name.clone(),
-            by_answer,
-            levels: spec.levels.get(name).cloned(),
-        });
-    }
-    Ok(out)
 }

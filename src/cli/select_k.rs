@@ -5,13 +5,11 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use topics::corpus::{Corpus, PruneOptions};
+use topics::corpus::{Corpus, CorpusFile};
 use topics::explore::{select_k, text_table, SelectKOptions, SelectKReport};
-use topics::io::{display_path, read_answers};
 use topics::lda::LdaParams;
-use topics::text::Analyzer;
 
-use super::common::{print, to_json, write_file, Format, InputArgs, TextArgs, WORDS};
+use super::common::{print, to_json, write_file, Format, InputArgs, PruneArgs, TextArgs, WORDS};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -37,14 +35,8 @@ pub struct Args {
     /// Share of answers held out for the likelihood.
     #[arg(long, default_value_t = 0.1)]
     held_out: f64,
-    /// Keep words used in at least this many answers
-    /// [default: 2; 1 with --pretokenized].
-    #[arg(long)]
-    min_df: Option<usize>,
-    /// Drop words used in more than this share of answers
-    /// [default: 0.5; 1 with --pretokenized].
-    #[arg(long)]
-    max_df: Option<f64>,
+    #[command(flatten)]
+    prune: PruneArgs,
     /// Top words per topic (coherence, exclusivity, word lists).
     #[arg(long, short_alias = 'n', alias = "top", default_value_t = WORDS)]
     words: usize,
@@ -92,25 +84,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.seeds == 0 {
         return Err(topics::Error::param("--seeds", "must be at least 1").into());
     }
-    let answers = read_answers(&args.input.input, &args.input.options())?;
-    let analyzer = Analyzer::new(args.text.options())?;
-    let base = if args.text.pretokenized {
-        PruneOptions::NONE
-    } else {
-        PruneOptions::SHORT_ANSWERS
-    };
-    let prune = PruneOptions {
-        min_df: args.min_df.unwrap_or(base.min_df),
-        max_df: args.max_df.unwrap_or(base.max_df),
-    };
-    let corpus = Corpus::build(&answers, &analyzer, prune)?;
-    if corpus.docs.is_empty() {
-        return Err(topics::Error::EmptyCorpus {
-            path: display_path(&args.input.input),
-            reason: "no answer has a word left after preprocessing".into(),
-        }
-        .into());
-    }
+    let prune = args.prune.options(&args.text);
+    let CorpusFile {
+        corpus, analyzer, ..
+    } = Corpus::from_path(
+        &args.input.input,
+        &args.input.options(),
+        args.text.options(),
+        prune,
+    )?;
     let options = SelectKOptions {
         ks,
         seeds: (1..=args.seeds).collect(),

@@ -108,6 +108,37 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// The estimators' options at `alpha` = 1 − confidence level, refused
+    /// outside (0, 1) (`--alpha`, exit 8).
+    pub fn new(variance: VarianceKind, alpha: f64, h0: f64) -> Result<Options> {
+        if !(alpha > 0.0 && alpha < 1.0) {
+            return Err(crate::Error::param(
+                "--alpha",
+                format!("{alpha} is not between 0 and 1"),
+            ));
+        }
+        Ok(Options {
+            variance,
+            alpha,
+            h0,
+            ..Options::default()
+        })
+    }
+
+    /// [`Options::new`] at a confidence `level` (`--level`, exit 8), with
+    /// α rounded to 12 decimals so that level 0.95 gives exactly α 0.05.
+    pub fn at_level(variance: VarianceKind, level: f64, h0: f64) -> Result<Options> {
+        if !(level > 0.0 && level < 1.0) {
+            return Err(crate::Error::param(
+                "--level",
+                format!("{level} is not between 0 and 1 (e.g. 0.95 for 95% intervals)"),
+            ));
+        }
+        Options::new(variance, ((1.0 - level) * 1e12).round() / 1e12, h0)
+    }
+}
+
 /// Which rows enter one fit, with their outcome, weight and cluster.
 #[derive(Debug, Clone)]
 pub struct Sample {
@@ -324,4 +355,36 @@ pub fn mm_design(data: &ConjointData, sample: &Sample, feature: usize) -> Binary
         d.push_row(&[data.level(i, feature) as u32]);
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_refuse_levels_and_alphas_outside_0_1() {
+        let o = Options::at_level(VarianceKind::Cjoint, 0.95, 0.5).unwrap();
+        assert_eq!(
+            (o.alpha, o.h0, o.variance),
+            (0.05, 0.5, VarianceKind::Cjoint)
+        );
+        assert_eq!(
+            Options::at_level(VarianceKind::Cregg, 0.9, 0.0)
+                .unwrap()
+                .alpha,
+            0.1
+        );
+        let e = Options::at_level(VarianceKind::Cregg, 95.0, 0.0).unwrap_err();
+        assert_eq!(e.exit_code(), 8);
+        assert_eq!(
+            e.to_string(),
+            "invalid --level: 95 is not between 0 and 1 (e.g. 0.95 for 95% intervals)"
+        );
+        let e = Options::new(VarianceKind::Cregg, 1.0, 0.0).unwrap_err();
+        assert_eq!(e.to_string(), "invalid --alpha: 1 is not between 0 and 1");
+        assert_eq!(
+            Options::new(VarianceKind::Cregg, 0.01, 0.0).unwrap().alpha,
+            0.01
+        );
+    }
 }

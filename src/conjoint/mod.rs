@@ -27,6 +27,8 @@ pub mod ols;
 pub mod output;
 pub mod plot;
 pub mod restrictions;
+// Simulated data for examples and tests: reachable, not part of the API.
+#[doc(hidden)]
 pub mod simulate;
 pub mod stats;
 

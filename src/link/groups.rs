@@ -23,6 +23,19 @@ pub enum GroupRule {
 }
 
 impl GroupRule {
+    /// [`GroupRule::Threshold`] at `cut`, refused outside (0, 1)
+    /// (`--threshold`, exit 8): no respondent is in a group at 1 or above,
+    /// every one at 0 or below.
+    pub fn threshold(cut: f64) -> crate::Result<GroupRule> {
+        if !(cut > 0.0 && cut < 1.0) {
+            return Err(crate::Error::param(
+                "--threshold",
+                format!("{cut} is not between 0 and 1"),
+            ));
+        }
+        Ok(GroupRule::Threshold(cut))
+    }
+
     /// Group names: topic labels (or `Topic k`), or `<topic> θ low/middle/high`.
     pub fn names(&self, labels: &Labels) -> Vec<String> {
         match *self {
@@ -99,6 +112,22 @@ pub fn terciles(values: &[f64]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn threshold_is_checked() {
+        assert_eq!(
+            GroupRule::threshold(0.4).unwrap(),
+            GroupRule::Threshold(0.4)
+        );
+        for bad in [0.0, 1.0, -0.2, f64::NAN] {
+            let e = GroupRule::threshold(bad).unwrap_err();
+            assert_eq!(e.exit_code(), 8);
+            assert_eq!(
+                e.to_string(),
+                format!("invalid --threshold: {bad} is not between 0 and 1")
+            );
+        }
+    }
 
     #[test]
     fn rules_give_the_expected_members() {

@@ -46,6 +46,7 @@
 
 pub mod analysis;
 pub mod combine;
+pub mod covariates;
 pub mod error;
 pub mod estimate;
 pub mod groups;
@@ -53,6 +54,8 @@ pub mod join;
 pub mod output;
 pub mod plot;
 pub mod prevalence;
+// Simulated data for examples and tests: reachable, not part of the API.
+#[doc(hidden)]
 pub mod simulate;
 pub mod words;
 

@@ -57,6 +57,30 @@ pub struct BootstrapOptions {
     pub alpha: f64,
 }
 
+impl BootstrapOptions {
+    /// Checked settings: at least 2 replicates (`--bootstrap`, exit 8), for
+    /// a spread, and α in (0, 1) (`--alpha`, exit 8).
+    pub fn new(replicates: usize, seed: u64, alpha: f64) -> crate::Result<BootstrapOptions> {
+        if replicates < 2 {
+            return Err(crate::Error::param(
+                "--bootstrap",
+                "needs at least 2 replicates",
+            ));
+        }
+        if !(alpha > 0.0 && alpha < 1.0) {
+            return Err(crate::Error::param(
+                "--alpha",
+                format!("{alpha} is not between 0 and 1"),
+            ));
+        }
+        Ok(BootstrapOptions {
+            replicates,
+            seed,
+            alpha,
+        })
+    }
+}
+
 /// Mean θ per topic by the covariate `values[i]` of respondent `i`
 /// (`None`: left out), with `theta[s][i]` = θ of respondent `i` in draw
 /// `s`. `levels` fixes the level order (first = reference); levels that no
@@ -211,6 +235,20 @@ pub fn level_order(values: &[Option<String>], design: Option<&Vec<String>>) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bootstrap_options_are_checked() {
+        let o = BootstrapOptions::new(2, 9, 0.1).unwrap();
+        assert_eq!((o.replicates, o.seed, o.alpha), (2, 9, 0.1));
+        let e = BootstrapOptions::new(1, 9, 0.05).unwrap_err();
+        assert_eq!(e.exit_code(), 8);
+        assert_eq!(
+            e.to_string(),
+            "invalid --bootstrap: needs at least 2 replicates"
+        );
+        let e = BootstrapOptions::new(100, 9, 0.0).unwrap_err();
+        assert_eq!(e.to_string(), "invalid --alpha: 0 is not between 0 and 1");
+    }
 
     #[test]
     fn quantile_type_7() {
