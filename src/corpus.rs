@@ -185,8 +185,11 @@ pub struct Corpus {
 /// A corpus read by [`Corpus::from_path`], with the analyzer that
 /// tokenized it and the SHA-256 of the file's text (saved in the model).
 pub struct CorpusFile {
+    /// The counted answers, ready to fit.
     pub corpus: Corpus,
+    /// The text pipeline that produced the tokens (saved with the model).
     pub analyzer: Analyzer,
+    /// SHA-256 of the file's text, hex: identifies the input in the model.
     pub sha256: String,
 }
 

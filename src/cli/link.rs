@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::ValueEnum;
 use topics::conjoint::data::{ConjointData, DesignFile, Spec};
 use topics::explore::{open_model, Labels};
@@ -281,7 +280,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     if let Some(dir) = &args.csv_dir {
         if !dir.is_dir() {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|e| topics::Error::io(dir, e))?;
         }
         for (name, text) in output::all_csv(&result) {
             write_file(&dir.join(name), text.as_bytes())?;

@@ -16,7 +16,9 @@ use crate::lda::LdaModel;
 /// tab-separated, with the answer id in `id_column` (`None`: the first).
 #[derive(Debug, Clone)]
 pub struct CovariatesFile<'a> {
+    /// The file, as given (named in errors).
     pub path: &'a Path,
+    /// The column holding the answer id (`None`: the first column).
     pub id_column: Option<&'a str>,
     header: Vec<String>,
 }
@@ -60,10 +62,15 @@ impl<'a> CovariatesFile<'a> {
 /// The conjoint side of the covariates: the data, its file and design, and
 /// the join that maps its respondents to answers in `model`.
 pub struct ConjointSource<'a> {
+    /// The conjoint rows.
     pub data: &'a ConjointData,
+    /// The conjoint file (named in errors about its columns).
     pub path: &'a Path,
+    /// The design's roles (respondent id column, …).
     pub spec: &'a Spec,
+    /// Which respondent holds which answer.
     pub join: &'a Join,
+    /// The model whose answers the covariates describe.
     pub model: &'a LdaModel,
 }
 
