@@ -1,7 +1,7 @@
 //! Nothing lost: a `topics fit -o` killed at any moment, including in the
 //! middle of writing the model, leaves the previous model file intact.
 
-mod common;
+use crate::util;
 
 use std::process::{Command, Stdio};
 
@@ -35,14 +35,14 @@ fn killed_fit_leaves_previous_model_intact() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     std::fs::write(p.join("old.txt"), "a b a\nb c b\nc a c\n").unwrap();
-    common::topics(p, &["fit", "old.txt", "--pretokenized", "-k", "2", "--iterations", "5", "-o", "m.json"]).ok();
+    util::topics(p, &["fit", "old.txt", "--pretokenized", "-k", "2", "--iterations", "5", "-o", "m.json"]).ok();
     let previous = std::fs::read(p.join("m.json")).unwrap();
     std::fs::write(p.join("big.txt"), big_corpus()).unwrap();
 
     // Time one full run, then kill runs at spread-out moments until one
     // dies while its temporary file exists (i.e. mid-write).
     let start = std::time::Instant::now();
-    common::topics(p, &["fit", "big.txt", "--pretokenized", "-k", "40", "--iterations", "3", "-o", "probe.json"]).ok();
+    util::topics(p, &["fit", "big.txt", "--pretokenized", "-k", "40", "--iterations", "3", "-o", "probe.json"]).ok();
     let full = start.elapsed();
     let mut killed_mid_write = 0;
     for attempt in 0..60u32 {

@@ -13,7 +13,7 @@
 //! why and passes, unless `TOPICS_REQUIRE_BROWSER=1` (CI sets it) makes
 //! their absence a failure.
 
-mod common;
+use crate::util;
 
 use std::collections::BTreeMap;
 use std::net::{TcpListener, TcpStream};
@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 use topics::explore::{Ranking, TopicWordMatrix};
 use topics::lda::LdaModel;
 
-use common::{repo_file, topics};
+use util::{repo_file, topics};
 
 /// The browser, Node and Playwright, or `None` (with the reason printed)
 /// when one is missing and the environment does not require them.

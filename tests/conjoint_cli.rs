@@ -2,21 +2,12 @@
 //! analyst meets (each names the column, level or line, with its own exit
 //! code).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn here(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn topics(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_topics"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::util;
+use crate::util::{output as topics, repo_file as here};
 
 fn example_args<'a>(design: &'a str, extra: &[&'a str]) -> Vec<String> {
     let mut v = vec![
@@ -357,13 +348,10 @@ fn declared_restrictions_are_refused_unless_unrestricted() {
 }
 
 #[test]
+#[ignore = "needs ../shared/data/conjoint/cregg_immigration.csv (run with --ignored where it is present)"]
 fn restricted_design_detected_in_the_data() {
-    let shared = here("../shared/data/conjoint/cregg_immigration.csv");
-    if !shared.exists() {
-        eprintln!("skipping: {} is absent", shared.display());
-        return;
-    }
-    let design = here("../shared/data/conjoint/cregg_immigration.json");
+    let shared = util::shared_data("conjoint/cregg_immigration.csv");
+    let design = util::shared_data("conjoint/cregg_immigration.json");
     let out = topics(&[
         "conjoint",
         shared.to_str().unwrap(),

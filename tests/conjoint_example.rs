@@ -4,8 +4,6 @@
 //! statsmodels (`tests/data/conjoint/statsmodels_reference.json`, written by
 //! `statsmodels_reference.py` beside it; statsmodels 0.15.0).
 
-use std::path::{Path, PathBuf};
-
 use serde_json::Value;
 use topics::conjoint::data::{ConjointData, DesignFile, Spec};
 use topics::conjoint::design::{Binarize, Options};
@@ -13,9 +11,8 @@ use topics::conjoint::estimate::{self, EstimateRow, Profile};
 use topics::conjoint::ols::VarianceKind;
 use topics::conjoint::simulate;
 
-fn here(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
+use crate::util;
+use crate::util::repo_file as here;
 
 fn example(by: Option<&str>) -> ConjointData {
     let design = here("examples/data/conjoint_design.json");
@@ -277,15 +274,10 @@ fn most_and_least_likely_profiles() {
 }
 
 #[test]
+#[ignore = "needs ../shared/data/conjoint/cregg_taxes.csv (run with --ignored where it is present)"]
 fn weighted_amce_matches_statsmodels_wls() {
-    let dir = here("../shared/data/conjoint");
-    if !dir.join("cregg_taxes.csv").exists() {
-        eprintln!(
-            "skipping: {} is absent",
-            dir.join("cregg_taxes.csv").display()
-        );
-        return;
-    }
+    let csv = util::shared_data("conjoint/cregg_taxes.csv");
+    let dir = csv.parent().unwrap();
     let design = dir.join("cregg_taxes.json");
     let mut spec = Spec::from_design(DesignFile::load(&design).unwrap(), &design);
     spec.weights = Some("weight".into());

@@ -5,20 +5,19 @@
 //! leeper/cregg@0906890, R 4.2.2, survey 4.1-1; see that directory's
 //! PROVENANCE.md and each file's `meta`). Data: compact recoded copies of
 //! cregg's `immigration` and `taxes` (MIT), made by
-//! `tests/data/conjoint/make_compact.py`; when the full CSVs are present in
-//! `../shared/data/conjoint/`, the same checks also run on them.
+//! `tests/data/conjoint/make_compact.py`. The same checks on the full CSVs
+//! in `../shared/data/conjoint/` are `#[ignore]`d tests (`*_on_full_data`),
+//! run with `--ignored` where that folder is present.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use topics::conjoint::data::{ConjointData, DesignFile, Spec};
 use topics::conjoint::design::Options;
 use topics::conjoint::estimate::{self, EstimateRow};
 
-fn here(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
+use crate::util;
+use crate::util::repo_file as here;
 
 /// "Equal to 1e-8": absolute for values up to 1, relative above (z
 /// statistics reach 120).
@@ -48,19 +47,13 @@ fn coded(name: &str) -> (ConjointData, HashMap<(String, String), String>) {
     (data, labels)
 }
 
-fn full(name: &str) -> Option<ConjointData> {
-    let dir = here("../shared/data/conjoint");
-    let csv = dir.join(format!("{name}.csv"));
-    if !csv.exists() {
-        eprintln!(
-            "skipping the full-data check: {} is absent (the compact copy was tested)",
-            csv.display()
-        );
-        return None;
-    }
-    let design = dir.join(format!("{name}.json"));
+/// The full CSV from `../shared/data/conjoint/` (panics when absent: only
+/// `#[ignore]`d tests call this).
+fn full(name: &str) -> ConjointData {
+    let csv = util::shared_data(&format!("conjoint/{name}.csv"));
+    let design = util::shared_data(&format!("conjoint/{name}.json"));
     let spec = Spec::from_design(DesignFile::load(&design).unwrap(), &design);
-    Some(ConjointData::read(&csv, &spec).unwrap())
+    ConjointData::read(&csv, &spec).unwrap()
 }
 
 fn reference(file: &str) -> Vec<Value> {
@@ -126,10 +119,14 @@ fn immigration_amce_matches_cregg() {
         "cregg_amce_immigration_unconstrained.json",
     );
     eprintln!("immigration AMCE: largest deviation from cregg {worst:.2e}");
-    if let Some(data) = full("cregg_immigration") {
-        let rows = estimate::amce(&data, "ChosenImmigrant", &Options::default()).unwrap();
-        compare(&rows, None, "cregg_amce_immigration_unconstrained.json");
-    }
+}
+
+#[test]
+#[ignore = "needs ../shared/data/conjoint/cregg_immigration.csv (run with --ignored where it is present)"]
+fn immigration_amce_matches_cregg_on_full_data() {
+    let data = full("cregg_immigration");
+    let rows = estimate::amce(&data, "ChosenImmigrant", &Options::default()).unwrap();
+    compare(&rows, None, "cregg_amce_immigration_unconstrained.json");
 }
 
 #[test]
@@ -144,10 +141,18 @@ fn immigration_mm_matches_cregg_for_both_nulls() {
     let rows = estimate::mm(&data, "ChosenImmigrant", &half).unwrap();
     let worst_half = compare(&rows, Some(&labels), "cregg_mm_immigration_h0_0.5.json");
     eprintln!("immigration MM: largest deviation from cregg {worst:.2e} (h0 = 0), {worst_half:.2e} (h0 = 0.5)");
-    if let Some(data) = full("cregg_immigration") {
-        let rows = estimate::mm(&data, "ChosenImmigrant", &half).unwrap();
-        compare(&rows, None, "cregg_mm_immigration_h0_0.5.json");
-    }
+}
+
+#[test]
+#[ignore = "needs ../shared/data/conjoint/cregg_immigration.csv (run with --ignored where it is present)"]
+fn immigration_mm_matches_cregg_on_full_data() {
+    let data = full("cregg_immigration");
+    let half = Options {
+        h0: 0.5,
+        ..Options::default()
+    };
+    let rows = estimate::mm(&data, "ChosenImmigrant", &half).unwrap();
+    compare(&rows, None, "cregg_mm_immigration_h0_0.5.json");
 }
 
 #[test]
@@ -157,10 +162,14 @@ fn taxes_amce_matches_cregg() {
     let rows = estimate::amce(&data, "chose_plan", &Options::default()).unwrap();
     let worst = compare(&rows, Some(&labels), "cregg_amce_taxes.json");
     eprintln!("taxes AMCE: largest deviation from cregg {worst:.2e}");
-    if let Some(data) = full("cregg_taxes") {
-        let rows = estimate::amce(&data, "chose_plan", &Options::default()).unwrap();
-        compare(&rows, None, "cregg_amce_taxes.json");
-    }
+}
+
+#[test]
+#[ignore = "needs ../shared/data/conjoint/cregg_taxes.csv (run with --ignored where it is present)"]
+fn taxes_amce_matches_cregg_on_full_data() {
+    let data = full("cregg_taxes");
+    let rows = estimate::amce(&data, "chose_plan", &Options::default()).unwrap();
+    compare(&rows, None, "cregg_amce_taxes.json");
 }
 
 #[test]

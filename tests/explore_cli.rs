@@ -1,16 +1,12 @@
 //! The explore subcommands end to end on a model whose topics are known by
-//! construction (see `explore_support`).
+//! construction (see `util::tiny_model`).
 
-mod explore_support;
+use crate::util;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use explore_support::{group_of, saved_model, topics_bin, GROUPS};
 use topics::lda::LdaModel;
-
-fn run(args: &[&str]) -> Output {
-    Command::new(topics_bin()).args(args).output().unwrap()
-}
+use util::{group_of, output as run, saved_model, GROUPS};
 
 fn stdout(out: &Output) -> String {
     assert!(
@@ -27,7 +23,7 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn the_fit_recovers_the_three_groups() {
-    let model = explore_support::fit();
+    let model = util::fit();
     let mut groups: Vec<usize> = (0..3).map(|t| group_of(&model, t)).collect();
     groups.sort();
     assert_eq!(groups, vec![0, 1, 2]);
@@ -271,7 +267,7 @@ fn bad_requests_fail_with_their_codes() {
 fn select_k_prints_a_table_csv_and_writes_the_plot() {
     let dir = tempfile::tempdir().unwrap();
     let answers = dir.path().join("answers.txt");
-    std::fs::write(&answers, explore_support::answers_text()).unwrap();
+    std::fs::write(&answers, util::answers_text()).unwrap();
     let plot = dir.path().join("k.svg");
     let a = answers.to_str().unwrap();
     let common = [

@@ -1,9 +1,10 @@
 //! The K search on data drawn from a known 3-topic LDA model
-//! (`shared/data/corpora/synthetic_k3_d300.txt`, see its PROVENANCE.md):
+//! (`tests/data/corpora/synthetic_k3_d300.txt`, copied from
+//! `../shared/data/corpora/`; see its PROVENANCE.md):
 //! held-out likelihood and stability must point at K = 3, and the fitted
 //! topics must match the true ones.
 
-mod explore_support;
+use crate::util;
 
 use std::path::PathBuf;
 
@@ -13,25 +14,14 @@ use topics::io::{read_answers, InputOptions};
 use topics::lda::{self, LdaParams};
 use topics::text::{Analyzer, TextOptions};
 
-fn shared(name: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/corpora/"
-    ))
-    .join(name);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!(
-            "skipping: {} is absent (shared data not checked out beside the repo)",
-            p.display()
-        );
-        None
-    }
+/// The synthetic corpus and its true topics, committed under
+/// `tests/data/corpora/` (copied from `../shared/data/corpora/`).
+fn corpus_file(name: &str) -> PathBuf {
+    util::repo_file("tests/data/corpora").join(name)
 }
 
-fn synthetic_corpus() -> Option<(Corpus, TextOptions)> {
-    let path = shared("synthetic_k3_d300.txt")?;
+fn synthetic_corpus() -> (Corpus, TextOptions) {
+    let path = corpus_file("synthetic_k3_d300.txt");
     let answers = read_answers(&path, &InputOptions::default()).unwrap();
     let analyzer = Analyzer::new(TextOptions {
         pretokenized: true,
@@ -39,14 +29,12 @@ fn synthetic_corpus() -> Option<(Corpus, TextOptions)> {
     })
     .unwrap();
     let corpus = Corpus::build(&answers, &analyzer, PruneOptions::NONE).unwrap();
-    Some((corpus, analyzer.options().clone()))
+    (corpus, analyzer.options().clone())
 }
 
 #[test]
 fn held_out_likelihood_and_stability_peak_at_the_true_k() {
-    let Some((corpus, text)) = synthetic_corpus() else {
-        return;
-    };
+    let (corpus, text) = synthetic_corpus();
     let options = SelectKOptions {
         ks: vec![2, 3, 5],
         seeds: vec![1, 2],
@@ -75,7 +63,10 @@ fn held_out_likelihood_and_stability_peak_at_the_true_k() {
     let at3 = report.summary.iter().find(|s| s.k == 3).unwrap();
     let at5 = report.summary.iter().find(|s| s.k == 5).unwrap();
     assert!(at3.stability.unwrap() > 0.95, "{at3:?}");
-    assert!(at5.stability.unwrap() < at3.stability.unwrap() - 0.1, "{at5:?}");
+    assert!(
+        at5.stability.unwrap() < at3.stability.unwrap() - 0.1,
+        "{at5:?}"
+    );
     // Held-out log-likelihood per token must beat the uniform model over
     // the 811-type vocabulary (ln 1/811 = −6.70).
     assert!(at3.held_out_ll > (1.0f64 / 811.0).ln());
@@ -96,12 +87,8 @@ fn held_out_likelihood_and_stability_peak_at_the_true_k() {
 
 #[test]
 fn fitted_topics_match_the_true_topics() {
-    let Some((corpus, text)) = synthetic_corpus() else {
-        return;
-    };
-    let Some(phi_path) = shared("synthetic_k3_d300_phi.tsv") else {
-        return;
-    };
+    let (corpus, text) = synthetic_corpus();
+    let phi_path = corpus_file("synthetic_k3_d300_phi.tsv");
     let mut truth = vec![vec![0.0; corpus.vocab.len()]; 3];
     for line in std::fs::read_to_string(phi_path).unwrap().lines() {
         let f: Vec<&str> = line.split('\t').collect();
@@ -128,7 +115,7 @@ fn fitted_topics_match_the_true_topics() {
 
 #[test]
 fn select_k_refuses_impossible_requests() {
-    let answers = topics::io::answers_from_lines(&explore_support::answers_text());
+    let answers = topics::io::answers_from_lines(&util::answers_text());
     let analyzer = Analyzer::new(TextOptions {
         pretokenized: true,
         ..Default::default()

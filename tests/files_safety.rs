@@ -2,13 +2,13 @@
 //! interrupted write leaves nothing behind, and a full standard output is
 //! an I/O error (exit 4).
 
-mod common;
+use crate::util;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::topics;
+use util::topics;
 
 const ANSWERS: &str = "a b a\nb c b\nc a c\n";
 

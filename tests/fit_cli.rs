@@ -1,9 +1,9 @@
 //! `topics fit`, `show` and `infer` through the command line: outputs,
 //! reproducibility and clear failures on bad input.
 
-mod common;
+use crate::util;
 
-use common::{topics, topics_stdin};
+use util::{topics, topics_stdin};
 use serde_json::Value;
 
 const ANSWERS: &str = "\

@@ -2,9 +2,9 @@
 //! in every command, old spellings still accepted, every written file
 //! announced.
 
-mod common;
+use crate::util;
 
-use common::{example_dir, topics};
+use util::{example_dir, topics};
 
 const CONJOINT: [&str; 4] = [
     "examples/data/conjoint.csv",
@@ -13,7 +13,7 @@ const CONJOINT: [&str; 4] = [
     "--outcome",
 ];
 
-fn conjoint(dir: &std::path::Path, extra: &[&str]) -> common::Run {
+fn conjoint(dir: &std::path::Path, extra: &[&str]) -> util::Run {
     let mut args = vec!["conjoint"];
     args.extend(CONJOINT);
     args.push("chosen");

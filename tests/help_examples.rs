@@ -3,11 +3,11 @@
 //! examples name (`model.json`: the English answers, K = 3, seed 1, with
 //! the trust topic labeled "Trust").
 
-mod common;
+use crate::util;
 
 use std::path::Path;
 
-use common::{example_dir, run_documented, shell_commands, topics};
+use util::{example_dir, run_documented, shell_commands, topics};
 
 /// The subcommands `topics --help` lists.
 fn subcommands() -> Vec<String> {

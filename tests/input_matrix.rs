@@ -2,14 +2,14 @@
 //! messy input and asserts the exact message on standard error, the
 //! documented exit code (README.md), and that nothing panicked.
 
-mod common;
+use crate::util;
 
 use std::path::Path;
 
 /// A study-shaped conjoint sample: the first two respondents of the
 /// bundled example (40 profile rows), written with LF line ends.
 fn conjoint_rows() -> Vec<Vec<String>> {
-    let text = std::fs::read_to_string(common::repo_file("examples/data/conjoint.csv")).unwrap();
+    let text = std::fs::read_to_string(util::repo_file("examples/data/conjoint.csv")).unwrap();
     text.lines().take(41).map(|l| l.split(',').map(str::to_string).collect()).collect()
 }
 
@@ -69,9 +69,9 @@ fn fixtures(dir: &Path) {
         r
     }).collect();
     write_csv(dir, "c_single.csv", &single);
-    std::fs::copy(common::repo_file("examples/data/conjoint_design.json"), dir.join("d.json")).unwrap();
+    std::fs::copy(util::repo_file("examples/data/conjoint_design.json"), dir.join("d.json")).unwrap();
     // A saved model and damaged copies of it.
-    common::topics(dir, &["fit", "ok.txt", "--pretokenized", "-k", "2", "--iterations", "20", "-o", "m.json"]).ok();
+    util::topics(dir, &["fit", "ok.txt", "--pretokenized", "-k", "2", "--iterations", "20", "-o", "m.json"]).ok();
     let model = std::fs::read_to_string(dir.join("m.json")).unwrap();
     // Cut right after the envelope's `"model":` (52 bytes).
     let cut = model.find("\"model\":").unwrap() + 8;
@@ -149,7 +149,7 @@ fn every_bad_input_fails_clearly() {
     assert!(CASES.len() >= 30);
     let mut failures = Vec::new();
     for (args, code, message) in CASES {
-        let run = common::topics(dir.path(), args);
+        let run = util::topics(dir.path(), args);
         let last = run.stderr.lines().last().unwrap_or("");
         let message_ok = last == *message;
         if run.code != *code || !message_ok || run.stderr.contains("panicked") {
@@ -167,8 +167,8 @@ fn crlf_input_gives_the_same_model() {
     std::fs::write(dir.path().join("lf.txt"), lf).unwrap();
     std::fs::write(dir.path().join("crlf.txt"), lf.replace('\n', "\r\n")).unwrap();
     let args = |f: &'static str| ["fit", f, "--pretokenized", "-k", "2", "--iterations", "30", "--format", "json"];
-    let a = common::topics(dir.path(), &args("lf.txt")).ok();
-    let b = common::topics(dir.path(), &args("crlf.txt")).ok();
+    let a = util::topics(dir.path(), &args("lf.txt")).ok();
+    let b = util::topics(dir.path(), &args("crlf.txt")).ok();
     let strip = |s: &str| s.lines().filter(|l| !l.contains("sha256")).collect::<Vec<_>>().join("\n");
     assert_eq!(strip(&a.stdout), strip(&b.stdout));
 }
@@ -188,7 +188,7 @@ fn read_only_output_directory_is_named() {
     let writable_anyway = std::fs::File::create(locked.join("probe")).is_ok();
     let target = if writable_anyway { std::path::PathBuf::from("/sys") } else { locked.clone() };
     let output = target.join("m.json");
-    let run = common::topics(
+    let run = util::topics(
         dir.path(),
         &["fit", "ok.txt", "--pretokenized", "-k", "2", "--iterations", "5", "-o", output.to_str().unwrap()],
     );

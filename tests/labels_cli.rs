@@ -3,12 +3,12 @@
 //! usable wherever a topic number is, shown by every view, and never lost
 //! to concurrent edits.
 
-mod common;
+use crate::util;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::{repo_file, topics, Run};
+use util::{repo_file, topics, Run};
 use serde_json::Value;
 
 /// Fits the English example answers (K topics, `seed`) to `dir/name`.

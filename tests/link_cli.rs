@@ -3,7 +3,7 @@
 //! draw by draw, error messages and exit codes, thread-count determinism,
 //! and the report reading the JSON.
 
-mod common;
+use crate::util;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -22,7 +22,7 @@ use topics::link::groups::{dominant, GroupRule};
 use topics::link::join::Join;
 use topics::text::{Analyzer, TextOptions};
 
-use common::{repo_file, topics};
+use util::{repo_file, topics};
 
 /// A scratch directory with a small model and conjoint files made to hold
 /// every join problem:
@@ -105,7 +105,7 @@ const BASE: [&str; 8] = [
     "--outcome=chosen",
 ];
 
-fn link(extra: &[&str]) -> common::Run {
+fn link(extra: &[&str]) -> util::Run {
     let mut args: Vec<&str> = BASE.to_vec();
     args.extend_from_slice(extra);
     topics(fixture(), &args)

@@ -21,7 +21,7 @@
 //! changes), so this test fails by chance with probability at most 5% for a
 //! fresh seed; for the committed seed it is deterministic.
 
-mod common;
+use crate::util;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -36,7 +36,7 @@ use topics::link::groups::{dominant, GroupRule};
 use topics::link::join::Join;
 use topics::link::simulate;
 
-use common::{repo_file, topics};
+use util::{repo_file, topics};
 
 /// A 3-topic model of the English answers, fitted once per test binary.
 fn model() -> &'static Path {

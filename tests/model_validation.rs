@@ -2,7 +2,7 @@
 //! edited file whose checksum was recomputed is refused with exit 9 and the
 //! reason, never loaded into wrong numbers or a panic.
 
-mod common;
+use crate::util;
 
 use std::path::Path;
 
@@ -232,7 +232,7 @@ fn the_binary_refuses_with_exit_9() {
             model[key] = value.clone();
         }
         std::fs::write(dir.path().join(name), model_file(&model.to_string())).unwrap();
-        let run = common::topics(dir.path(), &["show", name]);
+        let run = util::topics(dir.path(), &["show", name]);
         assert_eq!(run.code, 9, "{name}: {}", run.stderr);
         assert!(
             run.stderr

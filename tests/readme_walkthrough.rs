@@ -1,11 +1,11 @@
 //! README's walkthrough ("Do the topics agree with the experiment?") runs
 //! as written on the bundled data and gives the verdicts README states.
 
-mod common;
+use crate::util;
 
 use std::collections::BTreeSet;
 
-use common::{example_dir, repo_file, run_documented, shell_commands};
+use util::{example_dir, repo_file, run_documented, shell_commands};
 
 /// The text of README's section starting at `heading` up to the next
 /// heading of the same or a higher level.

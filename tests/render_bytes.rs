@@ -12,11 +12,11 @@
 //! `TOPICS_BLESS=1 cargo test --test render_bytes` rewrites the expected
 //! files (only ever with a binary whose output is known to be right).
 
-mod common;
+use crate::util;
 
 use std::path::{Path, PathBuf};
 
-use common::{repo_file, topics};
+use util::{repo_file, topics};
 
 /// Keys added to JSON estimate rows after the expected files were written.
 const ADDED_KEYS: [&str; 3] = ["\"outcome_type\": ", "\"feature_label\": ", "\"h0\": "];

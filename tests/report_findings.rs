@@ -3,12 +3,12 @@
 //! of marginal means, findings rather than raw JSON, CSV downloads, and
 //! results files checked for their kind.
 
-mod common;
+use crate::util;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::{repo_file, topics};
+use util::{repo_file, topics};
 
 /// A scratch directory with a model of the English answers (topic 2
 /// labelled after the link ran), conjoint results and a link result.

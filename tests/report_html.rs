@@ -2,11 +2,11 @@
 //! applied, conjoint and link results rendered, script-safe embedding,
 //! reproducible bytes.
 
-mod explore_support;
+use crate::util;
 
 use std::process::Command;
 
-use explore_support::{saved_model, topics_bin};
+use util::{saved_model, topics_bin};
 use topics::explore::{Labels, DEFAULT_LAMBDA};
 use topics::report::{render_html, ReportData, ReportOptions};
 
@@ -112,7 +112,7 @@ fn report_is_self_contained_and_complete() {
     assert_eq!(data["lambda"], DEFAULT_LAMBDA);
     assert_eq!(
         data["meta"]["input_sha256"],
-        topics::lda::sha256_hex(explore_support::answers_text().as_bytes())
+        topics::lda::sha256_hex(util::answers_text().as_bytes())
     );
     assert_eq!(data["conjoint"].as_array().unwrap().len(), 3);
     assert!(data["link"].is_null());
@@ -132,7 +132,7 @@ fn report_is_self_contained_and_complete() {
 
 #[test]
 fn answer_text_cannot_break_out_of_the_data_block() {
-    let model = explore_support::fit();
+    let model = util::fit();
     let mut data = ReportData::build(
         &model,
         &Labels::empty(3),
@@ -154,7 +154,7 @@ fn answer_text_cannot_break_out_of_the_data_block() {
 
 #[test]
 fn the_same_model_gives_the_same_bytes() {
-    let model = explore_support::fit();
+    let model = util::fit();
     let options = ReportOptions {
         model_path: "m.json".into(),
         ..ReportOptions::default()
@@ -170,7 +170,7 @@ fn the_same_model_gives_the_same_bytes() {
 fn relevance_candidates_cover_every_slider_position() {
     // The page ranks relevance from the embedded candidates; they must
     // contain the exact top list at λ = 0, 0.6 and 1.
-    let model = explore_support::fit();
+    let model = util::fit();
     let data = ReportData::build(
         &model,
         &Labels::empty(3),
@@ -229,7 +229,7 @@ fn build(model: &topics::lda::LdaModel, options: &ReportOptions) -> ReportData {
 
 #[test]
 fn answers_are_embedded_with_their_theta() {
-    let model = explore_support::fit();
+    let model = util::fit();
     let data = build(&model, &ReportOptions::default());
     assert_eq!(data.answers_total, 60);
     assert_eq!(data.answers.len(), 60);
@@ -254,7 +254,7 @@ fn answers_are_embedded_with_their_theta() {
 
 #[test]
 fn a_truncated_answers_list_says_so_on_the_page() {
-    let model = explore_support::fit();
+    let model = util::fit();
     let mut data = build(&model, &ReportOptions::default());
     data.answers.truncate(7);
     let html = render_html(&data);
@@ -265,7 +265,7 @@ fn a_truncated_answers_list_says_so_on_the_page() {
 
 #[test]
 fn term_bar_data_is_what_ldavis_draws() {
-    let model = explore_support::fit();
+    let model = util::fit();
     let data = build(&model, &ReportOptions::default());
     let matrix = topics::explore::TopicWordMatrix::from_model(&model);
     // 15 words in the vocabulary: fewer than LDAvis's 30 rows.
@@ -424,7 +424,7 @@ fn the_pages_bar_ranking_equals_the_librarys_at_every_slider_step() {
 fn no_raw_json_keys_outside_the_data_block() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("c.json"), CONJOINT).unwrap();
-    let model = explore_support::fit();
+    let model = util::fit();
     let data = ReportData::build(
         &model,
         &Labels::empty(3),
@@ -471,7 +471,7 @@ fn no_raw_json_keys_outside_the_data_block() {
 
 #[test]
 fn the_served_page_offers_labels_and_inference_with_its_token() {
-    let model = explore_support::fit();
+    let model = util::fit();
     let options = ReportOptions {
         served: true,
         token: Some("tok-123".into()),

@@ -3,14 +3,14 @@
 //! requests, who is refused (foreign Host or Origin, no token), HEAD,
 //! stalled clients, and the refusal to listen beyond loopback.
 
-mod explore_support;
+use crate::util;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::Duration;
 
-use explore_support::{group_of, saved_model, topics_bin, GROUPS};
+use util::{group_of, saved_model, topics_bin, GROUPS};
 use serde_json::{json, Value};
 use topics::lda::LdaModel;
 use topics::serve::{App, ServeOptions, Server};

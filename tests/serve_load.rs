@@ -3,14 +3,14 @@
 //! client still gets answers within 2 s; a CLI label edit seen at once.
 //! Every loop is bounded and every socket is closed by the test's end.
 
-mod explore_support;
+use crate::util;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use explore_support::{saved_model, topics_bin};
+use util::{saved_model, topics_bin};
 use serde_json::Value;
 
 /// `topics serve MODEL --port 0`, killed when dropped.

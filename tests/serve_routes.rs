@@ -3,9 +3,9 @@
 //! search, filter and sort; label edits by name with 409 for a duplicate;
 //! labels written meanwhile by the CLI are seen at once and never erased.
 
-mod explore_support;
+use crate::util;
 
-use explore_support::{group_of, saved_model, GROUPS};
+use util::{group_of, saved_model, GROUPS};
 use serde_json::{json, Value};
 use topics::explore::Labels;
 use topics::lda::LdaModel;

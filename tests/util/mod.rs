@@ -1,7 +1,13 @@
-//! Helpers shared by the integration tests: run the built `topics` binary
-//! in a scratch directory and find the shared benchmark data.
+//! Helpers shared by every integration-test module (one test binary, see
+//! `tests/tests.rs`): run the built `topics` binary in a scratch directory,
+//! find the repository's files and the shared benchmark data, and build the
+//! tiny model whose topics are known by construction (`tiny_model`).
 
 #![allow(dead_code)]
+
+mod tiny_model;
+
+pub use tiny_model::*;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -43,6 +49,15 @@ pub fn topics(dir: &Path, args: &[&str]) -> Run {
     Run::from(out)
 }
 
+/// Runs `topics args…` in the test's own working directory and returns the
+/// raw output (for tests that check the exit status and bytes themselves).
+pub fn output(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_topics"))
+        .args(args)
+        .output()
+        .expect("the topics binary runs")
+}
+
 /// Runs `topics args…` in `dir` with `input` on standard input.
 pub fn topics_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
     use std::io::Write;
@@ -60,20 +75,19 @@ pub fn topics_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
 }
 
 /// A file from `../shared/data/` (the benchmark corpora beside the
-/// repository), or `None` with a message saying the check is skipped.
-pub fn shared_data(relative: &str) -> Option<PathBuf> {
+/// repository). Only `#[ignore]`d tests call this, and they run only where
+/// that folder is present (`.ci/run` runs them with `--ignored`); run
+/// without it, they fail loudly rather than pass without checking anything.
+pub fn shared_data(relative: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data")
         .join(relative);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!(
-            "SKIPPED: {} is absent (the shared corpora live in ../shared/data beside the repository)",
-            path.display()
-        );
-        None
-    }
+    assert!(
+        path.exists(),
+        "{} is absent: this test needs the shared corpora in ../shared/data beside the repository",
+        path.display()
+    );
+    path
 }
 
 /// The repository's own files (examples, fixtures).
