@@ -14,7 +14,9 @@ fn big_corpus() -> String {
     let mut x: u64 = 12345;
     for _ in 0..30_000 {
         for _ in 0..12 {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             s.push_str(&format!("w{} ", (x >> 33) % 20_000));
         }
         s.push('\n');
@@ -35,20 +37,60 @@ fn killed_fit_leaves_previous_model_intact() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     std::fs::write(p.join("old.txt"), "a b a\nb c b\nc a c\n").unwrap();
-    util::topics(p, &["fit", "old.txt", "--pretokenized", "-k", "2", "--iterations", "5", "-o", "m.json"]).ok();
+    util::topics(
+        p,
+        &[
+            "fit",
+            "old.txt",
+            "--pretokenized",
+            "-k",
+            "2",
+            "--iterations",
+            "5",
+            "-o",
+            "m.json",
+        ],
+    )
+    .ok();
     let previous = std::fs::read(p.join("m.json")).unwrap();
     std::fs::write(p.join("big.txt"), big_corpus()).unwrap();
 
     // Time one full run, then kill runs at spread-out moments until one
     // dies while its temporary file exists (i.e. mid-write).
     let start = std::time::Instant::now();
-    util::topics(p, &["fit", "big.txt", "--pretokenized", "-k", "40", "--iterations", "3", "-o", "probe.json"]).ok();
+    util::topics(
+        p,
+        &[
+            "fit",
+            "big.txt",
+            "--pretokenized",
+            "-k",
+            "40",
+            "--iterations",
+            "3",
+            "-o",
+            "probe.json",
+        ],
+    )
+    .ok();
     let full = start.elapsed();
     let mut killed_mid_write = 0;
     for attempt in 0..60u32 {
         let fraction = 0.5 + 0.5 * (attempt as f64 / 60.0);
         let mut child = Command::new(env!("CARGO_BIN_EXE_topics"))
-            .args(["fit", "big.txt", "--pretokenized", "-k", "40", "--iterations", "3", "-o", "m.json", "--quotes", "0"])
+            .args([
+                "fit",
+                "big.txt",
+                "--pretokenized",
+                "-k",
+                "40",
+                "--iterations",
+                "3",
+                "-o",
+                "m.json",
+                "--quotes",
+                "0",
+            ])
             .current_dir(p)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -62,8 +104,9 @@ fn killed_fit_leaves_previous_model_intact() {
         // The invariant: the file is the previous model, byte for byte, or
         // (when the rename happened before the kill) the complete new one.
         if now != previous {
-            LdaModel::load(&p.join("m.json"))
-                .unwrap_or_else(|e| panic!("attempt {attempt}: neither the old model nor a complete new one: {e}"));
+            LdaModel::load(&p.join("m.json")).unwrap_or_else(|e| {
+                panic!("attempt {attempt}: neither the old model nor a complete new one: {e}")
+            });
             std::fs::write(p.join("m.json"), &previous).unwrap();
         }
         if !leftovers.is_empty() {
@@ -76,6 +119,9 @@ fn killed_fit_leaves_previous_model_intact() {
             break;
         }
     }
-    assert!(killed_mid_write >= 1, "no kill landed during the write; the test did not exercise it");
+    assert!(
+        killed_mid_write >= 1,
+        "no kill landed during the write; the test did not exercise it"
+    );
     LdaModel::load(&p.join("m.json")).unwrap();
 }

@@ -196,7 +196,12 @@ fn salient(model: &LdaModel, matrix: &TopicWordMatrix) -> Vec<String> {
 /// Each candidate term's corpus count, its estimated count in `topic`
 /// (φ · the topic's tokens, as LDAvis), and the topic that holds it most
 /// (P(topic | term) ∝ φ · P(topic)).
-fn term_counts(model: &LdaModel, matrix: &TopicWordMatrix, topic: usize, words: &[String]) -> Value {
+fn term_counts(
+    model: &LdaModel,
+    matrix: &TopicWordMatrix,
+    topic: usize,
+    words: &[String],
+) -> Value {
     let by_display: BTreeMap<String, u32> = (0..model.vocab().len() as u32)
         .map(|w| (model.vocab().display(w).to_string(), w))
         .collect();
@@ -204,9 +209,7 @@ fn term_counts(model: &LdaModel, matrix: &TopicWordMatrix, topic: usize, words: 
     let mut out = serde_json::Map::new();
     for word in words {
         let w = by_display[word] as usize;
-        let total: u64 = (0..k)
-            .map(|t| model.topic_word_counts(t)[w] as u64)
-            .sum();
+        let total: u64 = (0..k).map(|t| model.topic_word_counts(t)[w] as u64).sum();
         let weight: Vec<f64> = (0..k)
             .map(|t| matrix.phi()[t][w] * model.token_share(t))
             .collect();

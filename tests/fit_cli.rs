@@ -3,8 +3,8 @@
 
 use crate::util;
 
-use util::{topics, topics_stdin};
 use serde_json::Value;
+use util::{topics, topics_stdin};
 
 const ANSWERS: &str = "\
 apple banana apple cherry
@@ -27,7 +27,15 @@ fn scratch(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 fn fit_json(dir: &std::path::Path, extra: &[&str]) -> Value {
-    let mut args = vec!["fit", "a.txt", "--pretokenized", "-k", "2", "--format", "json"];
+    let mut args = vec![
+        "fit",
+        "a.txt",
+        "--pretokenized",
+        "-k",
+        "2",
+        "--format",
+        "json",
+    ];
     args.extend_from_slice(extra);
     if !extra.contains(&"--iterations") {
         args.extend_from_slice(&["--iterations", "60"]);
@@ -46,7 +54,10 @@ fn json_has_the_documented_fields() {
         let words = t["words"].as_array().unwrap();
         assert!(words[0]["word"].is_string() && words[0]["prob"].is_f64());
         let probs: Vec<f64> = words.iter().map(|w| w["prob"].as_f64().unwrap()).collect();
-        assert!(probs.windows(2).all(|p| p[0] >= p[1]), "sorted by probability");
+        assert!(
+            probs.windows(2).all(|p| p[0] >= p[1]),
+            "sorted by probability"
+        );
     }
     let docs = v["documents"].as_array().unwrap();
     // Line 4 is blank: it keeps its id and is left out of the fit.
@@ -54,7 +65,12 @@ fn json_has_the_documented_fields() {
     assert_eq!(ids, ["1", "2", "3", "5", "6", "7", "8", "9"]);
     assert_eq!(v["corpus"]["blank_ids"], serde_json::json!(["4"]));
     for d in docs {
-        let sum: f64 = d["theta"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).sum();
+        let sum: f64 = d["theta"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .sum();
         assert!((sum - 1.0).abs() < 1e-12);
     }
     assert!(v["log_likelihood_per_token"].as_f64().unwrap() < 0.0);
@@ -82,8 +98,10 @@ fn separates_two_obvious_topics() {
         .unwrap()
         .iter()
         .map(|t| {
-            let mut w: Vec<String> =
-                t["words"].as_array().unwrap()[..3].iter().map(|w| w["word"].as_str().unwrap().to_string()).collect();
+            let mut w: Vec<String> = t["words"].as_array().unwrap()[..3]
+                .iter()
+                .map(|w| w["word"].as_str().unwrap().to_string())
+                .collect();
             w.sort();
             w
         })
@@ -98,21 +116,54 @@ fn separates_two_obvious_topics() {
 
 #[test]
 fn saved_model_reopens_and_infers() {
-    let dir = scratch(&[("a.txt", ANSWERS.as_bytes()), ("new.txt", b"dog cat cat\napple cherry\nunknownword\n")]);
-    topics(dir.path(), &["fit", "a.txt", "--pretokenized", "-k", "2", "--iterations", "200", "-o", "m.json"]).ok();
+    let dir = scratch(&[
+        ("a.txt", ANSWERS.as_bytes()),
+        ("new.txt", b"dog cat cat\napple cherry\nunknownword\n"),
+    ]);
+    topics(
+        dir.path(),
+        &[
+            "fit",
+            "a.txt",
+            "--pretokenized",
+            "-k",
+            "2",
+            "--iterations",
+            "200",
+            "-o",
+            "m.json",
+        ],
+    )
+    .ok();
     let shown = topics(dir.path(), &["show", "m.json", "--format", "json"]).ok();
     let fitted = fit_json(dir.path(), &["--iterations", "200"]);
     let reopened: Value = serde_json::from_str(&shown.stdout).unwrap();
-    assert_eq!(fitted, reopened, "a reopened model shows exactly what was fitted");
+    assert_eq!(
+        fitted, reopened,
+        "a reopened model shows exactly what was fitted"
+    );
 
-    let out = topics(dir.path(), &["infer", "m.json", "new.txt", "--format", "json"]).ok();
+    let out = topics(
+        dir.path(),
+        &["infer", "m.json", "new.txt", "--format", "json"],
+    )
+    .ok();
     let rows: Value = serde_json::from_str(&out.stdout).unwrap();
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 3);
     // The animal answer and the fruit answer land in different topics.
     let argmax = |r: &Value| {
-        let t: Vec<f64> = r["theta"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
-        if t[0] > t[1] { 0 } else { 1 }
+        let t: Vec<f64> = r["theta"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        if t[0] > t[1] {
+            0
+        } else {
+            1
+        }
     };
     assert_ne!(argmax(&rows[0]), argmax(&rows[1]));
     assert!(rows[0]["theta"][argmax(&rows[0])].as_f64().unwrap() > 0.8);
@@ -126,16 +177,59 @@ fn reads_csv_columns_and_stdin() {
     let dir = scratch(&[("a.csv", csv.as_bytes())]);
     let out = topics(
         dir.path(),
-        &["fit", "a.csv", "--pretokenized", "--text-column", "answer", "--id-column", "respondent", "-k", "2", "--iterations", "20", "--format", "json"],
+        &[
+            "fit",
+            "a.csv",
+            "--pretokenized",
+            "--text-column",
+            "answer",
+            "--id-column",
+            "respondent",
+            "-k",
+            "2",
+            "--iterations",
+            "20",
+            "--format",
+            "json",
+        ],
     )
     .ok();
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["documents"][3]["id"], "r4");
 
-    let piped = topics_stdin(dir.path(), &["fit", "-", "--pretokenized", "-k", "2", "--iterations", "20", "--format", "json"], ANSWERS.as_bytes()).ok();
+    let piped = topics_stdin(
+        dir.path(),
+        &[
+            "fit",
+            "-",
+            "--pretokenized",
+            "-k",
+            "2",
+            "--iterations",
+            "20",
+            "--format",
+            "json",
+        ],
+        ANSWERS.as_bytes(),
+    )
+    .ok();
     let from_file = {
         std::fs::write(dir.path().join("a.txt"), ANSWERS).unwrap();
-        topics(dir.path(), &["fit", "a.txt", "--pretokenized", "-k", "2", "--iterations", "20", "--format", "json"]).ok()
+        topics(
+            dir.path(),
+            &[
+                "fit",
+                "a.txt",
+                "--pretokenized",
+                "-k",
+                "2",
+                "--iterations",
+                "20",
+                "--format",
+                "json",
+            ],
+        )
+        .ok()
     };
     assert_eq!(piped.stdout, from_file.stdout);
 }
@@ -143,12 +237,39 @@ fn reads_csv_columns_and_stdin() {
 #[test]
 fn table_summary_is_readable() {
     let dir = scratch(&[("a.txt", ANSWERS.as_bytes())]);
-    let out = topics(dir.path(), &["fit", "a.txt", "--pretokenized", "-k", "2", "--iterations", "50"]).ok();
-    assert!(out.stdout.contains("| answers: 9 read, 8 fitted, 1 blank, 0 without words after preprocessing"), "{}", out.stdout);
-    assert!(out.stdout.contains("| tokens: 28   vocabulary: 6 terms (6 before pruning)"), "{}", out.stdout);
+    let out = topics(
+        dir.path(),
+        &[
+            "fit",
+            "a.txt",
+            "--pretokenized",
+            "-k",
+            "2",
+            "--iterations",
+            "50",
+        ],
+    )
+    .ok();
+    assert!(
+        out.stdout
+            .contains("| answers: 9 read, 8 fitted, 1 blank, 0 without words after preprocessing"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("| tokens: 28   vocabulary: 6 terms (6 before pruning)"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("| #0 ("));
     assert!(out.stdout.contains("<Answers that best show each topic>"));
-    assert!(out.stderr.contains("topics: 1 blank answer(s) left out of the fit: ids 4"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("topics: 1 blank answer(s) left out of the fit: ids 4"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// Each failure: exact message on standard error, documented exit code,
@@ -180,7 +301,11 @@ fn bad_input_fails_clearly() {
     for (args, code, message) in cases {
         let run = topics(dir.path(), args);
         assert_eq!(run.code, *code, "{args:?}: {}", run.stderr);
-        assert!(run.stderr.ends_with(message), "{args:?}:\n got: {}\nwant: {message}", run.stderr);
+        assert!(
+            run.stderr.ends_with(message),
+            "{args:?}:\n got: {}\nwant: {message}",
+            run.stderr
+        );
         assert!(!run.stderr.contains("panicked"), "{args:?}");
     }
 }
@@ -188,19 +313,45 @@ fn bad_input_fails_clearly() {
 #[test]
 fn damaged_model_is_refused() {
     let dir = scratch(&[("ok.txt", ANSWERS.as_bytes())]);
-    topics(dir.path(), &["fit", "ok.txt", "--pretokenized", "-k", "2", "--iterations", "5", "-o", "m.json"]).ok();
+    topics(
+        dir.path(),
+        &[
+            "fit",
+            "ok.txt",
+            "--pretokenized",
+            "-k",
+            "2",
+            "--iterations",
+            "5",
+            "-o",
+            "m.json",
+        ],
+    )
+    .ok();
     let full = std::fs::read_to_string(dir.path().join("m.json")).unwrap();
     std::fs::write(dir.path().join("cut.json"), &full[..full.len() / 2]).unwrap();
     let run = topics(dir.path(), &["show", "cut.json"]);
     assert_eq!(run.code, 9);
-    assert!(run.stderr.contains("cut.json: the model file is truncated"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cut.json: the model file is truncated"),
+        "{}",
+        run.stderr
+    );
 
-    std::fs::write(dir.path().join("edited.json"), full.replacen("\"beta\":", "\"beta\": ", 1)).unwrap();
+    std::fs::write(
+        dir.path().join("edited.json"),
+        full.replacen("\"beta\":", "\"beta\": ", 1),
+    )
+    .unwrap();
     let run = topics(dir.path(), &["show", "edited.json"]);
     assert_eq!(run.code, 9);
     assert!(run.stderr.ends_with("edited.json: checksum mismatch: the model file was changed or damaged after it was written\n"), "{}", run.stderr);
 
-    std::fs::write(dir.path().join("newer.json"), full.replacen("\"schema_version\":1", "\"schema_version\":99", 1)).unwrap();
+    std::fs::write(
+        dir.path().join("newer.json"),
+        full.replacen("\"schema_version\":1", "\"schema_version\":99", 1),
+    )
+    .unwrap();
     let run = topics(dir.path(), &["show", "newer.json"]);
     assert_eq!(run.code, 9);
     assert!(run.stderr.ends_with("newer.json: written by a newer topics (model schema 99); this build reads schema 1 and older: upgrade topics\n"), "{}", run.stderr);
@@ -209,12 +360,35 @@ fn damaged_model_is_refused() {
 #[test]
 fn labels_show_in_the_reopened_model() {
     let dir = scratch(&[("a.txt", ANSWERS.as_bytes())]);
-    topics(dir.path(), &["fit", "a.txt", "--pretokenized", "-k", "2", "--iterations", "50", "-o", "m.json"]).ok();
+    topics(
+        dir.path(),
+        &[
+            "fit",
+            "a.txt",
+            "--pretokenized",
+            "-k",
+            "2",
+            "--iterations",
+            "50",
+            "-o",
+            "m.json",
+        ],
+    )
+    .ok();
     topics(dir.path(), &["label", "m.json", "1", "신뢰 Trust"]).ok();
     let shown = topics(dir.path(), &["show", "m.json", "--quotes", "0"]).ok();
-    assert!(shown.stdout.contains("| #1 신뢰 Trust ("), "{}", shown.stdout);
+    assert!(
+        shown.stdout.contains("| #1 신뢰 Trust ("),
+        "{}",
+        shown.stdout
+    );
     assert!(shown.stdout.contains("| #0 ("), "{}", shown.stdout);
-    let json: Value = serde_json::from_str(&topics(dir.path(), &["show", "m.json", "--format", "json"]).ok().stdout).unwrap();
+    let json: Value = serde_json::from_str(
+        &topics(dir.path(), &["show", "m.json", "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
     assert_eq!(json["topics"][1]["label"], "신뢰 Trust");
     assert!(json["topics"][0].get("label").is_none());
 }

@@ -8,7 +8,9 @@ use std::path::Path;
 fn replay(target: &str, run: fn(&[u8])) -> usize {
     let mut count = 0;
     for folder in ["fuzz/seeds", "fuzz/corpus"] {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder).join(target);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(folder)
+            .join(target);
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             let bytes = std::fs::read(&path).unwrap();

@@ -10,7 +10,10 @@ use std::path::Path;
 /// bundled example (40 profile rows), written with LF line ends.
 fn conjoint_rows() -> Vec<Vec<String>> {
     let text = std::fs::read_to_string(util::repo_file("examples/data/conjoint.csv")).unwrap();
-    text.lines().take(41).map(|l| l.split(',').map(str::to_string).collect()).collect()
+    text.lines()
+        .take(41)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
 }
 
 fn write_csv(dir: &Path, name: &str, rows: &[Vec<String>]) {
@@ -29,7 +32,8 @@ fn with_cell(rows: &[Vec<String>], row: usize, column: &str, value: &str) -> Vec
 
 /// Writes every input file the cases use into `dir`.
 fn fixtures(dir: &Path) {
-    let answers = "apple banana apple\nbanana cherry\ndog cat dog\ncat mouse\napple cherry\ndog mouse\n";
+    let answers =
+        "apple banana apple\nbanana cherry\ndog cat dog\ncat mouse\napple cherry\ndog mouse\n";
     let files: &[(&str, &[u8])] = &[
         ("ok.txt", answers.as_bytes()),
         ("empty.txt", b""),
@@ -43,7 +47,10 @@ fn fixtures(dir: &Path) {
         ("quote.csv", b"id,text\n1,\"fine\"\n2,\"never closed\n3,x\n"),
         ("nocol.csv", b"id,answer\n1,hello\n"),
         ("dupcol.csv", b"text,id,text\na,1,b\n"),
-        ("dupid.csv", b"id,text\nr1,apple banana\nr2,dog cat\nr1,apple\n"),
+        (
+            "dupid.csv",
+            b"id,text\nr1,apple banana\nr2,dog cat\nr1,apple\n",
+        ),
         ("notmodel.json", b"{\"hello\": 1}"),
         ("garbage.json", b"\x89PNG not json"),
         ("design_bad.json", b"{\"roles\": [1, 2"),
@@ -58,27 +65,61 @@ fn fixtures(dir: &Path) {
     write_csv(dir, "c.csv", &rows);
     write_csv(dir, "c_text.csv", &with_cell(&rows, 3, "chosen", "yes"));
     write_csv(dir, "c_noid.csv", &with_cell(&rows, 4, "respondent", ""));
-    write_csv(dir, "c_level.csv", &with_cell(&rows, 5, "provider", "Alien"));
+    write_csv(
+        dir,
+        "c_level.csv",
+        &with_cell(&rows, 5, "provider", "Alien"),
+    );
     write_csv(dir, "c_not01.csv", &with_cell(&rows, 2, "chosen", "2"));
-    let single: Vec<Vec<String>> = rows.iter().enumerate().map(|(i, r)| {
-        let c = rows[0].iter().position(|h| h == "type").unwrap();
-        let mut r = r.clone();
-        if i > 0 {
-            r[c] = "Fiction".into();
-        }
-        r
-    }).collect();
+    let single: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let c = rows[0].iter().position(|h| h == "type").unwrap();
+            let mut r = r.clone();
+            if i > 0 {
+                r[c] = "Fiction".into();
+            }
+            r
+        })
+        .collect();
     write_csv(dir, "c_single.csv", &single);
-    std::fs::copy(util::repo_file("examples/data/conjoint_design.json"), dir.join("d.json")).unwrap();
+    std::fs::copy(
+        util::repo_file("examples/data/conjoint_design.json"),
+        dir.join("d.json"),
+    )
+    .unwrap();
     // A saved model and damaged copies of it.
-    util::topics(dir, &["fit", "ok.txt", "--pretokenized", "-k", "2", "--iterations", "20", "-o", "m.json"]).ok();
+    util::topics(
+        dir,
+        &[
+            "fit",
+            "ok.txt",
+            "--pretokenized",
+            "-k",
+            "2",
+            "--iterations",
+            "20",
+            "-o",
+            "m.json",
+        ],
+    )
+    .ok();
     let model = std::fs::read_to_string(dir.join("m.json")).unwrap();
     // Cut right after the envelope's `"model":` (52 bytes).
     let cut = model.find("\"model\":").unwrap() + 8;
     assert_eq!(cut, 52);
     std::fs::write(dir.join("truncated.json"), &model[..cut]).unwrap();
-    std::fs::write(dir.join("newer.json"), model.replacen("\"schema_version\":1", "\"schema_version\":7", 1)).unwrap();
-    std::fs::write(dir.join("tampered.json"), model.replacen("\"iterations\":20", "\"iterations\":21", 1)).unwrap();
+    std::fs::write(
+        dir.join("newer.json"),
+        model.replacen("\"schema_version\":1", "\"schema_version\":7", 1),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("tampered.json"),
+        model.replacen("\"iterations\":20", "\"iterations\":21", 1),
+    )
+    .unwrap();
 }
 
 /// (arguments, exit code, the exact last line of standard error).
@@ -153,10 +194,18 @@ fn every_bad_input_fails_clearly() {
         let last = run.stderr.lines().last().unwrap_or("");
         let message_ok = last == *message;
         if run.code != *code || !message_ok || run.stderr.contains("panicked") {
-            failures.push(format!("{args:?}\n   want {code}: {message}\n    got {}: {last}", run.code));
+            failures.push(format!(
+                "{args:?}\n   want {code}: {message}\n    got {}: {last}",
+                run.code
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} case(s) differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// CRLF line ends are read like LF ones: same answers, same model.
@@ -166,10 +215,27 @@ fn crlf_input_gives_the_same_model() {
     let lf = "apple banana apple\nbanana cherry\ndog cat dog\ncat mouse\n";
     std::fs::write(dir.path().join("lf.txt"), lf).unwrap();
     std::fs::write(dir.path().join("crlf.txt"), lf.replace('\n', "\r\n")).unwrap();
-    let args = |f: &'static str| ["fit", f, "--pretokenized", "-k", "2", "--iterations", "30", "--format", "json"];
+    let args = |f: &'static str| {
+        [
+            "fit",
+            f,
+            "--pretokenized",
+            "-k",
+            "2",
+            "--iterations",
+            "30",
+            "--format",
+            "json",
+        ]
+    };
     let a = util::topics(dir.path(), &args("lf.txt")).ok();
     let b = util::topics(dir.path(), &args("crlf.txt")).ok();
-    let strip = |s: &str| s.lines().filter(|l| !l.contains("sha256")).collect::<Vec<_>>().join("\n");
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("sha256"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     assert_eq!(strip(&a.stdout), strip(&b.stdout));
 }
 
@@ -186,11 +252,25 @@ fn read_only_output_directory_is_named() {
     std::fs::create_dir(&locked).unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
     let writable_anyway = std::fs::File::create(locked.join("probe")).is_ok();
-    let target = if writable_anyway { std::path::PathBuf::from("/sys") } else { locked.clone() };
+    let target = if writable_anyway {
+        std::path::PathBuf::from("/sys")
+    } else {
+        locked.clone()
+    };
     let output = target.join("m.json");
     let run = util::topics(
         dir.path(),
-        &["fit", "ok.txt", "--pretokenized", "-k", "2", "--iterations", "5", "-o", output.to_str().unwrap()],
+        &[
+            "fit",
+            "ok.txt",
+            "--pretokenized",
+            "-k",
+            "2",
+            "--iterations",
+            "5",
+            "-o",
+            output.to_str().unwrap(),
+        ],
     );
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(run.code, 4, "{}", run.stderr);

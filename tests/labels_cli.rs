@@ -8,8 +8,8 @@ use crate::util;
 use std::path::Path;
 use std::process::Command;
 
-use util::{repo_file, topics, Run};
 use serde_json::Value;
+use util::{repo_file, topics, Run};
 
 /// Fits the English example answers (K topics, `seed`) to `dir/name`.
 fn fit(dir: &Path, name: &str, k: &str, seed: &str) {

@@ -14,10 +14,18 @@ fn corpus_from(docs: &[Vec<u8>]) -> Corpus {
         .enumerate()
         .map(|(i, words)| Answer {
             id: (i + 1).to_string(),
-            text: words.iter().map(|w| format!("w{w}")).collect::<Vec<_>>().join(" "),
+            text: words
+                .iter()
+                .map(|w| format!("w{w}"))
+                .collect::<Vec<_>>()
+                .join(" "),
         })
         .collect();
-    let analyzer = Analyzer::new(TextOptions { pretokenized: true, ..Default::default() }).unwrap();
+    let analyzer = Analyzer::new(TextOptions {
+        pretokenized: true,
+        ..Default::default()
+    })
+    .unwrap();
     Corpus::build(&answers, &analyzer, PruneOptions::NONE).unwrap()
 }
 
@@ -68,9 +76,17 @@ proptest! {
 #[test]
 fn posterior_draws_end_at_the_final_state() {
     // Overlapping word ranges, so the posterior is not a single point.
-    let docs: Vec<Vec<u8>> = (0..40usize).map(|d| (0..8).map(|i| ((d * 7 + i * 3) % 12) as u8).collect()).collect();
+    let docs: Vec<Vec<u8>> = (0..40usize)
+        .map(|d| (0..8).map(|i| ((d * 7 + i * 3) % 12) as u8).collect())
+        .collect();
     let corpus = corpus_from(&docs);
-    let params = LdaParams { k: 4, iterations: 100, saved_samples: 7, sample_interval: 5, ..Default::default() };
+    let params = LdaParams {
+        k: 4,
+        iterations: 100,
+        saved_samples: 7,
+        sample_interval: 5,
+        ..Default::default()
+    };
     let model = lda::fit(&corpus, &params, TextOptions::default(), &mut |_| {}).unwrap();
     assert_eq!(model.num_theta_draws(), 7);
     for d in 0..model.documents().len() {
@@ -79,9 +95,18 @@ fn posterior_draws_end_at_the_final_state() {
             assert!((model.theta_draw(s, d).iter().sum::<f64>() - 1.0).abs() < 1e-12);
         }
     }
-    assert!((0..model.documents().len()).any(|d| model.theta_draw(0, d) != model.theta(d)), "draws differ");
+    assert!(
+        (0..model.documents().len()).any(|d| model.theta_draw(0, d) != model.theta(d)),
+        "draws differ"
+    );
     // More draws asked than sweeps allow: every sweep that fits is kept.
-    let params = LdaParams { k: 2, iterations: 12, saved_samples: 50, sample_interval: 5, ..Default::default() };
+    let params = LdaParams {
+        k: 2,
+        iterations: 12,
+        saved_samples: 50,
+        sample_interval: 5,
+        ..Default::default()
+    };
     let model = lda::fit(&corpus, &params, TextOptions::default(), &mut |_| {}).unwrap();
     assert_eq!(model.num_theta_draws(), 3, "sweeps 2, 7 and 12");
 }

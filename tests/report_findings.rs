@@ -322,6 +322,11 @@ fn the_wrong_kind_of_results_file_is_refused() {
 
 #[test]
 fn the_same_results_give_the_same_report_bytes() {
-    let args = ["--conjoint-results", "amce.json", "--link-results", "link.json"];
+    let args = [
+        "--conjoint-results",
+        "amce.json",
+        "--link-results",
+        "link.json",
+    ];
     assert_eq!(report(&args, "same-a.html"), report(&args, "same-b.html"));
 }

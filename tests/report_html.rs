@@ -6,9 +6,9 @@ use crate::util;
 
 use std::process::Command;
 
-use util::{saved_model, topics_bin};
 use topics::explore::{Labels, DEFAULT_LAMBDA};
 use topics::report::{render_html, ReportData, ReportOptions};
+use util::{saved_model, topics_bin};
 
 const CONJOINT: &str = r#"[
  {"outcome":"chosen","statistic":"amce","feature":"세율","level":"낮음","estimate":0,"std_error":null,"z":null,"p":null,"lower":null,"upper":null},
@@ -108,7 +108,10 @@ fn report_is_self_contained_and_complete() {
     let data = embedded_data(&html);
     assert_eq!(data["topics"][0]["label"], "첫째 First");
     assert_eq!(data["topics"].as_array().unwrap().len(), 3);
-    assert_eq!(data["top_n"], 10, "words per topic: 10, as in every command");
+    assert_eq!(
+        data["top_n"], 10,
+        "words per topic: 10, as in every command"
+    );
     assert_eq!(data["lambda"], DEFAULT_LAMBDA);
     assert_eq!(
         data["meta"]["input_sha256"],

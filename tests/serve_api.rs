@@ -10,10 +10,10 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::Duration;
 
-use util::{group_of, saved_model, topics_bin, GROUPS};
 use serde_json::{json, Value};
 use topics::lda::LdaModel;
 use topics::serve::{App, ServeOptions, Server};
+use util::{group_of, saved_model, topics_bin, GROUPS};
 
 struct Response {
     status: u16,

@@ -10,8 +10,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use util::{saved_model, topics_bin};
 use serde_json::Value;
+use util::{saved_model, topics_bin};
 
 /// `topics serve MODEL --port 0`, killed when dropped.
 struct Served {

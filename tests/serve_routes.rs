@@ -5,11 +5,11 @@
 
 use crate::util;
 
-use util::{group_of, saved_model, GROUPS};
 use serde_json::{json, Value};
 use topics::explore::Labels;
 use topics::lda::LdaModel;
 use topics::serve::{App, Reply, ROUTES};
+use util::{group_of, saved_model, GROUPS};
 
 fn json_of(reply: &Reply) -> Value {
     serde_json::from_slice(&reply.body).unwrap_or_else(|e| panic!("{e}: {}", reply.text()))

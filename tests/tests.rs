@@ -11,6 +11,7 @@ mod conjoint_cli;
 mod conjoint_example;
 mod conjoint_reference;
 mod examples_data;
+mod exit_codes;
 mod explore_cli;
 mod explore_select_k;
 mod files_safety;

@@ -189,13 +189,30 @@ fn bad_tokenizer_json_is_a_typed_error() {
 #[test]
 fn tokenize_prints_one_line_per_input_line() {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("answers.txt"), "가족과 친구들\n\n😀 100\nCurious about the world\n")
-        .expect("write input");
-    let out = util::topics(dir.path(), &["tokenize", "--ko-analyzer", "rules", "answers.txt"]).ok();
+    std::fs::write(
+        dir.path().join("answers.txt"),
+        "가족과 친구들\n\n😀 100\nCurious about the world\n",
+    )
+    .expect("write input");
+    let out = util::topics(
+        dir.path(),
+        &["tokenize", "--ko-analyzer", "rules", "answers.txt"],
+    )
+    .ok();
     // Four input lines: a blank answer and an answer with no words still
     // get their (empty) line so output lines match input lines.
     assert_eq!(out.stdout, "가족 친구\n\n\ncurious world\n");
-    let out = util::topics(dir.path(), &["tokenize", "--surface", "--ko-analyzer", "rules", "answers.txt"]).ok();
+    let out = util::topics(
+        dir.path(),
+        &[
+            "tokenize",
+            "--surface",
+            "--ko-analyzer",
+            "rules",
+            "answers.txt",
+        ],
+    )
+    .ok();
     assert_eq!(out.stdout, "가족 친구\n\n\ncurious world\n");
 }
 
@@ -203,10 +220,25 @@ fn tokenize_prints_one_line_per_input_line() {
 fn tokenize_with_user_tokenizer_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("answers.txt"), "Family news\n").expect("write input");
-    let json = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/text/wordlevel_tokenizer.json");
-    let out = util::topics(dir.path(), &["tokenize", "--tokenizer", json, "answers.txt"]).ok();
+    let json = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/text/wordlevel_tokenizer.json"
+    );
+    let out = util::topics(
+        dir.path(),
+        &["tokenize", "--tokenizer", json, "answers.txt"],
+    )
+    .ok();
     assert_eq!(out.stdout, "family news\n");
-    let out = util::topics(dir.path(), &["tokenize", "--tokenizer", "/nonexistent/tok.json", "answers.txt"]);
+    let out = util::topics(
+        dir.path(),
+        &[
+            "tokenize",
+            "--tokenizer",
+            "/nonexistent/tok.json",
+            "answers.txt",
+        ],
+    );
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("/nonexistent/tok.json: no such file"));
 }

@@ -18,7 +18,8 @@ fn answer() -> impl Strategy<Value = String> {
 
 fn analyzer() -> &'static Analyzer {
     static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
-    ANALYZER.get_or_init(|| Analyzer::new(TextOptions::default()).expect("the default pipeline builds"))
+    ANALYZER
+        .get_or_init(|| Analyzer::new(TextOptions::default()).expect("the default pipeline builds"))
 }
 
 proptest! {

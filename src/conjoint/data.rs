@@ -67,8 +67,11 @@ impl DesignFile {
                     e.line(),
                     e.column(),
                     // serde_json appends the position itself; say it once.
-                    e.to_string()
-                        .trim_end_matches(&format!(" at line {} column {}", e.line(), e.column()))
+                    e.to_string().trim_end_matches(&format!(
+                        " at line {} column {}",
+                        e.line(),
+                        e.column()
+                    ))
                 ),
             })
         })
@@ -615,7 +618,6 @@ fn empty(path: &Path, line: u64, column: &str, what: &'static str) -> Error {
     }
     .into()
 }
-
 
 #[cfg(test)]
 mod tests {

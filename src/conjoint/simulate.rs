@@ -146,7 +146,10 @@ pub(crate) fn insert_covariate_levels(levels: &mut serde_json::Map<String, serde
 
 /// One random profile (a uniformly drawn level of every feature) and its
 /// utility, the sum of its levels' effects. Shared with the link simulator.
-pub(crate) fn draw_profile(rng: &mut Xoshiro256PlusPlus, features: &[SimFeature]) -> (Vec<usize>, f64) {
+pub(crate) fn draw_profile(
+    rng: &mut Xoshiro256PlusPlus,
+    features: &[SimFeature],
+) -> (Vec<usize>, f64) {
     let levels: Vec<usize> = features
         .iter()
         .map(|f| rng.random_range(0..f.levels.len()))

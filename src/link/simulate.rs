@@ -25,7 +25,9 @@ use std::io::Write;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::conjoint::simulate::{draw_profile, insert_covariate_levels, study_features, SimFeature};
+use crate::conjoint::simulate::{
+    draw_profile, insert_covariate_levels, study_features, SimFeature,
+};
 
 /// The seed of the committed example (`examples/data/conjoint_by_theme.csv`).
 pub const SEED: u64 = 20_250_505;
