@@ -1,73 +1,12 @@
-//! Charts as inline SVG strings: the intertopic map and the K-search line
-//! charts (the conjoint figures are in `findings.rs`). Drawn in Rust so the
-//! page needs no charting library and shows them even with scripts off.
+//! Charts as inline SVG strings: the K-search line charts of `select-k`
+//! (the report's intertopic map is drawn by its script, the conjoint
+//! figures by `render::forest`). Drawn in Rust so no charting library is
+//! needed.
 
 use std::fmt::Write;
 
-use crate::explore::IntertopicMap;
-
 pub use crate::render::text::escape;
 use crate::render::{num::tick as tick_label, ticks};
-
-/// The intertopic distance map: circles at classical-scaling coordinates,
-/// area proportional to token share, labeled by topic id.
-pub fn intertopic_map(map: &IntertopicMap, names: &[String]) -> String {
-    let (w, h, pad): (f64, f64, f64) = (560.0, 460.0, 75.0);
-    let span = |v: &[f64]| {
-        let lo = v.iter().cloned().fold(f64::INFINITY, f64::min);
-        let hi = v.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        (lo, hi)
-    };
-    let (x0, x1) = span(&map.x);
-    let (y0, y1) = span(&map.y);
-    // One scale for both axes, so that distances on the page mean something.
-    let range = (x1 - x0).max(y1 - y0).max(1e-12);
-    let scale = (w - 2.0 * pad).min(h - 2.0 * pad) / range;
-    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-    let px = |x: f64| w / 2.0 + (x - cx) * scale;
-    let py = |y: f64| h / 2.0 - (y - cy) * scale;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r##"<svg class="chart" id="map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Intertopic distance map">"##
-    );
-    let _ = write!(
-        s,
-        r##"<line x1="{:.1}" y1="20" x2="{:.1}" y2="{}" class="axis"/><line x1="20" y1="{:.1}" x2="{}" y2="{:.1}" class="axis"/>"##,
-        px(0.0),
-        px(0.0),
-        h - 20.0,
-        py(0.0),
-        w - 20.0,
-        py(0.0)
-    );
-    let _ = write!(
-        s,
-        r##"<text x="{}" y="{:.1}" class="axis-label">PC1</text><text x="{:.1}" y="16" class="axis-label">PC2</text>"##,
-        w - 48.0,
-        py(0.0) - 6.0,
-        px(0.0) + 6.0
-    );
-    // Larger topics first so that small ones stay visible on top.
-    let mut order: Vec<usize> = (0..map.x.len()).collect();
-    order.sort_by(|&a, &b| map.share[b].total_cmp(&map.share[a]).then(a.cmp(&b)));
-    for t in order {
-        let r = (map.share[t].sqrt() * 75.0).max(5.0);
-        let name = names.get(t).map(String::as_str).unwrap_or("");
-        let _ = write!(
-            s,
-            r##"<g class="topic-dot" data-topic="{t}"><circle cx="{:.1}" cy="{:.1}" r="{r:.1}"><title>{} ({:.1}% of tokens)</title></circle><text x="{:.1}" y="{:.1}" text-anchor="middle">{t}</text></g>"##,
-            px(map.x[t]),
-            py(map.y[t]),
-            escape(name),
-            100.0 * map.share[t],
-            px(map.x[t]),
-            py(map.y[t]) + 4.0
-        );
-    }
-    s.push_str("</svg>");
-    s
-}
 
 /// A small line chart of one measure against K, with a point per seed and
 /// the mean line: the K search's plot.
