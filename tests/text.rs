@@ -242,3 +242,43 @@ fn tokenize_with_user_tokenizer_file() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("/nonexistent/tok.json: no such file"));
 }
+
+#[test]
+fn contractions_are_whole_stopwords_in_every_script_context() {
+    let no_stop = |o: TextOptions| TextOptions {
+        stopwords: false,
+        ..o
+    };
+    let line = "I don't know why I’m here, it's fun";
+    // English alone (rules or lindera: no Hangul, so the same path), and with
+    // Hangul on the line, where the lindera analyzer reads the whole line.
+    for options in [rules(), TextOptions::default()] {
+        assert_eq!(terms(options.clone(), line), ["know", "fun"]);
+        assert_eq!(
+            terms(no_stop(options.clone()), line),
+            ["i", "don't", "know", "whi", "i'm", "here", "it's", "fun"]
+        );
+        let mixed = format!("드라마 {line}");
+        assert_eq!(terms(options.clone(), &mixed), ["드라마", "know", "fun"]);
+        assert_eq!(
+            terms(no_stop(options), &mixed),
+            [
+                "드라마",
+                "i",
+                "don't",
+                "know",
+                "whi",
+                "i'm",
+                "here",
+                "it's",
+                "fun"
+            ]
+        );
+    }
+    // A possessive is still about its noun; written without the apostrophe
+    // the contraction is a stopword too.
+    assert_eq!(
+        terms(rules(), "my family's house, dont ask, thats it"),
+        ["famili", "hous", "ask"]
+    );
+}

@@ -2,6 +2,12 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+/// Words whose `'s` is a contraction (`it's` = it is), not a possessive.
+const S_CONTRACTIONS: &[&str] = &[
+    "it", "he", "she", "that", "what", "there", "here", "who", "where", "when", "why", "how",
+    "let", "this",
+];
+
 /// Turns a lowercased Latin word into (term, surface).
 pub struct English {
     stemmer: Option<Stemmer>,
@@ -25,17 +31,25 @@ impl English {
 
     /// The readable form: the word without a possessive `'s` / trailing `'`
     /// (`family's` and `families'` are about families, not a new word).
+    /// After a pronoun, `'s` is `is`/`has`/`us` (`it's`, `that's`, `let's`):
+    /// the contraction stays whole, as a stopword.
     pub fn surface<'a>(&self, word: &'a str) -> &'a str {
-        let word = word.strip_suffix("'s").unwrap_or(word);
+        let word = match word.strip_suffix("'s") {
+            Some(base) if !S_CONTRACTIONS.contains(&base) => base,
+            _ => word,
+        };
         word.trim_end_matches('\'')
     }
 
     /// The counting key of a readable form: its Snowball stem, so that
-    /// `curious` and `curiosity` can meet, or the form itself without stemming.
+    /// `curious` and `curiosity` can meet, or the form itself without
+    /// stemming. A word with an apostrophe left in it is a contraction
+    /// (`don't`, `i'm`, `it's`) or a name (`o'brien`) and is counted whole:
+    /// Snowball would cut `it's` to `it`.
     pub fn term(&self, surface: &str) -> String {
         match &self.stemmer {
-            Some(s) => s.stem(surface).into_owned(),
-            None => surface.to_string(),
+            Some(s) if !surface.contains('\'') => s.stem(surface).into_owned(),
+            _ => surface.to_string(),
         }
     }
 }
@@ -56,6 +70,9 @@ mod tests {
         assert_eq!(e.term("families"), "famili");
         assert_eq!(e.term("learning"), "learn");
         assert_eq!(e.term("generously"), "generous");
+        // Contractions are not stems' business.
+        assert_eq!(e.term("it's"), "it's");
+        assert_eq!(e.term("don't"), "don't");
     }
 
     #[test]
@@ -64,6 +81,8 @@ mod tests {
         assert_eq!(e.surface("family's"), "family");
         assert_eq!(e.surface("families'"), "families");
         assert_eq!(e.surface("don't"), "don't");
+        assert_eq!(e.surface("it's"), "it's");
+        assert_eq!(e.surface("let's"), "let's");
         assert_eq!(e.term("families"), "families");
     }
 }

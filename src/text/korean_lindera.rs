@@ -15,7 +15,8 @@
 //! Agreement with Kiwi's content tokens on the 2,000 NSMC gold lines (token
 //! F1, `tests/text_korean.rs`): 0.833 with the plain mapping above; 0.8736
 //! with bare jamo blanked out, the irregular-stem table of [`ko_dic`] and
-//! the rewrites in `kiwi_conventions`. Differences from MeCab: the
+//! the rewrites in `kiwi_conventions`; 0.8738 with the analyst rules of
+//! [`super::korean_context`] (탈북, 새 삶, 할 수도 …). Differences from MeCab: the
 //! left-space penalty (mecab-ko-dic's `left-space-penalty-factor`, from
 //! `assets/ko-dic/metadata.json`) is on, worth +0.001 here (0.8727 without);
 //! the grouping cap of 24 (MeCab's default) changes nothing on these short
@@ -27,7 +28,7 @@ use lindera::dictionary::{Lattice, UserDictionary};
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
 
-use super::ko_dic;
+use super::{ko_dic, korean_context};
 use crate::error::{Error, Result};
 
 /// The classes kept by default: Kiwi's content tokens (nouns, verb and
@@ -48,6 +49,10 @@ pub enum Morpheme {
     Korean(String),
     /// A Latin word, for the English path.
     Latin(String),
+    /// A Korean verb doing a particle's work (대하다 in `에 대해`, 통하다 in
+    /// `을 통해`): a token when stopwords are off (Kiwi counts it), dropped
+    /// with them, see [`super::korean_context`].
+    Function(String),
 }
 
 /// A lindera segmenter with the class filter.
@@ -107,8 +112,21 @@ impl KoreanLindera {
         let Ok(mut tokens) = segmented else {
             return Vec::new();
         };
+        let mut parts = self.parts(&text, &mut tokens);
+        kiwi_conventions(&mut parts);
+        korean_context::analyst_conventions(&mut parts);
+        parts.iter().filter_map(|p| self.content(p)).collect()
+    }
+
+    /// The morphemes of the best path: inflected entries split, irregular
+    /// stems restored, and a Latin word that lindera cut at its apostrophe
+    /// (`don` `'` `t`) joined again.
+    fn parts(&self, text: &str, tokens: &mut [lindera::token::Token<'_>]) -> Vec<Part> {
         let mut parts: Vec<Part> = Vec::new();
+        let mut previous_end = usize::MAX;
         for token in tokens.iter_mut() {
+            let glued = token.byte_start == previous_end;
+            previous_end = token.byte_end;
             let word_start = token.byte_start == 0
                 || text[..token.byte_start]
                     .chars()
@@ -116,6 +134,9 @@ impl KoreanLindera {
                     .is_some_and(|c| !c.is_alphanumeric());
             let surface = token.surface.to_string();
             let pos = token.get_detail(0).unwrap_or("UNKNOWN").to_string();
+            if glued && glue_apostrophe(&mut parts, &surface, &pos) {
+                continue;
+            }
             let kind = token.get_detail(4).unwrap_or("*").to_string();
             let expression = token.get_detail(7).unwrap_or("*").to_string();
             for (i, (form, tag)) in split_morphemes(&surface, &pos, &kind, &expression)
@@ -133,17 +154,15 @@ impl KoreanLindera {
                     form: form.to_string(),
                     tag: tag.to_string(),
                     word_start: word_start && i == 0,
+                    function: false,
                 });
             }
         }
-        kiwi_conventions(&mut parts);
         parts
-            .iter()
-            .filter_map(|p| self.content(&p.form, &p.tag))
-            .collect()
     }
 
-    fn content(&self, form: &str, tag: &str) -> Option<Morpheme> {
+    fn content(&self, part: &Part) -> Option<Morpheme> {
+        let (form, tag) = (part.form.as_str(), part.tag.as_str());
         if !self.keep.iter().any(|k| k == tag) || form.is_empty() {
             return None;
         }
@@ -152,27 +171,53 @@ impl KoreanLindera {
         if !tag.starts_with('S') && !form.chars().any(super::segment::is_syllable) {
             return None;
         }
-        Some(match tag {
-            "SL" => Morpheme::Latin(form.to_string()),
-            "VV" | "VA" | "VX" | "VCN" | "VCP" | "XSV" | "XSA" => {
-                Morpheme::Korean(format!("{form}다"))
-            }
-            _ => Morpheme::Korean(form.to_string()),
+        let term = match tag {
+            "SL" => return Some(Morpheme::Latin(form.to_string())),
+            "VV" | "VA" | "VX" | "VCN" | "VCP" | "XSV" | "XSA" => format!("{form}다"),
+            _ => form.to_string(),
+        };
+        Some(if part.function {
+            Morpheme::Function(term)
+        } else {
+            Morpheme::Korean(term)
         })
     }
 }
 
 /// One morpheme of the best path.
 #[derive(Debug, Clone)]
-struct Part {
-    form: String,
-    tag: String,
+pub(super) struct Part {
+    /// The morpheme (a stem for predicates).
+    pub(super) form: String,
+    /// Its mecab-ko-dic class, or [`GONE`].
+    pub(super) tag: String,
     /// First morpheme of a space- or punctuation-delimited word.
-    word_start: bool,
+    pub(super) word_start: bool,
+    /// A content class doing a particle's work here (대하 in `에 대해`).
+    pub(super) function: bool,
 }
 
 /// A tag that is dropped by every keep set: marks a morpheme as consumed.
-const GONE: &str = "-";
+pub(super) const GONE: &str = "-";
+
+/// Joins an apostrophe glued to a Latin word, and the Latin word glued to
+/// that apostrophe, to the Latin part before them: mecab-ko-dic reads
+/// `don't` as `don` `'` `t`, but the English path wants the contraction
+/// whole. Returns true if `surface` was absorbed.
+fn glue_apostrophe(parts: &mut [Part], surface: &str, pos: &str) -> bool {
+    let Some(last) = parts.last_mut() else {
+        return false;
+    };
+    if last.tag != "SL" {
+        return false;
+    }
+    let joins = (surface == "'" && !last.form.ends_with('\''))
+        || (pos == "SL" && last.form.ends_with('\''));
+    if joins {
+        last.form.push_str(surface);
+    }
+    joins
+}
 
 /// Nouns in mecab-ko-dic that Kiwi reads as adverbs when they stand alone
 /// (`참 좋다`, `완전 재밌다`, `계속 보다`).
@@ -413,6 +458,7 @@ mod tests {
             form: form.into(),
             tag: tag.into(),
             word_start,
+            function: false,
         }
     }
 

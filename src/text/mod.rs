@@ -26,6 +26,7 @@
 
 pub mod english;
 pub mod ko_dic;
+mod korean_context;
 pub mod korean_lindera;
 pub mod korean_rules;
 pub mod normalize;
@@ -254,11 +255,18 @@ impl Analyzer {
     /// The whole line goes through lindera (so that words keep their left
     /// context); Latin words come back for the English path.
     fn lindera_tokens(&self, lindera: &KoreanLindera, text: &str) -> Vec<Token> {
+        // Verbs doing a particle's work (대하다 in `에 대해`) go with the
+        // bundled stopwords; without them the line reads as Kiwi reads it.
+        let drop_function_words = self.options.stopwords && !self.options.pretokenized;
         lindera
             .morphemes(text)
             .into_iter()
             .filter_map(|m| match m {
                 Morpheme::Korean(term) => Some(Token {
+                    surface: term.clone(),
+                    term,
+                }),
+                Morpheme::Function(term) => (!drop_function_words).then(|| Token {
                     surface: term.clone(),
                     term,
                 }),

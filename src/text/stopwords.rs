@@ -55,10 +55,11 @@ mod tests {
     #[test]
     fn bundled_lists_are_loaded() {
         let s = Stopwords::new(true, &[]);
-        // spaCy en has 312 entries, our ko list 59 (see stopwords/PROVENANCE.md).
-        assert_eq!(s.words.len(), 312 + 59);
+        // spaCy en (312) + 94 contractions, spaCy ko (59) + 말다 (see stopwords/PROVENANCE.md).
+        assert_eq!(s.words.len(), 406 + 60);
         assert!(s.contains("the") && s.contains("있다") && s.contains("것"));
         assert!(!s.contains("영화"));
+        assert!(s.contains("don't") && s.contains("it's") && s.contains("dont"));
     }
 
     #[test]
