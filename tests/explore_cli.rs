@@ -218,7 +218,55 @@ fn diagnostics_match_values_known_by_construction() {
             .sum::<f64>()
             / 5.0;
         assert!((row["word_exclusivity"].as_f64().unwrap() - excl).abs() < 1e-12);
+        // Each row says which way of each measure is better.
+        let better = &row["better"];
+        for measure in ["umass", "npmi", "exclusivity", "word_exclusivity"] {
+            assert_eq!(better[measure], "higher", "{measure}");
+        }
+        assert_eq!(better["corpus_distance"], "higher");
+        assert_eq!(better["uniform_distance"], "higher");
+        assert_eq!(better["effective_words"], "lower");
+        assert_eq!(better["tokens"], "neither");
+        assert_eq!(better["token_share"], "neither");
+        assert_eq!(better["rank1_share"], "neither");
+        assert_eq!(better.as_object().unwrap().len(), 10);
     }
+    // The table marks the columns and explains the marks under it.
+    let table = stdout(&run(&["diagnostics", p.to_str().unwrap()]));
+    let lines: Vec<&str> = table.lines().collect();
+    let header: Vec<&str> = lines[1].split("  ").filter(|c| !c.is_empty()).collect();
+    assert_eq!(
+        header,
+        [
+            "topic",
+            "label",
+            "tokens",
+            "token_share",
+            "rank1_share",
+            "umass ↑",
+            "npmi ↑",
+            "exclusivity ↑",
+            "word_exclusivity ↑",
+            "effective_words ↓",
+            "corpus_distance ↑",
+            "uniform_distance ↑",
+            "top_words"
+        ]
+    );
+    let legend = &lines[lines.len() - 3..];
+    assert!(
+        legend[0]
+            .starts_with("↑ higher is better: umass (closer to 0: top words occur together), npmi"),
+        "{table}"
+    );
+    assert_eq!(
+        legend[1],
+        "↓ lower is better: effective_words (a focused topic)"
+    );
+    assert_eq!(
+        legend[2],
+        "sizes, neither better nor worse: tokens, token_share, rank1_share"
+    );
     let csv = stdout(&run(&[
         "diagnostics",
         p.to_str().unwrap(),
@@ -318,9 +366,27 @@ fn select_k_prints_a_table_csv_and_writes_the_plot() {
         .unwrap();
     assert_eq!(best["k"], 3);
     assert!((summary[1]["stability"].as_f64().unwrap() - 1.0).abs() < 1e-3);
+    // So the rule names K = 3; K = 4 is the largest tried but not chosen.
+    assert_eq!(json["recommendation"]["k"], 3);
+    assert_eq!(json["recommendation"]["weak"], serde_json::json!([]));
     assert_eq!(json["runs"][2]["words"].as_array().unwrap().len(), 3);
     let table = stdout(&run(&common));
     assert!(table.contains("\nK = 3 (seed 1):\n"));
-    let bad = run(&["select-k", a, "-k", "5..2"]);
-    assert_eq!(bad.status.code(), Some(8));
+    assert!(table.contains("\nRecommended K = 3: "), "{table}");
+    for (flags, message) in [
+        (
+            &["-k", "5..2"][..],
+            "invalid -k: '5..2' is not a K, a range like 2..8 or a list like 3,5,10",
+        ),
+        (&["-k", "0,2"], "invalid -k: every K must be at least 1"),
+        (&["--seeds", "0"], "invalid --seeds: must be at least 1"),
+        (
+            &["--min-stability", "1.5"],
+            "invalid --min-stability: 1.5 is not in (0, 1]",
+        ),
+    ] {
+        let bad = run(&[&["select-k", a], flags].concat());
+        assert_eq!(bad.status.code(), Some(8), "{flags:?}");
+        assert_eq!(stderr(&bad), format!("topics: error: {message}\n"));
+    }
 }

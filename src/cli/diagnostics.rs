@@ -1,12 +1,17 @@
 //! `topics diagnostics`: per-topic quality measures (coherence,
 //! exclusivity, size, dominance, effective words, distance from the
-//! corpus), labels applied.
+//! corpus), labels applied, each measure marked with the direction that is
+//! better (arrows and a legend in the table, a `better` field per row in
+//! JSON).
 
 use std::path::PathBuf;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use topics::explore::{
-    document_words, open_model, text_table, Diagnostics, TopicDiagnostics, COHERENCE_WORDS,
+    better, direction_legend, document_words, open_model, text_table, with_arrow, Better,
+    Diagnostics, TopicDiagnostics, COHERENCE_WORDS,
 };
 
 use super::common::{csv_field, print, to_json, Format};
@@ -35,6 +40,9 @@ struct Row<'a> {
     #[serde(flatten)]
     diagnostics: &'a TopicDiagnostics,
     top_words: Vec<&'a str>,
+    /// Which way of each measure is better (`"higher"`, `"lower"`,
+    /// `"neither"`), the same in every row, so that a row read alone says it.
+    better: &'a BTreeMap<&'static str, Better>,
 }
 
 const COLUMNS: [&str; 13] = [
@@ -60,6 +68,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let (model, labels) = open_model(&args.model)?;
     let docs = document_words(&model)?;
     let diagnostics = Diagnostics::compute(&model, &docs, args.words);
+    let directions: BTreeMap<&'static str, Better> = COLUMNS
+        .iter()
+        .filter_map(|&c| Some((c, better(c)?)))
+        .collect();
     let rows: Vec<Row> = diagnostics
         .topics
         .iter()
@@ -71,6 +83,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .iter()
                 .map(|&(w, _)| model.vocab().display(w))
                 .collect(),
+            better: &directions,
         })
         .collect();
     let cells = |r: &Row, precision: Option<usize>| -> Vec<String> {
@@ -108,10 +121,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         Format::Table => {
             let table: Vec<Vec<String>> = rows.iter().map(|r| cells(r, Some(3))).collect();
+            let arrows: Vec<String> = COLUMNS.iter().map(|c| with_arrow(c)).collect();
             format!(
-                "coherence and exclusivity over the top {} words; each answer is one co-occurrence window\n{}",
+                "coherence and exclusivity over the top {} words; each answer is one co-occurrence window\n{}{}",
                 diagnostics.coherence_words,
-                text_table(&header, &table)
+                text_table(&arrows, &table),
+                direction_legend(&COLUMNS)
             )
         }
     };

@@ -1,12 +1,17 @@
 //! `topics select-k`: fits each K with several seeds and prints held-out
 //! likelihood, coherence, exclusivity and stability side by side, with the
-//! word lists, to help choose the number of topics.
+//! word lists, and names the K its rule picks (see
+//! `topics::explore::SelectKOptions::new` for the flag checks and
+//! `src/explore/recommend.rs` for the rule).
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use topics::corpus::{Corpus, CorpusFile};
-use topics::explore::{select_k, text_table, SelectKOptions, SelectKReport};
+use topics::explore::{
+    direction_legend, select_k, text_table, with_arrow, SelectKOptions, SelectKReport,
+    DEFAULT_MIN_STABILITY,
+};
 use topics::lda::LdaParams;
 
 use super::common::{print, to_json, write_file, Format, InputArgs, PruneArgs, TextArgs, WORDS};
@@ -35,6 +40,10 @@ pub struct Args {
     /// Share of answers held out for the likelihood.
     #[arg(long, default_value_t = 0.1)]
     held_out: f64,
+    /// Stability across seeds at which a K counts as reproducible for the
+    /// recommendation (mean matched cosine similarity of the topics).
+    #[arg(long, default_value_t = DEFAULT_MIN_STABILITY)]
+    min_stability: f64,
     #[command(flatten)]
     prune: PruneArgs,
     /// Top words per topic (coherence, exclusivity, word lists).
@@ -48,42 +57,9 @@ pub struct Args {
     format: Format,
 }
 
-/// `2..8` → 2..=8; `3,5,10` → those; `5` → 5.
-fn parse_ks(spec: &str) -> anyhow::Result<Vec<usize>> {
-    let bad = || {
-        topics::Error::param(
-            "-k",
-            format!("'{spec}' is not a K, a range like 2..8 or a list like 3,5,10"),
-        )
-    };
-    let ks: Vec<usize> = if let Some((a, b)) = spec.split_once("..") {
-        let a: usize = a.trim().parse().map_err(|_| bad())?;
-        let b: usize = b
-            .trim_start_matches('=')
-            .trim()
-            .parse()
-            .map_err(|_| bad())?;
-        if a > b {
-            return Err(bad().into());
-        }
-        (a..=b).collect()
-    } else {
-        spec.split(',')
-            .map(|s| s.trim().parse().map_err(|_| bad()))
-            .collect::<Result<_, _>>()?
-    };
-    if ks.is_empty() || ks.contains(&0) {
-        return Err(topics::Error::param("-k", "every K must be at least 1").into());
-    }
-    Ok(ks)
-}
-
 pub fn run(args: Args) -> anyhow::Result<()> {
     topics::io::refuse_overwriting_inputs(&[args.plot.as_deref()], &[Some(&args.input.input)])?;
-    let ks = parse_ks(&args.k)?;
-    if args.seeds == 0 {
-        return Err(topics::Error::param("--seeds", "must be at least 1").into());
-    }
+    let search = SelectKOptions::new(&args.k, args.seeds)?;
     let prune = args.prune.options(&args.text);
     let CorpusFile {
         corpus, analyzer, ..
@@ -94,15 +70,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         prune,
     )?;
     let options = SelectKOptions {
-        ks,
-        seeds: (1..=args.seeds).collect(),
         params: LdaParams {
             iterations: args.iterations,
             ..LdaParams::default()
         },
         held_out_share: args.held_out,
         top_words: args.words,
-        ..SelectKOptions::default()
+        min_stability: args.min_stability,
+        ..search
     };
     let total = options.ks.len() * options.seeds.len();
     let done = AtomicUsize::new(0);
@@ -164,12 +139,14 @@ fn summary_csv(report: &SelectKReport) -> String {
 }
 
 fn summary_table(report: &SelectKReport) -> String {
-    let header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
+    let header: Vec<String> = HEADER.iter().map(|h| with_arrow(h)).collect();
     let mut s = format!(
         "{} answers to fit, {} held out ({} tokens scored by document completion); means over seeds\n",
         report.train_answers, report.held_out_answers, report.held_out_tokens
     );
     s.push_str(&text_table(&header, &summary_rows(report, Some(4))));
+    s.push_str(&direction_legend(&HEADER));
+    s.push_str(&recommendation_text(report));
     let first_seed = report.runs.first().map(|r| r.seed);
     for k in report.summary.iter().map(|s| s.k) {
         if let Some(run) = report
@@ -186,23 +163,14 @@ fn summary_table(report: &SelectKReport) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parse_ks;
-
-    #[test]
-    fn k_specs() {
-        assert_eq!(parse_ks("2..5").unwrap(), vec![2, 3, 4, 5]);
-        assert_eq!(parse_ks("2..=3").unwrap(), vec![2, 3]);
-        assert_eq!(parse_ks("3, 5,10").unwrap(), vec![3, 5, 10]);
-        assert_eq!(parse_ks("7").unwrap(), vec![7]);
-        assert_eq!(
-            parse_ks("5..2").unwrap_err().to_string(),
-            "invalid -k: '5..2' is not a K, a range like 2..8 or a list like 3,5,10"
-        );
-        assert_eq!(
-            parse_ks("0,2").unwrap_err().to_string(),
-            "invalid -k: every K must be at least 1"
-        );
+/// The recommendation under the table: the K and why, the rule, and the
+/// reasons the evidence is weak if any.
+fn recommendation_text(report: &SelectKReport) -> String {
+    let r = &report.recommendation;
+    let mut s = format!("\nRecommended K = {}: {}.\n", r.k, r.reason);
+    s.push_str(&format!("Rule: {}.\n", r.rule));
+    for why in &r.weak {
+        s.push_str(&format!("Weak evidence: {why}.\n"));
     }
+    s
 }

@@ -21,6 +21,117 @@ pub const COHERENCE_WORDS: usize = 10;
 /// stm's `exclusivity()` puts weight 0.7 on exclusivity in its FREX.
 const STM_EXCLUSIVITY_WEIGHT: f64 = 0.7;
 
+/// Which way of a measure is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    /// Larger values are better.
+    Higher,
+    /// Smaller values are better.
+    Lower,
+    /// Neither: the measure describes the topic (its size) rather than
+    /// grading it.
+    Neither,
+}
+
+impl Better {
+    /// The mark shown after a column name in tables: ↑, ↓ or nothing.
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Better::Higher => "↑",
+            Better::Lower => "↓",
+            Better::Neither => "",
+        }
+    }
+}
+
+/// Every measure of [`TopicDiagnostics`] (and of `topics select-k`), the
+/// direction that is better, and why in a few words. Sizes are neither:
+/// a small topic can be a real minority view.
+pub const MEASURES: &[(&str, Better, &str)] = &[
+    ("tokens", Better::Neither, "size"),
+    ("token_share", Better::Neither, "size"),
+    ("rank1_share", Better::Neither, "size"),
+    (
+        "umass",
+        Better::Higher,
+        "closer to 0: top words occur together",
+    ),
+    ("npmi", Better::Higher, "top words occur together"),
+    (
+        "exclusivity",
+        Better::Higher,
+        "top words belong to this topic only",
+    ),
+    (
+        "word_exclusivity",
+        Better::Higher,
+        "top words belong to this topic only",
+    ),
+    ("effective_words", Better::Lower, "a focused topic"),
+    (
+        "corpus_distance",
+        Better::Higher,
+        "not just the corpus' common words",
+    ),
+    (
+        "uniform_distance",
+        Better::Higher,
+        "not spread over every word",
+    ),
+    ("held_out_ll", Better::Higher, "predicts unseen answers"),
+    ("held_out_ll_sd", Better::Lower, "the same across seeds"),
+    (
+        "stability",
+        Better::Higher,
+        "the same topics from every seed",
+    ),
+];
+
+/// Which way of `measure` (a column name) is better; `None` for columns
+/// that are not measures (topic, label, top words).
+pub fn better(measure: &str) -> Option<Better> {
+    MEASURES
+        .iter()
+        .find(|(name, _, _)| *name == measure)
+        .map(|&(_, b, _)| b)
+}
+
+/// A column name with its arrow (`npmi ↑`), for table headers.
+pub fn with_arrow(column: &str) -> String {
+    match better(column).map(Better::arrow) {
+        Some(arrow) if !arrow.is_empty() => format!("{column} {arrow}"),
+        _ => column.to_string(),
+    }
+}
+
+/// The legend under a table of `columns`: which are better higher, which
+/// lower, which are sizes, with the reasons.
+pub fn direction_legend(columns: &[&str]) -> String {
+    let group = |want: Better| -> Vec<String> {
+        MEASURES
+            .iter()
+            .filter(|(name, b, _)| *b == want && columns.contains(name))
+            .map(|(name, _, why)| match want {
+                Better::Neither => name.to_string(),
+                _ => format!("{name} ({why})"),
+            })
+            .collect()
+    };
+    let mut lines = Vec::new();
+    for (want, head) in [
+        (Better::Higher, "↑ higher is better"),
+        (Better::Lower, "↓ lower is better"),
+        (Better::Neither, "sizes, neither better nor worse"),
+    ] {
+        let names = group(want);
+        if !names.is_empty() {
+            lines.push(format!("{head}: {}", names.join(", ")));
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
 /// Diagnostics of one topic.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TopicDiagnostics {

@@ -27,11 +27,13 @@ mod distance;
 mod labels;
 mod matching;
 mod rankings;
+mod recommend;
 mod select_k;
 mod table;
 
 pub use diagnostics::{
-    document_words, npmi_coherence, umass_coherence, Diagnostics, TopicDiagnostics, COHERENCE_WORDS,
+    better, direction_legend, document_words, npmi_coherence, umass_coherence, with_arrow, Better,
+    Diagnostics, TopicDiagnostics, COHERENCE_WORDS, MEASURES,
 };
 pub use distance::{classical_mds, jensen_shannon, jsd_matrix, IntertopicMap};
 pub use labels::{
@@ -41,7 +43,7 @@ pub use labels::{
 pub use matching::{hungarian_max, match_models, match_topics};
 pub use rankings::{js_shrink, RankedWord, Ranking, TopicWordMatrix, DEFAULT_LAMBDA};
 pub use select_k::{
-    held_out_log_likelihood, select_k, split_held_out, KRun, KSummary, SelectKOptions,
-    SelectKReport,
+    held_out_log_likelihood, parse_ks, select_k, split_held_out, KRun, KSummary, Recommendation,
+    SelectKOptions, SelectKReport, DEFAULT_MIN_STABILITY,
 };
 pub use table::text_table;

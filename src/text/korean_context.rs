@@ -140,16 +140,15 @@ fn read_as_noun(parts: &mut [Part], i: usize) {
                 parts[i].tag = GONE.into();
             }
         }
-        ("남", "NNG") => {
+        ("남", "NNG")
             if next(1) == Some(("하", "XSA"))
                 && next(2) == Some(("ᆫ", "ETM"))
                 && attached(1)
-                && parts[i].word_start
-            {
-                parts[i].form = "남한".into();
-                parts[i].tag = "NNP".into();
-                parts[i + 1].tag = GONE.into();
-            }
+                && parts[i].word_start =>
+        {
+            parts[i].form = "남한".into();
+            parts[i].tag = "NNP".into();
+            parts[i + 1].tag = GONE.into();
         }
         _ => {}
     }
