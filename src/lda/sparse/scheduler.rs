@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use super::layouts::{prefers_rows, topic_bits, BlockDocs, DocCounts, Layout};
 use super::{lists, rows};
 use crate::corpus::Document;
-use crate::lda::math::ln_gamma;
 use crate::lda::state::State;
+use crate::math::ln_gamma;
 
 /// Tokens per shard: every (block, word) pair costs an O(K) set-up, so
 /// shards must be large; 100,000 gives `ap.txt` (436k tokens) 4 × 4 blocks.
