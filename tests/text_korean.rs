@@ -407,4 +407,9 @@ fn nouns_that_the_dictionary_misreads() {
             "먹다"
         ]
     );
+    // Chat words: 짝남 (my crush) was 짝 + an ending, a made-up verb 짝다.
+    assert_eq!(
+        terms(korean(false), "짝남 잊으려구. 내 짝은 어디 있을까"),
+        ["짝남", "잊다", "짝", "있다"]
+    );
 }

@@ -11,9 +11,10 @@
 //!   marked a function word ([`FUNCTION_VERBS`]): dropped with the
 //!   stopwords, kept without them (Kiwi counts it, so `--no-stopwords`
 //!   agrees with Kiwi). Outside them (`마음이 통하다`, `엄마를 따라`) it stays.
-//! - **A noun cut after a prefix.** `탈북` (escape from the North) is read as
-//!   the prefix 탈 + 북 (north), so the theme's key word was lost
-//!   ([`PREFIXED_NOUNS`]).
+//! - **A noun cut in two.** `탈북` (escape from the North) is read as the
+//!   prefix 탈 + 북 (north), so the theme's key word was lost; the chat word
+//!   `짝남` as 짝 + an ending, a verb 짝다 that does not exist
+//!   ([`JOINED_NOUNS`]).
 //! - **A noun read as a verb form, or a bound noun as a noun.** `새 삶을`
 //!   (a new life) came out as 새다 (to leak) + 삶다 (to boil); `할 수도`
 //!   as the noun 수도 (capital); `배운 거랑` as the noun 거랑; `남한 사람`
@@ -43,11 +44,13 @@ pub(super) const FUNCTION_VERBS: &[(&str, &[&str])] = &[
     ("통하", &["을", "를"]),
 ];
 
-/// (prefix, noun) pairs that are one word: mecab-ko-dic reads `탈북` as the
-/// prefix 탈 + 북, Kiwi and every analyst as one noun.
-pub(super) const PREFIXED_NOUNS: &[(&str, &str)] = &[("탈", "북")];
+/// Nouns mecab-ko-dic cuts in two: `탈북` (escape from the North) as the
+/// prefix 탈 + 북 (north), which loses the theme's key word; the chat words
+/// `짝남`, `짝녀` (the one I have a crush on) as 짝 + an ending or a noun,
+/// which made up a verb 짝다; `훈남`, `훈녀` (good-looking) as 훈 + 남.
+pub(super) const JOINED_NOUNS: &[&str] = &["탈북", "짝남", "짝녀", "훈남", "훈녀"];
 
-/// Nouns glued to a joined prefixed noun that belong to it (`탈북민`).
+/// Nouns glued to a joined noun that belong to it (`탈북민`).
 const NOUN_TAILS: &[&str] = &["민"];
 
 /// Bound-noun + particle sequences mecab-ko-dic reads as one noun after a
@@ -59,7 +62,7 @@ const BOUND_NOUN_PHRASES: &[&str] = &["수도", "거랑"];
 pub(super) fn analyst_conventions(parts: &mut [Part]) {
     for i in 0..parts.len() {
         mark_function_verb(parts, i);
-        join_prefixed_noun(parts, i);
+        join_noun(parts, i);
         read_as_noun(parts, i);
         drop_misread_nouns(parts, i);
     }
@@ -82,21 +85,16 @@ fn mark_function_verb(parts: &mut [Part], i: usize) {
     }
 }
 
-/// 탈/XPN 북/NNG (민/NNG) → 탈북(민)/NNG.
-fn join_prefixed_noun(parts: &mut [Part], i: usize) {
+/// 탈/XPN 북/NNG (민/NNG) → 탈북(민)/NNG, and the other [`JOINED_NOUNS`].
+fn join_noun(parts: &mut [Part], i: usize) {
     let Some(next) = parts.get(i + 1) else {
         return;
     };
-    let joins = parts[i].tag == "XPN"
-        && next.tag == "NNG"
-        && !next.word_start
-        && PREFIXED_NOUNS
-            .iter()
-            .any(|(prefix, noun)| *prefix == parts[i].form && *noun == next.form);
-    if !joins {
+    let joined = format!("{}{}", parts[i].form, next.form);
+    if next.word_start || parts[i].tag == GONE || !JOINED_NOUNS.contains(&joined.as_str()) {
         return;
     }
-    let mut noun = format!("{}{}", parts[i].form, next.form);
+    let mut noun = joined;
     parts[i].tag = GONE.into();
     let tail = parts
         .get(i + 2)
@@ -106,6 +104,7 @@ fn join_prefixed_noun(parts: &mut [Part], i: usize) {
         parts[i + 2].tag = GONE.into();
     }
     parts[i + 1].form = noun;
+    parts[i + 1].tag = "NNG".into();
 }
 
 /// `새 삶을`: the determiner 새 (new) and the noun 삶 (life), not the verbs
@@ -140,6 +139,8 @@ fn read_as_noun(parts: &mut [Part], i: usize) {
                 parts[i].tag = GONE.into();
             }
         }
+        // 짝다 is no word: 내 짝은 (my partner) is the noun 짝.
+        ("짝", "VA") => parts[i].tag = "NNG".into(),
         ("남", "NNG")
             if next(1) == Some(("하", "XSA"))
                 && next(2) == Some(("ᆫ", "ETM"))
