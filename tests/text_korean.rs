@@ -372,6 +372,16 @@ fn particle_phrase_verbs_are_stopwords_only_in_their_phrase() {
         terms(korean(false), "남한에 대한 생각"),
         ["남한", "대하다", "생각"]
     );
+    // The dictionary-free analyzer keeps inflected forms; those of the
+    // phrase verbs are on the stopword list.
+    let rules = TextOptions {
+        ko_analyzer: KoAnalyzer::Rules,
+        ..korean(true)
+    };
+    assert_eq!(
+        terms(rules, "남한에 대해 배우고 싶었어요"),
+        ["남한", "배우고"]
+    );
 }
 
 #[test]
