@@ -177,62 +177,52 @@ fn drop_misread_nouns(parts: &mut [Part], i: usize) {
 mod tests {
     use super::*;
 
-    fn part(form: &str, tag: &str, word_start: bool) -> Part {
-        Part {
-            form: form.into(),
-            tag: tag.into(),
-            word_start,
-            function: false,
-        }
+    /// The morphemes left after the rules, with their function marks.
+    fn after_rules(spec: &str) -> Vec<(String, String, bool)> {
+        let mut parts = Part::parse(spec);
+        analyst_conventions(&mut parts);
+        parts
+            .into_iter()
+            .filter(|p| p.tag != GONE)
+            .map(|p| (p.form, p.tag, p.function))
+            .collect()
     }
 
-    fn kept(parts: &[Part]) -> Vec<(&str, &str, bool)> {
-        parts
-            .iter()
-            .filter(|p| p.tag != GONE)
-            .map(|p| (p.form.as_str(), p.tag.as_str(), p.function))
+    fn owned(rows: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
+        rows.iter()
+            .map(|&(f, t, x)| (f.to_string(), t.to_string(), x))
             .collect()
     }
 
     #[test]
     fn function_verbs_only_after_their_particle() {
         // 남한에 대해 / 마음이 통하다.
-        let mut parts = vec![
-            part("남한", "NNP", true),
-            part("에", "JKB", false),
-            part("대하", "VV", true),
-            part("마음", "NNG", true),
-            part("이", "JKS", false),
-            part("통하", "VV", true),
-        ];
-        analyst_conventions(&mut parts);
-        assert!(parts[2].function);
-        assert!(!parts[5].function);
-    }
-
-    #[test]
-    fn prefixed_noun_and_its_tail_join() {
-        let mut parts = vec![
-            part("탈", "XPN", true),
-            part("북", "NNG", false),
-            part("민", "NNG", false),
-            part("들", "XSN", false),
-        ];
-        analyst_conventions(&mut parts);
         assert_eq!(
-            kept(&parts),
-            [("탈북민", "NNG", false), ("들", "XSN", false)]
+            after_rules("남한/NNP+에/JKB 대하/VV 마음/NNG+이/JKS 통하/VV"),
+            owned(&[
+                ("남한", "NNP", false),
+                ("에", "JKB", false),
+                ("대하", "VV", true),
+                ("마음", "NNG", false),
+                ("이", "JKS", false),
+                ("통하", "VV", false),
+            ])
         );
     }
 
     #[test]
+    fn split_noun_and_its_tail_join() {
+        assert_eq!(
+            after_rules("탈/XPN+북/NNG+민/NNG+들/XSN"),
+            owned(&[("탈북민", "NNG", false), ("들", "XSN", false)])
+        );
+        // Written apart they stay apart.
+        assert_eq!(after_rules("탈/XPN 북/NNG").len(), 2);
+    }
+
+    #[test]
     fn boiled_eggs_stay_a_verb() {
-        let mut parts = vec![
-            part("삶", "VV", true),
-            part("은", "ETM", false),
-            part("달걀", "NNG", true),
-        ];
-        analyst_conventions(&mut parts);
-        assert_eq!(parts[0].tag, "VV");
+        assert_eq!(after_rules("삶/VV+은/ETM 달걀/NNG")[0].1, "VV");
+        assert_eq!(after_rules("삶/VV+을/ETM 살/VV")[0].1, "NNG");
     }
 }

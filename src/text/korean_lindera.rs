@@ -150,12 +150,7 @@ impl KoreanLindera {
                 } else {
                     form
                 };
-                parts.push(Part {
-                    form: form.to_string(),
-                    tag: tag.to_string(),
-                    word_start: word_start && i == 0,
-                    function: false,
-                });
+                parts.push(Part::new(form, tag, word_start && i == 0));
             }
         }
         parts
@@ -195,6 +190,31 @@ pub(super) struct Part {
     pub(super) word_start: bool,
     /// A content class doing a particle's work here (대하 in `에 대해`).
     pub(super) function: bool,
+}
+
+impl Part {
+    fn new(form: &str, tag: &str, word_start: bool) -> Part {
+        Part {
+            form: form.to_string(),
+            tag: tag.to_string(),
+            word_start,
+            function: false,
+        }
+    }
+
+    /// The parts of a spec for tests: words separated by spaces, the
+    /// morphemes of a word by `+`, each `form/TAG` (`좋/VA+아/EC+하/VV`).
+    #[cfg(test)]
+    pub(super) fn parse(spec: &str) -> Vec<Part> {
+        spec.split_whitespace()
+            .flat_map(|word| {
+                word.split('+').enumerate().map(|(i, m)| {
+                    let (form, tag) = m.rsplit_once('/').expect("form/TAG");
+                    Part::new(form, tag, i == 0)
+                })
+            })
+            .collect()
+    }
 }
 
 /// A tag that is dropped by every keep set: marks a morpheme as consumed.
@@ -453,24 +473,10 @@ mod tests {
         assert_eq!(compose_final_rieul("각\u{11AF}"), "각\u{11AF}");
     }
 
-    fn part(form: &str, tag: &str, word_start: bool) -> Part {
-        Part {
-            form: form.into(),
-            tag: tag.into(),
-            word_start,
-            function: false,
-        }
-    }
-
     #[test]
     fn conventions_rewrite_mecab_splits() {
         // 좋아하는: 좋/VA 아/EC 하/VV 는/ETM → 좋아하/VV.
-        let mut parts = vec![
-            part("좋", "VA", true),
-            part("아", "EC", false),
-            part("하", "VV", false),
-            part("는", "ETM", false),
-        ];
+        let mut parts = Part::parse("좋/VA+아/EC+하/VV+는/ETM");
         kiwi_conventions(&mut parts);
         let kept: Vec<(&str, &str)> = parts
             .iter()
@@ -478,20 +484,12 @@ mod tests {
             .map(|p| (p.form.as_str(), p.tag.as_str()))
             .collect();
         assert_eq!(kept, [("좋아하", "VV"), ("는", "ETM")]);
-        // 하지만 at the start of a sentence.
-        let mut parts = vec![
-            part(".", "SF", false),
-            part("하", "VV", true),
-            part("지만", "EC", false),
-        ];
+        // 하지만 at the start of a sentence (after a full stop).
+        let mut parts = Part::parse("./SF 하/VV+지만/EC");
         kiwi_conventions(&mut parts);
         assert_eq!(parts[1].tag, GONE);
         // 할 수 있다: 수 is the bound noun.
-        let mut parts = vec![
-            part("하", "VV", true),
-            part("ᆯ", "ETM", false),
-            part("수", "NNG", true),
-        ];
+        let mut parts = Part::parse("하/VV+ᆯ/ETM 수/NNG");
         kiwi_conventions(&mut parts);
         assert_eq!(parts[2].tag, GONE);
     }
