@@ -96,11 +96,12 @@ fn mixed_line_splits_where_the_script_changes() {
     // 10 is a number; 점 (point) is in spaCy's Korean stopword list.
     let text = "영화OST까지 완벽했다 10점!!";
     assert_eq!(terms(rules(), text), ["영화", "ost", "완벽"]);
-    // 보면서 → 보다, a stopword; 에 after `world` is a particle.
+    // 보면서 → 보다, a stopword; 에 after `world` is a particle, and 대한
+    // of `에 대한` (about) is a stopword (stopwords/PROVENANCE.md).
     let text = "드라마 보면서 outside world에 대한 호기심";
     assert_eq!(
         terms(rules(), text),
-        ["드라마", "outsid", "world", "대한", "호기심"]
+        ["드라마", "outsid", "world", "호기심"]
     );
     // Korean answers: Latin words lowercased, not stemmed.
     let ko = TextOptions {
