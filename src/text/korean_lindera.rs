@@ -16,7 +16,7 @@
 //! F1, `tests/text_korean.rs`): 0.833 with the plain mapping above; 0.8736
 //! with bare jamo blanked out, the irregular-stem table of [`ko_dic`] and
 //! the rewrites in `kiwi_conventions`; 0.8738 with the analyst rules of
-//! [`super::korean_context`] (탈북, 새 삶, 할 수도 …). Differences from MeCab: the
+//! `src/text/korean_context.rs` (탈북, 새 삶, 할 수도 …). Differences from MeCab: the
 //! left-space penalty (mecab-ko-dic's `left-space-penalty-factor`, from
 //! `assets/ko-dic/metadata.json`) is on, worth +0.001 here (0.8727 without);
 //! the grouping cap of 24 (MeCab's default) changes nothing on these short
@@ -51,7 +51,7 @@ pub enum Morpheme {
     Latin(String),
     /// A Korean verb doing a particle's work (대하다 in `에 대해`, 통하다 in
     /// `을 통해`): a token when stopwords are off (Kiwi counts it), dropped
-    /// with them, see [`super::korean_context`].
+    /// with them (the rules are in `src/text/korean_context.rs`).
     Function(String),
 }
 
