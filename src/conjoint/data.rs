@@ -52,6 +52,10 @@ pub struct DesignFile {
     /// Restrictions between features (any entry makes the design
     /// restricted; see [`Spec::restrictions`]).
     pub restrictions: Vec<serde_json::Value>,
+    /// The design's own randomization (joint probabilities of its
+    /// dependent pairs), in the form of a randomization file
+    /// ([`super::randomization`]); used with `--randomization design`.
+    pub randomization: Option<serde_json::Value>,
 }
 
 impl DesignFile {
@@ -101,6 +105,8 @@ pub struct Spec {
     pub labels: BTreeMap<String, String>,
     /// Restrictions declared by the design file, as text.
     pub restrictions: Vec<String>,
+    /// The design file's `randomization` member, when it has one.
+    pub randomization: Option<serde_json::Value>,
     /// Where the design came from, for messages.
     pub design_path: Option<PathBuf>,
 }
@@ -119,6 +125,7 @@ impl Spec {
             by: None,
             labels: design.labels,
             restrictions: design.restrictions.iter().map(|r| r.to_string()).collect(),
+            randomization: design.randomization,
             design_path: Some(path.to_path_buf()),
         }
     }

@@ -26,6 +26,8 @@ pub mod linalg;
 pub mod ols;
 pub mod output;
 pub mod plot;
+pub mod randomization;
+pub mod restricted;
 pub mod restrictions;
 // Simulated data for examples and tests: reachable, not part of the API.
 #[doc(hidden)]
