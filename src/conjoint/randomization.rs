@@ -483,6 +483,9 @@ fn from_file(data: &ConjointData, file: &RandomizationFile) -> Result<Weighting>
             prob: Some(prob),
         });
     }
+    // The data's feature order, whatever the file's: the columns of the
+    // model do not depend on how the file lists its tables.
+    pairs.sort_by_key(|p| (p.a, p.b));
     check_disjoint(data, &pairs)?;
     for cell in restrictions::empty_cells(data) {
         let covered = pairs.iter().any(|p| {
