@@ -372,7 +372,7 @@ pub fn choose(
     }
     let weighting = match request {
         Request::Uniform => uniform(data, spec)?,
-        Request::File(path) => from_file(data, &RandomizationFile::load(path)?)?,
+        Request::File(path) => resolve(data, &RandomizationFile::load(path)?)?,
         Request::Design => {
             let value = spec.randomization.as_ref().ok_or_else(|| {
                 ConjointError::Request(
@@ -380,7 +380,7 @@ pub fn choose(
                 )
             })?;
             let path = spec.design_path.clone().unwrap_or_default();
-            from_file(data, &RandomizationFile::from_value(value, &path)?)?
+            resolve(data, &RandomizationFile::from_value(value, &path)?)?
         }
     };
     Ok(Some(Arc::new(weighting)))
@@ -442,7 +442,7 @@ fn check_disjoint(data: &ConjointData, pairs: &[Pair]) -> Result<()> {
 /// The design's probabilities, checked against the data: every feature and
 /// level named, no shown combination with probability 0, and every pair
 /// the data show restricted covered by a table.
-fn from_file(data: &ConjointData, file: &RandomizationFile) -> Result<Weighting> {
+pub fn resolve(data: &ConjointData, file: &RandomizationFile) -> Result<Weighting> {
     let mut pairs = Vec::new();
     for t in &file.joint {
         let find = |name: &str| {
