@@ -181,17 +181,31 @@ fn restricted_marginal_means_are_the_plain_means() {
     }
 }
 
+/// A full CSV of `../shared` (with its sidecar design) against a case.
+fn full_data_case(
+    name: &str,
+    outcome: &str,
+    request: Request,
+    variance: VarianceKind,
+    case: &str,
+) -> f64 {
+    let (data, spec) = read(
+        &util::shared_data(&format!("conjoint/{name}.csv")),
+        &util::shared_data(&format!("conjoint/{name}.json")),
+    );
+    let opts = options(&data, &spec, request, variance);
+    compare(&amce(&data, outcome, &opts), case)
+}
+
 #[test]
 #[ignore = "needs ../shared/data/conjoint/cjoint_immigrationconjoint.csv and cjoint_immigrationdesign.json"]
 fn cjoint_immigration_with_its_randomization_matches_numpy_on_full_data() {
-    let (data, spec) = read(
-        &util::shared_data("conjoint/cjoint_immigrationconjoint.csv"),
-        &util::shared_data("conjoint/cjoint_immigrationconjoint.json"),
-    );
     let file = util::shared_data("conjoint/cjoint_immigrationdesign.json");
-    let opts = options(&data, &spec, Request::File(file), VarianceKind::Cjoint);
-    let worst = compare(
-        &amce(&data, "Chosen_Immigrant", &opts),
+    let worst = full_data_case(
+        "cjoint_immigrationconjoint",
+        "Chosen_Immigrant",
+        Request::File(file),
+        VarianceKind::Cjoint,
         "cjoint_immigration_design_cjoint",
     );
     eprintln!("full cjoint immigration data: largest deviation from numpy {worst:.1e}");
@@ -200,13 +214,12 @@ fn cjoint_immigration_with_its_randomization_matches_numpy_on_full_data() {
 #[test]
 #[ignore = "needs ../shared/data/conjoint/cregg_taxes.csv"]
 fn taxes_uniform_matches_numpy_on_full_data() {
-    let (data, spec) = read(
-        &util::shared_data("conjoint/cregg_taxes.csv"),
-        &util::shared_data("conjoint/cregg_taxes.json"),
-    );
-    let opts = options(&data, &spec, Request::Uniform, VarianceKind::Cregg);
-    compare(
-        &amce(&data, "chose_plan", &opts),
+    let worst = full_data_case(
+        "cregg_taxes",
+        "chose_plan",
+        Request::Uniform,
+        VarianceKind::Cregg,
         "cregg_taxes_uniform_cregg",
     );
+    eprintln!("full taxes data: largest deviation from numpy {worst:.1e}");
 }

@@ -286,14 +286,28 @@ fn amce_in(
         return super::restricted::amce_in(data, outcome, filter, group, opts, w);
     }
     let (layout, fit) = amce_fit(data, outcome, filter, group, opts)?;
+    amce_rows(data, outcome, group, opts, |f, l| {
+        let c = layout.column(f, l);
+        Ok((fit.beta[c], fit.std_error(c)))
+    })
+}
+
+/// The AMCE rows of every feature's levels, reference first (estimate 0,
+/// no standard error), `effect(feature, level ≥ 1)` giving the estimate
+/// and its standard error.
+pub(crate) fn amce_rows(
+    data: &ConjointData,
+    outcome: &str,
+    group: Option<&str>,
+    opts: &Options,
+    mut effect: impl FnMut(usize, usize) -> Result<(f64, f64)>,
+) -> Result<Vec<EstimateRow>> {
     let mut rows = Vec::new();
     for (f, feature) in data.features.iter().enumerate() {
         for (l, level) in feature.levels.iter().enumerate() {
-            let (est, se) = if l == 0 {
-                (0.0, None)
-            } else {
-                let c = layout.column(f, l);
-                (fit.beta[c], Some(fit.std_error(c)))
+            let (est, se) = match l {
+                0 => (0.0, None),
+                _ => effect(f, l).map(|(e, s)| (e, Some(s)))?,
             };
             let mut r = row(
                 (outcome, Statistic::Amce, &feature.name, level),

@@ -178,7 +178,9 @@ impl RandomizationFile {
         };
         for (level, &m) in levels.iter().zip(margin) {
             let p = one_way.get(level).copied().unwrap_or(f64::NAN);
-            if !((p - m).abs() <= PROB_TOLERANCE) {
+            // A level missing from `one_way` (NaN) fails too.
+            let agrees = (p - m).abs() <= PROB_TOLERANCE;
+            if !agrees {
                 return Err(bad(
                     &self.source,
                     format!("{feature}='{level}': the joint table gives probability {m}, 'one_way' gives {p}"),

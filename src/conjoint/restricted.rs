@@ -140,7 +140,7 @@ fn estimable_columns(xtx: &Matrix) -> Vec<bool> {
     // Row r of the factor L holds the kept columns' coefficients.
     let mut l: Vec<Vec<f64>> = Vec::new();
     let mut keep = vec![false; k];
-    for j in 0..k {
+    for (j, kept_j) in keep.iter_mut().enumerate() {
         let diag = xtx.get(j, j);
         if diag <= 0.0 {
             continue;
@@ -155,7 +155,7 @@ fn estimable_columns(xtx: &Matrix) -> Vec<bool> {
             z.push(d.sqrt());
             l.push(z);
             kept.push(j);
-            keep[j] = true;
+            *kept_j = true;
         }
     }
     keep
@@ -299,30 +299,17 @@ pub fn amce_in(
     let what = estimate::describe(outcome, "restricted-design AMCE", group);
     let pairs = &weighting.pairs;
     let rf = fit(data, &sample, pairs, opts, &what)?;
+    let mut rows = estimate::amce_rows(data, outcome, group, opts, |f, l| {
+        Ok(combine(
+            &rf.fit,
+            &level_weights(data, pairs, &rf, f, l, &what)?,
+        ))
+    })?;
     let key = amce_key(weighting);
-    let mut rows = Vec::new();
-    for (f, feature) in data.features.iter().enumerate() {
-        for (l, level) in feature.levels.iter().enumerate() {
-            let (est, se) = if l == 0 {
-                (0.0, None)
-            } else {
-                let w = level_weights(data, pairs, &rf, f, l, &what)?;
-                let (est, se) = combine(&rf.fit, &w);
-                (est, Some(se))
-            };
-            let mut r = estimate::row(
-                (outcome, Statistic::Amce, &feature.name, level),
-                est,
-                se,
-                0.0,
-                opts,
-            );
-            r.by = group.map(str::to_string);
-            r.weighting = Some(key.clone());
-            rows.push(r);
-        }
+    for r in &mut rows {
+        r.weighting = Some(key.clone());
     }
-    estimate::describe_rows(data, outcome, opts, rows)
+    Ok(rows)
 }
 
 /// Marks a marginal-mean row of a restricted design: it is the plain mean

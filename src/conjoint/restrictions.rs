@@ -70,6 +70,13 @@ pub fn empty_cells(data: &ConjointData) -> Vec<EmptyCell> {
     cells
 }
 
+/// The design file, for messages.
+fn design_name(spec: &Spec) -> String {
+    spec.design_path
+        .as_ref()
+        .map_or("the design".to_string(), |p| p.display().to_string())
+}
+
 /// Refuses a restricted design (declared in the design file, or visible as
 /// empty level pairs in the data) unless `allow_unrestricted`; the message
 /// names `--randomization`.
@@ -81,10 +88,7 @@ pub fn check(data: &ConjointData, spec: &Spec, allow_unrestricted: bool) -> Resu
 (equal weight over the combinations the data show, as cregg) for the restricted-design AMCE of Hainmueller, Hopkins & Yamamoto (2014); \
 or (topics conjoint) pass --unrestricted to estimate the main-effects model anyway (it averages over level combinations that never occur)";
     if !spec.restrictions.is_empty() {
-        let where_ = spec
-            .design_path
-            .as_ref()
-            .map_or("the design".to_string(), |p| p.display().to_string());
+        let where_ = design_name(spec);
         return Err(ConjointError::Restricted {
             message: format!(
                 "{where_}: the design declares {} restriction(s) between features (first: {}); {advice}",
@@ -95,10 +99,7 @@ or (topics conjoint) pass --unrestricted to estimate the main-effects model anyw
         .into());
     }
     if spec.randomization.is_some() {
-        let where_ = spec
-            .design_path
-            .as_ref()
-            .map_or("the design".to_string(), |p| p.display().to_string());
+        let where_ = design_name(spec);
         return Err(ConjointError::Restricted {
             message: format!(
                 "{where_}: the design carries a randomization of dependent features; pass --randomization design to use it, or {}",
