@@ -22,7 +22,7 @@
 //! optional and, when present, checked against the tables and the data. A
 //! design file can carry the same object as its `randomization` member.
 //!
-//! [`Weighting::Uniform`] is cregg's choice instead: equal weight over the
+//! [`WeightingKind::Uniform`] is cregg's choice instead: equal weight over the
 //! combinations the data show, with the dependent pairs found in the data.
 
 use std::collections::BTreeMap;
