@@ -236,8 +236,9 @@ fn link_takes_the_randomization_too() {
     let dir = tempfile::tempdir().unwrap();
     let model = util::saved_model(dir.path());
     let csv = dir.path().join("restricted.csv");
-    // Respondent ids 0..59; the tiny model's answers are "1".."60".
-    std::fs::write(&csv, restricted_sim::csv(60, 5, 3)).unwrap();
+    // Respondent ids 0..199, enough rows for the restriction to show; the
+    // tiny model's answers are "1".."60", so 59 respondents join.
+    std::fs::write(&csv, restricted_sim::csv(200, 5, 3)).unwrap();
     let design = dir.path().join("design.json");
     let spec = restricted_sim::spec();
     std::fs::write(
@@ -298,4 +299,28 @@ fn link_takes_the_randomization_too() {
         .collect();
     assert!(!amce.is_empty());
     assert!(amce.iter().all(|r| r["weighting"] == key.as_str()));
+}
+
+/// On a design with no restricted pair, `uniform` is the plain AMCE: the
+/// same output as without the flag, no weighting stated.
+#[test]
+fn uniform_on_an_unrestricted_design_is_the_plain_amce() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = repo_file("examples/data/conjoint.csv");
+    let design = repo_file("examples/data/conjoint_design.json");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "conjoint",
+            csv.to_str().unwrap(),
+            "--design",
+            design.to_str().unwrap(),
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        topics(dir.path(), &args).ok().stdout
+    };
+    let plain = run(&[]);
+    assert_eq!(run(&["--randomization", "uniform"]), plain);
+    assert!(!plain.contains("weighting"));
 }

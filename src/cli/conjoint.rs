@@ -36,7 +36,8 @@ pub struct Args {
     data: PathBuf,
     /// Design file (JSON): `roles` (respondent_id, attributes, outcomes,
     /// weights) and `levels` (order per feature, reference first);
-    /// optional `labels` and `restrictions`.
+    /// optional `labels`, `restrictions` and `randomization` (see
+    /// --randomization).
     #[arg(long)]
     design: Option<PathBuf>,
     /// Respondent id column (clusters the standard errors).

@@ -354,7 +354,8 @@ pub fn describe(key: &str) -> String {
 }
 
 /// Decides how `data` is estimated: `None` (no restriction, or
-/// `--unrestricted`), or the weighting of its restricted pairs. A restricted
+/// `--unrestricted`, or `uniform` on data with no restricted pair), or the
+/// weighting of its restricted pairs. A restricted
 /// design without `--randomization` is refused (exit 35).
 pub fn choose(
     data: &ConjointData,
@@ -373,7 +374,12 @@ pub fn choose(
         .into());
     }
     let weighting = match request {
-        Request::Uniform => uniform(data, spec)?,
+        Request::Uniform => match uniform(data, spec)? {
+            // Nothing restricted: equal weights over what the data show
+            // is the plain AMCE.
+            w if w.pairs.is_empty() => return Ok(None),
+            w => w,
+        },
         Request::File(path) => resolve(data, &RandomizationFile::load(path)?)?,
         Request::Design => {
             let value = spec.randomization.as_ref().ok_or_else(|| {
