@@ -416,6 +416,7 @@ fn the_served_page_shows_conjoint_results() {
         lower: Some(-0.14),
         upper: Some(-0.06),
         by: None,
+        weighting: None,
     }];
     let app = App::open(&path).unwrap().with_results(Some(rows), None);
     let page = app.handle("GET", "/", b"");

@@ -30,6 +30,8 @@ mod readme_walkthrough;
 mod render_bytes;
 mod report_findings;
 mod report_html;
+mod restricted_cli;
+mod restricted_reference;
 mod sampler;
 mod serve_api;
 mod serve_load;

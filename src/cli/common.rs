@@ -203,9 +203,34 @@ pub struct EstimationArgs {
     /// choice).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub h0: f64,
+    /// A restricted design's randomization, which fixes how each level's
+    /// AMCE averages over the attribute it depends on (Hainmueller, Hopkins
+    /// & Yamamoto 2014): FILE (joint probabilities, as cjoint's design;
+    /// see README), `design` (the design file's own `randomization`), or
+    /// `uniform` (equal weight over the combinations the data show, as
+    /// cregg).
+    #[arg(long, value_name = "FILE|uniform|design")]
+    pub randomization: Option<topics::conjoint::randomization::Request>,
 }
 
 impl EstimationArgs {
+    /// The weighting of a restricted design (`--randomization`), resolved
+    /// against its data; refuses a restricted design without it unless
+    /// `allow_unrestricted` (exit 35).
+    pub fn weighting(
+        &self,
+        data: &topics::conjoint::data::ConjointData,
+        spec: &topics::conjoint::data::Spec,
+        allow_unrestricted: bool,
+    ) -> topics::Result<Option<std::sync::Arc<topics::conjoint::randomization::Weighting>>> {
+        topics::conjoint::randomization::choose(
+            data,
+            spec,
+            self.randomization.as_ref(),
+            allow_unrestricted,
+        )
+    }
+
     /// The checked options (`--level`, else `--alpha`, else 95%).
     pub fn options(&self) -> topics::Result<topics::conjoint::design::Options> {
         use topics::conjoint::{design::Options, ols::VarianceKind};

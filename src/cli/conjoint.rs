@@ -8,8 +8,8 @@ use clap::ValueEnum;
 use topics::conjoint::data::{ConjointData, DesignFile, Spec};
 use topics::conjoint::design::{Binarize, Options};
 use topics::conjoint::estimate::{self, EstimateRow, Profile};
+use topics::conjoint::output;
 use topics::conjoint::plot::{self, PlotSpec};
-use topics::conjoint::{output, restrictions};
 
 use super::common::{print, to_json, write_file, EstimationArgs, Format};
 
@@ -36,7 +36,8 @@ pub struct Args {
     data: PathBuf,
     /// Design file (JSON): `roles` (respondent_id, attributes, outcomes,
     /// weights) and `levels` (order per feature, reference first);
-    /// optional `labels` and `restrictions`.
+    /// optional `labels`, `restrictions` and `randomization` (see
+    /// --randomization).
     #[arg(long)]
     design: Option<PathBuf>,
     /// Respondent id column (clusters the standard errors).
@@ -72,7 +73,8 @@ pub struct Args {
     #[arg(long)]
     profile: Vec<String>,
     /// Estimate designs with restrictions between features as if they had
-    /// none (what cregg does).
+    /// none (a main-effects model averaging over combinations that never
+    /// occur); see --randomization for the restricted-design AMCE.
     #[arg(long)]
     unrestricted: bool,
     /// Output format.
@@ -184,8 +186,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     let data = ConjointData::read(&args.data, &spec)?;
     // Frequencies describe the design itself, restricted or not.
+    let mut opts = opts;
     if args.estimate != EstimateArg::Freqs {
-        restrictions::check(&data, &spec, args.unrestricted)?;
+        opts.weighting = args.estimation.weighting(&data, &spec, args.unrestricted)?;
     }
     for o in &data.outcomes {
         let missing = estimate::missing_outcomes(&data, &o.name)?;

@@ -202,6 +202,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         spec.outcomes.truncate(1);
     }
     let data = ConjointData::read(&args.conjoint, &spec)?;
+    let mut opts = opts;
+    opts.weighting = args.estimation.weighting(&data, &spec, false)?;
     for o in &data.outcomes {
         let missing = topics::conjoint::estimate::missing_outcomes(&data, &o.name)?;
         if missing > 0 {
@@ -245,7 +247,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let link_opts = LinkOptions {
         rule,
         draws: args.draws,
-        conjoint: opts,
+        conjoint: opts.clone(),
     };
     let result = topics::link::link(
         LinkInput {

@@ -82,7 +82,7 @@ impl Binarize {
 }
 
 /// How every estimate is computed.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Which clustered (sandwich) variance to use.
     pub variance: VarianceKind,
@@ -94,6 +94,9 @@ pub struct Options {
     pub weighted: bool,
     /// Turns a ratings outcome into 0/1 before estimating, when set.
     pub binarize: Option<Binarize>,
+    /// How a restricted design's AMCEs average over its restricted pairs
+    /// (`--randomization`); `None` estimates the plain main-effects model.
+    pub weighting: Option<std::sync::Arc<super::randomization::Weighting>>,
 }
 
 impl Default for Options {
@@ -104,6 +107,7 @@ impl Default for Options {
             h0: 0.0,
             weighted: false,
             binarize: None,
+            weighting: None,
         }
     }
 }

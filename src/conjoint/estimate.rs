@@ -128,11 +128,16 @@ pub struct EstimateRow {
     /// The subgroup, or `"<group> - <reference group>"` for differences.
     #[serde(rename = "BY", default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+    /// How a restricted design's estimate averages over the restricted
+    /// combinations (`uniform`, `randomization:FILE`, `plain_means`);
+    /// absent for unrestricted designs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<String>,
 }
 
 /// Normal-theory inference for one estimate.
 /// `what` is (outcome, statistic, feature, level).
-fn row(
+pub(crate) fn row(
     what: (&str, Statistic, &str, &str),
     estimate: f64,
     std_error: Option<f64>,
@@ -168,12 +173,13 @@ fn row(
         lower,
         upper,
         by: None,
+        weighting: None,
     }
 }
 
 /// Fills in what a reader of the rows needs beyond the numbers: the
 /// outcome's type and each feature's display name.
-fn describe_rows(
+pub(crate) fn describe_rows(
     data: &ConjointData,
     outcome: &str,
     opts: &Options,
@@ -181,6 +187,7 @@ fn describe_rows(
 ) -> Result<Vec<EstimateRow>> {
     let kind = OutcomeType::of(data, outcome, opts)?;
     for r in &mut rows {
+        super::restricted::mark_plain_means(r, opts);
         r.outcome_type = Some(kind);
         r.feature_label = data
             .features
@@ -191,7 +198,7 @@ fn describe_rows(
     Ok(rows)
 }
 
-fn outcome_index(data: &ConjointData, outcome: &str) -> Result<usize> {
+pub(crate) fn outcome_index(data: &ConjointData, outcome: &str) -> Result<usize> {
     data.outcomes
         .iter()
         .position(|o| o.name == outcome)
@@ -214,7 +221,7 @@ fn groups(data: &ConjointData) -> Result<&super::data::Grouping> {
         .ok_or_else(|| ConjointError::Request("this estimate needs --by COL".into()).into())
 }
 
-fn describe(outcome: &str, statistic: &str, group: Option<&str>) -> String {
+pub(crate) fn describe(outcome: &str, statistic: &str, group: Option<&str>) -> String {
     match group {
         Some(g) => format!("{statistic} of '{outcome}' in group '{g}'"),
         None => format!("{statistic} of '{outcome}'"),
@@ -275,15 +282,32 @@ fn amce_in(
     group: Option<&str>,
     opts: &Options,
 ) -> Result<Vec<EstimateRow>> {
+    if let Some(w) = &opts.weighting {
+        return super::restricted::amce_in(data, outcome, filter, group, opts, w);
+    }
     let (layout, fit) = amce_fit(data, outcome, filter, group, opts)?;
+    amce_rows(data, outcome, group, opts, |f, l| {
+        let c = layout.column(f, l);
+        Ok((fit.beta[c], fit.std_error(c)))
+    })
+}
+
+/// The AMCE rows of every feature's levels, reference first (estimate 0,
+/// no standard error), `effect(feature, level ≥ 1)` giving the estimate
+/// and its standard error.
+pub(crate) fn amce_rows(
+    data: &ConjointData,
+    outcome: &str,
+    group: Option<&str>,
+    opts: &Options,
+    mut effect: impl FnMut(usize, usize) -> Result<(f64, f64)>,
+) -> Result<Vec<EstimateRow>> {
     let mut rows = Vec::new();
     for (f, feature) in data.features.iter().enumerate() {
         for (l, level) in feature.levels.iter().enumerate() {
-            let (est, se) = if l == 0 {
-                (0.0, None)
-            } else {
-                let c = layout.column(f, l);
-                (fit.beta[c], Some(fit.std_error(c)))
+            let (est, se) = match l {
+                0 => (0.0, None),
+                _ => effect(f, l).map(|(e, s)| (e, Some(s)))?,
             };
             let mut r = row(
                 (outcome, Statistic::Amce, &feature.name, level),
@@ -402,6 +426,7 @@ pub fn mm_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Ve
 /// every feature with the group, clustered by respondent (as cregg's
 /// `amce_diffs`).
 pub fn amce_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
+    super::restricted::refuse(opts, "--estimate amce-diffs")?;
     let (layout, fit) = interacted_fit(data, outcome, opts)?;
     let g = groups(data)?;
     let mut rows = Vec::new();
@@ -622,6 +647,7 @@ pub fn predict(
     profiles: &[Profile],
     opts: &Options,
 ) -> Result<Vec<EstimateRow>> {
+    super::restricted::refuse(opts, "--estimate predict")?;
     require_binary(data, outcome, opts, "a predicted probability")?;
     let (layout, fit) = amce_fit(data, outcome, RowFilter::All, None, opts)?;
     let mut rows = Vec::new();

@@ -26,6 +26,11 @@ pub mod linalg;
 pub mod ols;
 pub mod output;
 pub mod plot;
+pub mod randomization;
+pub mod restricted;
+// Simulated restricted designs for the coverage example and tests.
+#[doc(hidden)]
+pub mod restricted_sim;
 pub mod restrictions;
 // Simulated data for examples and tests: reachable, not part of the API.
 #[doc(hidden)]

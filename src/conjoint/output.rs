@@ -46,6 +46,9 @@ pub fn estimates_table(rows: &[EstimateRow], features: &[Feature], alpha: f64) -
                 r.outcome,
                 r.statistic.as_str()
             );
+            if let Some(w) = &r.weighting {
+                let _ = writeln!(out, "{}", super::randomization::describe(w));
+            }
             let _ = writeln!(
                 out,
                 "{} {:>9} {:>9} {:>8} {:>8} {:>9} {:>9}",

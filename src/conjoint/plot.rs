@@ -178,6 +178,7 @@ mod tests {
             lower: se.map(|s| est - 2.0 * s),
             upper: se.map(|s| est + 2.0 * s),
             by: None,
+            weighting: None,
         }
     }
 

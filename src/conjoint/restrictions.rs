@@ -1,10 +1,12 @@
 //! Designs that restrict which levels can appear together (an immigrant
-//! doctor must have a degree) change what an AMCE means: cjoint averages
-//! only over allowed combinations (Hainmueller, Hopkins & Yamamoto 2014),
+//! doctor must have a degree) change what an AMCE means: the
+//! restricted-design AMCE of Hainmueller, Hopkins & Yamamoto (2014) averages
+//! each level's effect over the levels of the attribute it depends on, as
+//! the design randomized them ([`super::restricted`], `--randomization`),
 //! while a plain dummy regression averages over combinations that never
-//! occur. We do not implement the restricted estimator, so we refuse to
-//! estimate such designs unless the analyst asks for the unrestricted model
-//! explicitly (which is what cregg computes).
+//! occur. A restricted design is therefore refused unless the analyst says
+//! how to weight it (`--randomization FILE|uniform`) or asks for the
+//! unrestricted model explicitly (`--unrestricted`).
 
 use super::data::{ConjointData, Spec};
 use super::error::ConjointError;
@@ -68,24 +70,40 @@ pub fn empty_cells(data: &ConjointData) -> Vec<EmptyCell> {
     cells
 }
 
+/// The design file, for messages.
+fn design_name(spec: &Spec) -> String {
+    spec.design_path
+        .as_ref()
+        .map_or("the design".to_string(), |p| p.display().to_string())
+}
+
 /// Refuses a restricted design (declared in the design file, or visible as
-/// empty level pairs in the data) unless `allow_unrestricted`.
+/// empty level pairs in the data) unless `allow_unrestricted`; the message
+/// names `--randomization`.
 pub fn check(data: &ConjointData, spec: &Spec, allow_unrestricted: bool) -> Result<()> {
     if allow_unrestricted {
         return Ok(());
     }
-    let advice = "topics does not implement the restricted-design AMCE of Hainmueller, Hopkins & Yamamoto (2014, cjoint); \
-pass --unrestricted to estimate the unrestricted model anyway (what cregg computes: it averages over level combinations that never occur)";
+    let advice = "pass --randomization FILE (the design's joint probabilities, as cjoint) or --randomization uniform \
+(equal weight over the combinations the data show, as cregg) for the restricted-design AMCE of Hainmueller, Hopkins & Yamamoto (2014); \
+or (topics conjoint) pass --unrestricted to estimate the main-effects model anyway (it averages over level combinations that never occur)";
     if !spec.restrictions.is_empty() {
-        let where_ = spec
-            .design_path
-            .as_ref()
-            .map_or("the design".to_string(), |p| p.display().to_string());
+        let where_ = design_name(spec);
         return Err(ConjointError::Restricted {
             message: format!(
                 "{where_}: the design declares {} restriction(s) between features (first: {}); {advice}",
                 spec.restrictions.len(),
                 spec.restrictions[0]
+            ),
+        }
+        .into());
+    }
+    if spec.randomization.is_some() {
+        let where_ = design_name(spec);
+        return Err(ConjointError::Restricted {
+            message: format!(
+                "{where_}: the design carries a randomization of dependent features; pass --randomization design to use it, or {}",
+                advice.trim_start_matches("pass ")
             ),
         }
         .into());

@@ -123,6 +123,11 @@ pub fn link(input: LinkInput<'_>, opts: &LinkOptions) -> Result<LinkResult> {
             combination: COMBINATION.into(),
             alpha: opts.conjoint.alpha,
             h0: opts.conjoint.h0,
+            weighting: opts
+                .conjoint
+                .weighting
+                .as_deref()
+                .map(crate::conjoint::randomization::amce_key),
         },
         join: input.join.report.clone(),
         groups: est.groups,

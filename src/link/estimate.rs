@@ -29,7 +29,7 @@ use crate::lda::LdaModel;
 pub const OTHERS: &str = "others";
 
 /// What to estimate.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct LinkOptions {
     /// How θ puts respondents into topic groups.
     pub rule: GroupRule,

@@ -41,6 +41,10 @@ pub struct Summary {
     pub alpha: f64,
     /// Null value of the marginal-mean tests.
     pub h0: f64,
+    /// How a restricted design's AMCEs were weighted (`--randomization`:
+    /// `uniform` or `randomization:FILE`); absent for unrestricted designs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<String>,
 }
 
 /// Everything `topics link` computes.
@@ -322,6 +326,13 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
         },
         (1.0 - s.alpha) * 100.0
     );
+    if let Some(w) = &s.weighting {
+        let _ = writeln!(
+            out,
+            "restricted design: AMCE {}; marginal means are plain means",
+            crate::conjoint::randomization::describe(w)
+        );
+    }
     let _ = writeln!(out, "\nJoin");
     let _ = writeln!(
         out,

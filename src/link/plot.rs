@@ -49,6 +49,7 @@ mod tests {
                 lower: Some(est - 0.04),
                 upper: Some(est + 0.04),
                 by: Some(by.into()),
+                weighting: None,
             },
             between_draw_sd: Some(0.0),
             assignment_share: Some(0.0),

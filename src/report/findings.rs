@@ -694,6 +694,7 @@ mod tests {
             lower: se.map(|s| estimate - 1.959964 * s),
             upper: se.map(|s| estimate + 1.959964 * s),
             by: None,
+            weighting: None,
         }
     }
 

@@ -44,6 +44,10 @@ pub struct DesignFile {
     /// Restrictions between features (any entry makes the design
     /// restricted; see [`Spec::restrictions`](super::Spec::restrictions)).
     pub restrictions: Vec<serde_json::Value>,
+    /// The design's own randomization (joint probabilities of its
+    /// dependent pairs), in the form of a randomization file
+    /// ([`crate::conjoint::randomization`]); used with `--randomization design`.
+    pub randomization: Option<serde_json::Value>,
 }
 
 impl DesignFile {

@@ -29,6 +29,8 @@ pub struct Spec {
     pub labels: BTreeMap<String, String>,
     /// Restrictions declared by the design file, as text.
     pub restrictions: Vec<String>,
+    /// The design file's `randomization` member, when it has one.
+    pub randomization: Option<serde_json::Value>,
     /// Where the design came from, for messages.
     pub design_path: Option<PathBuf>,
 }
@@ -47,6 +49,7 @@ impl Spec {
             by: None,
             labels: design.labels,
             restrictions: design.restrictions.iter().map(|r| r.to_string()).collect(),
+            randomization: design.randomization,
             design_path: Some(path.to_path_buf()),
         }
     }
