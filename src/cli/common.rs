@@ -126,6 +126,18 @@ impl TextArgs {
     }
 }
 
+/// The answers and how to turn them into tokens: the flags of every
+/// command that tokenizes answers (`fit`, `select-k`, `tokenize`).
+#[derive(Debug, clap::Args)]
+pub struct CorpusArgs {
+    /// Where the answers are and how to read them.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// How answers become tokens.
+    #[command(flatten)]
+    pub text: TextArgs,
+}
+
 /// Vocabulary pruning flags of `fit` and `select-k`.
 #[derive(Debug, clap::Args)]
 pub struct PruneArgs {

@@ -9,7 +9,7 @@ use topics::corpus::{Corpus, CorpusFile};
 use topics::explore::{select_k, text_table, SelectKOptions, SelectKReport};
 use topics::lda::LdaParams;
 
-use super::common::{print, to_json, write_file, Format, InputArgs, PruneArgs, TextArgs, WORDS};
+use super::common::{print, to_json, write_file, CorpusArgs, Format, PruneArgs, WORDS};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -20,9 +20,7 @@ Examples:
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
-    #[command(flatten)]
-    text: TextArgs,
+    corpus: CorpusArgs,
     /// The Ks to try: a range `2..8` (inclusive), a list `3,5,10`, or one K.
     #[arg(short = 'k', long = "topics", default_value = "2..8")]
     k: String,
@@ -79,18 +77,21 @@ fn parse_ks(spec: &str) -> anyhow::Result<Vec<usize>> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    topics::io::refuse_overwriting_inputs(&[args.plot.as_deref()], &[Some(&args.input.input)])?;
+    topics::io::refuse_overwriting_inputs(
+        &[args.plot.as_deref()],
+        &[Some(&args.corpus.input.input)],
+    )?;
     let ks = parse_ks(&args.k)?;
     if args.seeds == 0 {
         return Err(topics::Error::param("--seeds", "must be at least 1").into());
     }
-    let prune = args.prune.options(&args.text);
+    let prune = args.prune.options(&args.corpus.text);
     let CorpusFile {
         corpus, analyzer, ..
     } = Corpus::from_path(
-        &args.input.input,
-        &args.input.options(),
-        args.text.options(),
+        &args.corpus.input.input,
+        &args.corpus.input.options(),
+        args.corpus.text.options(),
         prune,
     )?;
     let options = SelectKOptions {
