@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
+use topics::corpus::{Corpus, CorpusFile};
 use topics::io::InputOptions;
 use topics::text::{KoAnalyzer, Lang, TextOptions};
 
@@ -136,6 +137,18 @@ pub struct CorpusArgs {
     /// How answers become tokens.
     #[command(flatten)]
     pub text: TextArgs,
+}
+
+impl CorpusArgs {
+    /// Reads, tokenizes and prunes the answers as the flags say.
+    pub fn read(&self, prune: &PruneArgs) -> topics::Result<CorpusFile> {
+        Corpus::from_path(
+            &self.input.input,
+            &self.input.options(),
+            self.text.options(),
+            prune.options(&self.text),
+        )
+    }
 }
 
 /// Vocabulary pruning flags of `fit` and `select-k`.

@@ -109,17 +109,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     )?;
     let params = args.params();
     params.validate()?;
-    let prune = args.prune.options(&args.corpus.text);
     let CorpusFile {
         corpus,
         analyzer,
         sha256: input_sha256,
-    } = Corpus::from_path(
-        &args.corpus.input.input,
-        &args.corpus.input.options(),
-        args.corpus.text.options(),
-        prune,
-    )?;
+    } = args.corpus.read(&args.prune)?;
     report_left_out(&corpus);
     let bar = progress_bar(params.iterations);
     let mut model = lda::fit_owned(corpus, &params, analyzer.options().clone(), &mut |p| {
@@ -132,7 +126,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     model.input = ModelInput {
         path: args.corpus.input.input.display().to_string(),
         sha256: input_sha256,
-        prune: Some(prune),
+        prune: Some(args.prune.options(&args.corpus.text)),
     };
     let labels = match &args.output {
         Some(out) => save(&model, out)?,

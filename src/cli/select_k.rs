@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use topics::corpus::{Corpus, CorpusFile};
+use topics::corpus::CorpusFile;
 use topics::explore::{select_k, text_table, SelectKOptions, SelectKReport};
 use topics::lda::LdaParams;
 
@@ -85,15 +85,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.seeds == 0 {
         return Err(topics::Error::param("--seeds", "must be at least 1").into());
     }
-    let prune = args.prune.options(&args.corpus.text);
     let CorpusFile {
         corpus, analyzer, ..
-    } = Corpus::from_path(
-        &args.corpus.input.input,
-        &args.corpus.input.options(),
-        args.corpus.text.options(),
-        prune,
-    )?;
+    } = args.corpus.read(&args.prune)?;
     let options = SelectKOptions {
         ks,
         seeds: (1..=args.seeds).collect(),
