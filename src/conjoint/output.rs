@@ -129,16 +129,8 @@ pub(crate) fn estimate_fields(
     if grouped {
         fields.push(r.by.clone().unwrap_or_default());
     }
-    fields.extend([
-        r.feature.clone(),
-        r.level.clone(),
-        num(r.estimate),
-        opt(r.std_error),
-        opt(r.z),
-        opt(r.p),
-        opt(r.lower),
-        opt(r.upper),
-    ]);
+    fields.extend([r.feature.clone(), r.level.clone(), num(r.estimate)]);
+    fields.extend([r.std_error, r.z, r.p, r.lower, r.upper].map(opt));
     fields
 }
 
