@@ -37,60 +37,24 @@ fn killed_fit_leaves_previous_model_intact() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     std::fs::write(p.join("old.txt"), "a b a\nb c b\nc a c\n").unwrap();
-    util::topics(
-        p,
-        &[
-            "fit",
-            "old.txt",
-            "--pretokenized",
-            "-k",
-            "2",
-            "--iterations",
-            "5",
-            "-o",
-            "m.json",
-        ],
-    )
-    .ok();
+    util::fit_pretokenized(p, "old.txt", 2, &["--iterations", "5", "-o", "m.json"]).ok();
     let previous = std::fs::read(p.join("m.json")).unwrap();
     std::fs::write(p.join("big.txt"), big_corpus()).unwrap();
 
     // Time one full run, then kill runs at spread-out moments until one
     // dies while its temporary file exists (i.e. mid-write).
     let start = std::time::Instant::now();
-    util::topics(
-        p,
-        &[
-            "fit",
-            "big.txt",
-            "--pretokenized",
-            "-k",
-            "40",
-            "--iterations",
-            "3",
-            "-o",
-            "probe.json",
-        ],
-    )
-    .ok();
+    util::fit_pretokenized(p, "big.txt", 40, &["--iterations", "3", "-o", "probe.json"]).ok();
     let full = start.elapsed();
     let mut killed_mid_write = 0;
     for attempt in 0..60u32 {
         let fraction = 0.5 + 0.5 * (attempt as f64 / 60.0);
         let mut child = Command::new(env!("CARGO_BIN_EXE_topics"))
-            .args([
-                "fit",
+            .args(util::fit_pretokenized_args(
                 "big.txt",
-                "--pretokenized",
-                "-k",
-                "40",
-                "--iterations",
-                "3",
-                "-o",
-                "m.json",
-                "--quotes",
-                "0",
-            ])
+                40,
+                &["--iterations", "3", "-o", "m.json", "--quotes", "0"],
+            ))
             .current_dir(p)
             .stdout(Stdio::null())
             .stderr(Stdio::null())

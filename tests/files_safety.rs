@@ -4,11 +4,12 @@
 
 use crate::util;
 
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use util::topics;
+use util::{fit_pretokenized, fit_pretokenized_args, topics};
 
 const ANSWERS: &str = "a b a\nb c b\nc a c\n";
 
@@ -16,19 +17,11 @@ const ANSWERS: &str = "a b a\nb c b\nc a c\n";
 fn with_model() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), ANSWERS).unwrap();
-    topics(
+    fit_pretokenized(
         dir.path(),
-        &[
-            "fit",
-            "a.txt",
-            "--pretokenized",
-            "-k",
-            "2",
-            "--iterations",
-            "5",
-            "-o",
-            "m.json",
-        ],
+        "a.txt",
+        2,
+        &["--iterations", "5", "-o", "m.json"],
     )
     .ok();
     dir
@@ -52,7 +45,7 @@ fn temporaries(dir: &Path) -> Vec<String> {
 
 /// Runs `args` in `dir`, expecting the same-file refusal naming `output`
 /// and `input`, with every file in `dir` unchanged.
-fn refused(dir: &Path, args: &[&str], output: &str, input: &str) {
+fn refused<S: AsRef<OsStr> + std::fmt::Debug>(dir: &Path, args: &[S], output: &str, input: &str) {
     let before: Vec<(String, Vec<u8>)> = names_in(dir)
         .into_iter()
         .filter(|n| dir.join(n).is_file())
@@ -81,7 +74,7 @@ fn fit_and_select_k_refuse_to_overwrite_their_answers() {
     let p = dir.path();
     refused(
         p,
-        &["fit", "a.txt", "--pretokenized", "-k", "2", "-o", "a.txt"],
+        &fit_pretokenized_args("a.txt", 2, &["-o", "a.txt"]),
         "a.txt",
         "a.txt",
     );
@@ -89,30 +82,14 @@ fn fit_and_select_k_refuse_to_overwrite_their_answers() {
     std::fs::create_dir(p.join("sub")).unwrap();
     refused(
         p,
-        &[
-            "fit",
-            "a.txt",
-            "--pretokenized",
-            "-k",
-            "2",
-            "-o",
-            "sub/../a.txt",
-        ],
+        &fit_pretokenized_args("a.txt", 2, &["-o", "sub/../a.txt"]),
         "sub/../a.txt",
         "a.txt",
     );
     std::fs::hard_link(p.join("a.txt"), p.join("hard.txt")).unwrap();
     refused(
         p,
-        &[
-            "fit",
-            "hard.txt",
-            "--pretokenized",
-            "-k",
-            "2",
-            "-o",
-            "a.txt",
-        ],
+        &fit_pretokenized_args("hard.txt", 2, &["-o", "a.txt"]),
         "a.txt",
         "hard.txt",
     );
@@ -216,21 +193,7 @@ fn symlinks_are_written_through() {
     );
     // A dangling link creates its target.
     symlink("elsewhere/new.json", p.join("dangling.json")).unwrap();
-    topics(
-        p,
-        &[
-            "fit",
-            "a.txt",
-            "--pretokenized",
-            "-k",
-            "2",
-            "--iterations",
-            "5",
-            "-o",
-            "dangling.json",
-        ],
-    )
-    .ok();
+    fit_pretokenized(p, "a.txt", 2, &["--iterations", "5", "-o", "dangling.json"]).ok();
     assert!(std::fs::symlink_metadata(p.join("dangling.json"))
         .unwrap()
         .file_type()
@@ -253,17 +216,11 @@ fn symlinks_are_written_through() {
 #[cfg(unix)]
 fn interrupt_mid_write(dir: &Path, signal: libc::c_int) -> Option<i32> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_topics"))
-        .args([
-            "fit",
+        .args(fit_pretokenized_args(
             "a.txt",
-            "--pretokenized",
-            "-k",
-            "2",
-            "--iterations",
-            "5",
-            "-o",
-            "m.json",
-        ])
+            2,
+            &["--iterations", "5", "-o", "m.json"],
+        ))
         .env("TOPICS_TEST_WRITE_DELAY_MS", "30000")
         .current_dir(dir)
         .stdout(Stdio::null())

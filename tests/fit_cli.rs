@@ -4,7 +4,7 @@
 use crate::util;
 
 use serde_json::Value;
-use util::{topics, topics_stdin};
+use util::{fit_pretokenized, fit_pretokenized_args, topics, topics_stdin};
 
 const ANSWERS: &str = "\
 apple banana apple cherry
@@ -27,20 +27,12 @@ fn scratch(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 fn fit_json(dir: &std::path::Path, extra: &[&str]) -> Value {
-    let mut args = vec![
-        "fit",
-        "a.txt",
-        "--pretokenized",
-        "-k",
-        "2",
-        "--format",
-        "json",
-    ];
+    let mut args = vec!["--format", "json"];
     args.extend_from_slice(extra);
     if !extra.contains(&"--iterations") {
         args.extend_from_slice(&["--iterations", "60"]);
     }
-    serde_json::from_str(&topics(dir, &args).ok().stdout).unwrap()
+    serde_json::from_str(&fit_pretokenized(dir, "a.txt", 2, &args).ok().stdout).unwrap()
 }
 
 #[test]
@@ -120,19 +112,11 @@ fn saved_model_reopens_and_infers() {
         ("a.txt", ANSWERS.as_bytes()),
         ("new.txt", b"dog cat cat\napple cherry\nunknownword\n"),
     ]);
-    topics(
+    fit_pretokenized(
         dir.path(),
-        &[
-            "fit",
-            "a.txt",
-            "--pretokenized",
-            "-k",
-            "2",
-            "--iterations",
-            "200",
-            "-o",
-            "m.json",
-        ],
+        "a.txt",
+        2,
+        &["--iterations", "200", "-o", "m.json"],
     )
     .ok();
     let shown = topics(dir.path(), &["show", "m.json", "--format", "json"]).ok();
@@ -197,39 +181,16 @@ fn reads_csv_columns_and_stdin() {
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["documents"][3]["id"], "r4");
 
+    let args = ["--iterations", "20", "--format", "json"];
     let piped = topics_stdin(
         dir.path(),
-        &[
-            "fit",
-            "-",
-            "--pretokenized",
-            "-k",
-            "2",
-            "--iterations",
-            "20",
-            "--format",
-            "json",
-        ],
+        &fit_pretokenized_args("-", 2, &args),
         ANSWERS.as_bytes(),
     )
     .ok();
     let from_file = {
         std::fs::write(dir.path().join("a.txt"), ANSWERS).unwrap();
-        topics(
-            dir.path(),
-            &[
-                "fit",
-                "a.txt",
-                "--pretokenized",
-                "-k",
-                "2",
-                "--iterations",
-                "20",
-                "--format",
-                "json",
-            ],
-        )
-        .ok()
+        fit_pretokenized(dir.path(), "a.txt", 2, &args).ok()
     };
     assert_eq!(piped.stdout, from_file.stdout);
 }
@@ -237,19 +198,7 @@ fn reads_csv_columns_and_stdin() {
 #[test]
 fn table_summary_is_readable() {
     let dir = scratch(&[("a.txt", ANSWERS.as_bytes())]);
-    let out = topics(
-        dir.path(),
-        &[
-            "fit",
-            "a.txt",
-            "--pretokenized",
-            "-k",
-            "2",
-            "--iterations",
-            "50",
-        ],
-    )
-    .ok();
+    let out = fit_pretokenized(dir.path(), "a.txt", 2, &["--iterations", "50"]).ok();
     assert!(
         out.stdout
             .contains("| answers: 9 read, 8 fitted, 1 blank, 0 without words after preprocessing"),
@@ -313,19 +262,11 @@ fn bad_input_fails_clearly() {
 #[test]
 fn damaged_model_is_refused() {
     let dir = scratch(&[("ok.txt", ANSWERS.as_bytes())]);
-    topics(
+    fit_pretokenized(
         dir.path(),
-        &[
-            "fit",
-            "ok.txt",
-            "--pretokenized",
-            "-k",
-            "2",
-            "--iterations",
-            "5",
-            "-o",
-            "m.json",
-        ],
+        "ok.txt",
+        2,
+        &["--iterations", "5", "-o", "m.json"],
     )
     .ok();
     let full = std::fs::read_to_string(dir.path().join("m.json")).unwrap();
@@ -360,19 +301,11 @@ fn damaged_model_is_refused() {
 #[test]
 fn labels_show_in_the_reopened_model() {
     let dir = scratch(&[("a.txt", ANSWERS.as_bytes())]);
-    topics(
+    fit_pretokenized(
         dir.path(),
-        &[
-            "fit",
-            "a.txt",
-            "--pretokenized",
-            "-k",
-            "2",
-            "--iterations",
-            "50",
-            "-o",
-            "m.json",
-        ],
+        "a.txt",
+        2,
+        &["--iterations", "50", "-o", "m.json"],
     )
     .ok();
     topics(dir.path(), &["label", "m.json", "1", "신뢰 Trust"]).ok();

@@ -90,21 +90,7 @@ fn fixtures(dir: &Path) {
     )
     .unwrap();
     // A saved model and damaged copies of it.
-    util::topics(
-        dir,
-        &[
-            "fit",
-            "ok.txt",
-            "--pretokenized",
-            "-k",
-            "2",
-            "--iterations",
-            "20",
-            "-o",
-            "m.json",
-        ],
-    )
-    .ok();
+    util::fit_pretokenized(dir, "ok.txt", 2, &["--iterations", "20", "-o", "m.json"]).ok();
     let model = std::fs::read_to_string(dir.join("m.json")).unwrap();
     // Cut right after the envelope's `"model":` (52 bytes).
     let cut = model.find("\"model\":").unwrap() + 8;
@@ -258,19 +244,11 @@ fn read_only_output_directory_is_named() {
         locked.clone()
     };
     let output = target.join("m.json");
-    let run = util::topics(
+    let run = util::fit_pretokenized(
         dir.path(),
-        &[
-            "fit",
-            "ok.txt",
-            "--pretokenized",
-            "-k",
-            "2",
-            "--iterations",
-            "5",
-            "-o",
-            output.to_str().unwrap(),
-        ],
+        "ok.txt",
+        2,
+        &["--iterations", "5", "-o", output.to_str().unwrap()],
     );
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(run.code, 4, "{}", run.stderr);

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use util::{repo_file, topics, Run};
+use util::{fit_pretokenized, repo_file, topics, Run};
 
 /// Fits the English example answers (K topics, `seed`) to `dir/name`.
 fn fit(dir: &Path, name: &str, k: &str, seed: &str) {
@@ -429,21 +429,11 @@ fn a_refit_carries_each_label_to_its_matching_topic_or_drops_it() {
         "apple pear apple\npear plum\nplum apple\nrock stone\nstone sand\nsand rock\n",
     )
     .unwrap();
-    let run = topics(
+    let run = fit_pretokenized(
         d,
-        &[
-            "fit",
-            "other.txt",
-            "--pretokenized",
-            "-k",
-            "3",
-            "--iterations",
-            "50",
-            "--quotes",
-            "0",
-            "-o",
-            "r.json",
-        ],
+        "other.txt",
+        3,
+        &["--iterations", "50", "--quotes", "0", "-o", "r.json"],
     )
     .ok();
     let dropped: Vec<&str> = run
@@ -475,21 +465,11 @@ fn a_refit_carries_each_label_to_its_matching_topic_or_drops_it() {
         d.join("gone.json.labels.json"),
     )
     .unwrap();
-    let run = topics(
+    let run = fit_pretokenized(
         d,
-        &[
-            "fit",
-            "other.txt",
-            "--pretokenized",
-            "-k",
-            "3",
-            "--iterations",
-            "40",
-            "--quotes",
-            "0",
-            "-o",
-            "gone.json",
-        ],
+        "other.txt",
+        3,
+        &["--iterations", "40", "--quotes", "0", "-o", "gone.json"],
     )
     .ok();
     assert!(

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
+use topics::corpus::{Corpus, CorpusFile};
 use topics::io::InputOptions;
 use topics::text::{KoAnalyzer, Lang, TextOptions};
 
@@ -123,6 +124,30 @@ impl TextArgs {
             ko_keep: self.ko_keep.clone(),
             ko_user_dict: self.ko_user_dict.clone(),
         }
+    }
+}
+
+/// The answers and how to turn them into tokens: the flags of every
+/// command that tokenizes answers (`fit`, `select-k`, `tokenize`).
+#[derive(Debug, clap::Args)]
+pub struct CorpusArgs {
+    /// Where the answers are and how to read them.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// How answers become tokens.
+    #[command(flatten)]
+    pub text: TextArgs,
+}
+
+impl CorpusArgs {
+    /// Reads, tokenizes and prunes the answers as the flags say.
+    pub fn read(&self, prune: &PruneArgs) -> topics::Result<CorpusFile> {
+        Corpus::from_path(
+            &self.input.input,
+            &self.input.options(),
+            self.text.options(),
+            prune.options(&self.text),
+        )
     }
 }
 

@@ -9,7 +9,7 @@ use topics::lda::{self, Kernel, LdaModel, LdaParams, ModelInput};
 use topics::explore::{refit_for, Labels, Refit, CARRY_OVER_MIN_SIMILARITY};
 
 use super::common::{
-    print, to_json, wrote, FitFormat, Format, InputArgs, PruneArgs, TextArgs, QUOTES, WORDS,
+    print, to_json, wrote, CorpusArgs, FitFormat, Format, PruneArgs, QUOTES, WORDS,
 };
 
 const EXAMPLES: &str = "\
@@ -28,9 +28,7 @@ a label without such a match is dropped, with a note naming it.";
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
-    #[command(flatten)]
-    text: TextArgs,
+    corpus: CorpusArgs,
     /// Number of topics.
     #[arg(short = 'k', long = "topics", default_value_t = LdaParams::default().k)]
     k: usize,
@@ -105,20 +103,17 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    topics::io::refuse_overwriting_inputs(&[args.output.as_deref()], &[Some(&args.input.input)])?;
+    topics::io::refuse_overwriting_inputs(
+        &[args.output.as_deref()],
+        &[Some(&args.corpus.input.input)],
+    )?;
     let params = args.params();
     params.validate()?;
-    let prune = args.prune.options(&args.text);
     let CorpusFile {
         corpus,
         analyzer,
         sha256: input_sha256,
-    } = Corpus::from_path(
-        &args.input.input,
-        &args.input.options(),
-        args.text.options(),
-        prune,
-    )?;
+    } = args.corpus.read(&args.prune)?;
     report_left_out(&corpus);
     let bar = progress_bar(params.iterations);
     let mut model = lda::fit_owned(corpus, &params, analyzer.options().clone(), &mut |p| {
@@ -129,9 +124,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     })?;
     bar.finish_and_clear();
     model.input = ModelInput {
-        path: args.input.input.display().to_string(),
+        path: args.corpus.input.input.display().to_string(),
         sha256: input_sha256,
-        prune: Some(prune),
+        prune: Some(args.prune.options(&args.corpus.text)),
     };
     let labels = match &args.output {
         Some(out) => save(&model, out)?,

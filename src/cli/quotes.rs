@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use topics::explore::{open_model, text_table};
+use topics::render::csv::table;
 
-use super::common::{csv_field, print, to_json, topic_ids, Format, QUOTES};
+use super::common::{print, to_json, topic_ids, Format, QUOTES};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -50,23 +51,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .collect();
     let out = match args.format {
         Format::Json => to_json(&lists)?,
-        Format::Csv => {
-            let mut s = String::from("topic,label,rank,id,theta,text\n");
-            for l in &lists {
-                for (rank, q) in l.quotes.iter().enumerate() {
-                    s.push_str(&format!(
-                        "{},{},{},{},{},{}\n",
-                        l.topic,
-                        csv_field(&labels.name(l.topic)),
-                        rank + 1,
-                        csv_field(&q.id),
-                        q.theta,
-                        csv_field(&q.text)
-                    ));
-                }
-            }
-            s
-        }
+        Format::Csv => table(
+            &["topic", "label", "rank", "id", "theta", "text"],
+            lists.iter().flat_map(|l| {
+                l.quotes.iter().enumerate().map(|(rank, q)| {
+                    [
+                        l.topic.to_string(),
+                        labels.name(l.topic),
+                        (rank + 1).to_string(),
+                        q.id.clone(),
+                        q.theta.to_string(),
+                        q.text.clone(),
+                    ]
+                })
+            }),
+        ),
         Format::Table => {
             let mut s = String::new();
             for l in &lists {

@@ -7,14 +7,14 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use topics::corpus::{Corpus, CorpusFile};
+use topics::corpus::CorpusFile;
 use topics::explore::{
     direction_legend, select_k, text_table, with_arrow, SelectKOptions, SelectKReport,
     DEFAULT_MIN_STABILITY,
 };
 use topics::lda::LdaParams;
 
-use super::common::{print, to_json, write_file, Format, InputArgs, PruneArgs, TextArgs, WORDS};
+use super::common::{print, to_json, write_file, CorpusArgs, Format, PruneArgs, WORDS};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -25,9 +25,7 @@ Examples:
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
-    #[command(flatten)]
-    text: TextArgs,
+    corpus: CorpusArgs,
     /// The Ks to try: a range `2..8` (inclusive), a list `3,5,10`, or one K.
     #[arg(short = 'k', long = "topics", default_value = "2..8")]
     k: String,
@@ -58,17 +56,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    topics::io::refuse_overwriting_inputs(&[args.plot.as_deref()], &[Some(&args.input.input)])?;
+    topics::io::refuse_overwriting_inputs(
+        &[args.plot.as_deref()],
+        &[Some(&args.corpus.input.input)],
+    )?;
     let search = SelectKOptions::new(&args.k, args.seeds)?;
-    let prune = args.prune.options(&args.text);
     let CorpusFile {
         corpus, analyzer, ..
-    } = Corpus::from_path(
-        &args.input.input,
-        &args.input.options(),
-        args.text.options(),
-        prune,
-    )?;
+    } = args.corpus.read(&args.prune)?;
     let options = SelectKOptions {
         params: LdaParams {
             iterations: args.iterations,

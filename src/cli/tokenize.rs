@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use topics::io::read_answers;
 use topics::text::Analyzer;
 
-use super::common::{print, InputArgs, TextArgs};
+use super::common::{print, CorpusArgs};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -16,9 +16,7 @@ Examples:
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
-    #[command(flatten)]
-    text: TextArgs,
+    corpus: CorpusArgs,
     /// Print each token's readable form instead of its counting key
     /// (English words unstemmed).
     #[arg(long)]
@@ -26,8 +24,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let answers = read_answers(&args.input.input, &args.input.options())?;
-    let analyzer = Analyzer::new(args.text.options())?;
+    let answers = read_answers(&args.corpus.input.input, &args.corpus.input.options())?;
+    let analyzer = Analyzer::new(args.corpus.text.options())?;
     // Answers are independent, so they are analyzed in parallel (the
     // analyzer is `Sync`); `collect` keeps the input order.
     let lines: Vec<String> = answers

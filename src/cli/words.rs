@@ -9,8 +9,9 @@ use serde::Serialize;
 use topics::explore::{
     open_model, text_table, RankedWord, Ranking, TopicWordMatrix, DEFAULT_LAMBDA,
 };
+use topics::render::csv::table;
 
-use super::common::{csv_field, print, to_json, topic_ids, Format, WORDS};
+use super::common::{print, to_json, topic_ids, Format, WORDS};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -106,25 +107,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .collect();
     let out = match args.format {
         Format::Json => to_json(&lists)?,
-        Format::Csv => {
-            let mut s = String::from("topic,label,ranking,rank,word,term,score,prob\n");
-            for list in &lists {
-                for (rank, w) in list.words.iter().enumerate() {
-                    s.push_str(&format!(
-                        "{},{},{},{},{},{},{},{}\n",
-                        list.topic,
-                        csv_field(&labels.name(list.topic)),
-                        ranking.name(),
-                        rank + 1,
-                        csv_field(&w.word),
-                        csv_field(model.vocab().term(w.word_id)),
-                        w.score,
-                        w.prob
-                    ));
-                }
-            }
-            s
-        }
+        Format::Csv => table(
+            &[
+                "topic", "label", "ranking", "rank", "word", "term", "score", "prob",
+            ],
+            lists.iter().flat_map(|list| {
+                list.words.iter().enumerate().map(|(rank, w)| {
+                    [
+                        list.topic.to_string(),
+                        labels.name(list.topic),
+                        ranking.name().to_string(),
+                        (rank + 1).to_string(),
+                        w.word.clone(),
+                        model.vocab().term(w.word_id).to_string(),
+                        w.score.to_string(),
+                        w.prob.to_string(),
+                    ]
+                })
+            }),
+        ),
         Format::Table => {
             let mut header = vec!["rank".to_string()];
             header.extend(

@@ -142,6 +142,7 @@ pub(crate) fn row(
     estimate: f64,
     std_error: Option<f64>,
     h0: f64,
+    by: Option<String>,
     opts: &Options,
 ) -> EstimateRow {
     let (outcome, statistic, feature, level) = what;
@@ -172,8 +173,23 @@ pub(crate) fn row(
         h0: z.map(|_| h0),
         lower,
         upper,
-        by: None,
+        by,
         weighting: None,
+    }
+}
+
+/// The `BY` of a difference between group `gi` and the reference group
+/// (as cregg labels it).
+fn difference_label(groups: &[String], gi: usize) -> Option<String> {
+    Some(format!("{} - {}", groups[gi], groups[0]))
+}
+
+/// The estimate and standard error of coefficient `column`; the reference
+/// level has no column and is 0 with no standard error.
+fn level_coefficient(fit: &OlsFit, column: Option<usize>) -> (f64, Option<f64>) {
+    match column {
+        None => (0.0, None),
+        Some(c) => (fit.beta[c], Some(fit.std_error(c))),
     }
 }
 
@@ -255,6 +271,17 @@ fn require_binary(data: &ConjointData, outcome: &str, opts: &Options, what: &str
     Ok(())
 }
 
+/// The rows of `filter` with a value of `outcome`, as a fit takes them.
+fn sample_of(
+    data: &ConjointData,
+    outcome: &str,
+    filter: RowFilter,
+    opts: &Options,
+) -> Result<Sample> {
+    let o = outcome_index(data, outcome)?;
+    Ok(Sample::new(data, o, filter, opts))
+}
+
 fn amce_fit(
     data: &ConjointData,
     outcome: &str,
@@ -262,8 +289,7 @@ fn amce_fit(
     group: Option<&str>,
     opts: &Options,
 ) -> Result<(AmceLayout, OlsFit)> {
-    let o = outcome_index(data, outcome)?;
-    let sample = Sample::new(data, o, filter, opts);
+    let sample = sample_of(data, outcome, filter, opts)?;
     let layout = AmceLayout::new(data, 0);
     let design = layout.design(data, &sample);
     let fit = sample.fit(
@@ -309,15 +335,14 @@ pub(crate) fn amce_rows(
                 0 => (0.0, None),
                 _ => effect(f, l).map(|(e, s)| (e, Some(s)))?,
             };
-            let mut r = row(
+            rows.push(row(
                 (outcome, Statistic::Amce, &feature.name, level),
                 est,
                 se,
                 0.0,
+                group.map(str::to_string),
                 opts,
-            );
-            r.by = group.map(str::to_string);
-            rows.push(r);
+            ));
         }
     }
     describe_rows(data, outcome, opts, rows)
@@ -336,8 +361,7 @@ fn mm_in(
     group: Option<&str>,
     opts: &Options,
 ) -> Result<Vec<EstimateRow>> {
-    let o = outcome_index(data, outcome)?;
-    let sample = Sample::new(data, o, filter, opts);
+    let sample = sample_of(data, outcome, filter, opts)?;
     let mut rows = Vec::new();
     for (f, feature) in data.features.iter().enumerate() {
         let design = mm_design(data, &sample, f);
@@ -349,15 +373,14 @@ fn mm_in(
             &describe(outcome, "marginal means", group),
         )?;
         for (l, level) in feature.levels.iter().enumerate() {
-            let mut r = row(
+            rows.push(row(
                 (outcome, Statistic::Mm, &feature.name, level),
                 fit.beta[l],
                 Some(fit.std_error(l)),
                 opts.h0,
+                group.map(str::to_string),
                 opts,
-            );
-            r.by = group.map(str::to_string);
-            rows.push(r);
+            ));
         }
     }
     describe_rows(data, outcome, opts, rows)
@@ -408,15 +431,14 @@ pub fn mm_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Ve
                 (Some(x), Some(y)) => Some((x * x + y * y).sqrt()),
                 _ => None,
             };
-            let mut r = row(
+            rows.push(row(
                 (outcome, Statistic::MmDifference, &a.feature, &a.level),
                 a.estimate - b.estimate,
                 se,
                 0.0,
+                difference_label(&g.groups, gi),
                 opts,
-            );
-            r.by = Some(format!("{} - {}", g.groups[gi], g.groups[0]));
-            rows.push(r);
+            ));
         }
     }
     describe_rows(data, outcome, opts, rows)
@@ -433,21 +455,16 @@ pub fn amce_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<
     for gi in 1..g.groups.len() {
         for (f, feature) in data.features.iter().enumerate() {
             for (l, level) in feature.levels.iter().enumerate() {
-                let (est, se) = if l == 0 {
-                    (0.0, None)
-                } else {
-                    let c = layout.group_column(gi, Some((f, l)));
-                    (fit.beta[c], Some(fit.std_error(c)))
-                };
-                let mut r = row(
+                let column = (l > 0).then(|| layout.group_column(gi, Some((f, l))));
+                let (est, se) = level_coefficient(&fit, column);
+                rows.push(row(
                     (outcome, Statistic::AmceDifference, &feature.name, level),
                     est,
                     se,
                     0.0,
+                    difference_label(&g.groups, gi),
                     opts,
-                );
-                r.by = Some(format!("{} - {}", g.groups[gi], g.groups[0]));
-                rows.push(r);
+                ));
             }
         }
     }
@@ -468,8 +485,7 @@ fn interacted_fit(
         ))
         .into());
     }
-    let o = outcome_index(data, outcome)?;
-    let sample = Sample::new(data, o, RowFilter::Grouped, opts);
+    let sample = sample_of(data, outcome, RowFilter::Grouped, opts)?;
     let layout = AmceLayout::new(data, g.groups.len() - 1);
     let design = layout.design(data, &sample);
     let fit = sample.fit(
@@ -678,6 +694,7 @@ pub fn predict(
             estimate,
             Some(se),
             0.0,
+            None,
             opts,
         );
         r.z = None;

@@ -93,6 +93,16 @@ pub fn estimates_table(rows: &[EstimateRow], features: &[Feature], alpha: f64) -
 /// CSV with a header; the `BY` column only when some row is grouped.
 pub fn estimates_csv(rows: &[EstimateRow]) -> String {
     let grouped = rows.iter().any(|r| r.by.is_some());
+    table(
+        &estimate_columns(grouped),
+        rows.iter()
+            .map(|r| estimate_fields(r, grouped, full, full_opt)),
+    )
+}
+
+/// The CSV columns of an estimate row, `BY` only when `grouped`; `topics
+/// link` writes the same columns (always grouped) before its own.
+pub(crate) fn estimate_columns(grouped: bool) -> Vec<&'static str> {
     let mut header = vec!["outcome", "statistic"];
     if grouped {
         header.push("BY");
@@ -107,26 +117,24 @@ pub fn estimates_csv(rows: &[EstimateRow]) -> String {
         "lower",
         "upper",
     ]);
-    table(
-        &header,
-        rows.iter().map(|r| {
-            let mut fields = vec![r.outcome.clone(), r.statistic.as_str().to_string()];
-            if grouped {
-                fields.push(r.by.clone().unwrap_or_default());
-            }
-            fields.extend([
-                r.feature.clone(),
-                r.level.clone(),
-                full(r.estimate),
-                full_opt(r.std_error),
-                full_opt(r.z),
-                full_opt(r.p),
-                full_opt(r.lower),
-                full_opt(r.upper),
-            ]);
-            fields
-        }),
-    )
+    header
+}
+
+/// The fields of [`estimate_columns`] for one row, numbers written by
+/// `num` and `opt` (conjoint and link format them differently).
+pub(crate) fn estimate_fields(
+    r: &EstimateRow,
+    grouped: bool,
+    num: fn(f64) -> String,
+    opt: fn(Option<f64>) -> String,
+) -> Vec<String> {
+    let mut fields = vec![r.outcome.clone(), r.statistic.as_str().to_string()];
+    if grouped {
+        fields.push(r.by.clone().unwrap_or_default());
+    }
+    fields.extend([r.feature.clone(), r.level.clone(), num(r.estimate)]);
+    fields.extend([r.std_error, r.z, r.p, r.lower, r.upper].map(opt));
+    fields
 }
 
 /// Frequencies as a table.
@@ -220,29 +228,42 @@ pub fn anova_table(rows: &[AnovaRow]) -> String {
 /// The group-difference tests as CSV.
 pub fn anova_csv(rows: &[AnovaRow]) -> String {
     table(
-        &[
-            "outcome",
-            "BY",
-            "F",
-            "df1",
-            "df2",
-            "p",
-            "wald_chi2",
-            "wald_df",
-            "wald_p",
-        ],
+        &[&TEST_COLUMNS[..], &["wald_chi2", "wald_df", "wald_p"]].concat(),
         rows.iter().map(|r| {
-            [
-                r.outcome.clone(),
-                r.by.clone(),
+            let mut fields = test_fields(
+                &r.outcome,
+                &r.by,
                 full(r.f),
-                r.df1.to_string(),
+                r.df1,
                 r.df2.to_string(),
                 full(r.p),
-                full(r.wald_chi2),
-                r.wald_df.to_string(),
-                full(r.wald_p),
-            ]
+            );
+            fields.extend([full(r.wald_chi2), r.wald_df.to_string(), full(r.wald_p)]);
+            fields
         }),
     )
+}
+
+/// The leading CSV columns of a group test; `topics link` writes its
+/// omnibus tests with the same ones.
+pub(crate) const TEST_COLUMNS: [&str; 6] = ["outcome", "BY", "F", "df1", "df2", "p"];
+
+/// The fields of [`TEST_COLUMNS`], the numbers already written (conjoint
+/// and link format them differently; link's `df2` may be infinite).
+pub(crate) fn test_fields(
+    outcome: &str,
+    by: &str,
+    f: String,
+    df1: usize,
+    df2: String,
+    p: String,
+) -> Vec<String> {
+    vec![
+        outcome.to_string(),
+        by.to_string(),
+        f,
+        df1.to_string(),
+        df2,
+        p,
+    ]
 }

@@ -158,6 +158,13 @@ fn answers_from_delimited(
 mod tests {
     use super::*;
 
+    /// The message of reading comma-separated `text` as file `name`.
+    fn csv_error_of(text: &str, options: &InputOptions, name: &str) -> String {
+        answers_from_delimited(text, b',', options, Path::new(name))
+            .unwrap_err()
+            .to_string()
+    }
+
     #[test]
     fn lines_keep_ids_and_strip_cr() {
         let a = answers_from_lines("first\r\n\r\nthird");
@@ -182,15 +189,8 @@ mod tests {
 
     #[test]
     fn csv_missing_column_lists_header() {
-        let err = answers_from_delimited(
-            "id,answer\n1,hi\n",
-            b',',
-            &InputOptions::default(),
-            Path::new("s.csv"),
-        )
-        .unwrap_err();
         assert_eq!(
-            err.to_string(),
+            csv_error_of("id,answer\n1,hi\n", &InputOptions::default(), "s.csv"),
             "s.csv: column 'text' not found; the header has: id, answer"
         );
     }
@@ -220,15 +220,12 @@ mod tests {
 
     #[test]
     fn unbalanced_quote_names_its_line() {
-        let err = answers_from_delimited(
-            "id,text\n1,\"fine, \"\"quoted\"\"\"\n2,\"never closed\n3,x\n",
-            b',',
-            &InputOptions::default(),
-            Path::new("q.csv"),
-        )
-        .unwrap_err();
         assert_eq!(
-            err.to_string(),
+            csv_error_of(
+                "id,text\n1,\"fine, \"\"quoted\"\"\"\n2,\"never closed\n3,x\n",
+                &InputOptions::default(),
+                "q.csv"
+            ),
             "q.csv: line 3: a quoted field opened here is never closed (unbalanced \")"
         );
         assert_eq!(unterminated_quote_line("a,b\n1,\"x\ny\"\n", b','), None);
@@ -240,33 +237,21 @@ mod tests {
             id_column: Some("id".into()),
             ..Default::default()
         };
-        let err = answers_from_delimited(
-            "id,text\nr1,a\nr2,b\nr1,c\n",
-            b',',
-            &opts,
-            Path::new("d.csv"),
-        )
-        .unwrap_err();
-        assert_eq!(err.to_string(), "d.csv: line 4: answer id 'r1' already appeared on line 2: ids must be unique to link answers to respondents");
-        let err = answers_from_delimited("text,id,text\na,1,b\n", b',', &opts, Path::new("d.csv"))
-            .unwrap_err();
+        assert_eq!(csv_error_of("id,text\nr1,a\nr2,b\nr1,c\n", &opts, "d.csv"), "d.csv: line 4: answer id 'r1' already appeared on line 2: ids must be unique to link answers to respondents");
         assert_eq!(
-            err.to_string(),
+            csv_error_of("text,id,text\na,1,b\n", &opts, "d.csv"),
             "d.csv: line 1: column 'text' appears twice in the header (columns 1 and 3)"
         );
     }
 
     #[test]
     fn crlf_csv_lines_are_counted_right() {
-        let err = answers_from_delimited(
-            "id,text\r\n1,a\r\n2,b,c\r\n",
-            b',',
-            &InputOptions::default(),
-            Path::new("w.csv"),
-        )
-        .unwrap_err();
         assert_eq!(
-            err.to_string(),
+            csv_error_of(
+                "id,text\r\n1,a\r\n2,b,c\r\n",
+                &InputOptions::default(),
+                "w.csv"
+            ),
             "w.csv: line 3: expected 2 fields as in the header, found 3"
         );
         let mut lines = LineCounter::new("a\r\nb\r\nc");
@@ -283,15 +268,8 @@ mod tests {
 
     #[test]
     fn ragged_csv_names_line() {
-        let err = answers_from_delimited(
-            "id,text\n1,a\n2,b,c\n",
-            b',',
-            &InputOptions::default(),
-            Path::new("r.csv"),
-        )
-        .unwrap_err();
         assert_eq!(
-            err.to_string(),
+            csv_error_of("id,text\n1,a\n2,b,c\n", &InputOptions::default(), "r.csv"),
             "r.csv: line 3: expected 2 fields as in the header, found 3"
         );
     }

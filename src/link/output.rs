@@ -15,7 +15,9 @@ use super::prevalence::PrevalenceRow;
 use super::words::WordsLevels;
 use crate::conjoint::data::Feature;
 use crate::conjoint::estimate::Statistic;
-use crate::conjoint::output::estimates_table;
+use crate::conjoint::output::{
+    estimate_columns, estimate_fields, estimates_table, test_fields, TEST_COLUMNS,
+};
 use crate::render::csv::table as csv_table;
 use crate::render::num::{full_exp as num, full_exp_opt as opt, p_text};
 use crate::render::text::{display_width, pad};
@@ -78,43 +80,19 @@ pub const COMBINATION: &str = "Rubin's rules over θ draws (total variance = mea
 /// The pooled estimates as CSV (the columns of `topics conjoint` plus how
 /// much the θ draws disagreed).
 pub fn rows_csv(rows: &[LinkRow]) -> String {
+    let mut header = estimate_columns(true);
+    header.extend(["between_draw_sd", "assignment_share", "df", "draws"]);
     csv_table(
-        &[
-            "outcome",
-            "statistic",
-            "BY",
-            "feature",
-            "level",
-            "estimate",
-            "std_error",
-            "z",
-            "p",
-            "lower",
-            "upper",
-            "between_draw_sd",
-            "assignment_share",
-            "df",
-            "draws",
-        ],
+        &header,
         rows.iter().map(|r| {
-            let e = &r.row;
-            [
-                e.outcome.clone(),
-                e.statistic.as_str().to_string(),
-                e.by.clone().unwrap_or_default(),
-                e.feature.clone(),
-                e.level.clone(),
-                num(e.estimate),
-                opt(e.std_error),
-                opt(e.z),
-                opt(e.p),
-                opt(e.lower),
-                opt(e.upper),
+            let mut fields = estimate_fields(&r.row, true, num, opt);
+            fields.extend([
                 opt(r.between_draw_sd),
                 opt(r.assignment_share),
                 opt(r.df),
                 r.draws.to_string(),
-            ]
+            ]);
+            fields
         }),
     )
 }
@@ -122,27 +100,18 @@ pub fn rows_csv(rows: &[LinkRow]) -> String {
 /// The omnibus tests as CSV.
 pub fn tests_csv(tests: &[GroupTest]) -> String {
     csv_table(
-        &[
-            "outcome",
-            "BY",
-            "F",
-            "df1",
-            "df2",
-            "p",
-            "mean_chi2",
-            "draws",
-        ],
+        &[&TEST_COLUMNS[..], &["mean_chi2", "draws"]].concat(),
         tests.iter().map(|t| {
-            [
-                t.outcome.clone(),
-                t.by.clone(),
+            let mut fields = test_fields(
+                &t.outcome,
+                &t.by,
                 num(t.test.f),
-                t.test.df1.to_string(),
+                t.test.df1,
                 opt(t.test.df2),
                 num(t.test.p),
-                num(t.test.mean_chi2),
-                t.draws.to_string(),
-            ]
+            );
+            fields.extend([num(t.test.mean_chi2), t.draws.to_string()]);
+            fields
         }),
     )
 }

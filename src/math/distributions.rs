@@ -199,6 +199,16 @@ const TINY: f64 = 1e-300;
 const EPS: f64 = 1e-16;
 const MAX_ITER: usize = 10_000;
 
+/// One step of Lentz's method for a continued fraction: the new `d` is
+/// 1 / `next_d` and the new `c` is `next_c` (each kept away from zero);
+/// returns the factor `d · c` the fraction's value is multiplied by.
+fn lentz_step(next_d: f64, next_c: f64, d: &mut f64, c: &mut f64) -> f64 {
+    let away_from_zero = |v: f64| if v.abs() < TINY { TINY } else { v };
+    *d = 1.0 / away_from_zero(next_d);
+    *c = away_from_zero(next_c);
+    *d * *c
+}
+
 fn beta_fraction(x: f64, a: f64, b: f64) -> f64 {
     let mut c = 1.0;
     let mut d = 1.0 - (a + b) * x / (a + 1.0);
@@ -212,20 +222,10 @@ fn beta_fraction(x: f64, a: f64, b: f64) -> f64 {
         let m2 = 2.0 * m;
         // Even step.
         let num = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
-        d = 1.0 + num * d;
-        d = if d.abs() < TINY { TINY } else { d };
-        c = 1.0 + num / c;
-        c = if c.abs() < TINY { TINY } else { c };
-        d = 1.0 / d;
-        h *= d * c;
+        h *= lentz_step(1.0 + num * d, 1.0 + num / c, &mut d, &mut c);
         // Odd step.
         let num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
-        d = 1.0 + num * d;
-        d = if d.abs() < TINY { TINY } else { d };
-        c = 1.0 + num / c;
-        c = if c.abs() < TINY { TINY } else { c };
-        d = 1.0 / d;
-        let delta = d * c;
+        let delta = lentz_step(1.0 + num * d, 1.0 + num / c, &mut d, &mut c);
         h *= delta;
         if (delta - 1.0).abs() < EPS {
             break;
@@ -259,12 +259,7 @@ fn upper_regularized_gamma(a: f64, x: f64) -> f64 {
         for i in 1..MAX_ITER {
             let an = -(i as f64) * (i as f64 - a);
             b += 2.0;
-            d = an * d + b;
-            d = if d.abs() < TINY { TINY } else { d };
-            c = b + an / c;
-            c = if c.abs() < TINY { TINY } else { c };
-            d = 1.0 / d;
-            let delta = d * c;
+            let delta = lentz_step(an * d + b, b + an / c, &mut d, &mut c);
             h *= delta;
             if (delta - 1.0).abs() < EPS {
                 break;

@@ -97,44 +97,32 @@ pub fn select_k_plot(report: &crate::explore::SelectKReport) -> String {
     let per_seed = |f: fn(&crate::explore::KRun) -> f64| -> Vec<(usize, f64)> {
         report.runs.iter().map(|r| (r.k, f(r))).collect()
     };
+    let per_k = |f: fn(&crate::explore::KSummary) -> f64| -> Vec<f64> {
+        report.summary.iter().map(f).collect()
+    };
     let panels = [
-        k_chart(
+        (
             "Held-out log-likelihood per token",
-            &ks,
-            &per_seed(|r| r.held_out_ll),
-            &report
-                .summary
-                .iter()
-                .map(|s| s.held_out_ll)
-                .collect::<Vec<_>>(),
+            per_seed(|r| r.held_out_ll),
+            per_k(|s| s.held_out_ll),
         ),
-        k_chart(
+        (
             "Coherence (mean NPMI)",
-            &ks,
-            &per_seed(|r| r.npmi),
-            &report.summary.iter().map(|s| s.npmi).collect::<Vec<_>>(),
+            per_seed(|r| r.npmi),
+            per_k(|s| s.npmi),
         ),
-        k_chart(
+        (
             "Exclusivity (stm)",
-            &ks,
-            &per_seed(|r| r.exclusivity),
-            &report
-                .summary
-                .iter()
-                .map(|s| s.exclusivity)
-                .collect::<Vec<_>>(),
+            per_seed(|r| r.exclusivity),
+            per_k(|s| s.exclusivity),
         ),
-        k_chart(
+        (
             "Stability (matched cosine)",
-            &ks,
-            &[],
-            &report
-                .summary
-                .iter()
-                .map(|s| s.stability.unwrap_or(f64::NAN))
-                .collect::<Vec<_>>(),
+            Vec::new(),
+            per_k(|s| s.stability.unwrap_or(f64::NAN)),
         ),
-    ];
+    ]
+    .map(|(title, seeds, means)| k_chart(title, &ks, &seeds, &means));
     let mut s = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 660 460" width="660" height="460" font-family="{font}"><style>.grid{{stroke:#d5dbe2}}.tick{{fill:#5b6775;font-size:11px}}.title{{font-size:13px;font-weight:600}}.seed{{fill:rgba(47,111,179,.45)}}.mean{{fill:none;stroke:#2f6fb3;stroke-width:2}}</style>"##,
         font = crate::render::FONT_STACK

@@ -9,6 +9,7 @@ mod tiny_model;
 
 pub use tiny_model::*;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -40,13 +41,30 @@ impl Run {
 }
 
 /// Runs `topics args…` in `dir`.
-pub fn topics(dir: &Path, args: &[&str]) -> Run {
+pub fn topics<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_topics"))
         .args(args)
         .current_dir(dir)
         .output()
         .expect("the topics binary runs");
     Run::from(out)
+}
+
+/// The arguments of `topics fit INPUT --pretokenized -k K EXTRA…`: the
+/// fit most tests run on a small, already tokenized answers file.
+pub fn fit_pretokenized_args(input: &str, k: usize, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = ["fit", input, "--pretokenized", "-k"]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    args.push(k.to_string());
+    args.extend(extra.iter().map(|a| a.to_string()));
+    args
+}
+
+/// Runs `topics fit INPUT --pretokenized -k K EXTRA…` in `dir`.
+pub fn fit_pretokenized(dir: &Path, input: &str, k: usize, extra: &[&str]) -> Run {
+    topics(dir, &fit_pretokenized_args(input, k, extra))
 }
 
 /// Runs `topics args…` in the test's own working directory and returns the
@@ -59,7 +77,7 @@ pub fn output(args: &[&str]) -> Output {
 }
 
 /// Runs `topics args…` in `dir` with `input` on standard input.
-pub fn topics_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
+pub fn topics_stdin<S: AsRef<OsStr>>(dir: &Path, args: &[S], input: &[u8]) -> Run {
     use std::io::Write;
     use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_topics"))

@@ -492,22 +492,20 @@ mod tests {
 
     #[test]
     fn topic_bits_fit_every_topic() {
-        assert_eq!(topic_bits(1), 1);
-        assert_eq!(topic_bits(2), 1);
-        assert_eq!(topic_bits(20), 5);
-        assert_eq!(topic_bits(100), 7);
-        assert_eq!(topic_bits(128), 7);
-        assert_eq!(topic_bits(129), 8);
-        assert_eq!(topic_bits(65_535), 16);
+        let topics = [1, 2, 20, 100, 128, 129, 65_535];
+        let bits = [1, 1, 5, 7, 7, 8, 16];
+        for (k, bits) in topics.into_iter().zip(bits) {
+            assert_eq!(topic_bits(k), bits, "K = {k}");
+        }
     }
 
     #[test]
     fn shards_depend_on_size_only() {
-        assert_eq!(default_shards(0), 1);
-        assert_eq!(default_shards(199_999), 1);
-        assert_eq!(default_shards(300_000), 3);
-        assert_eq!(default_shards(435_838), 4);
-        assert_eq!(default_shards(10_000_000), 16);
+        let tokens = [0, 199_999, 300_000, 435_838, 10_000_000];
+        let shards = [1, 1, 3, 4, 16];
+        for (n, shards) in tokens.into_iter().zip(shards) {
+            assert_eq!(default_shards(n), shards, "{n} tokens");
+        }
     }
 
     #[test]
