@@ -531,21 +531,15 @@ unsafe fn draw_avx2<const H: usize>(
     // Every lane's count of groups whose running sum is at or below its
     // bound (`below` before the taken-out group, `from_taken` from it on);
     // the drawn lane's count is the draw's group.
-    let taken_group = _mm256_set1_epi32(taken.group as i32);
-    let mut group = _mm256_setzero_si256();
     let mut count = [_mm256_setzero_si256(); H];
+    let taken_at = taken.group * lanes;
     let mut at = 0;
+    while at < taken_at {
+        count_at_or_below(&mut count, out.add(at), &below);
+        at += lanes;
+    }
     while at < len {
-        let early = _mm256_castsi256_ps(_mm256_cmpgt_epi32(taken_group, group));
-        for h in 0..H {
-            let bound = _mm256_blendv_ps(from_taken[h], below[h], early);
-            // SAFETY: as above; `running` was written by full-width stores.
-            let sum = _mm256_loadu_ps(out.add(at + h * BLOCK));
-            let at_or_below = _mm256_cmp_ps::<_CMP_LE_OQ>(sum, bound);
-            // A true comparison is −1: subtracting it counts one.
-            count[h] = _mm256_sub_epi32(count[h], _mm256_castps_si256(at_or_below));
-        }
-        group = _mm256_sub_epi32(group, _mm256_set1_epi32(-1));
+        count_at_or_below(&mut count, out.add(at), &from_taken);
         at += lanes;
     }
     let mut chosen = count[0];
@@ -556,6 +550,27 @@ unsafe fn draw_avx2<const H: usize>(
     let place = _mm256_set1_epi32((lane % BLOCK) as i32);
     let group = _mm256_cvtsi256_si32(_mm256_permutevar8x32_epi32(chosen, place)) as usize;
     checked(group * lanes + lane, running, k, lanes)
+}
+
+/// Adds one to every lane of `count` whose running sum at `sums` (one
+/// group, H blocks) is at or below its bound.
+///
+/// # Safety
+/// The CPU must support AVX2 and `sums` must point at 8 H readable floats.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn count_at_or_below<const H: usize>(
+    count: &mut [std::arch::x86_64::__m256i; H],
+    sums: *const f32,
+    bounds: &[std::arch::x86_64::__m256; H],
+) {
+    use std::arch::x86_64::*;
+    for h in 0..H {
+        let at_or_below = _mm256_cmp_ps::<_CMP_LE_OQ>(_mm256_loadu_ps(sums.add(h * BLOCK)), bounds[h]);
+        // A true comparison is −1: subtracting it counts one.
+        count[h] = _mm256_sub_epi32(count[h], _mm256_castps_si256(at_or_below));
+    }
 }
 
 /// [`chain`] inside one block of eight lanes: lane i plus lane i − s (zero
