@@ -338,17 +338,25 @@ fn lane_totals<const L: usize>(
 }
 
 /// The lane totals chained (see the module comment): entry `i` is the total
-/// of lanes `0..=i`, the last the total of all. Inside each block of eight
+/// of lanes `0..=i`, the last the total of all. Inside each quad of four
 /// lanes a Hillis–Steele scan (lane i plus lane i − s, or plus zero for
-/// i < s, for s = 1, 2, 4); then the first block's last entry is added to
-/// every entry of the second.
+/// i < s, for s = 1, 2: in-lane shuffles, a cycle each); in each block of
+/// eight the first quad's last entry added to the second quad (zero to the
+/// first); then the first block's last entry added to every entry of the
+/// second.
 fn chain<const L: usize>(mut lane: [f32; L]) -> [f32; L] {
     for block in lane.chunks_exact_mut(BLOCK) {
-        for step in [1, 2, 4] {
-            let before: [f32; BLOCK] = block.try_into().expect("a block of eight lanes");
-            for i in 0..BLOCK {
-                block[i] = before[i] + if i >= step { before[i - step] } else { 0.0 };
+        for quad in block.chunks_exact_mut(4) {
+            for step in [1, 2] {
+                let before: [f32; 4] = quad.try_into().expect("a quad of lanes");
+                for i in 0..4 {
+                    quad[i] = before[i] + if i >= step { before[i - step] } else { 0.0 };
+                }
             }
+        }
+        let carry = block[3];
+        for (i, x) in block.iter_mut().enumerate() {
+            *x += if i >= 4 { carry } else { 0.0 };
         }
     }
     let carry = lane[BLOCK - 1];
@@ -388,7 +396,8 @@ fn locate<const L: usize>(
     let inclusive = chain(fixed);
     let mut base = [0.0f32; L];
     base[1..].copy_from_slice(&inclusive[..L - 1]);
-    let u = r * (base[L - 1] + fixed[L - 1]);
+    // The total is the scan's last entry (ready before the bases are).
+    let u = r * inclusive[L - 1];
     // Lane i's running sums are compared with u − base_i; in the taken-out
     // lane, from its group on, with that plus δ (the sums there are δ too
     // large).
@@ -523,7 +532,7 @@ unsafe fn draw_avx2<const H: usize>(
         base[h] = _mm256_blend_ps::<1>(shift_up(scan[h], 1), carry);
         carry = _mm256_permutevar8x32_ps(scan[h], last);
     }
-    let total = _mm256_permutevar8x32_ps(_mm256_add_ps(base[H - 1], fixed[H - 1]), last);
+    let total = _mm256_permutevar8x32_ps(scan[H - 1], last);
     let u = _mm256_mul_ps(_mm256_set1_ps(r), total);
     let mut below = [_mm256_setzero_ps(); H];
     let mut from_taken = [_mm256_setzero_ps(); H];
@@ -584,20 +593,24 @@ unsafe fn count_at_or_below<const H: usize>(
     }
 }
 
-/// [`chain`] inside one block of eight lanes: lane i plus lane i − s (zero
-/// for i < s), for s = 1, 2, 4.
+/// [`chain`] inside one block of eight lanes: the quads scanned by byte
+/// shifts inside each 128-bit half (zeros shifted in), then lane 3 added to
+/// lanes 4–7 (zero to lanes 0–3).
 ///
 /// # Safety
 /// The CPU must support AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
-unsafe fn scan_block(mut x: std::arch::x86_64::__m256) -> std::arch::x86_64::__m256 {
+unsafe fn scan_block(x: std::arch::x86_64::__m256) -> std::arch::x86_64::__m256 {
     use std::arch::x86_64::*;
-    for step in [1, 2, 4] {
-        x = _mm256_add_ps(x, shift_up(x, step));
-    }
-    x
+    let bits = _mm256_castps_si256(x);
+    let x = _mm256_add_ps(x, _mm256_castsi256_ps(_mm256_slli_si256::<4>(bits)));
+    let bits = _mm256_castps_si256(x);
+    let x = _mm256_add_ps(x, _mm256_castsi256_ps(_mm256_slli_si256::<8>(bits)));
+    let carry = _mm256_permutevar8x32_ps(x, _mm256_set1_epi32(3));
+    let second_quad = _mm256_setr_epi32(0, 0, 0, 0, -1, -1, -1, -1);
+    _mm256_add_ps(x, _mm256_and_ps(carry, _mm256_castsi256_ps(second_quad)))
 }
 
 /// The lanes of `x` moved `step` places up, zeros moved in.
@@ -662,21 +675,23 @@ unsafe fn draw_avx512(
     let taken_lane = 1u16 << taken.lane;
     let delta = _mm512_maskz_mov_ps(taken_lane, _mm512_set1_ps(taken.delta));
     let fixed = _mm512_sub_ps(sums, delta);
-    // The scan inside each block of eight lanes, then the first block's
-    // total added to the second.
+    // The scan inside each block of eight lanes (as `chain`), then the first
+    // block's total added to the second.
     let ids = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     let mut scan = fixed;
-    for (step, keep) in [(1, 0xFEFEu16), (2, 0xFCFC), (4, 0xF0F0)] {
-        let from = _mm512_sub_epi32(ids, _mm512_set1_epi32(step));
-        scan = _mm512_add_ps(scan, _mm512_maskz_permutexvar_ps(keep, from, scan));
-    }
+    // Quads: lane i − 1 and i − 2 by in-lane permutes (zeros where the
+    // quad has no such lane), then lane 3 of each block to its lanes 4–7.
+    scan = _mm512_add_ps(scan, _mm512_maskz_permute_ps::<0b10_01_00_00>(0xEEEE, scan));
+    scan = _mm512_add_ps(scan, _mm512_maskz_permute_ps::<0b01_00_00_00>(0xCCCC, scan));
+    let quad_carry = _mm512_setr_epi32(0, 0, 0, 0, 3, 3, 3, 3, 0, 0, 0, 0, 11, 11, 11, 11);
+    scan = _mm512_add_ps(scan, _mm512_maskz_permutexvar_ps(0xF0F0, quad_carry, scan));
     let carry = _mm512_permutexvar_ps(_mm512_set1_epi32(BLOCK as i32 - 1), scan);
     scan = _mm512_mask_add_ps(scan, 0xFF00, scan, carry);
     // Each lane's base (the lanes before it), the point u, and the bounds
     // the running sums are compared with, as in `locate`.
     let base =
         _mm512_maskz_permutexvar_ps(0xFFFE, _mm512_sub_epi32(ids, _mm512_set1_epi32(1)), scan);
-    let total = _mm512_permutexvar_ps(_mm512_set1_epi32(15), _mm512_add_ps(base, fixed));
+    let total = _mm512_permutexvar_ps(_mm512_set1_epi32(15), scan);
     let u = _mm512_mul_ps(_mm512_set1_ps(r), total);
     let below = _mm512_sub_ps(u, base);
     let from_taken = _mm512_add_ps(below, delta);
