@@ -933,9 +933,9 @@ mod tests {
             *v = (i + 1) as f32;
         }
         let scanned = chain(x);
-        for i in 0..16 {
+        for (i, &sum) in scanned.iter().enumerate() {
             let expected: f32 = (1..=i + 1).map(|v| v as f32).sum();
-            assert_eq!(scanned[i], expected, "lane {i}");
+            assert_eq!(sum, expected, "lane {i}");
         }
         let eight: [f32; 8] = [1.0; 8];
         assert_eq!(chain(eight), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
