@@ -885,20 +885,21 @@ mod tests {
         (0..lanes).flat_map(move |lane| (lane..len).step_by(lanes))
     }
 
-    /// The portable draw for the lane count of `k`.
-    fn draw_portable(
-        doc: &[u16],
-        alpha: &[f32],
-        g: &[f32],
-        running: &mut [f32],
-        taken: &TakenOut,
-        r: f32,
-        k: usize,
-    ) -> usize {
+    /// The draw of build `ISA` for the lane count of `k`.
+    #[inline(always)]
+    fn draw_for<const ISA: u8>(c: &Case, running: &mut [f32]) -> usize {
+        let Case {
+            doc,
+            alpha,
+            g,
+            taken,
+            r,
+            k,
+        } = *c;
         if lanes(k) == BLOCK {
-            draw::<PORTABLE, BLOCK>(doc, alpha, g, running, taken, r, k)
+            draw::<ISA, BLOCK>(doc, alpha, g, running, taken, r, k)
         } else {
-            draw::<PORTABLE, { 2 * BLOCK }>(doc, alpha, g, running, taken, r, k)
+            draw::<ISA, { 2 * BLOCK }>(doc, alpha, g, running, taken, r, k)
         }
     }
 
@@ -912,7 +913,15 @@ mod tests {
         k: usize,
     ) -> (usize, Vec<f32>) {
         let mut running = vec![0.0f32; doc.len()];
-        let topic = draw_portable(doc, alpha, g, &mut running, taken, r, k);
+        let case = Case {
+            doc,
+            alpha,
+            g,
+            taken,
+            r,
+            k,
+        };
+        let topic = draw_for::<PORTABLE>(&case, &mut running);
         (topic, running)
     }
 
@@ -1095,16 +1104,23 @@ mod tests {
                     TakenOut::new(old, lanes(k), doc[old], alpha[old], g[old], g[old] * 0.97);
                 let r = rng.random::<f32>();
                 let (expected, expected_running) = locate_portable(&doc, &alpha, &g, &taken, r, k);
+                let case = Case {
+                    doc: &doc,
+                    alpha: &alpha,
+                    g: &g,
+                    taken: &taken,
+                    r,
+                    k,
+                };
                 let mut running = vec![0.0; doc.len()];
                 // SAFETY: AVX2 asserted above.
-                let drawn = unsafe { draw_with_avx2(&doc, &alpha, &g, &mut running, &taken, r, k) };
+                let drawn = unsafe { draw_with_avx2(&case, &mut running) };
                 assert_eq!(drawn, expected, "AVX2, K {k}");
                 assert_eq!(running, expected_running);
                 if detected == InstructionSet::Avx512 {
                     let mut running = vec![0.0; doc.len()];
                     // SAFETY: AVX-512F and AVX2 detected.
-                    let drawn =
-                        unsafe { draw_with_avx512(&doc, &alpha, &g, &mut running, &taken, r, k) };
+                    let drawn = unsafe { draw_with_avx512(&case, &mut running) };
                     assert_eq!(drawn, expected, "AVX-512, K {k}");
                     assert_eq!(running, expected_running);
                 }
@@ -1117,40 +1133,27 @@ mod tests {
         }
     }
 
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn draw_with_avx2(
-        doc: &[u16],
-        alpha: &[f32],
-        g: &[f32],
-        running: &mut [f32],
-        taken: &TakenOut,
+    /// One draw's inputs.
+    #[derive(Clone, Copy)]
+    struct Case<'a> {
+        doc: &'a [u16],
+        alpha: &'a [f32],
+        g: &'a [f32],
+        taken: &'a TakenOut,
         r: f32,
         k: usize,
-    ) -> usize {
-        if lanes(k) == BLOCK {
-            draw::<AVX2, BLOCK>(doc, alpha, g, running, taken, r, k)
-        } else {
-            draw::<AVX2, { 2 * BLOCK }>(doc, alpha, g, running, taken, r, k)
-        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn draw_with_avx2(c: &Case, running: &mut [f32]) -> usize {
+        draw_for::<AVX2>(c, running)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx2")]
-    unsafe fn draw_with_avx512(
-        doc: &[u16],
-        alpha: &[f32],
-        g: &[f32],
-        running: &mut [f32],
-        taken: &TakenOut,
-        r: f32,
-        k: usize,
-    ) -> usize {
-        if lanes(k) == BLOCK {
-            draw::<AVX512, BLOCK>(doc, alpha, g, running, taken, r, k)
-        } else {
-            draw::<AVX512, { 2 * BLOCK }>(doc, alpha, g, running, taken, r, k)
-        }
+    unsafe fn draw_with_avx512(c: &Case, running: &mut [f32]) -> usize {
+        draw_for::<AVX512>(c, running)
     }
 
     /// Moving a token through the vector path changes exactly two counts,
