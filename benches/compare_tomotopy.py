@@ -194,10 +194,10 @@ def print_table(args, cpu, rows):
     print("M/s = million token-samples per second of wall time; CPU M/s = per second of process CPU time "
           "(steadier when other work shares the cores; for 2 threads it sums both threads). "
           "x1 = topics against its own 1-thread wall rate.")
-    extra_head = (" | baseline M/s | vs baseline" if args.baseline else "") + (" | fit M/s | fit vs bench_fit" if args.fit else "")
+    extra_head = (" | baseline M/s | baseline CPU M/s | vs baseline (wall, CPU)" if args.baseline else "") + (" | fit M/s | fit CPU M/s | fit vs bench_fit (wall, CPU)" if args.fit else "")
     print("| K | threads | topics M/s | tomotopy M/s | ratio | topics CPU M/s | tomotopy CPU M/s | CPU ratio | x1 "
           "| topics LL/token | tomotopy LL/token | LL diff | peak MB topics / tomotopy" + extra_head + " |")
-    print("|---" * (13 + (2 if args.baseline else 0) + (2 if args.fit else 0)) + "|")
+    print("|---" * (13 + (3 if args.baseline else 0) + (3 if args.fit else 0)) + "|")
     one_thread = {k: med(runs["topics"], "samples_per_s") for k, threads, runs in rows if threads == 1}
     for k, threads, runs in rows:
         ours, theirs = runs["topics"], runs["tomotopy"]
@@ -212,10 +212,12 @@ def print_table(args, cpu, rows):
                 f"| {x1} | {l_o:.4f} | {l_t:.4f} | {l_o - l_t:+.4f} | {m_o:.0f} / {m_t:.0f}")
         if args.baseline:
             s_b = med(runs["baseline"], "samples_per_s") / 1e6
-            line += f" | {s_b:.2f} | {s_o / s_b:.2f}x"
+            c_b = tokens_x_iter / med(runs["baseline"], "cpu_seconds") / 1e6
+            line += f" | {s_b:.2f} | {c_b:.2f} | {s_o / s_b:.2f}x, {c_o / c_b:.2f}x"
         if args.fit:
             s_f = med(runs["fit"], "samples_per_s") / 1e6
-            line += f" | {s_f:.2f} | {s_f / s_o:.2f}x"
+            c_f = tokens_x_iter / med(runs["fit"], "cpu_seconds") / 1e6
+            line += f" | {s_f:.2f} | {c_f:.2f} | {s_f / s_o:.2f}x, {c_f / c_o:.2f}x"
         print(line + " |")
 
 
