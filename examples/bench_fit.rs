@@ -76,7 +76,10 @@ fn main() -> anyhow::Result<()> {
 /// a benchmark never reports one path's speed under another's name.
 fn chosen_instruction_set() -> anyhow::Result<InstructionSet> {
     let isa = lda::instruction_set();
-    if let Ok(requested) = std::env::var("TOPICS_SIMD") {
+    if let Some(requested) = std::env::var("TOPICS_SIMD")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
         anyhow::ensure!(
             InstructionSet::parse(&requested) == Some(isa),
             "TOPICS_SIMD={requested:?} cannot be honoured on this CPU (best: {})",
