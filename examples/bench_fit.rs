@@ -15,7 +15,7 @@ use std::io::BufRead;
 use std::time::Instant;
 
 use topics::corpus::{Corpus, CorpusReport, Document, Vocabulary};
-use topics::lda::{self, Kernel, LdaParams};
+use topics::lda::{self, InstructionSet, Kernel, LdaParams};
 use topics::text::TextOptions;
 
 fn main() -> anyhow::Result<()> {
@@ -47,6 +47,7 @@ fn main() -> anyhow::Result<()> {
         sample_interval: 1,
     };
     let tokens: usize = corpus.docs.iter().map(|d| d.words.len()).sum();
+    let isa = chosen_instruction_set()?;
     let start = Instant::now();
     let cpu_start = process_cpu_seconds();
     let model = lda::fit(&corpus, &params, TextOptions::default(), &mut |_| {})?;
@@ -59,13 +60,33 @@ fn main() -> anyhow::Result<()> {
         .copied()
         .unwrap_or(f64::NAN);
     println!(
-        "{{\"tool\": \"topics {} ({kernel:?}, {} threads)\", \"tokens\": {tokens}, \"seconds\": {seconds}, \"cpu_seconds\": {}, \"samples_per_s\": {}, \"ll_per_token\": {ll}}}",
+        "{{\"tool\": \"topics {} ({kernel:?}, {} threads, {})\", \"isa\": \"{}\", \"tokens\": {tokens}, \"seconds\": {seconds}, \"cpu_seconds\": {}, \"samples_per_s\": {}, \"ll_per_token\": {ll}}}",
         env!("CARGO_PKG_VERSION"),
         args[6],
+        isa.name(),
+        isa.name(),
         cpu_seconds.map_or("null".to_string(), |s| s.to_string()),
         tokens as f64 * iterations as f64 / seconds
     );
     Ok(())
+}
+
+/// The instruction set the sampler uses; an error when `TOPICS_SIMD` asks
+/// for one that is not used (a misspelt name, or one the CPU lacks), so that
+/// a benchmark never reports one path's speed under another's name.
+fn chosen_instruction_set() -> anyhow::Result<InstructionSet> {
+    let isa = lda::instruction_set();
+    if let Some(requested) = std::env::var("TOPICS_SIMD")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
+        anyhow::ensure!(
+            InstructionSet::parse(&requested) == Some(isa),
+            "TOPICS_SIMD={requested:?} cannot be honoured on this CPU (best: {})",
+            InstructionSet::detected().name()
+        );
+    }
+    Ok(isa)
 }
 
 /// Reads a pretokenized corpus without keeping its text.

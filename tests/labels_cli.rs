@@ -48,8 +48,8 @@ fn failed(run: &Run, code: i32, stderr: &str) {
     assert_eq!(run.stderr, stderr);
 }
 
-/// Topic 2 of the seed-1 fit is the trust topic (family, trusted, …).
-const TRUST: &str = "2";
+/// Topic 1 of the seed-1 fit is the trust topic (family, trusted, …).
+const TRUST: &str = "1";
 
 #[test]
 fn ten_concurrent_label_processes_keep_all_ten_labels() {
@@ -150,7 +150,7 @@ fn a_label_works_wherever_a_topic_number_does() {
     )
     .ok();
     assert!(
-        csv.stdout.lines().nth(1).unwrap().starts_with("2,Trust,1,"),
+        csv.stdout.lines().nth(1).unwrap().starts_with("1,Trust,1,"),
         "{}",
         csv.stdout
     );
@@ -160,18 +160,18 @@ fn a_label_works_wherever_a_topic_number_does() {
     )
     .ok();
     let v: Value = serde_json::from_str(&words.stdout).unwrap();
-    assert_eq!(v[0]["topic"], 2);
+    assert_eq!(v[0]["topic"], 1);
     assert_eq!(v[0]["label"], "Trust");
     // Renaming by the current label.
     let renamed = topics(d, &["label", "m.json", "Trust", "Trust in family"]).ok();
     assert_eq!(
         renamed.stderr,
-        "topics: topic 2 labeled \"Trust in family\" (was \"Trust\")\ntopics: wrote m.json.labels.json\n"
+        "topics: topic 1 labeled \"Trust in family\" (was \"Trust\")\ntopics: wrote m.json.labels.json\n"
     );
     failed(
         &topics(d, &["quotes", "m.json", "--topic", "Trust"]),
         8,
-        "topics: error: invalid topic: no topic is labeled \"Trust\"; the model has topics 0 to 2, labeled 2 \"Trust in family\"\n",
+        "topics: error: invalid topic: no topic is labeled \"Trust\"; the model has topics 0 to 2, labeled 1 \"Trust in family\"\n",
     );
     // link --topic takes a label too.
     let data = repo_file("examples/data/conjoint_by_theme.csv");
@@ -219,7 +219,7 @@ fn every_view_shows_the_labels() {
     let table = topics(d, &["infer", "m.json", "new.txt"]).ok().stdout;
     assert!(
         table.starts_with(
-            "id\ttopic_0\ttopic_1\tTrust, family\tdominant\tknown_tokens\tunknown_tokens\n1\t"
+            "id\ttopic_0\tTrust, family\ttopic_2\tdominant\tknown_tokens\tunknown_tokens\n1\t"
         ),
         "{table}"
     );
@@ -228,7 +228,7 @@ fn every_view_shows_the_labels() {
         .ok()
         .stdout;
     assert!(
-        csv.starts_with("id,topic_0,topic_1,\"Trust, family\",dominant,"),
+        csv.starts_with("id,topic_0,\"Trust, family\",topic_2,dominant,"),
         "{csv}"
     );
     let json: Value = serde_json::from_str(
@@ -237,7 +237,7 @@ fn every_view_shows_the_labels() {
             .stdout,
     )
     .unwrap();
-    assert_eq!(json[0]["dominant"], 2);
+    assert_eq!(json[0]["dominant"], 1);
     assert_eq!(json[0]["dominant_label"], "Trust, family");
     let show = topics(d, &["show", "m.json", "--format", "csv"])
         .ok()
@@ -247,22 +247,26 @@ fn every_view_shows_the_labels() {
         "{show}"
     );
     assert!(
-        show.contains("\n2,\"Trust, family\",1,family,famili,"),
+        show.contains("\n1,\"Trust, family\",1,family,famili,"),
         "{show}"
     );
     let summary = topics(d, &["show", "m.json", "--quotes", "1"]).ok().stdout;
-    assert!(summary.contains("| #2 Trust, family ("), "{summary}");
-    assert!(summary.contains("| #2 Trust, family\n|   ["), "{summary}");
+    assert!(summary.contains("| #1 Trust, family ("), "{summary}");
+    assert!(summary.contains("| #1 Trust, family\n|   ["), "{summary}");
     let shown: Value = serde_json::from_str(
         &topics(d, &["show", "m.json", "--format", "json"])
             .ok()
             .stdout,
     )
     .unwrap();
-    assert_eq!(shown["topics"][2]["label"], "Trust, family");
+    assert_eq!(shown["topics"][1]["label"], "Trust, family");
     let words = topics(d, &["words", "m.json", "--words", "2"]).ok().stdout;
     assert!(
-        words.lines().nth(1).unwrap().ends_with("#2 Trust, family"),
+        words
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("  #1 Trust, family  "),
         "{words}"
     );
     let diag = topics(d, &["diagnostics", "m.json", "--format", "csv"])
@@ -270,15 +274,15 @@ fn every_view_shows_the_labels() {
         .stdout;
     assert!(
         diag.lines()
-            .nth(3)
+            .nth(2)
             .unwrap()
-            .starts_with("2,\"Trust, family\","),
+            .starts_with("1,\"Trust, family\","),
         "{diag}"
     );
-    let quotes = topics(d, &["quotes", "m.json", "--topic", "2", "--quotes", "1"])
+    let quotes = topics(d, &["quotes", "m.json", "--topic", "1", "--quotes", "1"])
         .ok()
         .stdout;
-    assert!(quotes.starts_with("#2 Trust, family\n"), "{quotes}");
+    assert!(quotes.starts_with("#1 Trust, family\n"), "{quotes}");
 }
 
 #[test]
@@ -289,14 +293,14 @@ fn word_names_the_topic_it_weighs_most_in_or_is_refused() {
     let run = topics(d, &["label", "m.json", "--word", "Family", "Trust"]).ok();
     assert_eq!(
         run.stderr,
-        "topics: \"Family\" (term \"famili\") weighs most in topic 2: 98% of its 59 tokens; next: topic 1 with 2%\n\
-         topics: topic 2 labeled \"Trust\"\ntopics: wrote m.json.labels.json\n"
+        "topics: \"Family\" (term \"famili\") weighs most in topic 1: 100% of its 59 tokens; next: topic 0 with 0%\n\
+         topics: topic 1 labeled \"Trust\"\ntopics: wrote m.json.labels.json\n"
     );
     let before = labels_file(d, "m.json");
     failed(
         &topics(d, &["label", "m.json", "--word", "watched", "Watching"]),
         8,
-        "topics: error: invalid word: \"watched\" is ambiguous: its 80 tokens are split topic 1 51%, topic 2 32%, topic 0 16%; a word names a topic only when its leading topic holds at least 2 times the share of the next; label it by number instead (topics label MODEL 1 \"…\")\n",
+        "topics: error: invalid word: \"watched\" is ambiguous: its 80 tokens are split topic 2 54%, topic 1 35%, topic 0 11%; a word names a topic only when its leading topic holds at least 2 times the share of the next; label it by number instead (topics label MODEL 2 \"…\")\n",
     );
     failed(
         &topics(d, &["label", "m.json", "--word", "zzz", "Z"]),
@@ -369,7 +373,7 @@ fn a_refit_carries_each_label_to_its_matching_topic_or_drops_it() {
             "-k",
             "3",
             "--seed",
-            "5",
+            "3",
             "--iterations",
             "200",
             "--quotes",

@@ -36,6 +36,7 @@ mod sampler;
 mod serve_api;
 mod serve_load;
 mod serve_routes;
+mod simd_override;
 mod text;
 mod text_korean;
 mod text_properties;

@@ -9,14 +9,15 @@
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use super::simd::InstructionSet;
 use super::{reciprocal, reciprocals, BlockTokens, ListDocs, Shared};
 
 /// Samples every token of one block, word by word; returns the block's view
 /// of the topic totals at the end.
 pub(super) fn sample(tokens: BlockTokens, docs: ListDocs, ctx: &Shared) -> Vec<u64> {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, checked just above.
+    if ctx.isa >= InstructionSet::Avx2 {
+        // SAFETY: `ctx.isa` is at most what the CPU supports (simd.rs).
         return unsafe { sample_avx2(tokens, docs, ctx) };
     }
     sample_with::<false>(tokens, docs, ctx)

@@ -57,7 +57,7 @@
 //!
 //! A token is 6 bytes (document `u32`, topic `u16`; its word is implied by
 //! its place). Word-topic counts are dense `u32` rows (one word's topics are
-//! contiguous); document-topic counts are `u16` rows of K rounded up to 16,
+//! contiguous); document-topic counts are `u16` rows of K rounded up to 8 or 16 lanes,
 //! or lists of `u32` packing `count << topic_bits | topic` in no particular
 //! order, with room for min(K, length) topics per document, whichever
 //! [`layouts::prefers_rows`] picks (rows only when they take at most twice the
@@ -67,6 +67,9 @@ mod layouts;
 mod lists;
 mod rows;
 mod scheduler;
+mod simd;
+
+pub use simd::{instruction_set, InstructionSet};
 
 pub(crate) use layouts::supports;
 pub(crate) use scheduler::{default_shards, SparseState};

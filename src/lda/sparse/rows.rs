@@ -13,13 +13,19 @@
 //! is a chain of K dependent additions (a few cycles each): at K = 100 that
 //! chain alone would cost more than everything else a token needs. Any fixed
 //! order of the topics gives a valid inverse-CDF draw, so the order used is
-//! *lane-major*: with [`LANES`] = 16, lane `i` holds topics `i, i + 16,
-//! i + 32, …`, and the sixteen lanes keep their running sums side by side
-//! (one vector addition per sixteen topics). The lane totals are chained by
-//! a prefix scan, the lane the draw falls in is found by counting the
-//! chained totals at or below `u`, and its topic by counting, in every lane
-//! at once, the stored running sums at or below `u`: comparisons, not a
-//! dependent walk, and no branch on the random outcome.
+//! *lane-major*: with `L` lanes ([`lanes`]: 8 or 16, chosen from K alone),
+//! lane `i` holds topics `i, i + L, i + 2L, …`, and the lanes keep their
+//! running sums side by side (one vector addition per L topics). The lane
+//! totals are chained by a prefix scan, the lane the draw falls in is the
+//! first whose chained end passes `u`, and its topic is found by counting,
+//! in every lane at once, the stored running sums at or below `u`:
+//! comparisons and a mask, not a dependent walk, and no branch on the
+//! random outcome.
+//!
+//! The scan works on blocks of eight lanes (one AVX2 register): a
+//! Hillis–Steele scan inside each block (adding the lanes 1, 2 and 4 places
+//! before, zeros shifted in), then, with 16 lanes, the first block's total
+//! added to every lane of the second.
 //!
 //! # Precision
 //!
@@ -32,26 +38,48 @@
 //!
 //! # The same bits on every machine
 //!
-//! Every operation is lane-wise and in the same order in the AVX-512, AVX2
-//! and portable builds (the scan adds the lanes 1, 2, 4 and 8 places before,
-//! in that order, in all three), and Rust never fuses a multiply and an add
-//! on its own, so every build draws the same topics (tested).
+//! The lane count depends on K only, never on the instruction set, and every
+//! operation is lane-wise and in the same order in the AVX-512, AVX2 and
+//! portable builds (where a vector adds a zero to a lane, the portable code
+//! adds the zero too), and Rust never fuses a multiply and an add on its
+//! own, so every build draws the same topics (tested, and selectable with
+//! `TOPICS_SIMD`, see [`super::simd`]).
 
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use super::simd::InstructionSet;
 use super::{reciprocal, reciprocals, BlockTokens, Shared};
 
-/// Topics per lane group: one AVX-512 register of `f32` (two AVX2 ones).
-const LANES: usize = 16;
+/// Lanes per scan block: one AVX2 register of `f32`.
+const BLOCK: usize = 8;
+
+/// The largest K that takes 8 lanes (K = 20 pads to 24 topics, not 32).
+/// Eight lanes need fewer instructions per token (one register per group,
+/// no second block to carry into); 16 lanes halve the dependent additions
+/// of the running sums, which only dominate at large K. Measured on AVX2
+/// at K = 100 (`ap.txt`, 1 thread): 8 lanes sampled about 1.13× as fast
+/// as 16.
+const EIGHT_LANES_MAX_K: usize = 128;
+
+/// Lanes of the lane-major order for `k` topics: 8 or 16, a function of K
+/// only (never of the instruction set), so every build draws alike.
+pub(super) fn lanes(k: usize) -> usize {
+    if k <= EIGHT_LANES_MAX_K {
+        BLOCK
+    } else {
+        2 * BLOCK
+    }
+}
 
 /// Row length for `k` topics: whole lane groups, the tail padded with
 /// topics of weight exactly zero (count 0, α 0, g 0).
 pub(super) fn stride(k: usize) -> usize {
-    k.div_ceil(LANES) * LANES
+    let lanes = lanes(k);
+    k.div_ceil(lanes) * lanes
 }
 
-/// Instruction sets the kernel is compiled for.
+/// Instruction sets the kernel is compiled for (const generic tags).
 const PORTABLE: u8 = 0;
 const AVX2: u8 = 1;
 const AVX512: u8 = 2;
@@ -59,25 +87,22 @@ const AVX512: u8 = 2;
 /// Samples every token of one block, word by word; returns the block's view
 /// of the topic totals at the end.
 pub(super) fn sample(tokens: BlockTokens, rows: &mut [u16], ctx: &Shared) -> Vec<u64> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if avx512_present() {
-            // SAFETY: the CPU supports AVX-512F and AVX2, checked just above.
-            return unsafe { sample_avx512(tokens, rows, ctx) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { sample_avx2(tokens, rows, ctx) };
-        }
+    match ctx.isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `ctx.isa` is at most what the CPU supports (simd.rs).
+        InstructionSet::Avx512 if lanes(ctx.k) > BLOCK => unsafe {
+            sample_avx512(tokens, rows, ctx)
+        },
+        // Eight lanes are one AVX2 register: the AVX2 build serves them
+        // (compiled for AVX-512 the same code measured a quarter slower).
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above (AVX-512 CPUs have AVX2).
+        InstructionSet::Avx512 => unsafe { sample_avx2(tokens, rows, ctx) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above.
+        InstructionSet::Avx2 => unsafe { sample_avx2(tokens, rows, ctx) },
+        _ => sample_with::<PORTABLE>(tokens, rows, ctx),
     }
-    sample_with::<PORTABLE>(tokens, rows, ctx)
-}
-
-/// Whether the AVX-512 build can run: it uses AVX-512F and, for the
-/// count updates, AVX2.
-#[cfg(target_arch = "x86_64")]
-fn avx512_present() -> bool {
-    std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("avx2")
 }
 
 /// [`sample_with`] compiled for AVX2 (same operations, same bits).
@@ -94,8 +119,22 @@ unsafe fn sample_avx512(tokens: BlockTokens, rows: &mut [u16], ctx: &Shared) -> 
     sample_with::<AVX512>(tokens, rows, ctx)
 }
 
+/// The kernel for the lane count K calls for.
 #[inline(always)]
 fn sample_with<const ISA: u8>(tokens: BlockTokens, rows: &mut [u16], ctx: &Shared) -> Vec<u64> {
+    if lanes(ctx.k) == BLOCK {
+        sample_lanes::<ISA, BLOCK>(tokens, rows, ctx)
+    } else {
+        sample_lanes::<ISA, { 2 * BLOCK }>(tokens, rows, ctx)
+    }
+}
+
+#[inline(always)]
+fn sample_lanes<const ISA: u8, const L: usize>(
+    tokens: BlockTokens,
+    rows: &mut [u16],
+    ctx: &Shared,
+) -> Vec<u64> {
     let BlockTokens {
         doc_start,
         slot_start,
@@ -107,6 +146,7 @@ fn sample_with<const ISA: u8>(tokens: BlockTokens, rows: &mut [u16], ctx: &Share
     } = tokens;
     let (k, beta, vbeta) = (ctx.k, ctx.beta, ctx.vbeta);
     let stride = stride(k);
+    debug_assert_eq!(stride % L, 0);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut n_k = ctx.totals.to_vec();
     let mut inv = reciprocals(&n_k, 0.0, vbeta);
@@ -154,12 +194,12 @@ fn sample_with<const ISA: u8>(tokens: BlockTokens, rows: &mut [u16], ctx: &Share
             // the counts: only topic `old` differs (its n_dt, n_wt and n_t
             // are one less).
             let g_out = ((row[old] as f64 - 1.0 + beta) * inv_out[old]) as f32;
-            let taken = TakenOut::new(old, doc[old], alpha[old], g[old], g_out);
-            let new = draw::<ISA>(doc, alpha, g, running, &taken, rng.random::<f32>(), k);
+            let taken = TakenOut::new(old, L, doc[old], alpha[old], g[old], g_out);
+            let new = draw::<ISA, L>(doc, alpha, g, running, &taken, rng.random::<f32>(), k);
             if new == old {
                 continue;
             }
-            move_token::<ISA>(doc, old, new);
+            move_token::<ISA, L>(doc, old, new);
             row[old] -= 1;
             row[new] += 1;
             n_k[old] -= 1;
@@ -168,8 +208,8 @@ fn sample_with<const ISA: u8>(tokens: BlockTokens, rows: &mut [u16], ctx: &Share
             inv[old] = inv_out[old];
             inv_out[new] = inv[new];
             inv[new] = inv_in[new];
-            set_factor::<ISA>(g, old, g_out);
-            set_factor::<ISA>(g, new, factor(row[new], beta, inv[new]));
+            set_factor::<ISA, L>(g, old, g_out);
+            set_factor::<ISA, L>(g, new, factor(row[new], beta, inv[new]));
             // Off the path to the next draw.
             inv_out[old] = reciprocal(n_k[old], -1.0, vbeta);
             inv_in[new] = reciprocal(n_k[new], 1.0, vbeta);
@@ -213,11 +253,11 @@ impl CacheLines {
 
 /// The correction for the token being sampled: its topic `old` must weigh
 /// (n_d,old − 1 + α_old) g_out, not the (n_d,old + α_old) g_old its counts
-/// give, so every running sum of lane `old % LANES` from group
-/// `old / LANES` on, and that lane's total, is `delta` too large. The sums
-/// are computed from the counts as they are (no comparison per topic in the
-/// vector loop, and the correction, which needs a few dependent loads and
-/// multiplications, is not waited for) and corrected where they are read.
+/// give, so every running sum of lane `old % L` from group `old / L` on,
+/// and that lane's total, is `delta` too large. The sums are computed from
+/// the counts as they are (no comparison per topic in the vector loop, and
+/// the correction, which needs a few dependent loads and multiplications,
+/// is not waited for) and corrected where they are read.
 struct TakenOut {
     lane: usize,
     group: usize,
@@ -225,30 +265,22 @@ struct TakenOut {
 }
 
 impl TakenOut {
-    fn new(old: usize, count: u16, alpha: f32, g_old: f32, g_out: f32) -> TakenOut {
+    fn new(old: usize, lanes: usize, count: u16, alpha: f32, g_old: f32, g_out: f32) -> TakenOut {
         let counted = (count as f32 + alpha) * g_old;
         let wanted = (count as f32 - 1.0 + alpha) * g_out;
         TakenOut {
-            lane: old % LANES,
-            group: old / LANES,
+            lane: old % lanes,
+            group: old / lanes,
             delta: counted - wanted,
         }
-    }
-
-    /// A lane total or running sum, corrected: x − δ in the taken-out lane
-    /// from its group on, x − 0 (exact) elsewhere, as the vector code does.
-    #[inline(always)]
-    fn fix(&self, x: f32, lane: usize, group: usize) -> f32 {
-        let here = lane == self.lane && group >= self.group;
-        x - if here { self.delta } else { 0.0 }
     }
 }
 
 /// Draws the token's new topic (below `k`): `r` uniform in [0, 1) scaled to
-/// the total weight, located in lane-major order. Writes the lane-wise
-/// running sums of the weights into `running`.
+/// the total weight, located in lane-major order over `L` lanes. Writes the
+/// lane-wise running sums of the weights into `running`.
 #[inline(always)]
-fn draw<const ISA: u8>(
+fn draw<const ISA: u8, const L: usize>(
     doc: &[u16],
     alpha: &[f32],
     g: &[f32],
@@ -258,34 +290,46 @@ fn draw<const ISA: u8>(
     k: usize,
 ) -> usize {
     debug_assert!(alpha.len() == doc.len() && g.len() == doc.len());
-    debug_assert!(running.len() == doc.len() && doc.len().is_multiple_of(LANES));
+    debug_assert!(running.len() == doc.len() && doc.len().is_multiple_of(L));
     #[cfg(target_arch = "x86_64")]
-    if ISA == AVX512 {
+    if ISA == AVX512 && L == 2 * BLOCK {
         // SAFETY: `AVX512` is only chosen inside `sample_avx512`, which runs
         // on CPUs with AVX-512F; the four slices have the same length, a
-        // multiple of LANES.
+        // multiple of L = 16.
         return unsafe { draw_avx512(doc, alpha, g, running, taken, r, k) };
     }
     #[cfg(target_arch = "x86_64")]
-    if ISA == AVX2 {
-        // SAFETY: as above, for AVX2 inside `sample_avx2`.
-        let totals = unsafe { lane_totals_avx2(doc, alpha, g, running) };
-        return locate(totals, running, taken, r, k);
+    if ISA >= AVX2 {
+        // SAFETY: both vector builds run on CPUs with AVX2; the slices are
+        // as above, a multiple of L = 8 × blocks.
+        return unsafe {
+            if L == BLOCK {
+                draw_avx2::<1>(doc, alpha, g, running, taken, r, k)
+            } else {
+                draw_avx2::<2>(doc, alpha, g, running, taken, r, k)
+            }
+        };
     }
-    locate(lane_totals(doc, alpha, g, running), running, taken, r, k)
+    let totals = lane_totals::<L>(doc, alpha, g, running);
+    locate::<L>(totals, running, taken, r, k)
 }
 
 /// The lane totals of the weights (n_dt + α_t) g_t as the counts give them
 /// (the taken-out token still counted: [`TakenOut`] corrects them where
 /// they are read); writes the lane-wise running sums into `running`.
-fn lane_totals(doc: &[u16], alpha: &[f32], g: &[f32], running: &mut [f32]) -> [f32; LANES] {
-    let mut lane = [0.0f32; LANES];
+fn lane_totals<const L: usize>(
+    doc: &[u16],
+    alpha: &[f32],
+    g: &[f32],
+    running: &mut [f32],
+) -> [f32; L] {
+    let mut lane = [0.0f32; L];
     let groups = doc
-        .chunks_exact(LANES)
-        .zip(alpha.chunks_exact(LANES))
-        .zip(g.chunks_exact(LANES).zip(running.chunks_exact_mut(LANES)));
+        .chunks_exact(L)
+        .zip(alpha.chunks_exact(L))
+        .zip(g.chunks_exact(L).zip(running.chunks_exact_mut(L)));
     for ((counts, alpha), (g, running)) in groups {
-        for i in 0..LANES {
+        for i in 0..L {
             lane[i] += (counts[i] as f32 + alpha[i]) * g[i];
         }
         running.copy_from_slice(&lane);
@@ -293,13 +337,31 @@ fn lane_totals(doc: &[u16], alpha: &[f32], g: &[f32], running: &mut [f32]) -> [f
     lane
 }
 
-/// The lane totals chained by a Hillis–Steele scan: entry `i` is the total
-/// of lanes `0..=i`, the last the total of all.
-fn chain(mut lane: [f32; LANES]) -> [f32; LANES] {
-    for step in [1, 2, 4, 8] {
-        for i in (step..LANES).rev() {
-            lane[i] += lane[i - step];
+/// The lane totals chained (see the module comment): entry `i` is the total
+/// of lanes `0..=i`, the last the total of all. Inside each quad of four
+/// lanes a Hillis–Steele scan (lane i plus lane i − s, or plus zero for
+/// i < s, for s = 1, 2: in-lane shuffles, a cycle each); in each block of
+/// eight the first quad's last entry added to the second quad (zero to the
+/// first); then the first block's last entry added to every entry of the
+/// second.
+fn chain<const L: usize>(mut lane: [f32; L]) -> [f32; L] {
+    for block in lane.chunks_exact_mut(BLOCK) {
+        for quad in block.chunks_exact_mut(4) {
+            for step in [1, 2] {
+                let before: [f32; 4] = quad.try_into().expect("a quad of lanes");
+                for i in 0..4 {
+                    quad[i] = before[i] + if i >= step { before[i - step] } else { 0.0 };
+                }
+            }
         }
+        let carry = block[3];
+        for (i, x) in block.iter_mut().enumerate() {
+            *x += if i >= 4 { carry } else { 0.0 };
+        }
+    }
+    let carry = lane[BLOCK - 1];
+    for x in lane.iter_mut().skip(BLOCK) {
+        *x += carry;
     }
     lane
 }
@@ -316,33 +378,43 @@ fn chain(mut lane: [f32; LANES]) -> [f32; LANES] {
 /// weight zero is never drawn inside a lane: its running sum equals the one
 /// before it. Rounding can leave the point at or past the total; the last
 /// topic of positive weight then takes it.
-fn locate(totals: [f32; LANES], running: &[f32], taken: &TakenOut, r: f32, k: usize) -> usize {
-    let groups = running.len() / LANES;
-    let mut fixed = totals;
-    for (lane, total) in fixed.iter_mut().enumerate() {
-        *total = taken.fix(*total, lane, groups - 1);
+fn locate<const L: usize>(
+    totals: [f32; L],
+    running: &[f32],
+    taken: &TakenOut,
+    r: f32,
+    k: usize,
+) -> usize {
+    // The correction, as a vector: δ in the taken-out lane, 0 elsewhere
+    // (subtracting and adding that 0 is exact, as in the vector code).
+    let mut delta = [0.0f32; L];
+    delta[taken.lane] = taken.delta;
+    let mut fixed = [0.0f32; L];
+    for i in 0..L {
+        fixed[i] = totals[i] - delta[i];
     }
     let inclusive = chain(fixed);
-    let mut base = [0.0f32; LANES];
-    base[1..].copy_from_slice(&inclusive[..LANES - 1]);
-    let u = r * (base[LANES - 1] + fixed[LANES - 1]);
+    let mut base = [0.0f32; L];
+    base[1..].copy_from_slice(&inclusive[..L - 1]);
+    // The total is the scan's last entry (ready before the bases are).
+    let u = r * inclusive[L - 1];
     // Lane i's running sums are compared with u − base_i; in the taken-out
     // lane, from its group on, with that plus δ (the sums there are δ too
     // large).
-    let mut below = [0.0f32; LANES];
-    let mut from_taken = [0.0f32; LANES];
-    for i in 0..LANES {
+    let mut below = [0.0f32; L];
+    let mut from_taken = [0.0f32; L];
+    for i in 0..L {
         below[i] = u - base[i];
-        from_taken[i] = below[i] + if i == taken.lane { taken.delta } else { 0.0 };
+        from_taken[i] = below[i] + delta[i];
     }
     // The first lane whose total (its last running sum) passes its bound;
     // the same comparison ends the count below inside that lane.
-    let Some(lane) = (0..LANES).position(|i| totals[i] > from_taken[i]) else {
-        return last_positive(running);
+    let Some(lane) = (0..L).position(|i| totals[i] > from_taken[i]) else {
+        return last_positive(running, L);
     };
     let before = running[lane..]
         .iter()
-        .step_by(LANES)
+        .step_by(L)
         .enumerate()
         .filter(|&(group, &sum)| {
             let bound = if group >= taken.group {
@@ -353,56 +425,64 @@ fn locate(totals: [f32; LANES], running: &[f32], taken: &TakenOut, r: f32, k: us
             sum <= bound
         })
         .count();
-    checked(before * LANES + lane, running, k)
+    checked(before * L + lane, running, k, L)
 }
 
 /// The drawn topic, unless rounding picked a lane of weight zero (one that
-/// holds only padding, when K < 16): the scan's rounding can leave such a
+/// holds only padding, when K < L): the scan's rounding can leave such a
 /// lane's end an ulp above the previous lane's. The last topic of positive
 /// weight then takes the draw, as for a point past the total.
 #[inline(always)]
-fn checked(topic: usize, running: &[f32], k: usize) -> usize {
+fn checked(topic: usize, running: &[f32], k: usize, lanes: usize) -> usize {
     if topic < k {
         topic
     } else {
-        last_positive(running)
+        last_positive(running, lanes)
     }
 }
 
-/// The last topic of positive weight in lane-major order.
+/// The last topic of positive weight in lane-major order over `lanes`.
 #[cold]
-fn last_positive(running: &[f32]) -> usize {
-    let groups = running.len() / LANES;
-    for lane in (0..LANES).rev() {
+fn last_positive(running: &[f32], lanes: usize) -> usize {
+    let groups = running.len() / lanes;
+    for lane in (0..lanes).rev() {
         for group in (0..groups).rev() {
-            let sum = running[group * LANES + lane];
+            let sum = running[group * lanes + lane];
             let before = if group == 0 {
                 0.0
             } else {
-                running[(group - 1) * LANES + lane]
+                running[(group - 1) * lanes + lane]
             };
             if sum > before {
-                return group * LANES + lane;
+                return group * lanes + lane;
             }
         }
     }
     0
 }
 
-/// [`lane_totals`] in AVX2: a lane group is two 8-wide vectors.
+/// [`draw`] in AVX2 for `H` blocks of eight lanes (L = 8 H): the weights,
+/// the scan and the location stay in 256-bit registers; the draw's lane
+/// and group come from compare masks, without a branch on the outcome.
+/// The same operations as [`lane_totals`], [`chain`] and [`locate`], in the
+/// same order.
 ///
 /// # Safety
 /// The CPU must support AVX2; `alpha`, `g` and `running` must be as long as
-/// `doc`, whose length is a multiple of [`LANES`].
+/// `doc`, whose length is a multiple of 8 H.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn lane_totals_avx2(
+unsafe fn draw_avx2<const H: usize>(
     doc: &[u16],
     alpha: &[f32],
     g: &[f32],
     running: &mut [f32],
-) -> [f32; LANES] {
+    taken: &TakenOut,
+    r: f32,
+    k: usize,
+) -> usize {
     use std::arch::x86_64::*;
+    let lanes = H * BLOCK;
     let len = doc.len();
     let (counts, alpha, g, out) = (
         doc.as_ptr(),
@@ -410,43 +490,154 @@ unsafe fn lane_totals_avx2(
         g.as_ptr(),
         running.as_mut_ptr(),
     );
-    let (mut low, mut high) = (_mm256_setzero_ps(), _mm256_setzero_ps());
+    let mut sums = [_mm256_setzero_ps(); H];
     let mut at = 0;
     while at < len {
-        // SAFETY: at + 16 <= len, and every slice holds len elements.
-        let n_low = _mm256_cvtepu16_epi32(_mm_loadu_si128(counts.add(at) as *const __m128i));
-        let n_high = _mm256_cvtepu16_epi32(_mm_loadu_si128(counts.add(at + 8) as *const __m128i));
-        let w_low = _mm256_mul_ps(
-            _mm256_add_ps(_mm256_cvtepi32_ps(n_low), _mm256_loadu_ps(alpha.add(at))),
-            _mm256_loadu_ps(g.add(at)),
-        );
-        let w_high = _mm256_mul_ps(
-            _mm256_add_ps(
-                _mm256_cvtepi32_ps(n_high),
-                _mm256_loadu_ps(alpha.add(at + 8)),
-            ),
-            _mm256_loadu_ps(g.add(at + 8)),
-        );
-        low = _mm256_add_ps(low, w_low);
-        high = _mm256_add_ps(high, w_high);
-        _mm256_storeu_ps(out.add(at), low);
-        _mm256_storeu_ps(out.add(at + 8), high);
-        at += LANES;
+        for (h, sum) in sums.iter_mut().enumerate() {
+            let p = at + h * BLOCK;
+            // SAFETY: p + 8 <= len, and every slice holds len elements.
+            let n = _mm256_cvtepu16_epi32(_mm_loadu_si128(counts.add(p) as *const __m128i));
+            let w = _mm256_mul_ps(
+                _mm256_add_ps(_mm256_cvtepi32_ps(n), _mm256_loadu_ps(alpha.add(p))),
+                _mm256_loadu_ps(g.add(p)),
+            );
+            *sum = _mm256_add_ps(*sum, w);
+            _mm256_storeu_ps(out.add(p), *sum);
+        }
+        at += lanes;
     }
-    let mut lane = [0.0f32; LANES];
-    _mm256_storeu_ps(lane.as_mut_ptr(), low);
-    _mm256_storeu_ps(lane.as_mut_ptr().add(8), high);
-    lane
+    let ids = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    let delta_everywhere = _mm256_set1_ps(taken.delta);
+    let mut delta = [_mm256_setzero_ps(); H];
+    let mut fixed = [_mm256_setzero_ps(); H];
+    let mut scan = [_mm256_setzero_ps(); H];
+    for h in 0..H {
+        let here = _mm256_cmpeq_epi32(
+            ids,
+            _mm256_set1_epi32(taken.lane as i32 - (h * BLOCK) as i32),
+        );
+        delta[h] = _mm256_and_ps(delta_everywhere, _mm256_castsi256_ps(here));
+        fixed[h] = _mm256_sub_ps(sums[h], delta[h]);
+        scan[h] = scan_block(fixed[h]);
+    }
+    // Each block's base (the lanes before each lane); the second block's
+    // scan gets the first block's total, and its base starts with it.
+    let last = _mm256_set1_epi32(BLOCK as i32 - 1);
+    let mut base = [_mm256_setzero_ps(); H];
+    let mut carry = _mm256_setzero_ps();
+    for h in 0..H {
+        if h > 0 {
+            scan[h] = _mm256_add_ps(scan[h], carry);
+        }
+        base[h] = _mm256_blend_ps::<1>(shift_up(scan[h], 1), carry);
+        carry = _mm256_permutevar8x32_ps(scan[h], last);
+    }
+    let total = _mm256_permutevar8x32_ps(scan[H - 1], last);
+    let u = _mm256_mul_ps(_mm256_set1_ps(r), total);
+    let mut below = [_mm256_setzero_ps(); H];
+    let mut from_taken = [_mm256_setzero_ps(); H];
+    let mut beyond = 0u32;
+    for h in 0..H {
+        below[h] = _mm256_sub_ps(u, base[h]);
+        from_taken[h] = _mm256_add_ps(below[h], delta[h]);
+        let passed = _mm256_cmp_ps::<_CMP_GT_OQ>(sums[h], from_taken[h]);
+        beyond |= (_mm256_movemask_ps(passed) as u32) << (h * BLOCK);
+    }
+    if beyond == 0 {
+        return last_positive(running, lanes);
+    }
+    let lane = beyond.trailing_zeros() as usize;
+    // Every lane's count of groups whose running sum is at or below its
+    // bound (`below` before the taken-out group, `from_taken` from it on);
+    // the drawn lane's count is the draw's group.
+    let mut count = [_mm256_setzero_si256(); H];
+    let taken_at = taken.group * lanes;
+    let mut at = 0;
+    while at < taken_at {
+        count_at_or_below(&mut count, out.add(at), &below);
+        at += lanes;
+    }
+    while at < len {
+        count_at_or_below(&mut count, out.add(at), &from_taken);
+        at += lanes;
+    }
+    let mut chosen = count[0];
+    if H > 1 {
+        let second = _mm256_set1_epi32(-((lane >= BLOCK) as i32));
+        chosen = _mm256_blendv_epi8(count[0], count[H - 1], second);
+    }
+    let place = _mm256_set1_epi32((lane % BLOCK) as i32);
+    let group = _mm256_cvtsi256_si32(_mm256_permutevar8x32_epi32(chosen, place)) as usize;
+    checked(group * lanes + lane, running, k, lanes)
 }
 
-/// [`draw`] in AVX-512: a lane group is one register, and the draw is
-/// located without reading single numbers back from memory (a 64-byte
-/// store cannot hand its data to a 4-byte load; the load would wait for
-/// the store to reach the cache).
+/// Adds one to every lane of `count` whose running sum at `sums` (one
+/// group, H blocks) is at or below its bound.
+///
+/// # Safety
+/// The CPU must support AVX2 and `sums` must point at 8 H readable floats.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn count_at_or_below<const H: usize>(
+    count: &mut [std::arch::x86_64::__m256i; H],
+    sums: *const f32,
+    bounds: &[std::arch::x86_64::__m256; H],
+) {
+    use std::arch::x86_64::*;
+    for h in 0..H {
+        let at_or_below =
+            _mm256_cmp_ps::<_CMP_LE_OQ>(_mm256_loadu_ps(sums.add(h * BLOCK)), bounds[h]);
+        // A true comparison is −1: subtracting it counts one.
+        count[h] = _mm256_sub_epi32(count[h], _mm256_castps_si256(at_or_below));
+    }
+}
+
+/// [`chain`] inside one block of eight lanes: the quads scanned by byte
+/// shifts inside each 128-bit half (zeros shifted in), then lane 3 added to
+/// lanes 4–7 (zero to lanes 0–3).
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn scan_block(x: std::arch::x86_64::__m256) -> std::arch::x86_64::__m256 {
+    use std::arch::x86_64::*;
+    let bits = _mm256_castps_si256(x);
+    let x = _mm256_add_ps(x, _mm256_castsi256_ps(_mm256_slli_si256::<4>(bits)));
+    let bits = _mm256_castps_si256(x);
+    let x = _mm256_add_ps(x, _mm256_castsi256_ps(_mm256_slli_si256::<8>(bits)));
+    let carry = _mm256_permutevar8x32_ps(x, _mm256_set1_epi32(3));
+    let second_quad = _mm256_setr_epi32(0, 0, 0, 0, -1, -1, -1, -1);
+    _mm256_add_ps(x, _mm256_and_ps(carry, _mm256_castsi256_ps(second_quad)))
+}
+
+/// The lanes of `x` moved `step` places up, zeros moved in.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn shift_up(x: std::arch::x86_64::__m256, step: i32) -> std::arch::x86_64::__m256 {
+    use std::arch::x86_64::*;
+    let ids = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    let from = _mm256_sub_epi32(ids, _mm256_set1_epi32(step));
+    let moved = _mm256_permutevar8x32_ps(x, from);
+    let keep = _mm256_cmpgt_epi32(ids, _mm256_set1_epi32(step - 1));
+    _mm256_and_ps(moved, _mm256_castsi256_ps(keep))
+}
+
+/// [`draw`] in AVX-512 for 16 lanes: a lane group is one register, and the
+/// draw is located without reading single numbers back from memory (a
+/// 64-byte store cannot hand its data to a 4-byte load; the load would wait
+/// for the store to reach the cache). The same operations as [`draw_avx2`]
+/// with two blocks, lane for lane.
 ///
 /// # Safety
 /// The CPU must support AVX-512F; `alpha`, `g` and `running` must be as
-/// long as `doc`, whose length is a multiple of [`LANES`].
+/// long as `doc`, whose length is a multiple of 16.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2")]
 unsafe fn draw_avx512(
@@ -459,6 +650,7 @@ unsafe fn draw_avx512(
     k: usize,
 ) -> usize {
     use std::arch::x86_64::*;
+    const LANES: usize = 2 * BLOCK;
     let len = doc.len();
     let (counts, alpha, g, out) = (
         doc.as_ptr(),
@@ -480,37 +672,39 @@ unsafe fn draw_avx512(
         at += LANES;
     }
     // The taken-out correction, in its lane only (x − 0 elsewhere: exact).
-    let delta = _mm512_set1_ps(taken.delta);
-    let taken_at = taken.group * LANES;
     let taken_lane = 1u16 << taken.lane;
-    let fixed = _mm512_sub_ps(sums, _mm512_maskz_mov_ps(taken_lane, delta));
-    // The scan: add the lanes shifted up by 1, 2, 4 and 8 (zeros shifted in).
-    let zero = _mm512_setzero_si512();
+    let delta = _mm512_maskz_mov_ps(taken_lane, _mm512_set1_ps(taken.delta));
+    let fixed = _mm512_sub_ps(sums, delta);
+    // The scan inside each block of eight lanes (as `chain`), then the first
+    // block's total added to the second.
+    let ids = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     let mut scan = fixed;
-    let shifted = _mm512_alignr_epi32::<15>(_mm512_castps_si512(scan), zero);
-    scan = _mm512_add_ps(scan, _mm512_castsi512_ps(shifted));
-    let shifted = _mm512_alignr_epi32::<14>(_mm512_castps_si512(scan), zero);
-    scan = _mm512_add_ps(scan, _mm512_castsi512_ps(shifted));
-    let shifted = _mm512_alignr_epi32::<12>(_mm512_castps_si512(scan), zero);
-    scan = _mm512_add_ps(scan, _mm512_castsi512_ps(shifted));
-    let shifted = _mm512_alignr_epi32::<8>(_mm512_castps_si512(scan), zero);
-    scan = _mm512_add_ps(scan, _mm512_castsi512_ps(shifted));
+    // Quads: lane i − 1 and i − 2 by in-lane permutes (zeros where the
+    // quad has no such lane), then lane 3 of each block to its lanes 4–7.
+    scan = _mm512_add_ps(scan, _mm512_maskz_permute_ps::<0b10_01_00_00>(0xEEEE, scan));
+    scan = _mm512_add_ps(scan, _mm512_maskz_permute_ps::<0b01_00_00_00>(0xCCCC, scan));
+    let quad_carry = _mm512_setr_epi32(0, 0, 0, 0, 3, 3, 3, 3, 0, 0, 0, 0, 11, 11, 11, 11);
+    scan = _mm512_add_ps(scan, _mm512_maskz_permutexvar_ps(0xF0F0, quad_carry, scan));
+    let carry = _mm512_permutexvar_ps(_mm512_set1_epi32(BLOCK as i32 - 1), scan);
+    scan = _mm512_mask_add_ps(scan, 0xFF00, scan, carry);
     // Each lane's base (the lanes before it), the point u, and the bounds
     // the running sums are compared with, as in `locate`.
-    let base = _mm512_castsi512_ps(_mm512_alignr_epi32::<15>(_mm512_castps_si512(scan), zero));
-    let total = _mm512_permutexvar_ps(_mm512_set1_epi32(15), _mm512_add_ps(base, fixed));
+    let base =
+        _mm512_maskz_permutexvar_ps(0xFFFE, _mm512_sub_epi32(ids, _mm512_set1_epi32(1)), scan);
+    let total = _mm512_permutexvar_ps(_mm512_set1_epi32(15), scan);
     let u = _mm512_mul_ps(_mm512_set1_ps(r), total);
     let below = _mm512_sub_ps(u, base);
-    let from_taken = _mm512_mask_add_ps(below, taken_lane, below, delta);
+    let from_taken = _mm512_add_ps(below, delta);
     let beyond = _mm512_cmp_ps_mask::<_CMP_GT_OQ>(sums, from_taken);
     if beyond == 0 {
-        return last_positive(running);
+        return last_positive(running, LANES);
     }
     let lane = beyond.trailing_zeros() as usize;
     // Every lane's count of groups whose running sum is at or below its
     // bound; the drawn lane's count is the draw's group.
     let one = _mm512_set1_epi32(1);
     let mut count = _mm512_setzero_si512();
+    let taken_at = taken.group * LANES;
     let mut at = 0;
     while at < taken_at {
         // SAFETY: as above; `running` was written by full-width stores.
@@ -525,26 +719,26 @@ unsafe fn draw_avx512(
         count = _mm512_mask_add_epi32(count, at_or_below, count, one);
         at += LANES;
     }
-    // The drawn lane's count, moved to the front.
-    let group = _mm512_cvtsi512_si32(_mm512_maskz_compress_epi32(beyond, count)) as usize;
-    checked(group * LANES + lane, running, k)
+    let place = _mm512_set1_epi32(lane as i32);
+    let group = _mm512_cvtsi512_si32(_mm512_permutexvar_epi32(place, count)) as usize;
+    checked(group * LANES + lane, running, k, LANES)
 }
 
 /// Moves one token of document row `doc` from topic `old` to topic `new`.
 ///
-/// The vector builds rewrite the whole 16-count group as one 32-byte store:
+/// The vector builds rewrite the whole L-count group of each as one store:
 /// the next token often reads the same row (a word repeated in a
 /// document), and its vector load can take a vector store's data straight
 /// from the store buffer, not a 2-byte one's (a stall of tens of cycles).
 #[inline(always)]
-fn move_token<const ISA: u8>(doc: &mut [u16], old: usize, new: usize) {
+fn move_token<const ISA: u8, const L: usize>(doc: &mut [u16], old: usize, new: usize) {
     #[cfg(target_arch = "x86_64")]
     if ISA >= AVX2 {
         // SAFETY: AVX2 is present in both vector builds; both topics are
-        // below the row's length, a multiple of LANES.
+        // below the row's length, a multiple of L.
         unsafe {
-            add_to_count(doc, old, -1);
-            add_to_count(doc, new, 1);
+            add_to_count::<L>(doc, old, -1);
+            add_to_count::<L>(doc, new, 1);
         }
         return;
     }
@@ -552,38 +746,52 @@ fn move_token<const ISA: u8>(doc: &mut [u16], old: usize, new: usize) {
     doc[new] += 1;
 }
 
-/// Adds `delta` to `doc[t]` by rewriting its 16-count group.
+/// Adds `delta` to `doc[t]` by rewriting its L-count group (8 counts: one
+/// 16-byte store; 16: one 32-byte store).
 ///
 /// # Safety
-/// AVX2 must be present and `t / LANES * LANES + LANES <= doc.len()`.
+/// AVX2 must be present and `t / L * L + L <= doc.len()`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn add_to_count(doc: &mut [u16], t: usize, delta: i16) {
+unsafe fn add_to_count<const L: usize>(doc: &mut [u16], t: usize, delta: i16) {
     use std::arch::x86_64::*;
-    debug_assert!(t / LANES * LANES + LANES <= doc.len());
-    let at = doc.as_mut_ptr().add(t / LANES * LANES) as *mut __m256i;
-    let lanes = _mm256_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    let hit = _mm256_cmpeq_epi16(lanes, _mm256_set1_epi16((t % LANES) as i16));
-    let step = _mm256_and_si256(hit, _mm256_set1_epi16(delta));
-    _mm256_storeu_si256(at, _mm256_add_epi16(_mm256_loadu_si256(at), step));
+    debug_assert!(t / L * L + L <= doc.len());
+    let place = (t % L) as i16;
+    if L == BLOCK {
+        let at = doc.as_mut_ptr().add(t / L * L) as *mut __m128i;
+        let lanes = _mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7);
+        let step = _mm_and_si128(
+            _mm_cmpeq_epi16(lanes, _mm_set1_epi16(place)),
+            _mm_set1_epi16(delta),
+        );
+        _mm_storeu_si128(at, _mm_add_epi16(_mm_loadu_si128(at), step));
+    } else {
+        let at = doc.as_mut_ptr().add(t / L * L) as *mut __m256i;
+        let lanes = _mm256_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        let step = _mm256_and_si256(
+            _mm256_cmpeq_epi16(lanes, _mm256_set1_epi16(place)),
+            _mm256_set1_epi16(delta),
+        );
+        _mm256_storeu_si256(at, _mm256_add_epi16(_mm256_loadu_si256(at), step));
+    }
 }
 
 /// Sets the word factor `g[t]`; the vector builds rewrite the whole vector
 /// that holds it, for the store-to-load forwarding [`move_token`] explains
-/// (every token loads all of `g` as vectors).
+/// (every token loads all of `g` as vectors of the draw's width).
 #[inline(always)]
-fn set_factor<const ISA: u8>(g: &mut [f32], t: usize, value: f32) {
+fn set_factor<const ISA: u8, const L: usize>(g: &mut [f32], t: usize, value: f32) {
     #[cfg(target_arch = "x86_64")]
-    if ISA == AVX512 {
+    if ISA == AVX512 && L == 2 * BLOCK {
         // SAFETY: AVX512 is only chosen inside `sample_avx512`; `g` is a
-        // whole number of lane groups.
+        // whole number of 16-lane groups.
         unsafe { set_factor_avx512(g, t, value) };
         return;
     }
     #[cfg(target_arch = "x86_64")]
-    if ISA == AVX2 {
-        // SAFETY: AVX2 is only chosen inside `sample_avx2`; `g` is a whole
-        // number of lane groups, so the aligned half of `t` is inside it.
+    if ISA >= AVX2 {
+        // SAFETY: AVX2 is present in both vector builds; `g` is a whole
+        // number of lane groups, so the aligned eight around `t` are in it.
         unsafe { set_factor_avx2(g, t, value) };
         return;
     }
@@ -611,14 +819,14 @@ unsafe fn set_factor_avx2(g: &mut [f32], t: usize, value: f32) {
 }
 
 /// # Safety
-/// AVX-512F must be present and `t / LANES * LANES + LANES <= g.len()`.
+/// AVX-512F must be present and `t / 16 * 16 + 16 <= g.len()`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2")]
 unsafe fn set_factor_avx512(g: &mut [f32], t: usize, value: f32) {
     use std::arch::x86_64::*;
-    debug_assert!(t / LANES * LANES + LANES <= g.len());
-    let at = g.as_mut_ptr().add(t / LANES * LANES);
-    let merged = _mm512_mask_mov_ps(_mm512_loadu_ps(at), 1 << (t % LANES), _mm512_set1_ps(value));
+    debug_assert!(t / 16 * 16 + 16 <= g.len());
+    let at = g.as_mut_ptr().add(t / 16 * 16);
+    let merged = _mm512_mask_mov_ps(_mm512_loadu_ps(at), 1 << (t % 16), _mm512_set1_ps(value));
     _mm512_storeu_ps(at, merged);
 }
 
@@ -672,56 +880,110 @@ mod tests {
             .collect()
     }
 
-    /// Which topic a point `u` falls in, found the slow way: walk the
-    /// topics in lane-major order (exact arithmetic is not needed away from
-    /// the interval ends, which the test avoids).
-    fn walk_lane_major(w: &[f64], u: f64) -> usize {
-        let mut total = 0.0;
-        for lane in 0..LANES {
-            for t in (lane..w.len()).step_by(LANES) {
-                total += w[t];
-                if w[t] > 0.0 && u < total {
-                    return t;
-                }
-            }
+    /// Topics in lane-major order over `lanes` lanes.
+    fn lane_major(len: usize, lanes: usize) -> impl Iterator<Item = usize> {
+        (0..lanes).flat_map(move |lane| (lane..len).step_by(lanes))
+    }
+
+    /// The draw of build `ISA` for the lane count of `k`.
+    #[inline(always)]
+    fn draw_for<const ISA: u8>(c: &Case, running: &mut [f32]) -> usize {
+        let Case {
+            doc,
+            alpha,
+            g,
+            taken,
+            r,
+            k,
+        } = *c;
+        if lanes(k) == BLOCK {
+            draw::<ISA, BLOCK>(doc, alpha, g, running, taken, r, k)
+        } else {
+            draw::<ISA, { 2 * BLOCK }>(doc, alpha, g, running, taken, r, k)
         }
-        unreachable!("u beyond the total")
+    }
+
+    /// The portable locate for the lane count of `k`.
+    fn locate_portable(
+        doc: &[u16],
+        alpha: &[f32],
+        g: &[f32],
+        taken: &TakenOut,
+        r: f32,
+        k: usize,
+    ) -> (usize, Vec<f32>) {
+        let mut running = vec![0.0f32; doc.len()];
+        let case = Case {
+            doc,
+            alpha,
+            g,
+            taken,
+            r,
+            k,
+        };
+        let topic = draw_for::<PORTABLE>(&case, &mut running);
+        (topic, running)
     }
 
     #[test]
-    fn stride_pads_to_whole_lane_groups() {
-        assert_eq!(stride(1), 16);
-        assert_eq!(stride(16), 16);
-        assert_eq!(stride(20), 32);
-        assert_eq!(stride(100), 112);
+    fn lanes_and_stride_depend_on_k_only() {
+        assert_eq!((lanes(1), stride(1)), (8, 8));
+        assert_eq!((lanes(20), stride(20)), (8, 24));
+        assert_eq!((lanes(100), stride(100)), (8, 104));
+        assert_eq!((lanes(128), stride(128)), (8, 128));
+        assert_eq!((lanes(129), stride(129)), (16, 144));
+        assert_eq!((lanes(200), stride(200)), (16, 208));
+    }
+
+    #[test]
+    fn chain_scans_each_block_then_carries() {
+        let mut x = [0.0f32; 16];
+        for (i, v) in x.iter_mut().enumerate() {
+            *v = (i + 1) as f32;
+        }
+        let scanned = chain(x);
+        for (i, &sum) in scanned.iter().enumerate() {
+            let expected: f32 = (1..=i + 1).map(|v| v as f32).sum();
+            assert_eq!(sum, expected, "lane {i}");
+        }
+        let eight: [f32; 8] = [1.0; 8];
+        assert_eq!(chain(eight), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
     }
 
     #[test]
     fn draws_land_where_a_lane_major_walk_puts_them() {
-        let k = 40;
-        let (doc, alpha, g) = example(k, &[(0, 3), (5, 1), (9, 7), (19, 2), (33, 4), (39, 1)]);
-        let old = 9;
-        let g_out = g[old] * 0.9;
-        let w = weights(&doc, &alpha, &g, old, g_out);
-        assert!(w[k..].iter().all(|&x| x == 0.0), "padding has no weight");
-        let total: f64 = w.iter().sum();
-        let taken = TakenOut::new(old, doc[old], alpha[old], g[old], g_out);
-        let mut running = vec![0.0; doc.len()];
-        for step in 0..4000 {
-            // Mid-points of a fine grid: never within rounding of an end.
-            let r = (step as f32 + 0.5) / 4000.0;
-            let drawn = draw::<PORTABLE>(&doc, &alpha, &g, &mut running, &taken, r, k);
-            let expected = walk_lane_major(&w, r as f64 * total);
-            if drawn != expected {
-                // Allowed only within single-precision rounding of an end.
+        for k in [20, 140] {
+            let counts = [(0, 3), (5, 1), (9, 7), (19, 2), (k - 7, 4), (k - 1, 1)];
+            let (doc, alpha, g) = example(k, &counts);
+            let old = 9;
+            let g_out = g[old] * 0.9;
+            let w = weights(&doc, &alpha, &g, old, g_out);
+            assert!(w[k..].iter().all(|&x| x == 0.0), "padding has no weight");
+            let total: f64 = w.iter().sum();
+            let taken = TakenOut::new(old, lanes(k), doc[old], alpha[old], g[old], g_out);
+            for step in 0..4000 {
+                // Mid-points of a fine grid: never within rounding of an end.
+                let r = (step as f32 + 0.5) / 4000.0;
+                let (drawn, _) = locate_portable(&doc, &alpha, &g, &taken, r, k);
+                let u = r as f64 * total;
                 let mut end = 0.0;
-                for lane in 0..LANES {
-                    for t in (lane..w.len()).step_by(LANES) {
-                        end += w[t];
+                let mut expected = None;
+                let mut ends = Vec::new();
+                for t in lane_major(w.len(), lanes(k)) {
+                    end += w[t];
+                    ends.push((t, end));
+                    if expected.is_none() && w[t] > 0.0 && u < end {
+                        expected = Some(t);
+                    }
+                }
+                let expected = expected.expect("u below the total");
+                if drawn != expected {
+                    // Allowed only within single-precision rounding of an end.
+                    for &(t, end) in &ends {
                         if t == expected || t == drawn {
                             assert!(
-                                (end - r as f64 * total).abs() < 1e-5 * total,
-                                "r {r}: drew {drawn}, expected {expected}"
+                                (end - u).abs() < 1e-5 * total,
+                                "K {k}, r {r}: drew {drawn}, expected {expected}"
                             );
                         }
                     }
@@ -735,13 +997,13 @@ mod tests {
     #[test]
     fn past_the_total_goes_to_the_last_topic_of_positive_weight() {
         let (doc, alpha, g) = example(20, &[(2, 5)]);
-        let taken = TakenOut::new(2, doc[2], alpha[2], g[2], g[2] * 0.5);
-        let mut running = vec![0.0; doc.len()];
-        // Lane 15 holds topics 15 and 31 (padding): 15 is the last.
-        let totals = lane_totals(&doc, &alpha, &g, &mut running);
-        assert_eq!(locate(totals, &running, &taken, 1.0, 20), 15);
-        assert_eq!(locate(totals, &running, &taken, 2.0, 20), 15);
-        assert_eq!(last_positive(&running), 15);
+        let taken = TakenOut::new(2, lanes(20), doc[2], alpha[2], g[2], g[2] * 0.5);
+        // 8 lanes: lane 7 holds topics 7, 15 and 23 (padding): 15 is the
+        // last topic of positive weight in lane-major order.
+        let (topic, running) = locate_portable(&doc, &alpha, &g, &taken, 1.0, 20);
+        assert_eq!(topic, 15);
+        assert_eq!(locate_portable(&doc, &alpha, &g, &taken, 2.0, 20).0, 15);
+        assert_eq!(last_positive(&running, 8), 15);
     }
 
     /// The taken-out token's topic weighs (n_dt − 1 + α) g_out: with a count
@@ -755,18 +1017,38 @@ mod tests {
         g[..3].copy_from_slice(&[1.0, 1.0, 1.0]);
         let mut doc = vec![0u16; s];
         doc[0] = 1;
-        let taken = TakenOut::new(0, doc[0], alpha[0], g[0], 0.5);
-        let mut running = vec![0.0; s];
-        let totals = lane_totals(&doc, &alpha, &g, &mut running);
-        assert_eq!(totals[0], 1.001, "counted as the row has it");
+        let taken = TakenOut::new(0, lanes(3), doc[0], alpha[0], g[0], 0.5);
         // (0 + 0.001) × 0.5, up to single-precision rounding of the
         // subtraction (about 1e-7 of the uncorrected weight).
-        let lane0 = taken.fix(totals[0], 0, 0);
+        let lane0 = 1.001f32 - taken.delta;
         assert!((lane0 - 0.5e-3).abs() < 2e-7, "{lane0}");
         // The total is 2.0005: a point just past topic 0's sliver lands in
         // topic 1, one inside it in topic 0.
-        assert_eq!(locate(totals, &running, &taken, 3e-4, 3), 1);
-        assert_eq!(locate(totals, &running, &taken, 2e-4, 3), 0);
+        assert_eq!(locate_portable(&doc, &alpha, &g, &taken, 3e-4, 3).0, 1);
+        assert_eq!(locate_portable(&doc, &alpha, &g, &taken, 2e-4, 3).0, 0);
+    }
+
+    /// A random row at K topics and the taken-out token of one of them.
+    fn random_row(
+        rng: &mut Xoshiro256PlusPlus,
+        k: usize,
+        p: f64,
+    ) -> (Vec<u16>, Vec<f32>, Vec<f32>, usize) {
+        let s = stride(k);
+        let mut doc = vec![0u16; s];
+        let (mut alpha, mut g) = (vec![0.0f32; s], vec![0.0f32; s]);
+        for t in 0..k {
+            doc[t] = if rng.random::<f64>() < p {
+                rng.random_range(1..400)
+            } else {
+                0
+            };
+            alpha[t] = rng.random_range(1e-4..1.5);
+            g[t] = rng.random_range(1e-7..0.1);
+        }
+        let old = rng.random_range(0..k);
+        doc[old] = doc[old].max(1);
+        (doc, alpha, g, old)
     }
 
     /// Whatever the rounding, a draw is a real topic (below K) of positive
@@ -776,40 +1058,24 @@ mod tests {
     /// group and out of the row).
     #[test]
     fn draws_near_every_boundary_are_real_topics_of_positive_weight() {
-        use rand::Rng;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
-        for &k in &[3usize, 17, 20, 100] {
+        for &k in &[3usize, 17, 20, 24, 25, 100, 129, 200] {
             for _ in 0..50 {
-                let s = stride(k);
-                let mut doc = vec![0u16; s];
-                let (mut alpha, mut g) = (vec![0.0f32; s], vec![0.0f32; s]);
-                for t in 0..k {
-                    doc[t] = if rng.random::<f64>() < 0.2 {
-                        rng.random_range(1..300)
-                    } else {
-                        0
-                    };
-                    alpha[t] = rng.random_range(1e-4..0.5);
-                    g[t] = rng.random_range(1e-6..0.05);
-                }
-                let old = rng.random_range(0..k);
-                doc[old] = doc[old].max(1);
-                let taken = TakenOut::new(old, doc[old], alpha[old], g[old], g[old] * 0.99);
+                let (doc, alpha, g, old) = random_row(&mut rng, k, 0.2);
+                let taken =
+                    TakenOut::new(old, lanes(k), doc[old], alpha[old], g[old], g[old] * 0.99);
                 let w = weights(&doc, &alpha, &g, old, g[old] * 0.99);
                 let total: f64 = w.iter().sum();
-                let mut running = vec![0.0f32; s];
-                let totals = lane_totals(&doc, &alpha, &g, &mut running);
                 let mut points: Vec<f32> = vec![0.0, 1.0 - f32::EPSILON, 1.0];
                 let mut end = 0.0f64;
-                for lane in 0..LANES {
-                    for t in (lane..s).step_by(LANES) {
-                        end += w[t];
-                        let r = (end / total) as f32;
-                        points.extend([r, r.next_down(), r.next_up()]);
-                    }
+                for t in lane_major(doc.len(), lanes(k)) {
+                    end += w[t];
+                    let r = (end / total) as f32;
+                    points.extend([r, r.next_down(), r.next_up()]);
                 }
                 for r in points {
-                    let topic = locate(totals, &running, &taken, r.clamp(0.0, 1.0), k);
+                    let (topic, _) =
+                        locate_portable(&doc, &alpha, &g, &taken, r.clamp(0.0, 1.0), k);
                     assert!(topic < k, "K {k}, r {r}: topic {topic}");
                     assert!(w[topic] > 0.0, "K {k}, r {r}: topic {topic} has no weight");
                 }
@@ -818,94 +1084,110 @@ mod tests {
     }
 
     /// The vector builds draw the same topics as the portable code and
-    /// leave the same running sums, bit for bit.
+    /// leave the same running sums, bit for bit, for both lane counts; on
+    /// x86_64 the AVX2 build is always compared (a CPU without it fails the
+    /// test), the AVX-512 build where the CPU has it (said on stderr when
+    /// it does not).
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn vector_builds_draw_what_the_portable_code_draws() {
-        use rand::Rng;
+        let detected = InstructionSet::detected();
+        assert!(
+            detected >= InstructionSet::Avx2,
+            "this x86_64 CPU lacks AVX2: the AVX2 build cannot be compared"
+        );
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
-        for &k in &[3usize, 16, 20, 33, 100, 130] {
+        for &k in &[3usize, 8, 16, 20, 24, 25, 33, 100, 129, 130, 200] {
             for _ in 0..300 {
-                let s = stride(k);
-                let mut doc = vec![0u16; s];
-                let (mut alpha, mut g) = (vec![0.0f32; s], vec![0.0f32; s]);
-                for t in 0..k {
-                    doc[t] = if rng.random::<f64>() < 0.3 {
-                        rng.random_range(0..500)
-                    } else {
-                        0
-                    };
-                    alpha[t] = rng.random_range(0.001..2.0);
-                    g[t] = rng.random_range(1e-7..0.1);
-                }
-                let old = rng.random_range(0..k);
-                doc[old] = doc[old].max(1);
-                let taken = TakenOut::new(old, doc[old], alpha[old], g[old], g[old] * 0.97);
+                let (doc, alpha, g, old) = random_row(&mut rng, k, 0.3);
+                let taken =
+                    TakenOut::new(old, lanes(k), doc[old], alpha[old], g[old], g[old] * 0.97);
                 let r = rng.random::<f32>();
-                let mut expected_running = vec![0.0; s];
-                let expected =
-                    draw::<PORTABLE>(&doc, &alpha, &g, &mut expected_running, &taken, r, k);
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    let mut running = vec![0.0; s];
-                    // SAFETY: AVX2 checked just above.
-                    let drawn =
-                        unsafe { draw_with_avx2(&doc, &alpha, &g, &mut running, &taken, r, k) };
-                    assert_eq!(drawn, expected, "AVX2, K {k}");
-                    assert_eq!(running, expected_running);
-                }
-                if avx512_present() {
-                    let mut running = vec![0.0; s];
-                    // SAFETY: AVX-512F and AVX2 checked just above.
-                    let drawn =
-                        unsafe { draw_avx512(&doc, &alpha, &g, &mut running, &taken, r, k) };
+                let (expected, expected_running) = locate_portable(&doc, &alpha, &g, &taken, r, k);
+                let case = Case {
+                    doc: &doc,
+                    alpha: &alpha,
+                    g: &g,
+                    taken: &taken,
+                    r,
+                    k,
+                };
+                let mut running = vec![0.0; doc.len()];
+                // SAFETY: AVX2 asserted above.
+                let drawn = unsafe { draw_with_avx2(&case, &mut running) };
+                assert_eq!(drawn, expected, "AVX2, K {k}");
+                assert_eq!(running, expected_running);
+                if detected == InstructionSet::Avx512 {
+                    let mut running = vec![0.0; doc.len()];
+                    // SAFETY: AVX-512F and AVX2 detected.
+                    let drawn = unsafe { draw_with_avx512(&case, &mut running) };
                     assert_eq!(drawn, expected, "AVX-512, K {k}");
                     assert_eq!(running, expected_running);
                 }
             }
         }
-        if !avx512_present() {
-            eprintln!("no AVX-512 on this CPU: only the AVX2 build was compared");
+        if detected < InstructionSet::Avx512 {
+            eprintln!(
+                "no AVX-512 on this CPU: only the AVX2 build was compared with the portable one"
+            );
         }
+    }
+
+    /// One draw's inputs.
+    #[derive(Clone, Copy)]
+    struct Case<'a> {
+        doc: &'a [u16],
+        alpha: &'a [f32],
+        g: &'a [f32],
+        taken: &'a TakenOut,
+        r: f32,
+        k: usize,
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn draw_with_avx2(
-        doc: &[u16],
-        alpha: &[f32],
-        g: &[f32],
-        running: &mut [f32],
-        taken: &TakenOut,
-        r: f32,
-        k: usize,
-    ) -> usize {
-        draw::<AVX2>(doc, alpha, g, running, taken, r, k)
+    unsafe fn draw_with_avx2(c: &Case, running: &mut [f32]) -> usize {
+        draw_for::<AVX2>(c, running)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx2")]
+    unsafe fn draw_with_avx512(c: &Case, running: &mut [f32]) -> usize {
+        draw_for::<AVX512>(c, running)
     }
 
     /// Moving a token through the vector path changes exactly two counts,
-    /// and a factor set through it changes exactly one.
+    /// and a factor set through it changes exactly one, for both widths.
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn vector_updates_touch_one_entry() {
-        if !std::arch::is_x86_feature_detected!("avx2") {
-            return;
-        }
+        assert!(
+            std::arch::is_x86_feature_detected!("avx2"),
+            "this x86_64 CPU lacks AVX2"
+        );
         let mut doc: Vec<u16> = (0..48).map(|t| t as u16 + 1).collect();
         let before = doc.clone();
-        // SAFETY: AVX2 checked above; 47 / 16 * 16 + 16 = 48.
+        // SAFETY: AVX2 checked above; 47 / 16 * 16 + 16 = 48, and the
+        // 8-count groups of 3 and 41 end at 8 and 48.
         unsafe {
-            add_to_count(&mut doc, 17, -1);
-            add_to_count(&mut doc, 47, 1);
+            add_to_count::<16>(&mut doc, 17, -1);
+            add_to_count::<16>(&mut doc, 47, 1);
+            add_to_count::<8>(&mut doc, 3, 1);
+            add_to_count::<8>(&mut doc, 41, -1);
         }
         for t in 0..48 {
-            let expected = before[t] as i32 - (t == 17) as i32 + (t == 47) as i32;
-            assert_eq!(doc[t] as i32, expected, "topic {t}");
+            let change = [(17, -1), (47, 1), (3, 1), (41, -1)]
+                .iter()
+                .filter(|&&(at, _)| at == t)
+                .map(|&(_, d)| d)
+                .sum::<i32>();
+            assert_eq!(doc[t] as i32, before[t] as i32 + change, "topic {t}");
         }
         let mut g: Vec<f32> = (0..32).map(|t| t as f32).collect();
         // SAFETY: AVX2 checked above.
         unsafe { set_factor_avx2(&mut g, 13, -1.0) };
-        if avx512_present() {
-            // SAFETY: AVX-512F and AVX2 checked just above.
+        if InstructionSet::detected() == InstructionSet::Avx512 {
+            // SAFETY: AVX-512F and AVX2 detected.
             unsafe { set_factor_avx512(&mut g, 30, -2.0) };
         } else {
             g[30] = -2.0;

@@ -8,6 +8,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use super::layouts::{prefers_rows, topic_bits, BlockDocs, DocCounts, Layout};
+use super::simd::{instruction_set, InstructionSet};
 use super::{lists, rows};
 use crate::corpus::Document;
 use crate::lda::state::State;
@@ -256,16 +257,23 @@ impl SparseState {
     /// the current rayon pool. The result depends on `seed` and `sweep`, not
     /// on the pool's size.
     pub fn sweep(&mut self, seed: u64, sweep: usize) {
+        self.sweep_on(seed, sweep, instruction_set());
+    }
+
+    /// [`Self::sweep`] on a given instruction set (at most the CPU's): the
+    /// same result on each, only the speed differs (tests compare them).
+    fn sweep_on(&mut self, seed: u64, sweep: usize, isa: InstructionSet) {
         for round in 0..self.shards {
-            self.sample_round(seed, sweep, round);
+            self.sample_round(seed, sweep, round, isa);
         }
     }
 
-    fn sample_round(&mut self, seed: u64, sweep: usize, round: usize) {
+    fn sample_round(&mut self, seed: u64, sweep: usize, round: usize, isa: InstructionSet) {
         let s = self.shards;
         let k = self.k;
         let round_start_totals = self.n_k.clone();
         let ctx = Shared {
+            isa,
             k,
             topic_bits: self.topic_bits,
             alpha: &self.alpha,
@@ -412,6 +420,8 @@ impl SparseState {
 
 /// What every block of a round reads and nobody writes.
 pub(super) struct Shared<'a> {
+    /// The code path the kernels take (the same numbers on each).
+    pub(super) isa: InstructionSet,
     pub(super) k: usize,
     pub(super) topic_bits: u32,
     pub(super) alpha: &'a [f64],
@@ -591,6 +601,52 @@ mod tests {
         let mut other = SparseState::init_as(docs, 50, 6, 0.1, 0.01, 5, 4, layout);
         other.sweep(5, 1);
         assert_ne!(one.0, other.assignments());
+    }
+
+    /// Whole sweeps on every instruction set the CPU has give the same
+    /// chain, bit for bit, in both layouts and at both lane counts (K = 20:
+    /// 8 lanes, K = 130: 16). On x86_64 the AVX2 path is always compared
+    /// with the portable one (a CPU without AVX2 fails the test); AVX-512
+    /// where the CPU has it, and stderr says when it does not.
+    #[test]
+    fn every_instruction_set_gives_the_same_sweeps() {
+        let docs = generated_docs(90, 50);
+        let detected = InstructionSet::detected();
+        let mut compared = vec![InstructionSet::Portable];
+        #[cfg(target_arch = "x86_64")]
+        {
+            assert!(
+                detected >= InstructionSet::Avx2,
+                "this x86_64 CPU lacks AVX2: the AVX2 path cannot be compared"
+            );
+            compared.push(InstructionSet::Avx2);
+            if detected == InstructionSet::Avx512 {
+                compared.push(InstructionSet::Avx512);
+            } else {
+                eprintln!("no AVX-512 on this CPU: compared portable and AVX2 only");
+            }
+        }
+        for (layout, k) in [(Layout::Rows, 20), (Layout::Rows, 130), (Layout::Lists, 20)] {
+            let run = |isa: InstructionSet| {
+                let mut s = SparseState::init_as(&docs, 50, k, 0.1, 0.01, 6, 3, layout);
+                for sweep in 1..=15 {
+                    s.sweep_on(6, sweep, isa);
+                }
+                (s.assignments(), s.n_k.clone(), s.log_likelihood().to_bits())
+            };
+            let portable = run(InstructionSet::Portable);
+            for &isa in &compared[1..] {
+                assert!(
+                    run(isa) == portable,
+                    "{layout:?}, K {k}: {isa:?} differs from portable"
+                );
+            }
+        }
+        assert_eq!(
+            compared.len(),
+            detected as usize + 1,
+            "every detected path compared"
+        );
     }
 
     /// One topic: every token stays in it, and the likelihood is the
