@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::chains::{ChainReport, Fitted};
 use super::params::LdaParams;
 use super::state::State;
 use crate::corpus::{CorpusReport, PruneOptions, Vocabulary};
@@ -79,6 +80,8 @@ pub struct LdaModel {
     /// Posterior draws of the document-topic counts, each `D × K`
     /// document-major (see [`LdaParams::saved_samples`]).
     doc_topic_samples: Vec<Vec<u32>>,
+    /// How the chains agreed, when more than one ran.
+    chains: Option<ChainReport>,
     /// The checksum of the model data, from load or save (labels files
     /// name the model they were made for by it); not serialized.
     checksum: Checksum,
@@ -112,6 +115,9 @@ struct ModelData {
     /// Posterior draws of the document-topic counts (`D × K` each).
     #[serde(default)]
     doc_topic_samples: Vec<Vec<u32>>,
+    /// How the chains agreed (absent: one chain ran, as in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    chains: Option<ChainReport>,
 }
 
 impl From<LdaModel> for ModelData {
@@ -140,6 +146,7 @@ impl From<LdaModel> for ModelData {
             documents: m.documents,
             trace: m.trace,
             doc_topic_samples: m.doc_topic_samples,
+            chains: m.chains,
         }
     }
 }
@@ -155,6 +162,9 @@ impl TryFrom<ModelData> for LdaModel {
         let (n_kw, n_k) = d.dense_topic_word_counts()?;
         d.check_documents(&n_k)?;
         d.check_draws()?;
+        if let Some(report) = &d.chains {
+            report.check(d.params.k)?;
+        }
         d.vocabulary.rebuild_index();
         Ok(LdaModel {
             params: d.params,
@@ -170,6 +180,7 @@ impl TryFrom<ModelData> for LdaModel {
             input: d.input,
             version: d.version,
             doc_topic_samples: d.doc_topic_samples,
+            chains: d.chains,
             checksum: Checksum::default(),
         })
     }
@@ -346,6 +357,29 @@ impl ModelData {
 }
 
 impl LdaModel {
+    /// The model of a finished fit (its kept chain, the chain report and
+    /// the saved draws); `answers` are the fitted documents' (id, text), in
+    /// corpus order.
+    pub(crate) fn from_fitted(
+        fitted: Fitted,
+        answers: impl Iterator<Item = (String, String)>,
+        vocab: Vocabulary,
+        report: CorpusReport,
+        params: LdaParams,
+        text: TextOptions,
+    ) -> LdaModel {
+        let mut model =
+            Self::from_state(&fitted.state, answers, vocab, report, params, text, fitted.trace);
+        model.doc_topic_samples = fitted.samples;
+        model.chains = fitted.report;
+        model
+    }
+
+    /// How the chains of the fit agreed, when more than one ran.
+    pub fn chains(&self) -> Option<&ChainReport> {
+        self.chains.as_ref()
+    }
+
     /// The model of a finished chain; `answers` are the fitted documents'
     /// (id, text), in corpus order.
     pub(crate) fn from_state(
@@ -387,12 +421,9 @@ impl LdaModel {
             input: ModelInput::default(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             doc_topic_samples: Vec::new(),
+            chains: None,
             checksum: Checksum::default(),
         }
-    }
-
-    pub(crate) fn set_doc_topic_samples(&mut self, samples: Vec<Vec<u32>>) {
-        self.doc_topic_samples = samples;
     }
 
     /// How many posterior draws of θ the model keeps.
@@ -680,6 +711,9 @@ impl LdaModel {
         );
         let _ = writeln!(s, "<Fit>");
         let _ = writeln!(s, "| log-likelihood per token: {:.4}", self.ll_per_token());
+        if let Some(chains) = &self.chains {
+            let _ = writeln!(s, "{}", chains.summary_line());
+        }
         let _ = writeln!(s, "<Topics>");
         for t in 0..self.k() {
             let words: Vec<&str> = self
