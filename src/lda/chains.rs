@@ -397,6 +397,62 @@ mod tests {
         assert_ne!(chain_seed(7, 1), chain_seed(8, 1));
     }
 
+    /// A finished two-topic chain over four words whose topic-word counts
+    /// are `n_wk` (word-major), with saved log-likelihoods `saved_ll`.
+    fn finished(n_wk: [u32; 8], saved_ll: f64) -> (Record, State) {
+        let n_k = vec![
+            (0..4).map(|w| n_wk[2 * w] as u64).sum(),
+            (0..4).map(|w| n_wk[2 * w + 1] as u64).sum(),
+        ];
+        let n_dk = n_k.iter().map(|&n| n as u32).collect();
+        let state = State::from_counts(2, 4, &[40], n_dk, n_wk.to_vec(), n_k, vec![0.1; 2], 0.01);
+        let mut record = Record::default();
+        record.saved_ll = vec![saved_ll, saved_ll];
+        record.trace.ll_per_token = vec![saved_ll];
+        (record, state)
+    }
+
+    /// Chains 0 and 1 find topics {w0, w1} and {w2, w3}; chain 2 finds
+    /// {w0, w2} and {w1, w3} but has the highest log-likelihood. Each
+    /// criterion keeps the chain it says: the best LL keeps 2, consensus
+    /// keeps 0 (the first of the two that agree), and the report says how
+    /// well the others agreed with the kept one.
+    fn three_chains() -> (Vec<Record>, Vec<State>) {
+        let clean = [10, 0, 10, 0, 0, 10, 0, 10];
+        let crossed = [10, 0, 0, 10, 10, 0, 0, 10];
+        let chains = [
+            finished(clean, -5.2),
+            finished(clean, -5.1),
+            finished(crossed, -5.0),
+        ];
+        chains.into_iter().unzip()
+    }
+
+    #[test]
+    fn each_criterion_keeps_the_chain_it_names() {
+        let (records, states) = three_chains();
+        let by_ll = keep_one(records, states, ChainPick::LogLikelihood);
+        let report = by_ll.report.unwrap();
+        assert_eq!(report.kept, 2);
+        assert_eq!(report.score, vec![-5.2, -5.1, -5.0]);
+        assert_eq!(
+            by_ll.state.n_wk[2..4],
+            [0, 10],
+            "the crossed chain's counts"
+        );
+
+        let (records, states) = three_chains();
+        let by_consensus = keep_one(records, states, ChainPick::Consensus);
+        let report = by_consensus.report.unwrap();
+        assert_eq!(report.kept, 0);
+        assert_eq!(by_consensus.state.n_wk[2..4], [10, 0]);
+        // Chain 0 matches chain 1 exactly and chain 2 halfway.
+        let cross = report.topic_similarity[0] * 2.0 - 1.0;
+        assert!((0.4..0.6).contains(&cross), "{report:?}");
+        assert!(report.score[0] > report.score[2]);
+        assert_eq!(report.score[0], report.score[1]);
+    }
+
     #[test]
     fn best_takes_the_first_of_ties() {
         assert_eq!(best(&[1.0, 3.0, 3.0, 2.0]), 1);
