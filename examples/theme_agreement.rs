@@ -98,18 +98,7 @@ fn agreement(model: &LdaModel, truth: &std::collections::HashMap<String, usize>)
         let Some(&theme) = truth.get(&doc.id) else {
             continue;
         };
-        let theta: Vec<f64> = if std::env::var("MEAN_THETA").is_ok() {
-            let n = model.num_theta_draws();
-            let mut m = vec![0.0; K];
-            for s in 0..n {
-                for (t, x) in model.theta_draw(s, d).iter().enumerate() {
-                    m[t] += x;
-                }
-            }
-            m
-        } else {
-            model.theta(d)
-        };
+        let theta = model.theta(d);
         let topic = (0..K).fold(0, |b, t| if theta[t] > theta[b] { t } else { b });
         table[topic][theme] += 1.0;
         n += 1;
@@ -155,23 +144,6 @@ fn run_language(o: &Options, lang: &str) -> anyhow::Result<()> {
             chain_pick: o.pick,
             ..LdaParams::default()
         };
-        let env = |n: &str| std::env::var(n).ok();
-        let mut params = params;
-        if let Some(v) = env("OPT") {
-            params.optimize_interval = v.parse()?;
-        }
-        if let Some(v) = env("ALPHA") {
-            params.alpha = v.parse()?;
-        }
-        if let Some(v) = env("BETA") {
-            params.beta = v.parse()?;
-        }
-        if let Some(v) = env("ITER") {
-            params.iterations = v.parse()?;
-        }
-        if let Some(v) = env("BURN") {
-            params.burn_in = v.parse()?;
-        }
         let start = Instant::now();
         let model = lda::fit_owned(corpus, &params, analyzer.options().clone(), &mut |_| {})?;
         let seconds = start.elapsed().as_secs_f64();

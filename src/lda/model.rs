@@ -106,8 +106,15 @@ impl LdaModel {
         params: LdaParams,
         text: TextOptions,
     ) -> LdaModel {
-        let mut model =
-            Self::from_state(&fitted.state, answers, vocab, report, params, text, fitted.trace);
+        let mut model = Self::from_state(
+            &fitted.state,
+            answers,
+            vocab,
+            report,
+            params,
+            text,
+            fitted.trace,
+        );
         model.doc_topic_samples = fitted.samples;
         model.chains = fitted.report;
         model

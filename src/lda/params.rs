@@ -185,54 +185,48 @@ mod tests {
 
     #[test]
     fn rejects_bad_values_by_flag() {
-        let p = LdaParams {
-            k: 0,
-            ..Default::default()
-        };
-        assert_eq!(
-            p.validate().unwrap_err().to_string(),
-            "invalid -k: the number of topics must be at least 1"
-        );
-        let p = LdaParams {
-            alpha: f64::NAN,
-            ..Default::default()
-        };
-        assert_eq!(
-            p.validate().unwrap_err().to_string(),
-            "invalid --alpha: NaN is not a positive number"
-        );
-        let p = LdaParams {
-            beta: -0.1,
-            ..Default::default()
-        };
-        assert_eq!(
-            p.validate().unwrap_err().to_string(),
-            "invalid --beta: -0.1 is not a positive number"
-        );
-        let p = LdaParams {
-            threads: Some(0),
-            ..Default::default()
-        };
-        assert_eq!(
-            p.validate().unwrap_err().to_string(),
-            "invalid --threads: must be at least 1"
-        );
-        let p = LdaParams {
-            chains: Some(0),
-            ..Default::default()
-        };
-        assert_eq!(
-            p.validate().unwrap_err().to_string(),
-            "invalid --chains: must be at least 1"
-        );
-        let p = LdaParams {
-            chains: Some(65),
-            ..Default::default()
-        };
-        assert_eq!(
-            p.validate().unwrap_err().to_string(),
-            "invalid --chains: 65 chains is more than 64"
-        );
+        let d = LdaParams::default;
+        let cases = [
+            (
+                LdaParams { k: 0, ..d() },
+                "invalid -k: the number of topics must be at least 1",
+            ),
+            (
+                LdaParams {
+                    alpha: f64::NAN,
+                    ..d()
+                },
+                "invalid --alpha: NaN is not a positive number",
+            ),
+            (
+                LdaParams { beta: -0.1, ..d() },
+                "invalid --beta: -0.1 is not a positive number",
+            ),
+            (
+                LdaParams {
+                    threads: Some(0),
+                    ..d()
+                },
+                "invalid --threads: must be at least 1",
+            ),
+            (
+                LdaParams {
+                    chains: Some(0),
+                    ..d()
+                },
+                "invalid --chains: must be at least 1",
+            ),
+            (
+                LdaParams {
+                    chains: Some(65),
+                    ..d()
+                },
+                "invalid --chains: 65 chains is more than 64",
+            ),
+        ];
+        for (params, message) in cases {
+            assert_eq!(params.validate().unwrap_err().to_string(), message);
+        }
         assert!(LdaParams::default().validate().is_ok());
     }
 
