@@ -62,8 +62,9 @@ pub struct Args {
     threads: Option<usize>,
     /// Independent Gibbs chains, the model keeping one (`--chain-pick`):
     /// `auto` runs several on small corpora, where they cost little (up to
-    /// 8 within 25 million token sweeps), and one on large ones; 1 is the
-    /// plain single-chain fit. The summary says how well the chains agreed.
+    /// 8 within 25 million token sweeps), and one above 50,000 tokens; 1 is
+    /// the plain single-chain fit. The summary says how well the chains
+    /// agreed.
     #[arg(long, value_name = "N|auto", default_value = "auto", value_parser = parse_chains)]
     chains: ChainsArg,
     /// Which chain the model keeps: `ll`, the highest joint log-likelihood

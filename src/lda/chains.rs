@@ -52,19 +52,28 @@ impl ChainPick {
 }
 
 /// Token sweeps (tokens × iterations, summed over chains) that automatic
-/// chains may spend: about 0.3 s of sampling on one core of a 2024 server
-/// at K = 3, so a few hundred short answers get [`MAX_AUTO_CHAINS`] chains
-/// and a corpus of 50,000 tokens or more at 1,000 sweeps gets one.
+/// chains may spend: about 0.5 s of one core of this project's 2-core test
+/// server at K = 3, so a few hundred short answers (≈3,000 tokens at 1,000
+/// sweeps) get [`MAX_AUTO_CHAINS`] chains.
 pub const AUTO_CHAIN_BUDGET: usize = 25_000_000;
 
 /// The most chains the automatic choice runs.
 pub const MAX_AUTO_CHAINS: usize = 8;
 
-/// The number of chains `chains: None` (auto) runs: as many as fit in
+/// Corpora with more tokens than this keep one chain unless asked: there a
+/// single chain mixes well enough, and each chain holds its own copy of the
+/// sampler state.
+pub const MAX_AUTO_CHAIN_TOKENS: usize = 50_000;
+
+/// The number of chains `chains: None` (auto) runs: one above
+/// [`MAX_AUTO_CHAIN_TOKENS`] tokens, else as many as fit in
 /// [`AUTO_CHAIN_BUDGET`] token sweeps, between 1 and [`MAX_AUTO_CHAINS`].
 /// A function of the corpus size and the settings only, never of the
 /// machine, so the same input gives the same model everywhere.
 pub fn auto_chains(tokens: usize, iterations: usize) -> usize {
+    if tokens > MAX_AUTO_CHAIN_TOKENS {
+        return 1;
+    }
     let per_chain = tokens.saturating_mul(iterations).max(1);
     (AUTO_CHAIN_BUDGET / per_chain).clamp(1, MAX_AUTO_CHAINS)
 }
@@ -380,8 +389,11 @@ mod tests {
         // The bundled answers: ~2,800 tokens at 1,000 sweeps.
         assert_eq!(auto_chains(2_800, 1000), MAX_AUTO_CHAINS);
         assert_eq!(auto_chains(7_500, 1000), 3);
-        assert_eq!(auto_chains(50_000, 1000), 1);
-        // ap.txt at 200 sweeps keeps one chain.
+        assert_eq!(auto_chains(25_000, 1000), 1);
+        // A large corpus keeps one chain, however few its sweeps.
+        assert_eq!(auto_chains(50_000, 10), MAX_AUTO_CHAINS);
+        assert_eq!(auto_chains(50_001, 10), 1);
+        // ap.txt at 200 sweeps.
         assert_eq!(auto_chains(435_838, 200), 1);
         assert_eq!(auto_chains(0, 0), MAX_AUTO_CHAINS);
     }

@@ -33,7 +33,7 @@ mod state;
 
 pub use chains::{
     auto_chains, chain_seed, resolve_chains, ChainPick, ChainReport, AUTO_CHAIN_BUDGET,
-    FRAGILE_SIMILARITY, MAX_AUTO_CHAINS,
+    FRAGILE_SIMILARITY, MAX_AUTO_CHAINS, MAX_AUTO_CHAIN_TOKENS,
 };
 pub use export::{DocTheta, FitResult, Quote, TopicSummary, WordProb};
 pub use infer::{fold_in_theta, InferOptions, Inferer, Inferred};
