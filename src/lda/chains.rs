@@ -26,7 +26,7 @@ use crate::corpus::Corpus;
 use crate::error::Result;
 use crate::explore::match_topics;
 
-/// How [`run`] chooses the chain the model keeps.
+/// How a fit with several chains chooses the one the model keeps.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChainPick {
@@ -212,12 +212,13 @@ impl Run {
         self.chain.sweep(self.seed, iteration);
         if params.optimize_interval > 0
             && iteration > params.burn_in
-            && iteration % params.optimize_interval == 0
+            && iteration.is_multiple_of(params.optimize_interval)
         {
             self.chain.optimize_hyperparameters();
         }
         let saved = params.is_saved_sample(iteration);
-        let traced = iteration % params.trace_interval == 0 || iteration == params.iterations;
+        let traced =
+            iteration.is_multiple_of(params.trace_interval) || iteration == params.iterations;
         let ll = (traced || saved).then(|| self.chain.log_likelihood() / tokens);
         let rec = &mut self.record;
         if let (true, Some(ll)) = (traced, ll) {
@@ -418,8 +419,10 @@ mod tests {
         ];
         let n_dk = n_k.iter().map(|&n| n as u32).collect();
         let state = State::from_counts(2, 4, &[40], n_dk, n_wk.to_vec(), n_k, vec![0.1; 2], 0.01);
-        let mut record = Record::default();
-        record.saved_ll = vec![saved_ll, saved_ll];
+        let mut record = Record {
+            saved_ll: vec![saved_ll, saved_ll],
+            ..Record::default()
+        };
         record.trace.ll_per_token = vec![saved_ll];
         (record, state)
     }
