@@ -232,3 +232,47 @@ fn a_chain_report_of_the_wrong_size_is_refused() {
         "m.json: invalid model data: the chain report has 2 chains, 2 scores and keeps chain 2"
     );
 }
+
+/// `topics fit --chains N` says how the chains agreed; a bad count is
+/// refused with the flag named.
+#[test]
+fn fit_cli_takes_chains_and_refuses_bad_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = crate::util::repo_file("examples/data/answers_en.txt");
+    let answers = answers.to_str().unwrap();
+    let base = [
+        "fit",
+        answers,
+        "-k",
+        "3",
+        "--iterations",
+        "50",
+        "--quotes",
+        "0",
+    ];
+    let run = crate::util::topics(dir.path(), &[&base[..], &["--chains", "2"]].concat()).ok();
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("| chains: 2 (kept chain "))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(line.contains(
+        ", highest log-likelihood); agreement with the others: mean matched topic similarity "
+    ));
+    let one = crate::util::topics(dir.path(), &[&base[..], &["--chains", "1"]].concat()).ok();
+    assert!(!one.stdout.contains("| chains:"), "{}", one.stdout);
+    let zero = crate::util::topics(dir.path(), &[&base[..], &["--chains", "0"]].concat());
+    assert_eq!(zero.code, 8, "{}", zero.stderr);
+    assert_eq!(
+        zero.stderr,
+        "topics: error: invalid --chains: must be at least 1\n"
+    );
+    let word = crate::util::topics(dir.path(), &[&base[..], &["--chains", "many"]].concat());
+    assert_eq!(word.code, 2, "{}", word.stderr);
+    assert!(
+        word.stderr
+            .contains("\"many\" is neither a number of chains nor `auto`"),
+        "{}",
+        word.stderr
+    );
+}
