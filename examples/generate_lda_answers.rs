@@ -243,22 +243,31 @@ fn respondents_csv(people: &[Respondent]) -> String {
     s
 }
 
-fn main() -> anyhow::Result<()> {
-    let dir = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/lda"));
-    std::fs::create_dir_all(&dir)?;
+/// The three files and their contents, as `main` writes them.
+pub fn files() -> anyhow::Result<[(&'static str, String); 3]> {
     let people = generate()?;
     let lines = |f: fn(&Respondent) -> &str| -> String {
         people.iter().map(|r| format!("{}\n", f(r))).collect()
     };
-    let files = [
+    Ok([
         ("answers_en.txt", lines(|r| &r.en)),
         ("answers_ko.txt", lines(|r| &r.ko)),
         ("respondents.csv", respondents_csv(&people)),
-    ];
-    for (name, contents) in &files {
+    ])
+}
+
+/// Where the committed files are.
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/lda")
+}
+
+fn main() -> anyhow::Result<()> {
+    let dir = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(data_dir);
+    std::fs::create_dir_all(&dir)?;
+    for (name, contents) in &files()? {
         let path = dir.join(name);
         topics::io::write_atomic(&path, |w| w.write_all(contents.as_bytes()))?;
         println!("wrote {}", path.display());

@@ -276,3 +276,26 @@ fn fit_cli_takes_chains_and_refuses_bad_counts() {
         word.stderr
     );
 }
+
+#[path = "../examples/generate_lda_answers.rs"]
+#[allow(dead_code)]
+mod lda_answers;
+
+/// The second set of known-theme answers (`examples/data/lda/`) is what
+/// its seeded generator writes.
+#[test]
+fn committed_lda_answers_equal_a_fresh_generation() {
+    for (name, fresh) in lda_answers::files().unwrap() {
+        let path = lda_answers::data_dir().join(name);
+        let committed = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            committed == fresh,
+            "{} is stale: run `cargo run --example generate_lda_answers` and commit",
+            path.display()
+        );
+        assert_eq!(
+            committed.lines().count(),
+            if name.ends_with(".csv") { 314 } else { 313 }
+        );
+    }
+}
