@@ -45,6 +45,9 @@ fn main() -> anyhow::Result<()> {
         // Only the final state, as tomotopy keeps.
         saved_samples: 1,
         sample_interval: 1,
+        // One chain, as tomotopy runs.
+        chains: Some(1),
+        chain_pick: Default::default(),
     };
     let tokens: usize = corpus.docs.iter().map(|d| d.words.len()).sum();
     let isa = chosen_instruction_set()?;

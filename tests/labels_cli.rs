@@ -11,7 +11,8 @@ use std::process::Command;
 use serde_json::Value;
 use util::{fit_pretokenized, repo_file, topics, Run};
 
-/// Fits the English example answers (K topics, `seed`) to `dir/name`.
+/// Fits the English example answers (K topics, `seed`, one chain: the
+/// topic numbers below are those of that chain) to `dir/name`.
 fn fit(dir: &Path, name: &str, k: &str, seed: &str) {
     let answers = repo_file("examples/data/answers_en.txt");
     topics(
@@ -25,6 +26,8 @@ fn fit(dir: &Path, name: &str, k: &str, seed: &str) {
             seed,
             "--iterations",
             "200",
+            "--chains",
+            "1",
             "--quotes",
             "0",
             "-o",

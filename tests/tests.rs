@@ -7,6 +7,7 @@ mod util;
 
 mod atomic_write;
 mod browser;
+mod chains;
 mod conjoint_cli;
 mod conjoint_example;
 mod conjoint_reference;

@@ -15,7 +15,7 @@ Examples:
   topics label model.json
   topics label model.json --word trust \"Trust\"
   topics label model.json --word dramas \"Curiosity\"
-  topics label model.json 0 \"Learning\"
+  topics label model.json 2 \"Learning\"
   topics label model.json Trust \"Trust in family\"
   topics label model.json Learning --remove
 

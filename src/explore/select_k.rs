@@ -317,9 +317,12 @@ pub fn select_k(
     let runs: Vec<Result<(KRun, usize)>> = jobs
         .par_iter()
         .map(|&(k, seed)| {
+            // One chain per (K, seed) unless asked: the seeds already are
+            // the repeated runs that stability compares.
             let params = LdaParams {
                 k,
                 seed,
+                chains: options.params.chains.or(Some(1)),
                 ..options.params.clone()
             };
             let model = lda::fit(&train_corpus, &params, text.clone(), &mut |_| {})?;

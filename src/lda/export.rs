@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::chains::ChainReport;
 use super::model::{LdaModel, Trace};
 use crate::corpus::CorpusReport;
 
@@ -77,6 +78,9 @@ pub struct FitResult {
     pub seed: u64,
     /// Gibbs sweeps run.
     pub iterations: usize,
+    /// How the chains agreed, when more than one ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chains: Option<ChainReport>,
 }
 
 impl LdaModel {
@@ -143,6 +147,7 @@ impl LdaModel {
             trace: self.trace().clone(),
             seed: self.params().seed,
             iterations: self.params().iterations,
+            chains: self.chains().cloned(),
         }
     }
 }

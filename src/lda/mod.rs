@@ -20,6 +20,7 @@
 //! # Ok::<(), topics::Error>(())
 //! ```
 
+mod chains;
 mod export;
 mod hyper;
 mod infer;
@@ -30,6 +31,10 @@ mod params;
 mod sparse;
 mod state;
 
+pub use chains::{
+    auto_chains, chain_seed, resolve_chains, ChainPick, ChainReport, AUTO_CHAIN_BUDGET,
+    FRAGILE_SIMILARITY, MAX_AUTO_CHAINS, MAX_AUTO_CHAIN_TOKENS,
+};
 pub use export::{DocTheta, FitResult, Quote, TopicSummary, WordProb};
 pub use infer::{fold_in_theta, InferOptions, Inferer, Inferred};
 pub use model::{sha256_hex, DocTopics, LdaModel, ModelInput, Trace, SCHEMA_VERSION};
@@ -56,26 +61,24 @@ pub struct Progress {
     pub ll_per_token: Option<f64>,
 }
 
-/// Fits LDA to `corpus`. `progress` is called after every sweep.
+/// Fits LDA to `corpus`. `progress` is called after every sweep. Small
+/// corpora run several chains and keep one (see [`LdaParams::chains`]).
 pub fn fit(
     corpus: &Corpus,
     params: &LdaParams,
     text: TextOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LdaModel> {
-    let (state, trace, samples) = run_chain(corpus, params, progress)?;
+    let fitted = chains::run(corpus, params, progress)?;
     let answers = corpus.docs.iter().map(|d| (d.id.clone(), d.text.clone()));
-    let mut model = LdaModel::from_state(
-        &state,
+    Ok(LdaModel::from_fitted(
+        fitted,
         answers,
         corpus.vocab.clone(),
         corpus.report.clone(),
         params.clone(),
         text,
-        trace,
-    );
-    model.set_doc_topic_samples(samples);
-    Ok(model)
+    ))
 }
 
 /// [`fit`], taking the corpus: the answers' texts move into the model and
@@ -87,53 +90,44 @@ pub fn fit_owned(
     text: TextOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LdaModel> {
-    let (state, trace, samples) = run_chain(&corpus, params, progress)?;
+    let fitted = chains::run(&corpus, params, progress)?;
     let Corpus {
         vocab,
         docs,
         report,
     } = corpus;
     let answers = docs.into_iter().map(|d| (d.id, d.text));
-    let mut model =
-        LdaModel::from_state(&state, answers, vocab, report, params.clone(), text, trace);
-    model.set_doc_topic_samples(samples);
-    Ok(model)
+    Ok(LdaModel::from_fitted(
+        fitted,
+        answers,
+        vocab,
+        report,
+        params.clone(),
+        text,
+    ))
 }
 
-/// Runs the chain: the final counts, the likelihood trace and the saved
-/// draws of the document-topic counts.
-fn run_chain(
-    corpus: &Corpus,
-    params: &LdaParams,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<(State, Trace, Vec<Vec<u32>>)> {
-    let mut sampler = Sampler::new(corpus, params)?;
-    let mut trace = Trace::default();
-    let mut samples = Vec::new();
-    for iteration in 1..=params.iterations {
-        sampler.sweep();
-        if params.optimize_interval > 0
-            && iteration > params.burn_in
-            && iteration % params.optimize_interval == 0
-        {
-            sampler.chain.optimize_hyperparameters();
-        }
-        let record = iteration % params.trace_interval == 0 || iteration == params.iterations;
-        let ll_per_token = record.then(|| sampler.ll_per_token());
-        if let Some(ll) = ll_per_token {
-            trace.iteration.push(iteration);
-            trace.ll_per_token.push(ll);
-        }
-        if params.is_saved_sample(iteration) {
-            samples.push(sampler.chain.doc_topic_counts());
-        }
-        progress(Progress {
-            iteration,
-            iterations: params.iterations,
-            ll_per_token,
-        });
+/// Checks `params` against `corpus`: valid settings, something to fit and
+/// no more topics than answers.
+fn check_fit(corpus: &Corpus, params: &LdaParams) -> Result<()> {
+    params.validate()?;
+    if corpus.docs.is_empty() || corpus.vocab.is_empty() {
+        return Err(Error::param(
+            "corpus",
+            "no answer has any token left to fit (after stopwords and vocabulary pruning)",
+        ));
     }
-    Ok((sampler.chain.into_state(), trace, samples))
+    if params.k > corpus.docs.len() {
+        return Err(Error::param(
+            "-k",
+            format!(
+                "{} topics for {} answers with words: use at most one topic per answer",
+                params.k,
+                corpus.docs.len()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A Gibbs chain advanced one sweep at a time: what [`fit`] drives, open
@@ -147,27 +141,12 @@ pub struct Sampler {
 }
 
 impl Sampler {
-    /// Checks `params` against `corpus` and assigns random initial topics.
+    /// Checks `params` against `corpus` and assigns random initial topics
+    /// (one chain, from `params.seed`, whatever `params.chains` says).
     pub fn new(corpus: &Corpus, params: &LdaParams) -> Result<Sampler> {
-        params.validate()?;
-        if corpus.docs.is_empty() || corpus.vocab.is_empty() {
-            return Err(Error::param(
-                "corpus",
-                "no answer has any token left to fit (after stopwords and vocabulary pruning)",
-            ));
-        }
-        if params.k > corpus.docs.len() {
-            return Err(Error::param(
-                "-k",
-                format!(
-                    "{} topics for {} answers with words: use at most one topic per answer",
-                    params.k,
-                    corpus.docs.len()
-                ),
-            ));
-        }
+        check_fit(corpus, params)?;
         Ok(Sampler {
-            chain: Chain::new(corpus, params),
+            chain: Chain::new(corpus, params, params.seed),
             pool: thread_pool(params.threads)?,
             seed: params.seed,
             sweeps: 0,
@@ -222,10 +201,11 @@ enum Chain {
 }
 
 impl Chain {
-    /// Random initial assignments. The sparse kernel needs every
-    /// document-topic count to fit its packed layout; a corpus that does not
-    /// (a document over 65,535 tokens at K > 32,768) runs the dense kernel.
-    fn new(corpus: &Corpus, params: &LdaParams) -> Chain {
+    /// Random initial assignments from `seed`. The sparse kernel needs
+    /// every document-topic count to fit its packed layout; a corpus that
+    /// does not (a document over 65,535 tokens at K > 32,768) runs the dense
+    /// kernel.
+    fn new(corpus: &Corpus, params: &LdaParams, seed: u64) -> Chain {
         let v = corpus.vocab.len();
         if params.kernel == Kernel::Sparse && sparse::supports(&corpus.docs, params.k) {
             let tokens = corpus.docs.iter().map(|d| d.words.len()).sum();
@@ -235,11 +215,11 @@ impl Chain {
                 params.k,
                 params.alpha,
                 params.beta,
-                params.seed,
+                seed,
                 sparse::default_shards(tokens),
             ));
         }
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let state = State::init(
             &corpus.docs,
             v,

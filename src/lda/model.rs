@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::chains::{ChainReport, Fitted};
 use super::params::LdaParams;
 use super::state::State;
 use crate::corpus::{CorpusReport, PruneOptions, Vocabulary};
@@ -76,6 +77,8 @@ pub struct LdaModel {
     /// Posterior draws of the document-topic counts, each `D × K`
     /// document-major (see [`LdaParams::saved_samples`]).
     doc_topic_samples: Vec<Vec<u32>>,
+    /// How the chains agreed, when more than one ran.
+    chains: Option<ChainReport>,
     /// The checksum of the model data, from load or save (labels files
     /// name the model they were made for by it); not serialized.
     checksum: Checksum,
@@ -92,6 +95,36 @@ impl PartialEq for Checksum {
 }
 
 impl LdaModel {
+    /// The model of a finished fit (its kept chain, the chain report and
+    /// the saved draws); `answers` are the fitted documents' (id, text), in
+    /// corpus order.
+    pub(crate) fn from_fitted(
+        fitted: Fitted,
+        answers: impl Iterator<Item = (String, String)>,
+        vocab: Vocabulary,
+        report: CorpusReport,
+        params: LdaParams,
+        text: TextOptions,
+    ) -> LdaModel {
+        let mut model = Self::from_state(
+            &fitted.state,
+            answers,
+            vocab,
+            report,
+            params,
+            text,
+            fitted.trace,
+        );
+        model.doc_topic_samples = fitted.samples;
+        model.chains = fitted.report;
+        model
+    }
+
+    /// How the chains of the fit agreed, when more than one ran.
+    pub fn chains(&self) -> Option<&ChainReport> {
+        self.chains.as_ref()
+    }
+
     /// The model of a finished chain; `answers` are the fitted documents'
     /// (id, text), in corpus order.
     pub(crate) fn from_state(
@@ -133,12 +166,9 @@ impl LdaModel {
             input: ModelInput::default(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             doc_topic_samples: Vec::new(),
+            chains: None,
             checksum: Checksum::default(),
         }
-    }
-
-    pub(crate) fn set_doc_topic_samples(&mut self, samples: Vec<Vec<u32>>) {
-        self.doc_topic_samples = samples;
     }
 
     /// How many posterior draws of θ the model keeps.

@@ -2,13 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::chains::ChainPick;
 use crate::error::{Error, Result};
 
 /// Settings of a collapsed Gibbs LDA fit.
 ///
 /// Defaults (see [`LdaParams::default`]) suit a few hundred short answers:
 /// `k` 10, 1000 iterations, `alpha` 0.1 per topic, `beta` 0.01, seed 1,
-/// hyperparameter optimization every 10 iterations after 100 of burn-in.
+/// hyperparameter optimization every 10 iterations after 100 of burn-in,
+/// automatic chains (several on small corpora, one on large ones).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LdaParams {
     /// Number of topics.
@@ -48,6 +50,25 @@ pub struct LdaParams {
     /// it: the same seed gives the same model on any number of threads.
     #[serde(default)]
     pub threads: Option<usize>,
+    /// Independent Gibbs chains, each from its own stream derived from
+    /// `seed`; the model keeps one by `chain_pick`. `None` (the default):
+    /// as many as cost little on this corpus (see
+    /// [`super::auto_chains`]: several on a few hundred answers, one on a
+    /// large corpus), which makes small fits far less dependent on the
+    /// seed's luck. `Some(1)` is the plain single-chain fit. Models saved
+    /// before this field existed ran one chain and load as `Some(1)`.
+    #[serde(default = "one_chain")]
+    pub chains: Option<usize>,
+    /// How the kept chain is chosen when several run.
+    #[serde(default)]
+    pub chain_pick: ChainPick,
+}
+
+/// Most chains a fit may ask for (each holds a copy of the sampler state).
+pub const MAX_CHAINS: usize = 64;
+
+fn one_chain() -> Option<usize> {
+    Some(1)
 }
 
 /// How each Gibbs sweep draws topics. Both draw from the full conditional;
@@ -89,6 +110,8 @@ impl Default for LdaParams {
             sample_interval: default_sample_interval(),
             kernel: Kernel::Sparse,
             threads: None,
+            chains: None,
+            chain_pick: ChainPick::default(),
         }
     }
 }
@@ -131,6 +154,16 @@ impl LdaParams {
         if self.threads == Some(0) {
             return Err(Error::param("--threads", "must be at least 1"));
         }
+        match self.chains {
+            Some(0) => return Err(Error::param("--chains", "must be at least 1")),
+            Some(n) if n > MAX_CHAINS => {
+                return Err(Error::param(
+                    "--chains",
+                    format!("{n} chains is more than {MAX_CHAINS}"),
+                ))
+            }
+            _ => {}
+        }
         Ok(())
     }
 }
@@ -152,38 +185,48 @@ mod tests {
 
     #[test]
     fn rejects_bad_values_by_flag() {
-        let p = LdaParams {
-            k: 0,
-            ..Default::default()
-        };
-        assert_eq!(
-            p.validate().unwrap_err().to_string(),
-            "invalid -k: the number of topics must be at least 1"
-        );
-        let p = LdaParams {
-            alpha: f64::NAN,
-            ..Default::default()
-        };
-        assert_eq!(
-            p.validate().unwrap_err().to_string(),
-            "invalid --alpha: NaN is not a positive number"
-        );
-        let p = LdaParams {
-            beta: -0.1,
-            ..Default::default()
-        };
-        assert_eq!(
-            p.validate().unwrap_err().to_string(),
-            "invalid --beta: -0.1 is not a positive number"
-        );
-        let p = LdaParams {
-            threads: Some(0),
-            ..Default::default()
-        };
-        assert_eq!(
-            p.validate().unwrap_err().to_string(),
-            "invalid --threads: must be at least 1"
-        );
+        let d = LdaParams::default;
+        let cases = [
+            (
+                LdaParams { k: 0, ..d() },
+                "invalid -k: the number of topics must be at least 1",
+            ),
+            (
+                LdaParams {
+                    alpha: f64::NAN,
+                    ..d()
+                },
+                "invalid --alpha: NaN is not a positive number",
+            ),
+            (
+                LdaParams { beta: -0.1, ..d() },
+                "invalid --beta: -0.1 is not a positive number",
+            ),
+            (
+                LdaParams {
+                    threads: Some(0),
+                    ..d()
+                },
+                "invalid --threads: must be at least 1",
+            ),
+            (
+                LdaParams {
+                    chains: Some(0),
+                    ..d()
+                },
+                "invalid --chains: must be at least 1",
+            ),
+            (
+                LdaParams {
+                    chains: Some(65),
+                    ..d()
+                },
+                "invalid --chains: 65 chains is more than 64",
+            ),
+        ];
+        for (params, message) in cases {
+            assert_eq!(params.validate().unwrap_err().to_string(), message);
+        }
         assert!(LdaParams::default().validate().is_ok());
     }
 
@@ -195,5 +238,8 @@ mod tests {
         assert_eq!(p.kernel, Kernel::Sparse);
         assert_eq!(p.threads, None);
         assert_eq!(p.k, 3);
+        // They ran one chain, picked by nothing.
+        assert_eq!(p.chains, Some(1));
+        assert_eq!(p.chain_pick, ChainPick::LogLikelihood);
     }
 }

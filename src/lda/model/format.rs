@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use super::{Checksum, DocTopics, LdaModel, ModelInput, Trace};
 use crate::corpus::{CorpusReport, Vocabulary};
 use crate::error::{Error, Result};
+use crate::lda::chains::ChainReport;
 use crate::lda::params::LdaParams;
 use crate::text::TextOptions;
 
@@ -36,6 +37,9 @@ pub(super) struct ModelData {
     /// Posterior draws of the document-topic counts (`D × K` each).
     #[serde(default)]
     doc_topic_samples: Vec<Vec<u32>>,
+    /// How the chains agreed (absent: one chain ran, as in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    chains: Option<ChainReport>,
 }
 
 impl From<LdaModel> for ModelData {
@@ -64,6 +68,7 @@ impl From<LdaModel> for ModelData {
             documents: m.documents,
             trace: m.trace,
             doc_topic_samples: m.doc_topic_samples,
+            chains: m.chains,
         }
     }
 }
@@ -79,6 +84,9 @@ impl TryFrom<ModelData> for LdaModel {
         let (n_kw, n_k) = d.dense_topic_word_counts()?;
         d.check_documents(&n_k)?;
         d.check_draws()?;
+        if let Some(report) = &d.chains {
+            report.check(d.params.k)?;
+        }
         d.vocabulary.rebuild_index();
         Ok(LdaModel {
             params: d.params,
@@ -94,6 +102,7 @@ impl TryFrom<ModelData> for LdaModel {
             input: d.input,
             version: d.version,
             doc_topic_samples: d.doc_topic_samples,
+            chains: d.chains,
             checksum: Checksum::default(),
         })
     }

@@ -49,6 +49,9 @@ impl LdaModel {
         );
         let _ = writeln!(s, "<Fit>");
         let _ = writeln!(s, "| log-likelihood per token: {:.4}", self.ll_per_token());
+        if let Some(chains) = self.chains() {
+            let _ = writeln!(s, "{}", chains.summary_line());
+        }
         let _ = writeln!(s, "<Topics>");
         for t in 0..self.k() {
             let words: Vec<&str> = self

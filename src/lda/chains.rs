@@ -1,0 +1,476 @@
+//! Several Gibbs chains from one seed, and the one the model keeps.
+//!
+//! A single collapsed Gibbs chain on a few thousand tokens now and then
+//! settles in a poorer mode, and which one depends on the seed. On a small
+//! corpus several chains cost little: [`run`] starts them from streams
+//! derived from the seed (chain 0 uses the seed itself, so one chain is the
+//! plain fit), advances them in lockstep with the chains in parallel, and
+//! keeps one by a stated criterion ([`ChainPick`]). The result depends on
+//! the seed and the number of chains only, never on the number of threads:
+//! each chain's draws come from its own streams and the pick is a
+//! deterministic function of the finished chains.
+//!
+//! How well the chains agreed is kept as a [`ChainReport`]: for each topic
+//! of the kept chain, the mean cosine similarity of its word distribution to
+//! its matched topic (Hungarian matching) in each other chain. A topic the
+//! other chains do not find is fragile, and the summary says so.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::Trace;
+use super::params::LdaParams;
+use super::state::State;
+use super::{Chain, Progress};
+use crate::corpus::Corpus;
+use crate::error::Result;
+use crate::explore::match_topics;
+
+/// How a fit with several chains chooses the one the model keeps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainPick {
+    /// The chain with the highest joint log-likelihood log p(w, z) per
+    /// token, averaged over the sweeps whose states are saved as posterior
+    /// draws (less noisy than the last sweep alone); ties go to the lower
+    /// chain number.
+    #[default]
+    LogLikelihood,
+    /// The chain whose topics agree best with the other chains' (the
+    /// highest mean matched cosine similarity of φ): the medoid of the runs.
+    Consensus,
+}
+
+impl ChainPick {
+    /// The criterion in words, for the summary.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ChainPick::LogLikelihood => "highest log-likelihood",
+            ChainPick::Consensus => "closest to the other chains",
+        }
+    }
+}
+
+/// Token sweeps (tokens × iterations, summed over chains) that automatic
+/// chains may spend: about 0.5 s of one core of this project's 2-core test
+/// server at K = 3, so a few hundred short answers (≈3,000 tokens at 1,000
+/// sweeps) get [`MAX_AUTO_CHAINS`] chains.
+pub const AUTO_CHAIN_BUDGET: usize = 25_000_000;
+
+/// The most chains the automatic choice runs.
+pub const MAX_AUTO_CHAINS: usize = 8;
+
+/// Corpora with more tokens than this keep one chain unless asked: there a
+/// single chain mixes well enough, and each chain holds its own copy of the
+/// sampler state.
+pub const MAX_AUTO_CHAIN_TOKENS: usize = 50_000;
+
+/// The number of chains `chains: None` (auto) runs: one above
+/// [`MAX_AUTO_CHAIN_TOKENS`] tokens, else as many as fit in
+/// [`AUTO_CHAIN_BUDGET`] token sweeps, between 1 and [`MAX_AUTO_CHAINS`].
+/// A function of the corpus size and the settings only, never of the
+/// machine, so the same input gives the same model everywhere.
+pub fn auto_chains(tokens: usize, iterations: usize) -> usize {
+    if tokens > MAX_AUTO_CHAIN_TOKENS {
+        return 1;
+    }
+    let per_chain = tokens.saturating_mul(iterations).max(1);
+    (AUTO_CHAIN_BUDGET / per_chain).clamp(1, MAX_AUTO_CHAINS)
+}
+
+/// The chains `params` asks for on a corpus of `tokens` tokens.
+pub fn resolve_chains(params: &LdaParams, tokens: usize) -> usize {
+    params
+        .chains
+        .unwrap_or_else(|| auto_chains(tokens, params.iterations))
+}
+
+/// The seed of chain `chain`: the fit's seed for chain 0 (one chain is the
+/// plain fit), a SplitMix64-decorrelated one for the others.
+pub fn chain_seed(seed: u64, chain: usize) -> u64 {
+    if chain == 0 {
+        return seed;
+    }
+    let mut x = seed ^ (chain as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// How the chains of a fit agreed, kept in the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChainReport {
+    /// The chain the model holds (0-based).
+    pub kept: usize,
+    /// The criterion that chose it.
+    pub pick: ChainPick,
+    /// Each chain's final joint log-likelihood per token.
+    pub ll_per_token: Vec<f64>,
+    /// Each chain's score under [`ChainReport::pick`] (higher is better).
+    pub score: Vec<f64>,
+    /// For each topic of the kept chain, the mean over the other chains of
+    /// the cosine similarity of φ to its matched topic there.
+    pub topic_similarity: Vec<f64>,
+}
+
+/// Below this mean matched similarity a topic is called fragile: the other
+/// chains found something else in its place.
+pub const FRAGILE_SIMILARITY: f64 = 0.8;
+
+impl ChainReport {
+    /// Chains run.
+    pub fn chains(&self) -> usize {
+        self.ll_per_token.len()
+    }
+
+    /// The mean of [`ChainReport::topic_similarity`] over topics.
+    pub fn mean_similarity(&self) -> f64 {
+        let n = self.topic_similarity.len().max(1) as f64;
+        self.topic_similarity.iter().sum::<f64>() / n
+    }
+
+    /// The topics the other chains did not find (matched similarity below
+    /// [`FRAGILE_SIMILARITY`]).
+    pub fn fragile_topics(&self) -> Vec<usize> {
+        (0..self.topic_similarity.len())
+            .filter(|&t| self.topic_similarity[t] < FRAGILE_SIMILARITY)
+            .collect()
+    }
+
+    /// The summary's line: chains run, which was kept and why, and how
+    /// well the others agreed with it, naming fragile topics.
+    pub fn summary_line(&self) -> String {
+        let fragile = self.fragile_topics();
+        let verdict = if fragile.is_empty() {
+            "every topic found by all chains".to_string()
+        } else {
+            let ids: Vec<String> = fragile.iter().map(|t| format!("#{t}")).collect();
+            format!(
+                "fragile: {} (similarity below {FRAGILE_SIMILARITY}; read with care)",
+                ids.join(", ")
+            )
+        };
+        format!(
+            "| chains: {} (kept chain {}, {}); agreement with the others: mean matched topic similarity {:.3}; {verdict}",
+            self.chains(),
+            self.kept,
+            self.pick.describe(),
+            self.mean_similarity(),
+        )
+    }
+
+    /// Checks a report read from a model file against the model's `k`.
+    pub(crate) fn check(&self, k: usize) -> std::result::Result<(), String> {
+        let n = self.ll_per_token.len();
+        if n < 2 || self.score.len() != n || self.kept >= n {
+            return Err(format!(
+                "the chain report has {n} chains, {} scores and keeps chain {}",
+                self.score.len(),
+                self.kept
+            ));
+        }
+        if self.topic_similarity.len() != k {
+            return Err(format!(
+                "the chain report has {} topic similarities, not k = {k}",
+                self.topic_similarity.len()
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A finished fit: the kept chain's counts, trace and saved draws, and the
+/// chain report when more than one chain ran.
+pub(crate) struct Fitted {
+    pub state: State,
+    pub trace: Trace,
+    pub samples: Vec<Vec<u32>>,
+    pub report: Option<ChainReport>,
+}
+
+/// One chain with what it records as it runs.
+struct Run {
+    chain: Chain,
+    seed: u64,
+    record: Record,
+}
+
+/// What a chain records as it runs.
+#[derive(Default)]
+struct Record {
+    trace: Trace,
+    samples: Vec<Vec<u32>>,
+    /// Log-likelihoods per token of the sweeps saved as draws.
+    saved_ll: Vec<f64>,
+}
+
+impl Run {
+    /// One sweep, then the hyperparameter step, the log-likelihood and the
+    /// saved draw that `params` asks for after sweep `iteration`; returns
+    /// the log-likelihood per token when the trace records it.
+    fn step(&mut self, params: &LdaParams, iteration: usize, tokens: f64) -> Option<f64> {
+        self.chain.sweep(self.seed, iteration);
+        if params.optimize_interval > 0
+            && iteration > params.burn_in
+            && iteration.is_multiple_of(params.optimize_interval)
+        {
+            self.chain.optimize_hyperparameters();
+        }
+        let saved = params.is_saved_sample(iteration);
+        let traced =
+            iteration.is_multiple_of(params.trace_interval) || iteration == params.iterations;
+        let ll = (traced || saved).then(|| self.chain.log_likelihood() / tokens);
+        let rec = &mut self.record;
+        if let (true, Some(ll)) = (traced, ll) {
+            rec.trace.iteration.push(iteration);
+            rec.trace.ll_per_token.push(ll);
+        }
+        if saved {
+            rec.samples.push(self.chain.doc_topic_counts());
+            rec.saved_ll.extend(ll);
+        }
+        ll.filter(|_| traced)
+    }
+}
+
+/// Runs the chains `params` asks for and keeps one (see the module doc).
+pub(crate) fn run(
+    corpus: &Corpus,
+    params: &LdaParams,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Fitted> {
+    super::check_fit(corpus, params)?;
+    let pool = super::thread_pool(params.threads)?;
+    let tokens = corpus.num_tokens();
+    let n = resolve_chains(params, tokens);
+    let mut runs: Vec<Run> = (0..n)
+        .map(|c| {
+            let seed = chain_seed(params.seed, c);
+            Run {
+                chain: Chain::new(corpus, params, seed),
+                seed,
+                record: Record::default(),
+            }
+        })
+        .collect();
+    for iteration in 1..=params.iterations {
+        let lls: Vec<Option<f64>> = pool.install(|| {
+            runs.par_iter_mut()
+                .map(|r| r.step(params, iteration, tokens as f64))
+                .collect()
+        });
+        progress(Progress {
+            iteration,
+            iterations: params.iterations,
+            ll_per_token: lls.into_iter().flatten().reduce(f64::max),
+        });
+    }
+    let (states, records): (Vec<State>, Vec<Record>) = pool.install(|| {
+        runs.into_par_iter()
+            .map(|r| (r.chain.into_state(), r.record))
+            .unzip()
+    });
+    Ok(keep_one(records, states, params.chain_pick))
+}
+
+/// φ rows (K × V) of a finished chain.
+fn phi(state: &State) -> Vec<Vec<f64>> {
+    let (k, v) = (state.k, state.v);
+    let vbeta = v as f64 * state.beta;
+    (0..k)
+        .map(|t| {
+            let total = state.n_k[t] as f64 + vbeta;
+            (0..v)
+                .map(|w| (state.n_wk[w * k + t] as f64 + state.beta) / total)
+                .collect()
+        })
+        .collect()
+}
+
+/// `similarity[i][j][t]`: the cosine similarity of topic `t` of chain `i`
+/// to its matched topic in chain `j` (1 on the diagonal).
+fn pairwise_similarity(phis: &[Vec<Vec<f64>>]) -> Vec<Vec<Vec<f64>>> {
+    let n = phis.len();
+    let k = phis[0].len();
+    (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| {
+                    if i == j {
+                        return vec![1.0; k];
+                    }
+                    match_topics(&phis[i], &phis[j])
+                        .into_iter()
+                        .map(|(_, s)| s)
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The index of the highest score, the lowest index among ties.
+fn best(scores: &[f64]) -> usize {
+    (0..scores.len()).fold(0, |b, i| if scores[i] > scores[b] { i } else { b })
+}
+
+/// Each chain's score under `pick`: the mean log-likelihood per token of
+/// its saved sweeps, or its mean matched similarity to the other chains.
+fn scores(runs: &[Record], similarity: &[Vec<Vec<f64>>], pick: ChainPick) -> Vec<f64> {
+    let n = runs.len();
+    match pick {
+        ChainPick::LogLikelihood => runs
+            .iter()
+            .map(|r| r.saved_ll.iter().sum::<f64>() / r.saved_ll.len().max(1) as f64)
+            .collect(),
+        ChainPick::Consensus => (0..n)
+            .map(|i| {
+                let total: f64 = (0..n)
+                    .filter(|&j| j != i)
+                    .map(|j| similarity[i][j].iter().sum::<f64>())
+                    .sum();
+                total / ((n - 1) * similarity[i][i].len()) as f64
+            })
+            .collect(),
+    }
+}
+
+/// Chooses the chain to keep among the finished `runs` and reports how the
+/// others agreed with it.
+fn keep_one(runs: Vec<Record>, mut states: Vec<State>, pick: ChainPick) -> Fitted {
+    if runs.len() == 1 {
+        let run = runs.into_iter().next().expect("one chain");
+        return Fitted {
+            state: states.pop().expect("one state"),
+            trace: run.trace,
+            samples: run.samples,
+            report: None,
+        };
+    }
+    let phis: Vec<Vec<Vec<f64>>> = states.iter().map(phi).collect();
+    let similarity = pairwise_similarity(&phis);
+    let score = scores(&runs, &similarity, pick);
+    let kept = best(&score);
+    let n = runs.len();
+    let k = phis[0].len();
+    let topic_similarity = (0..k)
+        .map(|t| {
+            (0..n)
+                .filter(|&j| j != kept)
+                .map(|j| similarity[kept][j][t])
+                .sum::<f64>()
+                / (n - 1) as f64
+        })
+        .collect();
+    let report = ChainReport {
+        kept,
+        pick,
+        ll_per_token: runs
+            .iter()
+            .map(|r| r.trace.ll_per_token.last().copied().unwrap_or(f64::NAN))
+            .collect(),
+        score,
+        topic_similarity,
+    };
+    let run = runs.into_iter().nth(kept).expect("kept chain");
+    Fitted {
+        state: states.swap_remove(kept),
+        trace: run.trace,
+        samples: run.samples,
+        report: Some(report),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_chains_spend_the_budget_on_small_corpora_only() {
+        // The bundled answers: ~2,800 tokens at 1,000 sweeps.
+        assert_eq!(auto_chains(2_800, 1000), MAX_AUTO_CHAINS);
+        assert_eq!(auto_chains(7_500, 1000), 3);
+        assert_eq!(auto_chains(25_000, 1000), 1);
+        // A large corpus keeps one chain, however few its sweeps.
+        assert_eq!(auto_chains(50_000, 10), MAX_AUTO_CHAINS);
+        assert_eq!(auto_chains(50_001, 10), 1);
+        // ap.txt at 200 sweeps.
+        assert_eq!(auto_chains(435_838, 200), 1);
+        assert_eq!(auto_chains(0, 0), MAX_AUTO_CHAINS);
+    }
+
+    #[test]
+    fn chain_zero_is_the_plain_seed_and_the_others_differ() {
+        assert_eq!(chain_seed(7, 0), 7);
+        let seeds: Vec<u64> = (0..8).map(|c| chain_seed(7, c)).collect();
+        let mut unique = seeds.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 8);
+        assert_ne!(chain_seed(7, 1), chain_seed(8, 1));
+    }
+
+    /// A finished two-topic chain over four words whose topic-word counts
+    /// are `n_wk` (word-major), with saved log-likelihoods `saved_ll`.
+    fn finished(n_wk: [u32; 8], saved_ll: f64) -> (Record, State) {
+        let n_k = vec![
+            (0..4).map(|w| n_wk[2 * w] as u64).sum(),
+            (0..4).map(|w| n_wk[2 * w + 1] as u64).sum(),
+        ];
+        let n_dk = n_k.iter().map(|&n| n as u32).collect();
+        let state = State::from_counts(2, 4, &[40], n_dk, n_wk.to_vec(), n_k, vec![0.1; 2], 0.01);
+        let mut record = Record {
+            saved_ll: vec![saved_ll, saved_ll],
+            ..Record::default()
+        };
+        record.trace.ll_per_token = vec![saved_ll];
+        (record, state)
+    }
+
+    /// Chains 0 and 1 find topics {w0, w1} and {w2, w3}; chain 2 finds
+    /// {w0, w2} and {w1, w3} but has the highest log-likelihood. Each
+    /// criterion keeps the chain it says: the best LL keeps 2, consensus
+    /// keeps 0 (the first of the two that agree), and the report says how
+    /// well the others agreed with the kept one.
+    fn three_chains() -> (Vec<Record>, Vec<State>) {
+        let clean = [10, 0, 10, 0, 0, 10, 0, 10];
+        let crossed = [10, 0, 0, 10, 10, 0, 0, 10];
+        let chains = [
+            finished(clean, -5.2),
+            finished(clean, -5.1),
+            finished(crossed, -5.0),
+        ];
+        chains.into_iter().unzip()
+    }
+
+    #[test]
+    fn each_criterion_keeps_the_chain_it_names() {
+        let (records, states) = three_chains();
+        let by_ll = keep_one(records, states, ChainPick::LogLikelihood);
+        let report = by_ll.report.unwrap();
+        assert_eq!(report.kept, 2);
+        assert_eq!(report.score, vec![-5.2, -5.1, -5.0]);
+        assert_eq!(
+            by_ll.state.n_wk[2..4],
+            [0, 10],
+            "the crossed chain's counts"
+        );
+
+        let (records, states) = three_chains();
+        let by_consensus = keep_one(records, states, ChainPick::Consensus);
+        let report = by_consensus.report.unwrap();
+        assert_eq!(report.kept, 0);
+        assert_eq!(by_consensus.state.n_wk[2..4], [10, 0]);
+        // Chain 0 matches chain 1 exactly and chain 2 halfway.
+        let cross = report.topic_similarity[0] * 2.0 - 1.0;
+        assert!((0.4..0.6).contains(&cross), "{report:?}");
+        assert!(report.score[0] > report.score[2]);
+        assert_eq!(report.score[0], report.score[1]);
+    }
+
+    #[test]
+    fn best_takes_the_first_of_ties() {
+        assert_eq!(best(&[1.0, 3.0, 3.0, 2.0]), 1);
+        assert_eq!(best(&[-5.0]), 0);
+    }
+}

@@ -1,0 +1,301 @@
+//! Several Gibbs chains per fit: the same model on any number of threads,
+//! the kept chain is the one the criterion names, the summary says how the
+//! chains agreed, and the report survives a save and load (older files,
+//! without it, still load as one chain).
+
+use std::path::Path;
+
+use topics::corpus::{Corpus, PruneOptions};
+use topics::fuzz::{model_file, VALID_MODEL_DATA};
+use topics::io::answers_from_lines;
+use topics::lda::{self, ChainPick, LdaModel, LdaParams};
+use topics::text::{Analyzer, TextOptions};
+
+/// 90 short answers over three word groups with a shared word, mixed so
+/// that chains can disagree a little.
+fn corpus() -> Corpus {
+    let groups = [
+        ["news", "world", "economy", "seoul", "freedom"],
+        ["family", "trust", "safe", "cousin", "secret"],
+        ["drama", "music", "fun", "actor", "songs"],
+    ];
+    let mut lines = Vec::new();
+    for d in 0..90usize {
+        let g = &groups[d % 3];
+        let other = &groups[(d / 3) % 3];
+        let mut words = vec![g[d % 5], g[(d + 1) % 5], g[(d + 3) % 5], "watched"];
+        words.push(other[(d / 7) % 5]);
+        lines.push(words.join(" "));
+    }
+    let analyzer = Analyzer::new(TextOptions {
+        pretokenized: true,
+        ..Default::default()
+    })
+    .unwrap();
+    Corpus::build(
+        &answers_from_lines(&lines.join("\n")),
+        &analyzer,
+        PruneOptions::NONE,
+    )
+    .unwrap()
+}
+
+fn params(chains: Option<usize>, pick: ChainPick, threads: usize) -> LdaParams {
+    LdaParams {
+        k: 3,
+        iterations: 60,
+        burn_in: 20,
+        seed: 3,
+        chains,
+        chain_pick: pick,
+        threads: Some(threads),
+        ..Default::default()
+    }
+}
+
+fn fit(params: &LdaParams) -> LdaModel {
+    lda::fit(&corpus(), params, TextOptions::default(), &mut |_| {}).unwrap()
+}
+
+/// Chains run in parallel, yet 1 and 2 worker threads give the same model,
+/// chain report included.
+#[test]
+fn chains_give_the_same_model_on_1_and_2_threads() {
+    for pick in [ChainPick::LogLikelihood, ChainPick::Consensus] {
+        let one = fit(&params(Some(4), pick, 1));
+        let two = fit(&params(Some(4), pick, 2));
+        assert!(one.documents() == two.documents(), "θ differs");
+        assert!(one.trace() == two.trace(), "the trace differs");
+        assert_eq!((one.alpha(), one.beta()), (two.alpha(), two.beta()));
+        for t in 0..3 {
+            assert_eq!(one.phi_row(t), two.phi_row(t));
+        }
+        assert_eq!(one.chains(), two.chains());
+        assert_eq!(one.chains().unwrap().chains(), 4);
+    }
+}
+
+/// The automatic choice runs several chains on this small corpus (450
+/// tokens × 60 sweeps is far below the budget).
+#[test]
+fn auto_runs_the_most_chains_on_a_small_corpus() {
+    let model = fit(&params(None, ChainPick::LogLikelihood, 2));
+    assert_eq!(model.chains().unwrap().chains(), lda::MAX_AUTO_CHAINS);
+    assert_eq!(model.params().chains, None);
+}
+
+/// One chain is the plain fit: chain 0 uses the seed itself, no report.
+#[test]
+fn one_chain_is_the_plain_fit_of_the_seed() {
+    let one = fit(&params(Some(1), ChainPick::LogLikelihood, 1));
+    assert!(one.chains().is_none());
+    let mut sampler =
+        lda::Sampler::new(&corpus(), &params(Some(1), ChainPick::Consensus, 1)).expect("sampler");
+    // Without optimization the sampler alone reproduces the fit's trace.
+    let plain = LdaParams {
+        optimize_interval: 0,
+        ..params(Some(1), ChainPick::LogLikelihood, 1)
+    };
+    let fitted = fit(&plain);
+    for _ in 0..plain.iterations {
+        sampler.sweep();
+    }
+    assert_eq!(sampler.ll_per_token(), fitted.ll_per_token());
+}
+
+/// The kept chain is the one with the best score under the criterion, and
+/// the model holds that chain: its log-likelihood is that chain's.
+#[test]
+fn the_kept_chain_is_the_best_under_the_criterion() {
+    for pick in [ChainPick::LogLikelihood, ChainPick::Consensus] {
+        let model = fit(&params(Some(6), pick, 2));
+        let report = model.chains().unwrap();
+        assert_eq!(report.pick, pick);
+        let best = report
+            .score
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        assert_eq!(report.score[report.kept], best, "{report:?}");
+        assert_eq!(report.ll_per_token[report.kept], model.ll_per_token());
+    }
+    // Under the log-likelihood criterion the score is the mean LL/token of
+    // the saved sweeps: the kept chain's trace ends in the saved window.
+    let model = fit(&params(Some(6), ChainPick::LogLikelihood, 1));
+    let report = model.chains().unwrap();
+    let trace = model.trace();
+    let saved: Vec<f64> = trace
+        .iteration
+        .iter()
+        .zip(&trace.ll_per_token)
+        .filter(|(&i, _)| model.params().is_saved_sample(i))
+        .map(|(_, &ll)| ll)
+        .collect();
+    let mean = saved.iter().sum::<f64>() / saved.len() as f64;
+    assert!((report.score[report.kept] - mean).abs() < 1e-12);
+}
+
+/// The summary names the chains, the kept one, the criterion and how well
+/// the others agreed.
+#[test]
+fn the_summary_says_how_the_chains_agreed() {
+    let model = fit(&params(Some(4), ChainPick::LogLikelihood, 2));
+    let report = model.chains().unwrap();
+    let line = model
+        .summary(5)
+        .lines()
+        .find(|l| l.starts_with("| chains:"))
+        .expect("a chains line")
+        .to_string();
+    assert_eq!(line, report.summary_line());
+    assert!(
+        line.starts_with(&format!(
+            "| chains: 4 (kept chain {}, highest log-likelihood); agreement with the others: mean matched topic similarity {:.3}; ",
+            report.kept,
+            report.mean_similarity()
+        )),
+        "{line}"
+    );
+    // One chain: no line.
+    let one = fit(&params(Some(1), ChainPick::LogLikelihood, 2));
+    assert!(!one.summary(5).contains("| chains:"));
+}
+
+/// The report's line for fragile topics and for topics all chains found.
+#[test]
+fn the_summary_line_names_fragile_topics() {
+    let mut report = lda::ChainReport {
+        kept: 2,
+        pick: ChainPick::Consensus,
+        ll_per_token: vec![-5.0, -5.1, -5.2],
+        score: vec![0.9, 0.8, 0.95],
+        topic_similarity: vec![0.99, 0.5, 0.91],
+    };
+    assert_eq!(
+        report.summary_line(),
+        "| chains: 3 (kept chain 2, closest to the other chains); agreement with the others: mean matched topic similarity 0.800; fragile: #1 (similarity below 0.8; read with care)"
+    );
+    report.topic_similarity[1] = 0.85;
+    assert_eq!(
+        report.summary_line(),
+        "| chains: 3 (kept chain 2, closest to the other chains); agreement with the others: mean matched topic similarity 0.917; every topic found by all chains"
+    );
+}
+
+/// The chain settings and report are saved and read back.
+#[test]
+fn the_chain_report_round_trips_through_the_model_file() {
+    let model = fit(&params(Some(3), ChainPick::Consensus, 2));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.json");
+    model.save(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"chains\":3"), "params record the count");
+    assert!(text.contains("\"chain_pick\":\"consensus\""));
+    let loaded = LdaModel::load(&path).unwrap();
+    assert_eq!(loaded, model);
+    assert_eq!(loaded.chains(), model.chains());
+    assert_eq!(loaded.params().chain_pick, ChainPick::Consensus);
+}
+
+/// A model file from before chains (no `chains` in its settings, no chain
+/// report) loads as a one-chain fit.
+#[test]
+fn models_written_before_chains_load_as_one_chain() {
+    assert!(!VALID_MODEL_DATA.contains("chain"));
+    let model = LdaModel::from_json(&model_file(VALID_MODEL_DATA), Path::new("old.json")).unwrap();
+    assert_eq!(model.params().chains, Some(1));
+    assert!(model.chains().is_none());
+    assert!(!model.summary(3).contains("| chains:"));
+}
+
+/// A chain report that contradicts the model is refused with the reason.
+#[test]
+fn a_chain_report_of_the_wrong_size_is_refused() {
+    let mut data: serde_json::Value = serde_json::from_str(VALID_MODEL_DATA).unwrap();
+    data["chains"] = serde_json::json!({
+        "kept": 0, "pick": "log_likelihood", "ll_per_token": [-2.0, -2.1],
+        "score": [-2.0, -2.1], "topic_similarity": [1.0, 0.9, 0.8]
+    });
+    let err = LdaModel::from_json(&model_file(&data.to_string()), Path::new("m.json"))
+        .expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        "m.json: invalid model data: the chain report has 3 topic similarities, not k = 2"
+    );
+    data["chains"]["topic_similarity"] = serde_json::json!([1.0, 0.9]);
+    data["chains"]["kept"] = serde_json::json!(2);
+    let err = LdaModel::from_json(&model_file(&data.to_string()), Path::new("m.json"))
+        .expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        "m.json: invalid model data: the chain report has 2 chains, 2 scores and keeps chain 2"
+    );
+}
+
+/// `topics fit --chains N` says how the chains agreed; a bad count is
+/// refused with the flag named.
+#[test]
+fn fit_cli_takes_chains_and_refuses_bad_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = crate::util::repo_file("examples/data/answers_en.txt");
+    let answers = answers.to_str().unwrap();
+    let base = [
+        "fit",
+        answers,
+        "-k",
+        "3",
+        "--iterations",
+        "50",
+        "--quotes",
+        "0",
+    ];
+    let run = crate::util::topics(dir.path(), &[&base[..], &["--chains", "2"]].concat()).ok();
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("| chains: 2 (kept chain "))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(line.contains(
+        ", highest log-likelihood); agreement with the others: mean matched topic similarity "
+    ));
+    let one = crate::util::topics(dir.path(), &[&base[..], &["--chains", "1"]].concat()).ok();
+    assert!(!one.stdout.contains("| chains:"), "{}", one.stdout);
+    let zero = crate::util::topics(dir.path(), &[&base[..], &["--chains", "0"]].concat());
+    assert_eq!(zero.code, 8, "{}", zero.stderr);
+    assert_eq!(
+        zero.stderr,
+        "topics: error: invalid --chains: must be at least 1\n"
+    );
+    let word = crate::util::topics(dir.path(), &[&base[..], &["--chains", "many"]].concat());
+    assert_eq!(word.code, 2, "{}", word.stderr);
+    assert!(
+        word.stderr
+            .contains("\"many\" is neither a number of chains nor `auto`"),
+        "{}",
+        word.stderr
+    );
+}
+
+#[path = "../examples/generate_lda_answers.rs"]
+#[allow(dead_code)]
+mod lda_answers;
+
+/// The second set of known-theme answers (`examples/data/lda/`) is what
+/// its seeded generator writes.
+#[test]
+fn committed_lda_answers_equal_a_fresh_generation() {
+    for (name, fresh) in lda_answers::files().unwrap() {
+        let path = lda_answers::data_dir().join(name);
+        let committed = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            committed == fresh,
+            "{} is stale: run `cargo run --example generate_lda_answers` and commit",
+            path.display()
+        );
+        assert_eq!(
+            committed.lines().count(),
+            if name.ends_with(".csv") { 314 } else { 313 }
+        );
+    }
+}
