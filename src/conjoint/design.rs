@@ -219,19 +219,7 @@ impl Sample {
         names: &dyn Fn(usize) -> String,
         what: &str,
     ) -> Result<OlsFit> {
-        if self.rows.is_empty() {
-            return Err(ConjointError::Request(format!(
-                "{what}: no rows with an observed outcome"
-            ))
-            .into());
-        }
-        if self.n_clusters < 2 {
-            return Err(ConjointError::Request(format!(
-                "{what}: clustered standard errors need at least two respondents, found {}",
-                self.n_clusters
-            ))
-            .into());
-        }
+        self.check_fittable(what)?;
         let input = OlsInput {
             design,
             y: &self.y,
@@ -245,6 +233,58 @@ impl Sample {
             }
             .into()
         })
+    }
+
+    /// The marginal-means model of every feature on these rows, in one
+    /// pass ([`ols::fit_one_hot`]); a level without rows is named as
+    /// `feature=level`.
+    pub fn fit_means(
+        &self,
+        data: &ConjointData,
+        opts: &Options,
+        what: &str,
+    ) -> Result<Vec<OlsFit>> {
+        self.check_fittable(what)?;
+        let nlevels: Vec<usize> = data.features.iter().map(|f| f.levels.len()).collect();
+        let codes = |i: usize| data.row_levels(self.rows[i]);
+        let fits = ols::fit_one_hot(
+            &codes,
+            &nlevels,
+            &self.y,
+            self.weights.as_deref(),
+            &self.clusters,
+            opts.variance,
+        );
+        fits.into_iter()
+            .zip(&data.features)
+            .map(|(fit, feature)| {
+                fit.map_err(|s| {
+                    ConjointError::NotIdentified {
+                        what: what.to_string(),
+                        coefficient: format!("{}={}", feature.name, feature.levels[s.column]),
+                    }
+                    .into()
+                })
+            })
+            .collect()
+    }
+
+    /// Refuses a fit without rows or with fewer than two clusters.
+    fn check_fittable(&self, what: &str) -> Result<()> {
+        if self.rows.is_empty() {
+            return Err(ConjointError::Request(format!(
+                "{what}: no rows with an observed outcome"
+            ))
+            .into());
+        }
+        if self.n_clusters < 2 {
+            return Err(ConjointError::Request(format!(
+                "{what}: clustered standard errors need at least two respondents, found {}",
+                self.n_clusters
+            ))
+            .into());
+        }
+        Ok(())
     }
 }
 

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::data::ConjointData;
-use super::design::{mm_design, AmceLayout, Options, RowFilter, Sample};
+use super::design::{AmceLayout, Options, RowFilter, Sample};
 use super::error::ConjointError;
 use super::linalg::{Cholesky, Matrix};
 use super::ols::OlsFit;
@@ -314,16 +314,9 @@ fn mm_in(
 ) -> Result<Vec<EstimateRow>> {
     let o = outcome_index(data, outcome)?;
     let sample = Sample::new(data, o, filter, opts);
+    let fits = sample.fit_means(data, opts, &describe(outcome, "marginal means", group))?;
     let mut rows = Vec::new();
-    for (f, feature) in data.features.iter().enumerate() {
-        let design = mm_design(data, &sample, f);
-        let name = |c: usize| format!("{}={}", feature.name, feature.levels[c]);
-        let fit = sample.fit(
-            &design,
-            opts,
-            &name,
-            &describe(outcome, "marginal means", group),
-        )?;
+    for (feature, fit) in data.features.iter().zip(&fits) {
         for (l, level) in feature.levels.iter().enumerate() {
             let mut r = row(
                 (outcome, Statistic::Mm, &feature.name, level),

@@ -100,6 +100,9 @@ pub struct OlsInput<'a> {
 /// whatever the number of threads (same input → same bits).
 const CHUNK: usize = 8192;
 
+/// Clusters per parallel block of the meat, fixed for the same reason.
+const CLUSTERS_PER_BLOCK: usize = 1024;
+
 /// Fits weighted least squares and its clustered covariance.
 pub fn fit(input: &OlsInput<'_>, kind: VarianceKind) -> Result<OlsFit, Singular> {
     let k = input.design.ncols;
@@ -179,11 +182,10 @@ fn cluster_meat(input: &OlsInput<'_>, beta: &[f64]) -> (Matrix, f64) {
     let k = input.design.ncols;
     let Clusters { starts, order } = input.clusters;
     let n_clusters = input.clusters.len();
-    const CLUSTERS_PER_BLOCK: usize = 1024;
     let parts: Vec<(Vec<f64>, f64)> = (0..n_clusters.div_ceil(CLUSTERS_PER_BLOCK))
         .into_par_iter()
         .map(|block| {
-            let mut m = vec![0.0; k * k];
+            let mut m = Matrix::zeros(k);
             let mut s = vec![0.0; k];
             let mut rss = 0.0;
             let first = block * CLUSTERS_PER_BLOCK;
@@ -200,17 +202,9 @@ fn cluster_meat(input: &OlsInput<'_>, beta: &[f64]) -> (Matrix, f64) {
                         s[c as usize] += w * e;
                     }
                 }
-                for (p, &sp) in s.iter().enumerate() {
-                    if sp == 0.0 {
-                        continue;
-                    }
-                    let row = &mut m[p * k..(p + 1) * k];
-                    for (q, &sq) in s.iter().enumerate().skip(p) {
-                        row[q] += sp * sq;
-                    }
-                }
+                add_outer_upper(&mut m, &s);
             }
-            (m, rss)
+            (m.data, rss)
         })
         .collect();
     let mut meat = Matrix::zeros(k);
@@ -221,6 +215,173 @@ fn cluster_meat(input: &OlsInput<'_>, beta: &[f64]) -> (Matrix, f64) {
     }
     meat.symmetrize_from_upper();
     (meat, rss)
+}
+
+/// One-hot codes of the rows of a marginal-means fit: row `i`'s level of
+/// every feature (a slice of the data's level matrix).
+pub type RowCodes<'a> = dyn Fn(usize) -> &'a [u16] + Sync + 'a;
+
+/// The marginal-means models of all features at once (`y ~ 0 + level` per
+/// feature, clustered): each is a one-hot design, so X'WX is diagonal
+/// (the weighted count of each level), β a weighted mean per level and
+/// the bread `1/count`; one pass over the rows gives every feature's
+/// sums and one pass over the clusters every feature's meat, instead of
+/// two passes per feature over a materialized design.
+///
+/// The sums run over the same fixed chunks of rows and blocks of clusters
+/// as [`fit`], so results do not depend on the number of threads; they
+/// agree with [`fit`] on the same models to rounding (β = Σwy/Σw rather
+/// than via a Cholesky factor). `nlevels[f]` is feature f's level count;
+/// a feature with a level that has no weight in the rows gets
+/// `Err(Singular { column: level })`.
+pub fn fit_one_hot(
+    codes: &RowCodes<'_>,
+    nlevels: &[usize],
+    y: &[f64],
+    weights: Option<&[f64]>,
+    clusters: &Clusters,
+    kind: VarianceKind,
+) -> Vec<Result<OlsFit, Singular>> {
+    let offsets: Vec<usize> = nlevels
+        .iter()
+        .scan(0, |next, &l| {
+            let o = *next;
+            *next += l;
+            Some(o)
+        })
+        .collect();
+    let total: usize = nlevels.iter().sum();
+    let at = |i: usize, f: usize| offsets[f] + codes(i)[f] as usize;
+    let w_of = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let n = y.len();
+    let nf = nlevels.len();
+    // Pass 1: Σw and Σwy of every (feature, level).
+    let sums: Vec<(Vec<f64>, Vec<f64>)> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let (mut sw, mut swy) = (vec![0.0; total], vec![0.0; total]);
+            for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                let w = w_of(i);
+                for f in 0..nf {
+                    let j = at(i, f);
+                    sw[j] += w;
+                    swy[j] += w * y[i];
+                }
+            }
+            (sw, swy)
+        })
+        .collect();
+    let (mut sw, mut swy) = (vec![0.0; total], vec![0.0; total]);
+    for (a, b) in sums {
+        sw.iter_mut().zip(a).for_each(|(d, v)| *d += v);
+        swy.iter_mut().zip(b).for_each(|(d, v)| *d += v);
+    }
+    let beta: Vec<f64> = sw
+        .iter()
+        .zip(&swy)
+        .map(|(&w, &wy)| if w > 0.0 { wy / w } else { 0.0 })
+        .collect();
+    let (meats, rss) = one_hot_meats(&at, &w_of, y, &beta, nlevels, &offsets, clusters);
+    let g = clusters.len() as f64;
+    let c = if clusters.len() > 1 {
+        g / (g - 1.0)
+    } else {
+        f64::NAN
+    };
+    (0..nf)
+        .map(|f| {
+            let (o, k) = (offsets[f], nlevels[f]);
+            if let Some(column) = (0..k).find(|&l| !(sw[o + l] > 0.0)) {
+                return Err(Singular { column });
+            }
+            let mut factor = c;
+            if kind == VarianceKind::Cjoint {
+                factor *= (n as f64 - 1.0) / (n as f64 - k as f64);
+            }
+            let mut vcov = Matrix::zeros(k);
+            for p in 0..k {
+                for q in 0..k {
+                    let v = meats[f].get(p, q) / sw[o + p] / sw[o + q];
+                    vcov.set(p, q, factor * v);
+                }
+            }
+            Ok(OlsFit {
+                beta: beta[o..o + k].to_vec(),
+                vcov,
+                n,
+                clusters: clusters.len(),
+                rss: rss[f],
+            })
+        })
+        .collect()
+}
+
+/// Every feature's Σ_g s_g s_g' and weighted RSS for [`fit_one_hot`],
+/// over fixed blocks of clusters added in order.
+fn one_hot_meats(
+    at: &(dyn Fn(usize, usize) -> usize + Sync),
+    w_of: &(dyn Fn(usize) -> f64 + Sync),
+    y: &[f64],
+    beta: &[f64],
+    nlevels: &[usize],
+    offsets: &[usize],
+    clusters: &Clusters,
+) -> (Vec<Matrix>, Vec<f64>) {
+    let Clusters { starts, order } = clusters;
+    let n_clusters = clusters.len();
+    let nf = nlevels.len();
+    let empty = || -> Vec<Matrix> { nlevels.iter().map(|&k| Matrix::zeros(k)).collect() };
+    let parts: Vec<(Vec<Matrix>, Vec<f64>)> = (0..n_clusters.div_ceil(CLUSTERS_PER_BLOCK))
+        .into_par_iter()
+        .map(|block| {
+            let mut meats = empty();
+            let mut rss = vec![0.0; nf];
+            let mut s = vec![0.0; beta.len()];
+            let first = block * CLUSTERS_PER_BLOCK;
+            for g in first..(first + CLUSTERS_PER_BLOCK).min(n_clusters) {
+                s.iter_mut().for_each(|v| *v = 0.0);
+                for &i in &order[starts[g]..starts[g + 1]] {
+                    let i = i as usize;
+                    let w = w_of(i);
+                    for (f, r) in rss.iter_mut().enumerate() {
+                        let j = at(i, f);
+                        let e = y[i] - beta[j];
+                        *r += w * e * e;
+                        s[j] += w * e;
+                    }
+                }
+                for (f, m) in meats.iter_mut().enumerate() {
+                    let sf = &s[offsets[f]..offsets[f] + nlevels[f]];
+                    add_outer_upper(m, sf);
+                }
+            }
+            (meats, rss)
+        })
+        .collect();
+    let mut meats = empty();
+    let mut rss = vec![0.0; nf];
+    for (part, r) in parts {
+        for (m, p) in meats.iter_mut().zip(part) {
+            m.data.iter_mut().zip(p.data).for_each(|(d, v)| *d += v);
+        }
+        rss.iter_mut().zip(r).for_each(|(d, v)| *d += v);
+    }
+    meats.iter_mut().for_each(Matrix::symmetrize_from_upper);
+    (meats, rss)
+}
+
+/// Adds the upper triangle of `s s'` to `m` (zeros in `s` skipped).
+fn add_outer_upper(m: &mut Matrix, s: &[f64]) {
+    let k = m.n;
+    for (p, &sp) in s.iter().enumerate() {
+        if sp == 0.0 {
+            continue;
+        }
+        let row = &mut m.data[p * k..(p + 1) * k];
+        for (q, &sq) in s.iter().enumerate().skip(p) {
+            row[q] += sp * sq;
+        }
+    }
 }
 
 /// Rows grouped by cluster (a counting sort, stable within a cluster):
