@@ -8,6 +8,7 @@ mod util;
 mod atomic_write;
 mod browser;
 mod conjoint_cli;
+mod conjoint_estimates;
 mod conjoint_example;
 mod conjoint_reference;
 mod examples_data;

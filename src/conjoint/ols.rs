@@ -229,9 +229,9 @@ pub type RowCodes<'a> = dyn Fn(usize) -> &'a [u16] + Sync + 'a;
 /// two passes per feature over a materialized design.
 ///
 /// The sums run over the same fixed chunks of rows and blocks of clusters
-/// as [`fit`], so results do not depend on the number of threads; they
-/// agree with [`fit`] on the same models to rounding (β = Σwy/Σw rather
-/// than via a Cholesky factor). `nlevels[f]` is feature f's level count;
+/// as [`fit`], and round as [`fit`] rounds a diagonal system, so the
+/// results are the bits [`fit`] gives on each feature's one-hot design,
+/// whatever the number of threads. `nlevels[f]` is feature f's level count;
 /// a feature with a level that has no weight in the rows gets
 /// `Err(Singular { column: level })`.
 pub fn fit_one_hot(
@@ -276,10 +276,17 @@ pub fn fit_one_hot(
         sw.iter_mut().zip(a).for_each(|(d, v)| *d += v);
         swy.iter_mut().zip(b).for_each(|(d, v)| *d += v);
     }
+    // As the Cholesky solve of a diagonal system rounds: (b/√d)/√d.
     let beta: Vec<f64> = sw
         .iter()
         .zip(&swy)
-        .map(|(&w, &wy)| if w > 0.0 { wy / w } else { 0.0 })
+        .map(|(&w, &wy)| {
+            if w > 0.0 {
+                wy / w.sqrt() / w.sqrt()
+            } else {
+                0.0
+            }
+        })
         .collect();
     let (meats, rss) = one_hot_meats(&at, &w_of, y, &beta, nlevels, &offsets, clusters);
     let g = clusters.len() as f64;
@@ -298,11 +305,17 @@ pub fn fit_one_hot(
             if kind == VarianceKind::Cjoint {
                 factor *= (n as f64 - 1.0) / (n as f64 - k as f64);
             }
+            // The bread B·M·B of `fit`, with B = diag((1/√d)/√d) as its
+            // Cholesky inverse rounds, and the factor last: same bits.
+            let bread: Vec<f64> = sw[o..o + k]
+                .iter()
+                .map(|&d| 1.0 / d.sqrt() / d.sqrt())
+                .collect();
             let mut vcov = Matrix::zeros(k);
             for p in 0..k {
                 for q in 0..k {
-                    let v = meats[f].get(p, q) / sw[o + p] / sw[o + q];
-                    vcov.set(p, q, factor * v);
+                    let v = bread[p] * meats[f].get(p, q) * bread[q];
+                    vcov.set(p, q, v * factor);
                 }
             }
             Ok(OlsFit {
@@ -521,5 +534,57 @@ mod tests {
         assert_eq!(one.beta, four.beta);
         assert_eq!(one.vcov, four.vcov);
         assert_eq!(one.rss.to_bits(), four.rss.to_bits());
+    }
+
+    /// The fused marginal-means fit gives the bits of one `fit` per
+    /// feature on its one-hot design, weighted, with both variances, and
+    /// the same bits on one thread or four.
+    #[test]
+    fn one_hot_fit_is_the_per_feature_fit_bit_for_bit() {
+        let (n, nlevels) = (20_000usize, [3usize, 5, 2]);
+        let mut state = 99u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        let mut codes = Vec::new();
+        let (mut y, mut w, mut cl) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..n {
+            codes.extend(nlevels.iter().map(|&k| (next() % k) as u16));
+            y.push((next() % 7) as f64 / 3.0);
+            w.push(0.5 + (i / 5 % 3) as f64);
+            cl.push((i / 5) as u32);
+        }
+        let clusters = Clusters::new(&cl, n.div_ceil(5));
+        let row = |i: usize| &codes[i * 3..i * 3 + 3];
+        for kind in [VarianceKind::Cregg, VarianceKind::Cjoint] {
+            let run = |threads: usize| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap()
+                    .install(|| fit_one_hot(&row, &nlevels, &y, Some(&w), &clusters, kind))
+            };
+            let (one, four) = (run(1), run(4));
+            for f in 0..3 {
+                let mut d = BinaryDesign::new(nlevels[f]);
+                (0..n).for_each(|i| d.push_row(&[u32::from(row(i)[f])]));
+                let input = OlsInput {
+                    design: &d,
+                    y: &y,
+                    weights: Some(&w),
+                    clusters: &clusters,
+                };
+                let want = fit(&input, kind).unwrap();
+                for got in [&one[f], &four[f]] {
+                    let got = got.as_ref().unwrap();
+                    assert_eq!(got.beta, want.beta);
+                    assert_eq!(got.vcov, want.vcov);
+                    assert_eq!(got.rss.to_bits(), want.rss.to_bits());
+                }
+            }
+        }
     }
 }
