@@ -20,6 +20,7 @@ pub mod fuzz;
 pub mod io;
 pub mod lda;
 pub mod link;
+pub mod math;
 pub mod render;
 pub mod report;
 pub mod serve;

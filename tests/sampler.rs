@@ -159,7 +159,7 @@ fn mean_and_sd(xs: &[f64]) -> (f64, f64) {
 /// the sparse kernel: at K = 3 it keeps the document counts as lists, at
 /// K = 10 as dense rows (32 bytes a document against 40 for lists). The
 /// exact-posterior check on a tiny corpus is a unit test in
-/// `src/lda/sparse/mod.rs`.
+/// `src/lda/sparse/scheduler.rs`.
 #[test]
 fn sparse_and_dense_kernels_agree_over_seeds() {
     let path = concat!(

@@ -12,8 +12,8 @@ use super::design::{AmceLayout, Options, RowFilter, Sample};
 use super::error::ConjointError;
 use super::linalg::{Cholesky, Matrix};
 use super::ols::OlsFit;
-use super::stats;
 use crate::error::Result;
+use crate::math;
 
 /// What a row estimates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,13 +140,13 @@ fn row(
     opts: &Options,
 ) -> EstimateRow {
     let (outcome, statistic, feature, level) = what;
-    let crit = stats::normal_quantile(1.0 - opts.alpha / 2.0);
+    let crit = math::normal_quantile(1.0 - opts.alpha / 2.0);
     let (z, p, lower, upper) = match std_error {
         Some(se) => {
             let z = (estimate - h0) / se;
             (
                 Some(z),
-                Some(stats::normal_two_sided_p(z)),
+                Some(math::normal_two_sided_p(z)),
                 Some(estimate - crit * se),
                 Some(estimate + crit * se),
             )
@@ -505,10 +505,10 @@ pub fn anova(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Anova
         f,
         df1,
         df2,
-        p: stats::f_sf(f, df1 as f64, df2 as f64),
+        p: math::f_sf(f, df1 as f64, df2 as f64),
         wald_chi2: wald,
         wald_df: q,
-        wald_p: stats::chi2_sf(wald, q as f64),
+        wald_p: math::chi2_sf(wald, q as f64),
     })
 }
 

@@ -30,6 +30,7 @@ pub mod restrictions;
 // Simulated data for examples and tests: reachable, not part of the API.
 #[doc(hidden)]
 pub mod simulate;
-pub mod stats;
+/// The distribution functions, now in [`crate::math`]; this path is kept.
+pub use crate::math as stats;
 
 pub use error::ConjointError;

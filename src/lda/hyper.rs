@@ -80,7 +80,7 @@ pub(crate) fn optimize_beta(state: &mut State) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lda::math::digamma_diff;
+    use crate::math::digamma_diff;
 
     #[test]
     fn digamma_sum_matches_direct_sum() {
@@ -92,7 +92,7 @@ mod tests {
 
     /// Dirichlet-multinomial log-likelihood of document-topic counts.
     fn dm_log_likelihood(s: &State, alpha: &[f64]) -> f64 {
-        use crate::lda::math::ln_gamma;
+        use crate::math::ln_gamma;
         let a: f64 = alpha.iter().sum();
         (0..s.num_docs())
             .map(|d| {
@@ -146,7 +146,7 @@ mod tests {
     /// The symmetric Dirichlet-multinomial log-likelihood of the
     /// topic-word counts as a function of beta.
     fn beta_log_likelihood(s: &State, beta: f64) -> f64 {
-        use crate::lda::math::ln_gamma;
+        use crate::math::ln_gamma;
         let v = s.v as f64;
         let mut ll = 0.0;
         for t in 0..s.k {

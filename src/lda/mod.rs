@@ -23,7 +23,8 @@
 mod export;
 mod hyper;
 mod infer;
-pub mod math;
+/// The special functions, now in [`crate::math`]; this path is kept.
+pub use crate::math;
 mod model;
 mod params;
 mod sparse;

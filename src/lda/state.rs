@@ -6,8 +6,8 @@
 
 use rand::Rng;
 
-use super::math::ln_gamma;
 use crate::corpus::Document;
+use crate::math::ln_gamma;
 
 /// Counts and assignments of one Gibbs chain.
 #[derive(Debug, Clone)]

@@ -1,128 +1,15 @@
-//! Reading a conjoint experiment: a long CSV (one row per profile) and a
-//! design that says which columns are the respondent, the features and the
-//! outcomes, and in which order each feature's levels go (the first is the
-//! reference level).
-//!
-//! The design file accepts the sidecar form of `../shared/data/conjoint/*.json`
-//! (`roles` and `levels`), plus optional `labels` (display names of
-//! features) and `restrictions`. Levels are keyed by (feature, level), so
-//! the same label in two features never mixes.
+//! Parsing the long CSV (one row per profile) into a [`ConjointData`]:
+//! respondents numbered, levels coded, outcomes and weights read, every bad
+//! cell named by line and column.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
-use super::error::ConjointError;
+use super::Spec;
+use crate::conjoint::error::ConjointError;
 use crate::error::{Error, Result};
 use crate::io::{display_path, read_text, InputFormat};
-
-/// Column roles in a design file (the shared sidecar layout).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct Roles {
-    /// Column holding the respondent id (the clustering unit).
-    pub respondent_id: Option<String>,
-    /// Column numbering a respondent's tasks; accepted so shared design files read, unused by the estimators.
-    pub task: Option<String>,
-    /// Column numbering the profiles within a task; accepted, unused by the estimators.
-    pub profile: Option<String>,
-    /// The feature (attribute) columns, in display order.
-    pub attributes: Vec<String>,
-    /// The outcome columns (choice or rating).
-    pub outcomes: Vec<String>,
-    /// Columns that are constant within a respondent (covariates for `--by`).
-    pub respondent_covariates: Vec<String>,
-    /// The survey weights column, used only when asked for.
-    pub weights: Option<String>,
-}
-
-/// A design file as written on disk.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct DesignFile {
-    /// Which column plays which role.
-    pub roles: Roles,
-    /// Level order per feature (and per grouping column, if wanted); the
-    /// first level is the reference.
-    pub levels: BTreeMap<String, Vec<String>>,
-    /// Display names of features for tables and plots.
-    pub labels: BTreeMap<String, String>,
-    /// Restrictions between features (any entry makes the design
-    /// restricted; see [`Spec::restrictions`]).
-    pub restrictions: Vec<serde_json::Value>,
-}
-
-impl DesignFile {
-    /// Reads and parses a design file, naming the line and column of a JSON
-    /// error.
-    pub fn load(path: &Path) -> Result<DesignFile> {
-        let text = read_text(path)?;
-        serde_json::from_str(&text).map_err(|e| {
-            Error::from(ConjointError::BadDesign {
-                path: display_path(path),
-                message: format!(
-                    "line {} column {}: {}",
-                    e.line(),
-                    e.column(),
-                    // serde_json appends the position itself; say it once.
-                    e.to_string().trim_end_matches(&format!(
-                        " at line {} column {}",
-                        e.line(),
-                        e.column()
-                    ))
-                ),
-            })
-        })
-    }
-}
-
-/// Everything needed to read the data: which column plays which role.
-/// Built from a design file and/or flags.
-#[derive(Debug, Clone, Default)]
-pub struct Spec {
-    /// The respondent id column; without it every row is its own cluster.
-    pub respondent: Option<String>,
-    /// The feature columns to estimate, in display order.
-    pub features: Vec<String>,
-    /// Level order per column; features missing here get their levels
-    /// sorted.
-    pub levels: BTreeMap<String, Vec<String>>,
-    /// `(feature, level)` pairs to make the reference level.
-    pub references: Vec<(String, String)>,
-    /// The outcome columns to read.
-    pub outcomes: Vec<String>,
-    /// The weights column (read, and used, only when set).
-    pub weights: Option<String>,
-    /// Column that splits respondents into groups.
-    pub by: Option<String>,
-    /// Display names by column (from the design file).
-    pub labels: BTreeMap<String, String>,
-    /// Restrictions declared by the design file, as text.
-    pub restrictions: Vec<String>,
-    /// Where the design came from, for messages.
-    pub design_path: Option<PathBuf>,
-}
-
-impl Spec {
-    /// A spec from a design file. The file's `weights` role is *not* used
-    /// unless asked for (as in cregg, where weights apply only when given).
-    pub fn from_design(design: DesignFile, path: &Path) -> Spec {
-        Spec {
-            respondent: design.roles.respondent_id,
-            features: design.roles.attributes,
-            levels: design.levels,
-            references: Vec::new(),
-            outcomes: design.roles.outcomes,
-            weights: None,
-            by: None,
-            labels: design.labels,
-            restrictions: design.restrictions.iter().map(|r| r.to_string()).collect(),
-            design_path: Some(path.to_path_buf()),
-        }
-    }
-}
 
 /// One attribute of the profiles.
 #[derive(Debug, Clone, PartialEq)]
@@ -209,41 +96,93 @@ impl ConjointData {
     /// Parses CSV text (as read from `path`, named in messages; a `.tsv`
     /// or `.tab` path means tab-separated).
     pub fn parse(text: &str, path: &Path, spec: &Spec) -> Result<ConjointData> {
-        let delimiter = match InputFormat::from_path(path) {
-            InputFormat::Delimited(d) => d,
-            InputFormat::Lines => b',',
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(false)
-            .from_reader(text.as_bytes());
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| crate::io::csv_error(path, text, e))?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
+        let mut reader = csv_reader(text, path);
+        let header = read_header(&mut reader, text, path)?;
         let columns = ColumnIndex::resolve(&header, path, spec)?;
-        for (name, level) in &spec.references {
-            if !spec.features.contains(name) && spec.by.as_ref() != Some(name) {
-                return Err(ConjointError::Request(format!(
-                    "--reference {name}={level}: '{name}' is not a feature (features: {})",
-                    spec.features.join(", ")
-                ))
-                .into());
-            }
+        check_references(spec)?;
+        let mut rows = Rows::new(path, spec);
+        let mut record = csv::StringRecord::new();
+        let mut lines = crate::io::LineCounter::new(text);
+        while reader
+            .read_record(&mut record)
+            .map_err(|e| crate::io::csv_error(path, text, e))?
+        {
+            let line = lines.line_of(record.position());
+            rows.push(&record, line, &header, &columns)?;
         }
-        let mut features: Vec<LevelCoder> = spec
+        rows.finish(spec)
+    }
+}
+
+/// A strict CSV reader over `text`: tab-separated for a `.tsv` or `.tab`
+/// path, comma-separated otherwise.
+fn csv_reader<'t>(text: &'t str, path: &Path) -> csv::Reader<&'t [u8]> {
+    let delimiter = match InputFormat::from_path(path) {
+        InputFormat::Delimited(d) => d,
+        InputFormat::Lines => b',',
+    };
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .from_reader(text.as_bytes())
+}
+
+/// The header row, each name trimmed.
+fn read_header(reader: &mut csv::Reader<&[u8]>, text: &str, path: &Path) -> Result<Vec<String>> {
+    Ok(reader
+        .headers()
+        .map_err(|e| crate::io::csv_error(path, text, e))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect())
+}
+
+/// Every `--reference` names a feature or the `--by` column.
+fn check_references(spec: &Spec) -> Result<()> {
+    for (name, level) in &spec.references {
+        if !spec.features.contains(name) && spec.by.as_ref() != Some(name) {
+            return Err(ConjointError::Request(format!(
+                "--reference {name}={level}: '{name}' is not a feature (features: {})",
+                spec.features.join(", ")
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// The reference level asked for column `name`, if any.
+fn reference_of<'s>(spec: &'s Spec, name: &str) -> Option<&'s str> {
+    spec.references
+        .iter()
+        .find(|(column, _)| column == name)
+        .map(|(_, level)| level.as_str())
+}
+
+/// The rows read so far, with the level coders still collecting labels.
+struct Rows<'a> {
+    path: &'a Path,
+    data: ConjointData,
+    features: Vec<LevelCoder>,
+    by_coder: Option<LevelCoder>,
+    by_rows: Vec<Option<u32>>,
+    respondents: FastMap<u32>,
+}
+
+impl<'a> Rows<'a> {
+    /// No rows yet: one coder per feature (and for `--by`), one empty
+    /// column per outcome (and for the weights).
+    fn new(path: &'a Path, spec: &Spec) -> Rows<'a> {
+        let features = spec
             .features
             .iter()
             .map(|f| LevelCoder::new(f, spec.levels.get(f)))
             .collect();
-        let mut by_coder = spec
+        let by_coder = spec
             .by
             .as_ref()
             .map(|b| LevelCoder::new(b, spec.levels.get(b)));
-        let nf = features.len();
-        let mut data = ConjointData {
+        let data = ConjointData {
             path: path.to_path_buf(),
             features: Vec::new(),
             levels: Vec::new(),
@@ -264,117 +203,193 @@ impl ConjointData {
             }),
             by: None,
         };
-        let mut by_rows = Vec::new();
-        let mut respondents: FastMap<u32> = FastMap::default();
-        let mut record = csv::StringRecord::new();
-        let mut lines = crate::io::LineCounter::new(text);
-        while reader
-            .read_record(&mut record)
-            .map_err(|e| crate::io::csv_error(path, text, e))?
-        {
-            let line = lines.line_of(record.position());
-            let cell = |i: usize| record.get(i).unwrap_or("").trim();
-            let id = cell(columns.respondent);
-            if is_missing(id) {
-                return Err(empty(
-                    path,
-                    line,
-                    &header[columns.respondent],
-                    "a respondent id",
-                ));
-            }
-            let r = match respondents.get(id) {
-                Some(&r) => r,
-                None => {
-                    let r = respondents.len() as u32;
-                    respondents.insert(id.to_string(), r);
-                    data.respondent_ids.push(id.to_string());
-                    r
-                }
-            };
-            data.respondent.push(r);
-            data.line.push(line);
-            for (coder, &col) in features.iter_mut().zip(&columns.features) {
-                let value = cell(col);
-                if is_missing(value) {
-                    return Err(empty(path, line, &coder.name, "a level of every feature"));
-                }
-                data.levels.push(coder.code(value, path, line)?);
-            }
-            for (out, &col) in data.outcomes.iter_mut().zip(&columns.outcomes) {
-                out.values
-                    .push(parse_number(cell(col), path, line, &out.name)?);
-            }
-            if let (Some(w), Some(col)) = (data.weights.as_mut(), columns.weights) {
-                let v = parse_number(cell(col), path, line, &w.name)?;
-                if v.is_nan() {
-                    return Err(empty(path, line, &w.name, "a weight"));
-                }
-                if v < 0.0 || v.is_infinite() {
-                    return Err(ConjointError::Request(format!(
-                        "{}: line {line}: column '{}': weight {v} must be finite and not negative",
-                        path.display(),
-                        w.name
-                    ))
-                    .into());
-                }
-                w.values.push(v);
-            }
-            if let (Some(coder), Some(col)) = (by_coder.as_mut(), columns.by) {
-                let value = cell(col);
-                by_rows.push(if is_missing(value) {
-                    None
-                } else {
-                    Some(coder.code(value, path, line)? as u32)
-                });
+        Rows {
+            path,
+            data,
+            features,
+            by_coder,
+            by_rows: Vec::new(),
+            respondents: FastMap::default(),
+        }
+    }
+
+    /// Reads one data row (CSV line `line`).
+    fn push(
+        &mut self,
+        record: &csv::StringRecord,
+        line: u64,
+        header: &[String],
+        columns: &ColumnIndex,
+    ) -> Result<()> {
+        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        let id = cell(columns.respondent);
+        if is_missing(id) {
+            return Err(empty(
+                self.path,
+                line,
+                &header[columns.respondent],
+                "a respondent id",
+            ));
+        }
+        let r = self.respondent_number(id);
+        self.data.respondent.push(r);
+        self.data.line.push(line);
+        self.push_levels(&cell, line, columns)?;
+        self.push_outcomes(&cell, line, columns)?;
+        self.push_weight(&cell, line, columns)?;
+        self.push_group(&cell, line, columns)
+    }
+
+    /// The number of respondent `id`, numbering a new one on first sight.
+    fn respondent_number(&mut self, id: &str) -> u32 {
+        match self.respondents.get(id) {
+            Some(&r) => r,
+            None => {
+                let r = self.respondents.len() as u32;
+                self.respondents.insert(id.to_string(), r);
+                self.data.respondent_ids.push(id.to_string());
+                r
             }
         }
-        if data.respondent.is_empty() {
+    }
+
+    /// The row's level of every feature; none may be missing.
+    fn push_levels<'r>(
+        &mut self,
+        cell: &impl Fn(usize) -> &'r str,
+        line: u64,
+        columns: &ColumnIndex,
+    ) -> Result<()> {
+        for (coder, &col) in self.features.iter_mut().zip(&columns.features) {
+            let value = cell(col);
+            if is_missing(value) {
+                return Err(empty(
+                    self.path,
+                    line,
+                    &coder.name,
+                    "a level of every feature",
+                ));
+            }
+            self.data.levels.push(coder.code(value, self.path, line)?);
+        }
+        Ok(())
+    }
+
+    /// The row's outcomes (`NaN` where missing).
+    fn push_outcomes<'r>(
+        &mut self,
+        cell: &impl Fn(usize) -> &'r str,
+        line: u64,
+        columns: &ColumnIndex,
+    ) -> Result<()> {
+        for (out, &col) in self.data.outcomes.iter_mut().zip(&columns.outcomes) {
+            out.values
+                .push(parse_number(cell(col), self.path, line, &out.name)?);
+        }
+        Ok(())
+    }
+
+    /// The row's weight, when weights are read: present, finite and not
+    /// negative.
+    fn push_weight<'r>(
+        &mut self,
+        cell: &impl Fn(usize) -> &'r str,
+        line: u64,
+        columns: &ColumnIndex,
+    ) -> Result<()> {
+        let (Some(w), Some(col)) = (self.data.weights.as_mut(), columns.weights) else {
+            return Ok(());
+        };
+        let path = self.path;
+        let v = parse_number(cell(col), path, line, &w.name)?;
+        if v.is_nan() {
+            return Err(empty(path, line, &w.name, "a weight"));
+        }
+        if v < 0.0 || v.is_infinite() {
+            return Err(ConjointError::Request(format!(
+                "{}: line {line}: column '{}': weight {v} must be finite and not negative",
+                path.display(),
+                w.name
+            ))
+            .into());
+        }
+        w.values.push(v);
+        Ok(())
+    }
+
+    /// The row's `--by` group (`None` where the cell is missing).
+    fn push_group<'r>(
+        &mut self,
+        cell: &impl Fn(usize) -> &'r str,
+        line: u64,
+        columns: &ColumnIndex,
+    ) -> Result<()> {
+        if let (Some(coder), Some(col)) = (self.by_coder.as_mut(), columns.by) {
+            let value = cell(col);
+            self.by_rows.push(if is_missing(value) {
+                None
+            } else {
+                Some(coder.code(value, self.path, line)? as u32)
+            });
+        }
+        Ok(())
+    }
+
+    /// Puts every feature's levels (and the groups) in their final order
+    /// and renumbers the rows to match.
+    fn finish(mut self, spec: &Spec) -> Result<ConjointData> {
+        if self.data.respondent.is_empty() {
             return Err(Error::EmptyCorpus {
-                path: path.to_path_buf(),
+                path: self.path.to_path_buf(),
                 reason: "no data rows".into(),
             });
         }
-        // Final level order: the design's, or sorted; then references first.
+        let features = std::mem::take(&mut self.features);
         for (f, coder) in features.into_iter().enumerate() {
-            let reference = spec
-                .references
-                .iter()
-                .find(|(name, _)| *name == coder.name)
-                .map(|(_, level)| level.as_str());
-            let (feature, remap) = coder.finish(reference, spec, path)?;
-            if feature.levels.len() < 2 {
-                return Err(ConjointError::SingleLevel {
-                    path: path.to_path_buf(),
-                    feature: feature.name,
-                    level: feature.levels.first().cloned().unwrap_or_default(),
-                }
-                .into());
-            }
-            for i in 0..data.respondent.len() {
-                let v = &mut data.levels[i * nf + f];
-                *v = remap[*v as usize];
-            }
-            data.features.push(feature);
+            self.finish_feature(f, coder, spec)?;
         }
-        if let Some(coder) = by_coder {
-            let reference = spec
-                .references
-                .iter()
-                .find(|(name, _)| *name == coder.name)
-                .map(|(_, level)| level.as_str());
-            let column = coder.name.clone();
-            let (groups, remap) = coder.finish_groups(reference, path)?;
-            data.by = Some(Grouping {
-                column,
-                groups,
-                of_row: by_rows
-                    .into_iter()
-                    .map(|g| g.map(|g| remap[g as usize] as u32))
-                    .collect(),
-            });
+        if let Some(coder) = self.by_coder.take() {
+            self.finish_grouping(coder, spec)?;
         }
-        Ok(data)
+        Ok(self.data)
+    }
+
+    /// Final level order of feature `f`: the design's, or sorted; then the
+    /// reference first. A feature needs two levels.
+    fn finish_feature(&mut self, f: usize, coder: LevelCoder, spec: &Spec) -> Result<()> {
+        let reference = reference_of(spec, &coder.name);
+        let (feature, remap) = coder.finish(reference, spec, self.path)?;
+        if feature.levels.len() < 2 {
+            return Err(ConjointError::SingleLevel {
+                path: self.path.to_path_buf(),
+                feature: feature.name,
+                level: feature.levels.first().cloned().unwrap_or_default(),
+            }
+            .into());
+        }
+        let nf = spec.features.len();
+        for i in 0..self.data.respondent.len() {
+            let v = &mut self.data.levels[i * nf + f];
+            *v = remap[*v as usize];
+        }
+        self.data.features.push(feature);
+        Ok(())
+    }
+
+    /// Final group order of the `--by` column and each row's group.
+    fn finish_grouping(&mut self, coder: LevelCoder, spec: &Spec) -> Result<()> {
+        let reference = reference_of(spec, &coder.name);
+        let column = coder.name.clone();
+        let (groups, remap) = coder.finish_groups(reference, self.path)?;
+        self.data.by = Some(Grouping {
+            column,
+            groups,
+            of_row: std::mem::take(&mut self.by_rows)
+                .into_iter()
+                .map(|g| g.map(|g| remap[g as usize] as u32))
+                .collect(),
+        });
+        Ok(())
     }
 }
 
