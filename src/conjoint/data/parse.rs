@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 
-use super::Spec;
+use super::{plain, Spec};
 use crate::conjoint::error::ConjointError;
 use crate::error::{Error, Result};
 use crate::io::{display_path, read_text, InputFormat};
@@ -95,7 +95,22 @@ impl ConjointData {
 
     /// Parses CSV text (as read from `path`, named in messages; a `.tsv`
     /// or `.tab` path means tab-separated).
+    ///
+    /// A file without quotes takes the plain path (lines split at the
+    /// delimiter, no copies); anything else, or a plain file whose shape
+    /// is wrong, is read by the `csv` crate, whose messages name the line
+    /// of a malformed record. Both give the same data and the same cell
+    /// errors.
     pub fn parse(text: &str, path: &Path, spec: &Spec) -> Result<ConjointData> {
+        let delimiter = delimiter(path);
+        if let Some(data) = parse_plain(text, delimiter, path, spec) {
+            return data;
+        }
+        Self::parse_csv(text, path, spec)
+    }
+
+    /// [`ConjointData::parse`] through the `csv` crate (quoted fields).
+    fn parse_csv(text: &str, path: &Path, spec: &Spec) -> Result<ConjointData> {
         let mut reader = csv_reader(text, path);
         let header = read_header(&mut reader, text, path)?;
         let columns = ColumnIndex::resolve(&header, path, spec)?;
@@ -108,21 +123,57 @@ impl ConjointData {
             .map_err(|e| crate::io::csv_error(path, text, e))?
         {
             let line = lines.line_of(record.position());
-            rows.push(&record, line, &header, &columns)?;
+            let cell = |i: usize| record.get(i).unwrap_or("").trim();
+            rows.push(&cell, line, &header, &columns)?;
         }
         rows.finish(spec)
+    }
+}
+
+/// The plain path of [`ConjointData::parse`], or `None` when the text
+/// needs the `csv` crate: it has a quote or a byte-order mark, a lone
+/// `\r`, an empty line or a line whose field count differs from the
+/// header's (the crate then names the problem as it always has).
+fn parse_plain(
+    text: &str,
+    delimiter: u8,
+    path: &Path,
+    spec: &Spec,
+) -> Option<Result<ConjointData>> {
+    let mut lines = plain::Lines::new(text, delimiter)?;
+    let (_, header) = lines.next_record()?;
+    let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    let columns = match ColumnIndex::resolve(&header, path, spec) {
+        Ok(c) => c,
+        Err(e) => return Some(Err(e)),
+    };
+    if let Err(e) = check_references(spec) {
+        return Some(Err(e));
+    }
+    let mut rows = Rows::new(path, spec);
+    while let Some(next) = lines.next_record_of(header.len()) {
+        let (line, cells) = next?;
+        let cell = |i: usize| cells.get(i).map_or("", |c| c.trim());
+        if let Err(e) = rows.push(&cell, line, &header, &columns) {
+            return Some(Err(e));
+        }
+    }
+    Some(rows.finish(spec))
+}
+
+/// Tab for a `.tsv` or `.tab` path, comma otherwise.
+fn delimiter(path: &Path) -> u8 {
+    match InputFormat::from_path(path) {
+        InputFormat::Delimited(d) => d,
+        InputFormat::Lines => b',',
     }
 }
 
 /// A strict CSV reader over `text`: tab-separated for a `.tsv` or `.tab`
 /// path, comma-separated otherwise.
 fn csv_reader<'t>(text: &'t str, path: &Path) -> csv::Reader<&'t [u8]> {
-    let delimiter = match InputFormat::from_path(path) {
-        InputFormat::Delimited(d) => d,
-        InputFormat::Lines => b',',
-    };
     csv::ReaderBuilder::new()
-        .delimiter(delimiter)
+        .delimiter(delimiter(path))
         .flexible(false)
         .from_reader(text.as_bytes())
 }
@@ -214,14 +265,14 @@ impl<'a> Rows<'a> {
     }
 
     /// Reads one data row (CSV line `line`).
-    fn push(
+    /// `cell(i)` is the row's trimmed cell of column `i`.
+    fn push<'r>(
         &mut self,
-        record: &csv::StringRecord,
+        cell: &impl Fn(usize) -> &'r str,
         line: u64,
         header: &[String],
         columns: &ColumnIndex,
     ) -> Result<()> {
-        let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let id = cell(columns.respondent);
         if is_missing(id) {
             return Err(empty(
@@ -234,14 +285,20 @@ impl<'a> Rows<'a> {
         let r = self.respondent_number(id);
         self.data.respondent.push(r);
         self.data.line.push(line);
-        self.push_levels(&cell, line, columns)?;
-        self.push_outcomes(&cell, line, columns)?;
-        self.push_weight(&cell, line, columns)?;
-        self.push_group(&cell, line, columns)
+        self.push_levels(cell, line, columns)?;
+        self.push_outcomes(cell, line, columns)?;
+        self.push_weight(cell, line, columns)?;
+        self.push_group(cell, line, columns)
     }
 
     /// The number of respondent `id`, numbering a new one on first sight.
     fn respondent_number(&mut self, id: &str) -> u32 {
+        // A respondent's profiles usually follow one another.
+        if let Some(&last) = self.data.respondent.last() {
+            if self.data.respondent_ids[last as usize] == id {
+                return last;
+            }
+        }
         match self.respondents.get(id) {
             Some(&r) => r,
             None => {
@@ -477,6 +534,9 @@ impl ColumnIndex {
     }
 }
 
+/// Up to this many levels a coder compares labels instead of hashing.
+const LINEAR_LEVELS: usize = 8;
+
 /// Turns level labels of one column into small integers.
 struct LevelCoder {
     name: String,
@@ -506,7 +566,13 @@ impl LevelCoder {
     }
 
     fn code(&mut self, value: &str, path: &Path, line: u64) -> Result<u16> {
-        if let Some(&i) = self.index.get(value) {
+        // A few levels: comparing beats hashing.
+        if self.names.len() <= LINEAR_LEVELS {
+            if let Some(i) = self.names.iter().position(|n| n.as_str() == value) {
+                self.counts[i] += 1;
+                return Ok(i as u16);
+            }
+        } else if let Some(&i) = self.index.get(value) {
             self.counts[i as usize] += 1;
             return Ok(i);
         }
@@ -613,6 +679,10 @@ fn is_missing(value: &str) -> bool {
 fn parse_number(value: &str, path: &Path, line: u64, column: &str) -> Result<f64> {
     if is_missing(value) {
         return Ok(f64::NAN);
+    }
+    // A choice is 0 or 1: one digit is its own value (what `parse` gives).
+    if let [digit @ b'0'..=b'9'] = value.as_bytes() {
+        return Ok(f64::from(digit - b'0'));
     }
     value.parse::<f64>().map_err(|_| {
         Error::from(ConjointError::NotNumeric {
@@ -753,5 +823,57 @@ mod tests {
         assert_eq!(d.features[0].levels, ["x", "z"]);
         assert_eq!(d.features[1].levels, ["w", "x"]);
         assert_eq!(d.row_levels(0), [0, 1]);
+    }
+
+    /// The plain path and the `csv` crate read every file alike: the same
+    /// data, or the same error (plain files the plain path is unsure of go
+    /// to the crate).
+    #[test]
+    fn plain_path_reads_as_the_csv_crate_does() {
+        let cases = [
+            CSV.to_string(),
+            CSV.replace('\n', "\r\n"),
+            CSV.trim_end().to_string(),
+            CSV.replace(',', " , "),
+            format!("{CSV}\n\n"),
+            format!("\n{CSV}"),
+            "id,color,size,y\n1,red,big,1\n1,blue\n".to_string(),
+            "id,color,size,y\n1,red,big,1\n1,blue,small,0,9\n".to_string(),
+            "id,color,size,y\n1,\"red\",big,1\n1,blue,small,0\n".to_string(),
+            "id,color,size,y\n1,red,big,1\r1,blue,small,0\n".to_string(),
+            "id,color,size,y\n1,red,big,yes\n".to_string(),
+            "id,color,size,y\n1,red,big,1\n,blue,small,0\n".to_string(),
+            "id,color,size,y\n1,red,big,1\n1,blue,small,0.25\n2,red,,1\n".to_string(),
+            "id,colour,size,y\n1,red,big,1\n".to_string(),
+            "id,color,size,y\n1,빨강,big,1\n2,파랑,small,NA\n".to_string(),
+            String::new(),
+        ];
+        for text in &cases {
+            for name in ["d.csv", "d.tsv"] {
+                let text = if name == "d.tsv" {
+                    text.replace(',', "\t")
+                } else {
+                    text.clone()
+                };
+                let path = Path::new(name);
+                let plain = ConjointData::parse(&text, path, &spec());
+                let crate_ = ConjointData::parse_csv(&text, path, &spec());
+                match (plain, crate_) {
+                    (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text:?}"),
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text:?}"),
+                    (a, b) => panic!("{text:?}: {a:?} vs {b:?}"),
+                }
+            }
+        }
+        // The plain path did read the plain files.
+        assert!(parse_plain(CSV, b',', Path::new("d.csv"), &spec()).is_some());
+        assert!(parse_plain(
+            &CSV.replace('\n', "\r\n"),
+            b',',
+            Path::new("d.csv"),
+            &spec()
+        )
+        .is_some());
+        assert!(parse_plain(&cases[8], b',', Path::new("d.csv"), &spec()).is_none());
     }
 }
