@@ -123,7 +123,7 @@ impl ConjointData {
             .map_err(|e| crate::io::csv_error(path, text, e))?
         {
             let line = lines.line_of(record.position());
-            let cell = |i: usize| record.get(i).unwrap_or("").trim();
+            let cell = |i: usize| trim(record.get(i).unwrap_or(""));
             rows.push(&cell, line, &header, &columns)?;
         }
         rows.finish(spec)
@@ -153,12 +153,23 @@ fn parse_plain(
     let mut rows = Rows::new(path, spec);
     while let Some(next) = lines.next_record_of(header.len()) {
         let (line, cells) = next?;
-        let cell = |i: usize| cells.get(i).map_or("", |c| c.trim());
+        let cell = |i: usize| cells.get(i).map_or("", |c| trim(c));
         if let Err(e) = rows.push(&cell, line, &header, &columns) {
             return Some(Err(e));
         }
     }
     Some(rows.finish(spec))
+}
+
+/// `str::trim`, without its Unicode scan for the usual cell that starts
+/// and ends with a visible ASCII character (Unicode spaces are not ASCII,
+/// so such a cell has nothing to trim).
+fn trim(cell: &str) -> &str {
+    match cell.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        [only] if only.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
 }
 
 /// Tab for a `.tsv` or `.tab` path, comma otherwise.
@@ -295,7 +306,8 @@ impl<'a> Rows<'a> {
     fn respondent_number(&mut self, id: &str) -> u32 {
         // A respondent's profiles usually follow one another.
         if let Some(&last) = self.data.respondent.last() {
-            if self.data.respondent_ids[last as usize] == id {
+            let seen = &self.data.respondent_ids[last as usize];
+            if seen.len() == id.len() && seen.bytes().zip(id.bytes()).all(|(a, b)| a == b) {
                 return last;
             }
         }
@@ -568,7 +580,14 @@ impl LevelCoder {
     fn code(&mut self, value: &str, path: &Path, line: u64) -> Result<u16> {
         // A few levels: comparing beats hashing.
         if self.names.len() <= LINEAR_LEVELS {
-            if let Some(i) = self.names.iter().position(|n| n.as_str() == value) {
+            let last = value.as_bytes().last();
+            // Labels of one feature mostly differ in their last byte.
+            let same = |n: &String| {
+                n.len() == value.len()
+                    && n.as_bytes().last() == last
+                    && n.bytes().zip(value.bytes()).all(|(a, b)| a == b)
+            };
+            if let Some(i) = self.names.iter().position(same) {
                 self.counts[i] += 1;
                 return Ok(i as u16);
             }

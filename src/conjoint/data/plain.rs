@@ -10,7 +10,7 @@
 pub(super) struct Lines<'t> {
     rest: &'t str,
     line: u64,
-    delimiter: char,
+    delimiter: u8,
     /// Whether the text holds a `\r` at all (else no line is checked).
     has_cr: bool,
     cells: Vec<&'t str>,
@@ -26,7 +26,7 @@ impl<'t> Lines<'t> {
         Some(Lines {
             rest: text,
             line: 0,
-            delimiter: char::from(delimiter),
+            delimiter,
             has_cr: text.contains('\r'),
             cells: Vec::new(),
         })
@@ -45,23 +45,37 @@ impl<'t> Lines<'t> {
         if self.rest.is_empty() {
             return None;
         }
-        let (mut line, rest) = match self.rest.find('\n') {
-            Some(end) => (&self.rest[..end], &self.rest[end + 1..]),
-            None => (self.rest, ""),
-        };
-        self.rest = rest;
+        // One pass over the line's bytes finds its end and its cells
+        // (cells are short: a search call per cell costs more than it
+        // saves); delimiter and newline are ASCII, so every cut is at a
+        // character boundary.
+        self.cells.clear();
+        let text = self.rest;
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        let mut end = bytes.len();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == self.delimiter {
+                self.cells.push(&text[start..i]);
+                start = i + 1;
+            } else if b == b'\n' {
+                end = i;
+                break;
+            }
+        }
+        self.rest = text.get(end + 1..).unwrap_or("");
         self.line += 1;
+        let mut last = &text[start..end];
         if self.has_cr {
-            line = line.strip_suffix('\r').unwrap_or(line);
-            if line.contains('\r') {
+            last = last.strip_suffix('\r').unwrap_or(last);
+            if last.contains('\r') || self.cells.iter().any(|c| c.contains('\r')) {
                 return Some(None);
             }
         }
-        if line.is_empty() {
+        if self.cells.is_empty() && last.is_empty() {
             return Some(None);
         }
-        self.cells.clear();
-        self.cells.extend(line.split(self.delimiter));
+        self.cells.push(last);
         if fields != usize::MAX && self.cells.len() != fields {
             return Some(None);
         }
