@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::{plain, Spec};
 use crate::conjoint::error::ConjointError;
 use crate::error::{Error, Result};
@@ -103,7 +105,7 @@ impl ConjointData {
     /// errors.
     pub fn parse(text: &str, path: &Path, spec: &Spec) -> Result<ConjointData> {
         let delimiter = delimiter(path);
-        if let Some(data) = parse_plain(text, delimiter, path, spec) {
+        if let Some(data) = parse_plain(text, delimiter, path, spec, PIECE_BYTES) {
             return data;
         }
         Self::parse_csv(text, path, spec)
@@ -131,7 +133,8 @@ impl ConjointData {
 }
 
 /// The plain path of [`ConjointData::parse`], or `None` when the text
-/// needs the `csv` crate: it has a quote or a byte-order mark, a lone
+/// needs the `csv` crate (pieces of `piece_bytes` are read in parallel):
+/// it has a quote or a byte-order mark, a lone
 /// `\r`, an empty line or a line whose field count differs from the
 /// header's (the crate then names the problem as it always has).
 fn parse_plain(
@@ -139,6 +142,7 @@ fn parse_plain(
     delimiter: u8,
     path: &Path,
     spec: &Spec,
+    piece_bytes: usize,
 ) -> Option<Result<ConjointData>> {
     let mut lines = plain::Lines::new(text, delimiter)?;
     let (_, header) = lines.next_record()?;
@@ -150,16 +154,47 @@ fn parse_plain(
     if let Err(e) = check_references(spec) {
         return Some(Err(e));
     }
-    let mut rows = Rows::new(path, spec);
-    while let Some(next) = lines.next_record_of(header.len()) {
-        let (line, cells) = next?;
-        let cell = |i: usize| cells.get(i).map_or("", |c| trim(c));
-        if let Err(e) = rows.push(&cell, line, &header, &columns) {
-            return Some(Err(e));
+    let (body, has_cr) = lines.rest();
+    let header_lines = lines.lines_read();
+    // Reads a piece whose first line is line `first + 1` of the file.
+    let read = |piece: &str, first: u64| -> Option<Result<Rows<'_>>> {
+        let mut lines = plain::Lines::part(piece, delimiter, has_cr, first);
+        let mut rows = Rows::new(path, spec);
+        while let Some(next) = lines.next_record_of(header.len()) {
+            let (line, cells) = next?;
+            let cell = |i: usize| cells.get(i).map_or("", |c| trim(c));
+            if let Err(e) = rows.push(&cell, line, &header, &columns) {
+                return Some(Err(e));
+            }
+        }
+        rows.lines = lines.lines_read() - first;
+        Some(Ok(rows))
+    };
+    // Pieces of fixed size are read in parallel, then joined in file
+    // order: respondents and labels are numbered as one pass would number
+    // them. A piece in error is read again in one pass with the true line
+    // numbers, so messages never depend on the cuts.
+    let parts: Vec<Option<Result<Rows<'_>>>> = plain::pieces(body, piece_bytes)
+        .into_par_iter()
+        .map(|piece| read(piece, 0))
+        .collect();
+    let mut all = Rows::new(path, spec);
+    let mut offset = header_lines;
+    for part in parts {
+        match part? {
+            Ok(part) => {
+                let lines = part.lines;
+                all.append(part, offset)?;
+                offset += lines;
+            }
+            Err(_) => return read(body, header_lines).map(|r| r.and_then(|r| r.finish(spec))),
         }
     }
-    Some(rows.finish(spec))
+    Some(all.finish(spec))
 }
+
+/// Bytes of one piece of a plain file read in parallel.
+const PIECE_BYTES: usize = 1 << 20;
 
 /// `str::trim`, without its Unicode scan for the usual cell that starts
 /// and ends with a visible ASCII character (Unicode spaces are not ASCII,
@@ -229,6 +264,8 @@ struct Rows<'a> {
     by_coder: Option<LevelCoder>,
     by_rows: Vec<Option<u32>>,
     respondents: FastMap<u32>,
+    /// Lines of the piece these rows were read from (plain path).
+    lines: u64,
 }
 
 impl<'a> Rows<'a> {
@@ -272,6 +309,7 @@ impl<'a> Rows<'a> {
             by_coder,
             by_rows: Vec::new(),
             respondents: FastMap::default(),
+            lines: 0,
         }
     }
 
@@ -302,6 +340,72 @@ impl<'a> Rows<'a> {
         self.push_group(cell, line, columns)
     }
 
+    /// Appends the rows of the next piece of the file (read on their own,
+    /// line numbers counted from the piece's start, which is after
+    /// `line_offset` lines): respondents and labels the piece saw first
+    /// get the next numbers, as one pass would give them. `None` when a
+    /// feature would get more labels than a coder holds (one pass then
+    /// says so).
+    fn append(&mut self, part: Rows<'_>, line_offset: u64) -> Option<()> {
+        let respondents: Vec<u32> = part
+            .data
+            .respondent_ids
+            .iter()
+            .map(|id| self.respondent_of(id))
+            .collect();
+        let features: Vec<Vec<u16>> = self
+            .features
+            .iter_mut()
+            .zip(&part.features)
+            .map(|(all, piece)| all.absorb(piece))
+            .collect::<Option<_>>()?;
+        let groups = match (self.by_coder.as_mut(), part.by_coder.as_ref()) {
+            (Some(all), Some(piece)) => all.absorb(piece)?,
+            _ => Vec::new(),
+        };
+        let d = &mut self.data;
+        d.respondent.extend(
+            part.data
+                .respondent
+                .iter()
+                .map(|&r| respondents[r as usize]),
+        );
+        d.line
+            .extend(part.data.line.iter().map(|&l| l + line_offset));
+        let nf = features.len();
+        d.levels.extend(
+            part.data
+                .levels
+                .iter()
+                .enumerate()
+                .map(|(i, &l)| features[i % nf][l as usize]),
+        );
+        for (all, piece) in d.outcomes.iter_mut().zip(part.data.outcomes) {
+            all.values.extend(piece.values);
+        }
+        if let (Some(all), Some(piece)) = (d.weights.as_mut(), part.data.weights) {
+            all.values.extend(piece.values);
+        }
+        self.by_rows.extend(
+            part.by_rows
+                .iter()
+                .map(|g| g.map(|g| u32::from(groups[g as usize]))),
+        );
+        Some(())
+    }
+
+    /// The number of respondent `id` (a new one on first sight), without
+    /// the shortcut for a row of the previous row's respondent.
+    fn respondent_of(&mut self, id: &str) -> u32 {
+        if let Some(&r) = self.respondents.get(id) {
+            return r;
+        }
+        let r = self.respondents.len() as u32;
+        self.respondents.insert(id.to_string(), r);
+        self.data.respondent_ids.push(id.to_string());
+        r
+    }
+
     /// The number of respondent `id`, numbering a new one on first sight.
     fn respondent_number(&mut self, id: &str) -> u32 {
         // A respondent's profiles usually follow one another.
@@ -311,15 +415,7 @@ impl<'a> Rows<'a> {
                 return last;
             }
         }
-        match self.respondents.get(id) {
-            Some(&r) => r,
-            None => {
-                let r = self.respondents.len() as u32;
-                self.respondents.insert(id.to_string(), r);
-                self.data.respondent_ids.push(id.to_string());
-                r
-            }
-        }
+        self.respondent_of(id)
     }
 
     /// The row's level of every feature; none may be missing.
@@ -612,6 +708,33 @@ impl LevelCoder {
         Ok(i)
     }
 
+    /// Takes in the labels and counts of `piece` (a coder of the same
+    /// column that read a later part of the file), labels new to this
+    /// coder numbered in the piece's order; returns the piece's index →
+    /// this coder's index, or `None` past the coder's capacity.
+    fn absorb(&mut self, piece: &LevelCoder) -> Option<Vec<u16>> {
+        piece
+            .names
+            .iter()
+            .zip(&piece.counts)
+            .map(|(name, &count)| {
+                let i = match self.index.get(name.as_str()) {
+                    Some(&i) => i as usize,
+                    None if self.names.len() < u16::MAX as usize => {
+                        self.names.push(name.clone());
+                        self.index
+                            .insert(name.clone(), (self.names.len() - 1) as u16);
+                        self.counts.push(0);
+                        self.names.len() - 1
+                    }
+                    None => return None,
+                };
+                self.counts[i] += count;
+                Some(i as u16)
+            })
+            .collect()
+    }
+
     /// The final level order and the map old index → new index.
     fn order(&self, reference: Option<&str>, path: &Path) -> Result<Vec<usize>> {
         let mut order: Vec<usize> = (0..self.names.len()).collect();
@@ -865,6 +988,8 @@ mod tests {
             "id,color,size,y\n1,red,big,1\n1,blue,small,0.25\n2,red,,1\n".to_string(),
             "id,colour,size,y\n1,red,big,1\n".to_string(),
             "id,color,size,y\n1,빨강,big,1\n2,파랑,small,NA\n".to_string(),
+            "id,color,size,y\n3,red,big,1\n1,blue,small,0\n3,green,small,1\n2,red,big,0\n1,green,big,1\n".to_string(),
+            "id,color,size,y\n1,red,big,1\n2,blue,small,0\n2,blue,small,x\n3,red,big,1,1\n".to_string(),
             String::new(),
         ];
         for text in &cases {
@@ -875,24 +1000,25 @@ mod tests {
                     text.clone()
                 };
                 let path = Path::new(name);
-                let plain = ConjointData::parse(&text, path, &spec());
                 let crate_ = ConjointData::parse_csv(&text, path, &spec());
-                match (plain, crate_) {
-                    (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text:?}"),
-                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text:?}"),
-                    (a, b) => panic!("{text:?}: {a:?} vs {b:?}"),
+                // One piece, and (pieces of 1 byte) a piece per line.
+                for piece in [PIECE_BYTES, 1] {
+                    let plain = parse_plain(&text, delimiter(path), path, &spec(), piece)
+                        .unwrap_or_else(|| ConjointData::parse_csv(&text, path, &spec()));
+                    match (plain, &crate_) {
+                        (Ok(a), Ok(b)) => {
+                            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text:?}")
+                        }
+                        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text:?}"),
+                        (a, b) => panic!("{text:?}: {a:?} vs {b:?}"),
+                    }
                 }
             }
         }
         // The plain path did read the plain files.
-        assert!(parse_plain(CSV, b',', Path::new("d.csv"), &spec()).is_some());
-        assert!(parse_plain(
-            &CSV.replace('\n', "\r\n"),
-            b',',
-            Path::new("d.csv"),
-            &spec()
-        )
-        .is_some());
-        assert!(parse_plain(&cases[8], b',', Path::new("d.csv"), &spec()).is_none());
+        let plain = |text: &str| parse_plain(text, b',', Path::new("d.csv"), &spec(), 1);
+        assert!(plain(CSV).is_some());
+        assert!(plain(&CSV.replace('\n', "\r\n")).is_some());
+        assert!(plain(&cases[8]).is_none());
     }
 }

@@ -23,13 +23,29 @@ impl<'t> Lines<'t> {
         if text.contains('"') || text.starts_with('\u{feff}') || !delimiter.is_ascii() {
             return None;
         }
-        Some(Lines {
+        Some(Lines::part(text, delimiter, text.contains('\r'), 0))
+    }
+
+    /// A reader of a piece of a text that [`Lines::new`] accepted, cut at a
+    /// line end, whose first line is line `first + 1`.
+    pub(super) fn part(text: &'t str, delimiter: u8, has_cr: bool, first: u64) -> Lines<'t> {
+        Lines {
             rest: text,
-            line: 0,
+            line: first,
             delimiter,
-            has_cr: text.contains('\r'),
+            has_cr,
             cells: Vec::new(),
-        })
+        }
+    }
+
+    /// The text not read yet, and whether it may hold a `\r`.
+    pub(super) fn rest(&self) -> (&'t str, bool) {
+        (self.rest, self.has_cr)
+    }
+
+    /// Lines read so far.
+    pub(super) fn lines_read(&self) -> u64 {
+        self.line
     }
 
     /// The first record (the header) and its line, or `None` when the text
@@ -81,4 +97,26 @@ impl<'t> Lines<'t> {
         }
         Some(Some((self.line, &self.cells)))
     }
+}
+
+/// `text` cut into pieces of about `size` bytes, each ending at a line
+/// end (the last one at the end of the text). The cuts depend only on the
+/// text, never on the number of threads.
+pub(super) fn pieces(text: &str, size: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while rest.len() > size {
+        match rest.as_bytes()[size..].iter().position(|&b| b == b'\n') {
+            Some(at) => {
+                let (piece, tail) = rest.split_at(size + at + 1);
+                out.push(piece);
+                rest = tail;
+            }
+            None => break,
+        }
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
 }
