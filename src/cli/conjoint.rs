@@ -23,6 +23,9 @@ Examples:
   topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome rating --binarize '>4'
   topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome chosen --estimate predict --profile most --profile least
   topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --estimate freqs --format csv
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --estimate freqs --plot freqs.svg
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome chosen --estimate amce,mm --format json -o estimates.json
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome chosen --estimate predict --profile most --by gender
 
 Exit codes: 3-6 input files and columns, 12 an output file is an input, 30 not a number,
 31 empty required cell, 32 unknown or unseen level, 33 single-level feature, 34 bad design
