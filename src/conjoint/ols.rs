@@ -260,12 +260,13 @@ pub fn fit_one_hot(
         .into_par_iter()
         .map(|c| {
             let (mut sw, mut swy) = (vec![0.0; total], vec![0.0; total]);
-            for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+            let first = c * CHUNK;
+            for (i, &yi) in y.iter().enumerate().take(first + CHUNK).skip(first) {
                 let w = w_of(i);
                 for f in 0..nf {
                     let j = at(i, f);
                     sw[j] += w;
-                    swy[j] += w * y[i];
+                    swy[j] += w * yi;
                 }
             }
             (sw, swy)
@@ -298,7 +299,10 @@ pub fn fit_one_hot(
     (0..nf)
         .map(|f| {
             let (o, k) = (offsets[f], nlevels[f]);
-            if let Some(column) = (0..k).find(|&l| !(sw[o + l] > 0.0)) {
+            // No weight (or NaN): the level is not identified.
+            if let Some(column) =
+                (0..k).find(|&l| sw[o + l].partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater))
+            {
                 return Err(Singular { column });
             }
             let mut factor = c;
