@@ -8,7 +8,11 @@ use crate::util::{output as topics, repo_file as here};
 /// Runs `topics conjoint` on the example data with `extra` flags and
 /// returns standard output (the call must succeed).
 fn example(extra: &[&str]) -> String {
-    let data = here("examples/data/conjoint.csv");
+    on_data(&here("examples/data/conjoint.csv"), extra)
+}
+
+/// [`example`] on another data file with the example's design.
+fn on_data(data: &std::path::Path, extra: &[&str]) -> String {
     let design = here("examples/data/conjoint_design.json");
     let mut args = vec![
         "conjoint",
@@ -99,23 +103,10 @@ const WEIGHTED: &str = "id,a,b,y,w\n\
 2,x,q,0,1\n2,z,p,1,1\n\
 3,x,p,1,0.5\n3,x,q,0,0.5\n";
 
-fn on_weighted(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
-    let path = dir.join("w.csv");
-    std::fs::write(&path, WEIGHTED).unwrap();
-    let mut args = vec![
-        "conjoint",
-        path.to_str().unwrap(),
-        "--respondent",
-        "id",
-        "--features",
-        "a,b",
-        "--outcome",
-        "y",
-        "--estimate",
-        "freqs",
-    ];
+fn on_weighted(extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["--estimate", "freqs"];
     args.extend_from_slice(extra);
-    topics(&args)
+    crate::conjoint_cli::on_csv(WEIGHTED, &args)
 }
 
 /// Weighted frequencies as cregg's `cj_freqs(weights = ~w)` (svytable):
@@ -124,8 +115,7 @@ fn on_weighted(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
 /// (unweighted 4/6 and 2/6).
 #[test]
 fn weighted_freqs_sum_the_weights() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = on_weighted(dir.path(), &["--weights", "w", "--format", "json"]);
+    let out = on_weighted(&["--weights", "w", "--format", "json"]);
     assert!(out.status.success());
     let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows[0]["level"], "x");
@@ -138,7 +128,7 @@ fn weighted_freqs_sum_the_weights() {
     assert_eq!(rows[2]["weighted_count"], 3.5);
     assert_eq!(rows[2]["proportion"].as_f64().unwrap(), 0.5);
 
-    let csv = on_weighted(dir.path(), &["--weights", "w", "--format", "csv"]);
+    let csv = on_weighted(&["--weights", "w", "--format", "csv"]);
     let csv = String::from_utf8(csv.stdout).unwrap();
     assert_eq!(
         csv.lines().take(2).collect::<Vec<_>>(),
@@ -148,7 +138,7 @@ fn weighted_freqs_sum_the_weights() {
         ]
     );
     // Without --weights nothing changes: no weighted column, plain shares.
-    let plain = on_weighted(dir.path(), &["--format", "csv"]);
+    let plain = on_weighted(&["--format", "csv"]);
     let plain = String::from_utf8(plain.stdout).unwrap();
     assert_eq!(
         plain.lines().take(2).collect::<Vec<_>>(),
@@ -162,10 +152,7 @@ fn weighted_freqs_sum_the_weights() {
 fn freqs_plot_draws_one_dot_per_level() {
     let dir = tempfile::tempdir().unwrap();
     let svg = dir.path().join("freqs.svg");
-    let out = on_weighted(
-        dir.path(),
-        &["--weights", "w", "--plot", svg.to_str().unwrap()],
-    );
+    let out = on_weighted(&["--weights", "w", "--plot", svg.to_str().unwrap()]);
     assert!(
         out.status.success(),
         "{}",
@@ -214,25 +201,20 @@ content_subject=South Korean; content_form=Audio; target_age=Ages 50+; type=Non-
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("group.csv");
     std::fs::write(&path, subset).unwrap();
-    let design = here("examples/data/conjoint_design.json");
-    let out = topics(&[
-        "conjoint",
-        path.to_str().unwrap(),
-        "--design",
-        design.to_str().unwrap(),
-        "--outcome",
-        "chosen",
-        "--estimate",
-        "predict",
-        "--profile",
-        "most",
-        "--profile",
-        profile,
-        "--format",
-        "json",
-    ]);
-    assert!(out.status.success());
-    let alone: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let alone: Vec<Value> = serde_json::from_str(&on_data(
+        &path,
+        &[
+            "--estimate",
+            "predict",
+            "--profile",
+            "most",
+            "--profile",
+            profile,
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
     for (grouped, alone) in by[2..4].iter().zip(&alone) {
         for key in [
             "feature",

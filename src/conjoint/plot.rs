@@ -115,15 +115,20 @@ pub fn forest(
     Forest {
         lines,
         panels,
-        series: if groups.len() > 1 {
-            groups
-                .iter()
-                .map(|g| g.clone().unwrap_or_default())
-                .collect()
-        } else {
-            Vec::new()
-        },
+        series: series_names(&groups),
         ..Forest::default()
+    }
+}
+
+/// Legend entries: the group names, or none for a single series.
+fn series_names(groups: &[Option<String>]) -> Vec<String> {
+    if groups.len() > 1 {
+        groups
+            .iter()
+            .map(|g| g.clone().unwrap_or_default())
+            .collect()
+    } else {
+        Vec::new()
     }
 }
 
@@ -214,14 +219,7 @@ pub fn freqs_svg(rows: &[FreqRow], features: &[Feature], title: &str) -> String 
             title: String::new(),
             points,
         }],
-        series: if groups.len() > 1 {
-            groups
-                .iter()
-                .map(|g| g.clone().unwrap_or_default())
-                .collect()
-        } else {
-            Vec::new()
-        },
+        series: series_names(&groups),
         null: Some(0.0),
         x_title: "Share of the feature's profiles".to_string(),
         standalone: true,
