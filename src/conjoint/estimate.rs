@@ -258,7 +258,7 @@ fn amce_fit(
     let o = outcome_index(data, outcome)?;
     let sample = Sample::new(data, o, filter, opts);
     let layout = AmceLayout::new(data, 0);
-    let design = layout.design(data, &sample);
+    let design = layout.rows(data, &sample);
     let fit = sample.fit(
         &design,
         opts,
@@ -439,7 +439,7 @@ fn interacted_fit(
     let o = outcome_index(data, outcome)?;
     let sample = Sample::new(data, o, RowFilter::Grouped, opts);
     let layout = AmceLayout::new(data, g.groups.len() - 1);
-    let design = layout.design(data, &sample);
+    let design = layout.rows(data, &sample);
     let fit = sample.fit(
         &design,
         opts,

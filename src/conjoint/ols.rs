@@ -51,6 +51,33 @@ impl BinaryDesign {
     }
 }
 
+/// A 0/1 design matrix as the fit reads it: row by row, each row the list
+/// of its columns that are 1. [`BinaryDesign`] stores the lists; a layout
+/// can instead work each row out when asked (no copy of the design).
+pub trait DesignRows: Sync {
+    /// Number of columns (coefficients).
+    fn ncols(&self) -> usize;
+    /// Number of rows.
+    fn nrows(&self) -> usize;
+    /// The columns that are 1 in row `i` (each at most once), possibly
+    /// written into `buf`.
+    fn row<'s>(&'s self, i: usize, buf: &'s mut Vec<u32>) -> &'s [u32];
+}
+
+impl DesignRows for BinaryDesign {
+    fn ncols(&self) -> usize {
+        self.ncols
+    }
+
+    fn nrows(&self) -> usize {
+        BinaryDesign::nrows(self)
+    }
+
+    fn row<'s>(&'s self, i: usize, _buf: &'s mut Vec<u32>) -> &'s [u32] {
+        BinaryDesign::row(self, i)
+    }
+}
+
 /// Which small-sample factor multiplies the clustered sandwich.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum VarianceKind {
@@ -87,7 +114,7 @@ impl OlsFit {
 /// The inputs of one fit, aligned row by row with the design.
 pub struct OlsInput<'a> {
     /// The 0/1 design matrix.
-    pub design: &'a BinaryDesign,
+    pub design: &'a dyn DesignRows,
     /// The outcome of each design row.
     pub y: &'a [f64],
     /// The weight of each design row (weighted least squares), if any.
@@ -105,7 +132,7 @@ const CLUSTERS_PER_BLOCK: usize = 1024;
 
 /// Fits weighted least squares and its clustered covariance.
 pub fn fit(input: &OlsInput<'_>, kind: VarianceKind) -> Result<OlsFit, Singular> {
-    let k = input.design.ncols;
+    let k = input.design.ncols();
     let n = input.design.nrows();
     let (xtx, xty) = normal_equations(input);
     let chol = Cholesky::new(&xtx)?;
@@ -139,16 +166,17 @@ fn weight(input: &OlsInput<'_>, i: usize) -> f64 {
 
 /// X'WX (full) and X'Wy, summed over fixed chunks of rows in parallel.
 fn normal_equations(input: &OlsInput<'_>) -> (Matrix, Vec<f64>) {
-    let k = input.design.ncols;
+    let k = input.design.ncols();
     let n = input.design.nrows();
     let chunks: Vec<(Vec<f64>, Vec<f64>)> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
             let mut xtx = vec![0.0; k * k];
             let mut xty = vec![0.0; k];
+            let mut buf = Vec::new();
             for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
                 let w = weight(input, i);
-                let cols = input.design.row(i);
+                let cols = input.design.row(i, &mut buf);
                 for (a, &p) in cols.iter().enumerate() {
                     let p = p as usize;
                     xty[p] += w * input.y[i];
@@ -179,7 +207,7 @@ fn normal_equations(input: &OlsInput<'_>) -> (Matrix, Vec<f64>) {
 /// and fixed blocks of clusters are summed in parallel, then added in
 /// order (same bits whatever the thread count).
 fn cluster_meat(input: &OlsInput<'_>, beta: &[f64]) -> (Matrix, f64) {
-    let k = input.design.ncols;
+    let k = input.design.ncols();
     let Clusters { starts, order } = input.clusters;
     let n_clusters = input.clusters.len();
     let parts: Vec<(Vec<f64>, f64)> = (0..n_clusters.div_ceil(CLUSTERS_PER_BLOCK))
@@ -188,12 +216,13 @@ fn cluster_meat(input: &OlsInput<'_>, beta: &[f64]) -> (Matrix, f64) {
             let mut m = Matrix::zeros(k);
             let mut s = vec![0.0; k];
             let mut rss = 0.0;
+            let mut buf = Vec::new();
             let first = block * CLUSTERS_PER_BLOCK;
             for g in first..(first + CLUSTERS_PER_BLOCK).min(n_clusters) {
                 s.iter_mut().for_each(|v| *v = 0.0);
                 for &i in &order[starts[g]..starts[g + 1]] {
                     let i = i as usize;
-                    let cols = input.design.row(i);
+                    let cols = input.design.row(i, &mut buf);
                     let fitted: f64 = cols.iter().map(|&c| beta[c as usize]).sum();
                     let e = input.y[i] - fitted;
                     let w = weight(input, i);
