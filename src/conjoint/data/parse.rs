@@ -654,26 +654,56 @@ struct LevelCoder {
     names: Vec<String>,
     index: FastMap<u16>,
     counts: Vec<u64>,
+    /// The label ending in each byte: `index + 1`, 0 for none, or
+    /// [`SHARED_LAST`] when several end in it. Labels of one feature mostly
+    /// differ in their last byte, so this finds most cells with one
+    /// comparison.
+    by_last: [u16; 256],
 }
+
+/// Several labels end in this byte (see `LevelCoder::by_last`).
+const SHARED_LAST: u16 = u16::MAX;
 
 impl LevelCoder {
     fn new(name: &str, levels: Option<&Vec<String>>) -> LevelCoder {
-        let names: Vec<String> = levels.cloned().unwrap_or_default();
-        let index = names
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.clone(), i as u16))
-            .collect();
-        LevelCoder {
+        let mut coder = LevelCoder {
             name: name.to_string(),
             fixed: levels.is_some(),
-            counts: vec![0; names.len()],
-            names,
-            index,
+            names: Vec::new(),
+            index: FastMap::default(),
+            counts: Vec::new(),
+            by_last: [0; 256],
+        };
+        for level in levels.into_iter().flatten() {
+            coder.add(level, 0);
         }
+        coder
+    }
+
+    /// Numbers a label new to this coder (the caller checks capacity).
+    fn add(&mut self, label: &str, count: u64) -> u16 {
+        let i = self.names.len() as u16;
+        self.names.push(label.to_string());
+        self.index.insert(label.to_string(), i);
+        self.counts.push(count);
+        if let Some(&b) = label.as_bytes().last() {
+            let slot = &mut self.by_last[b as usize];
+            *slot = if *slot == 0 { i + 1 } else { SHARED_LAST };
+        }
+        i
     }
 
     fn code(&mut self, value: &str, path: &Path, line: u64) -> Result<u16> {
+        if let Some(&b) = value.as_bytes().last() {
+            let slot = self.by_last[b as usize];
+            if slot != 0 && slot != SHARED_LAST {
+                let i = (slot - 1) as usize;
+                if self.names[i] == value {
+                    self.counts[i] += 1;
+                    return Ok(i as u16);
+                }
+            }
+        }
         // A few levels: comparing beats hashing.
         if self.names.len() <= LINEAR_LEVELS {
             let last = value.as_bytes().last();
@@ -701,11 +731,7 @@ impl LevelCoder {
             }
             .into());
         }
-        let i = self.names.len() as u16;
-        self.names.push(value.to_string());
-        self.index.insert(value.to_string(), i);
-        self.counts.push(1);
-        Ok(i)
+        Ok(self.add(value, 1))
     }
 
     /// Takes in the labels and counts of `piece` (a coder of the same
@@ -720,13 +746,7 @@ impl LevelCoder {
             .map(|(name, &count)| {
                 let i = match self.index.get(name.as_str()) {
                     Some(&i) => i as usize,
-                    None if self.names.len() < u16::MAX as usize => {
-                        self.names.push(name.clone());
-                        self.index
-                            .insert(name.clone(), (self.names.len() - 1) as u16);
-                        self.counts.push(0);
-                        self.names.len() - 1
-                    }
+                    None if self.names.len() < u16::MAX as usize => self.add(name, 0) as usize,
                     None => return None,
                 };
                 self.counts[i] += count;
