@@ -361,10 +361,11 @@ impl AmceLayout {
     fn active_into(&self, data: &ConjointData, i: usize, active: &mut Vec<u32>) {
         active.clear();
         active.push(0);
-        let levels = data.row_levels(i);
-        for (f, &l) in levels.iter().enumerate() {
+        // `column(f, l)` without its indexing: this runs for every row on
+        // every pass of a fit.
+        for (&offset, &l) in self.offsets.iter().zip(data.row_levels(i)) {
             if l > 0 {
-                active.push(self.column(f, l as usize) as u32);
+                active.push((offset + l as usize - 1) as u32);
             }
         }
         if self.extra_groups > 0 {
