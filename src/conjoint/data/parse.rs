@@ -179,6 +179,8 @@ fn parse_plain(
         .map(|piece| read(piece, 0))
         .collect();
     let mut all = Rows::new(path, spec);
+    let total: usize = parts.iter().flatten().flatten().map(Rows::len).sum();
+    all.reserve(total);
     let mut offset = header_lines;
     for part in parts {
         match part? {
@@ -392,6 +394,27 @@ impl<'a> Rows<'a> {
                 .map(|g| g.map(|g| u32::from(groups[g as usize]))),
         );
         Some(())
+    }
+
+    /// Rows read.
+    fn len(&self) -> usize {
+        self.data.respondent.len()
+    }
+
+    /// Room for `rows` more rows in every column (the joined pieces' total
+    /// is known before they are joined: no column is copied as it grows).
+    fn reserve(&mut self, rows: usize) {
+        let d = &mut self.data;
+        d.respondent.reserve(rows);
+        d.line.reserve(rows);
+        d.levels.reserve(rows * self.features.len());
+        d.outcomes.iter_mut().for_each(|o| o.values.reserve(rows));
+        if let Some(w) = d.weights.as_mut() {
+            w.values.reserve(rows);
+        }
+        if self.by_coder.is_some() {
+            self.by_rows.reserve(rows);
+        }
     }
 
     /// The number of respondent `id` (a new one on first sight), without
