@@ -235,8 +235,9 @@ fn predict_most_and_least_likely() {
     assert!(rows[0]["estimate"].as_f64().unwrap() > rows[1]["estimate"].as_f64().unwrap());
 }
 
-/// Writes a small CSV and returns `topics conjoint` on it.
-fn on_csv(csv: &str, extra: &[&str]) -> Output {
+/// Writes a small CSV and returns `topics conjoint` on it (respondent
+/// `id`, features `a,b`, outcome `y`).
+pub(crate) fn on_csv(csv: &str, extra: &[&str]) -> Output {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d.csv");
     std::fs::write(&path, csv).unwrap();

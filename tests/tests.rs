@@ -9,6 +9,7 @@ mod atomic_write;
 mod browser;
 mod chains;
 mod conjoint_cli;
+mod conjoint_estimates;
 mod conjoint_example;
 mod conjoint_reference;
 mod examples_data;

@@ -7,7 +7,7 @@ use anyhow::{bail, Context};
 use clap::ValueEnum;
 use topics::conjoint::data::{ConjointData, DesignFile, Spec};
 use topics::conjoint::design::{Binarize, Options};
-use topics::conjoint::estimate::{self, EstimateRow, Profile};
+use topics::conjoint::estimate::{self, AnovaRow, EstimateRow, FreqRow, Profile};
 use topics::conjoint::output;
 use topics::conjoint::plot::{self, PlotSpec};
 
@@ -23,6 +23,9 @@ Examples:
   topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome rating --binarize '>4'
   topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome chosen --estimate predict --profile most --profile least
   topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --estimate freqs --format csv
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --estimate freqs --plot freqs.svg
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome chosen --estimate amce,mm --format json -o estimates.json
+  topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --outcome chosen --estimate predict --profile most --by gender
 
 Exit codes: 3-6 input files and columns, 12 an output file is an input, 30 not a number,
 31 empty required cell, 32 unknown or unseen level, 33 single-level feature, 34 bad design
@@ -52,9 +55,11 @@ pub struct Args {
     /// Make LEVEL the reference level of FEATURE (repeatable).
     #[arg(long = "reference", value_name = "FEATURE=LEVEL")]
     references: Vec<String>,
-    /// What to estimate.
-    #[arg(long, value_enum, default_value_t = EstimateArg::Amce)]
-    estimate: EstimateArg,
+    /// What to estimate; several, comma-separated (e.g. amce,mm), share one
+    /// read of the data: JSON is then an object keyed by estimate, the
+    /// table one section per estimate, CSV one table of all rows.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "amce")]
+    estimate: Vec<EstimateArg>,
     /// Respondent grouping column for subgroup estimates, differences and
     /// the anova test.
     #[arg(long)]
@@ -83,7 +88,8 @@ pub struct Args {
     /// Write the results to this file instead of standard output.
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
-    /// Draw the estimates as an SVG plot.
+    /// Draw the estimates (or, with --estimate freqs, the level shares) as
+    /// an SVG plot.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
 }
@@ -167,32 +173,89 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     )?;
     let spec = args.spec()?;
     let opts = args.options()?;
-    let needs_by = matches!(
-        args.estimate,
-        EstimateArg::MmDiffs | EstimateArg::AmceDiffs | EstimateArg::Anova
-    );
-    if needs_by && args.by.is_none() {
-        bail!(request(format!(
-            "--estimate {}: needs --by COL",
-            args.estimate
-                .to_possible_value()
-                .map_or(String::new(), |v| v.get_name().to_string())
-        )));
-    }
-    if args.plot.is_some() && matches!(args.estimate, EstimateArg::Freqs | EstimateArg::Anova) {
-        bail!(request(
-            "--plot draws estimates; it is not available with --estimate freqs or anova".into()
-        ));
-    }
+    let kinds = requested(&args)?;
     let data = ConjointData::read(&args.data, &spec)?;
+    let only_freqs = kinds.iter().all(|&k| k == EstimateArg::Freqs);
     // Frequencies describe the design itself, restricted or not.
     let mut opts = opts;
-    if args.estimate != EstimateArg::Freqs {
+    if !only_freqs {
         opts.weighting = args.estimation.weighting(&data, &spec, args.unrestricted)?;
     }
+    notes(&data, only_freqs)?;
+    let results = kinds
+        .iter()
+        .map(|&kind| estimate_one(&args, kind, &data, &opts))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if let (Some(path), [(kind, result)]) = (&args.plot, results.as_slice()) {
+        draw(path, *kind, result, &data, &opts)?;
+    }
+    let text = match results.as_slice() {
+        [(_, result)] => render(result, args.format, &data, &opts)?,
+        _ => render_several(&results, args.format, &data, &opts)?,
+    };
+    match &args.output {
+        Some(path) => write_file(path, text.as_bytes())?,
+        None => print(&text)?,
+    }
+    Ok(())
+}
+
+/// The estimates asked for, each once, in the order given; refuses
+/// combinations that cannot be answered before the data is read.
+fn requested(args: &Args) -> anyhow::Result<Vec<EstimateArg>> {
+    let mut kinds: Vec<EstimateArg> = Vec::new();
+    for &k in &args.estimate {
+        if !kinds.contains(&k) {
+            kinds.push(k);
+        }
+    }
+    for &kind in &kinds {
+        let needs_by = matches!(
+            kind,
+            EstimateArg::MmDiffs | EstimateArg::AmceDiffs | EstimateArg::Anova
+        );
+        if needs_by && args.by.is_none() {
+            bail!(request(format!(
+                "--estimate {}: needs --by COL",
+                name(kind)
+            )));
+        }
+    }
+    if args.plot.is_some() && kinds.len() > 1 {
+        bail!(request(
+            "--plot draws one estimate; ask for the others in another call".into()
+        ));
+    }
+    if args.plot.is_some() && kinds == [EstimateArg::Anova] {
+        bail!(request(
+            "--plot draws estimates; it is not available with --estimate anova".into()
+        ));
+    }
+    let tables = kinds
+        .iter()
+        .filter(|k| matches!(k, EstimateArg::Freqs | EstimateArg::Anova))
+        .count();
+    if args.format == Format::Csv && kinds.len() > 1 && tables > 0 {
+        bail!(request(
+            "--format csv holds one table: freqs and anova have columns of their own; \
+ask for them in a call of their own, or use --format json"
+                .into()
+        ));
+    }
+    Ok(kinds)
+}
+
+/// The name of an estimate as written on the command line.
+fn name(kind: EstimateArg) -> String {
+    kind.to_possible_value()
+        .map_or(String::new(), |v| v.get_name().to_string())
+}
+
+/// Tells on standard error which rows the estimates leave out.
+fn notes(data: &ConjointData, only_freqs: bool) -> anyhow::Result<()> {
     for o in &data.outcomes {
-        let missing = estimate::missing_outcomes(&data, &o.name)?;
-        if missing > 0 && args.estimate != EstimateArg::Freqs {
+        let missing = estimate::missing_outcomes(data, &o.name)?;
+        if missing > 0 && !only_freqs {
             eprintln!(
                 "note: outcome '{}': {missing} of {} rows have no value and are left out",
                 o.name,
@@ -209,44 +272,119 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             );
         }
     }
-    let text = match args.estimate {
-        EstimateArg::Freqs => {
-            let rows = estimate::freqs(&data, data.by.is_some())?;
-            match args.format {
-                Format::Table => output::freqs_table(&rows, &data.features),
-                Format::Csv => output::freqs_csv(&rows),
-                Format::Json => to_json(&rows)?,
-            }
-        }
-        EstimateArg::Anova => {
-            let rows = data
-                .outcomes
-                .iter()
-                .map(|o| estimate::anova(&data, &o.name, &opts))
-                .collect::<topics::Result<Vec<_>>>()?;
-            match args.format {
-                Format::Table => output::anova_table(&rows),
-                Format::Csv => output::anova_csv(&rows),
-                Format::Json => to_json(&rows)?,
-            }
-        }
-        kind => {
-            let rows = estimates(&args, kind, &data, &opts)?;
-            if let Some(path) = &args.plot {
-                draw(path, kind, &rows, &data, &opts)?;
-            }
-            match args.format {
-                Format::Table => output::estimates_table(&rows, &data.features, opts.alpha),
-                Format::Csv => output::estimates_csv(&rows),
-                Format::Json => to_json(&rows)?,
-            }
-        }
-    };
-    match &args.output {
-        Some(path) => write_file(path, text.as_bytes())?,
-        None => print(&text)?,
-    }
     Ok(())
+}
+
+/// What one estimate produced.
+enum Answer {
+    Freqs(Vec<FreqRow>),
+    Anova(Vec<AnovaRow>),
+    Rows(Vec<EstimateRow>),
+}
+
+fn estimate_one(
+    args: &Args,
+    kind: EstimateArg,
+    data: &ConjointData,
+    opts: &Options,
+) -> anyhow::Result<(EstimateArg, Answer)> {
+    let result = match kind {
+        EstimateArg::Freqs if opts.weighted => {
+            Answer::Freqs(estimate::freqs_weighted(data, data.by.is_some())?)
+        }
+        EstimateArg::Freqs => Answer::Freqs(estimate::freqs(data, data.by.is_some())?),
+        EstimateArg::Anova => Answer::Anova(
+            data.outcomes
+                .iter()
+                .map(|o| estimate::anova(data, &o.name, opts))
+                .collect::<topics::Result<Vec<_>>>()?,
+        ),
+        kind => Answer::Rows(estimates(args, kind, data, opts)?),
+    };
+    Ok((kind, result))
+}
+
+/// One estimate's output, exactly as a call asking for it alone prints it.
+fn render(
+    result: &Answer,
+    format: Format,
+    data: &ConjointData,
+    opts: &Options,
+) -> anyhow::Result<String> {
+    Ok(match (result, format) {
+        (Answer::Freqs(rows), Format::Table) => output::freqs_table(rows, &data.features),
+        (Answer::Freqs(rows), Format::Csv) => output::freqs_csv(rows),
+        (Answer::Freqs(rows), Format::Json) => to_json(rows)?,
+        (Answer::Anova(rows), Format::Table) => output::anova_table(rows),
+        (Answer::Anova(rows), Format::Csv) => output::anova_csv(rows),
+        (Answer::Anova(rows), Format::Json) => to_json(rows)?,
+        (Answer::Rows(rows), Format::Table) => {
+            output::estimates_table(rows, &data.features, opts.alpha)
+        }
+        (Answer::Rows(rows), Format::Csv) => output::estimates_csv(rows),
+        (Answer::Rows(rows), Format::Json) => to_json(rows)?,
+    })
+}
+
+/// Several estimates: JSON is one object keyed by estimate name (in the
+/// order asked), the table one `== name ==` section per estimate, CSV one
+/// table of all estimate rows (their `statistic` column tells them apart).
+fn render_several(
+    results: &[(EstimateArg, Answer)],
+    format: Format,
+    data: &ConjointData,
+    opts: &Options,
+) -> anyhow::Result<String> {
+    match format {
+        Format::Json => {
+            let mut map = serde_json::Map::new();
+            for (kind, result) in results {
+                let value = match result {
+                    Answer::Freqs(rows) => serde_json::to_value(rows)?,
+                    Answer::Anova(rows) => serde_json::to_value(rows)?,
+                    Answer::Rows(rows) => serde_json::to_value(rows)?,
+                };
+                map.insert(name(*kind), value);
+            }
+            to_json(&Keyed(results.iter().map(|(k, _)| name(*k)).collect(), map))
+        }
+        Format::Csv => {
+            let rows: Vec<EstimateRow> = results
+                .iter()
+                .flat_map(|(_, r)| match r {
+                    Answer::Rows(rows) => rows.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            Ok(output::estimates_csv(&rows))
+        }
+        Format::Table => {
+            let mut out = String::new();
+            for (i, (kind, result)) in results.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str(&format!("== {} ==\n", name(*kind)));
+                out.push_str(&render(result, format, data, opts)?);
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// A JSON object whose keys come out in the order given (serde_json's map
+/// sorts them).
+struct Keyed(Vec<String>, serde_json::Map<String, serde_json::Value>);
+
+impl serde::Serialize for Keyed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for k in &self.0 {
+            m.serialize_entry(k, &self.1[k])?;
+        }
+        m.end()
+    }
 }
 
 fn estimates(
@@ -265,11 +403,6 @@ fn estimates(
     if kind == EstimateArg::Predict && profiles.is_empty() {
         bail!(request("--estimate predict needs at least one --profile ('most', 'least' or 'feature=level; ...')".into()));
     }
-    if kind == EstimateArg::Predict && grouped {
-        bail!(request(
-            "--estimate predict does not take --by; filter the data to one group instead".into()
-        ));
-    }
     let mut rows = Vec::new();
     for o in &data.outcomes {
         let name = o.name.as_str();
@@ -280,6 +413,7 @@ fn estimates(
             EstimateArg::Mm => estimate::mm(data, name, opts)?,
             EstimateArg::MmDiffs => estimate::mm_diffs(data, name, opts)?,
             EstimateArg::AmceDiffs => estimate::amce_diffs(data, name, opts)?,
+            EstimateArg::Predict if grouped => estimate::predict_by(data, name, &profiles, opts)?,
             EstimateArg::Predict => estimate::predict(data, name, &profiles, opts)?,
             EstimateArg::Anova | EstimateArg::Freqs => Vec::new(),
         });
@@ -290,10 +424,23 @@ fn estimates(
 fn draw(
     path: &std::path::Path,
     kind: EstimateArg,
-    rows: &[EstimateRow],
+    result: &Answer,
     data: &ConjointData,
     opts: &Options,
 ) -> anyhow::Result<()> {
+    let rows = match result {
+        Answer::Rows(rows) => rows,
+        Answer::Freqs(rows) => {
+            let weighted = if opts.weighted { ", weighted" } else { "" };
+            let svg = plot::freqs_svg(
+                rows,
+                &data.features,
+                &format!("Level frequencies{weighted}"),
+            );
+            return write_file(path, svg.as_bytes());
+        }
+        Answer::Anova(_) => return Ok(()),
+    };
     let pct = (1.0 - opts.alpha) * 100.0;
     let (title, x_label, null_value) = match kind {
         EstimateArg::Amce => ("AMCE", "Estimated AMCE", 0.0),

@@ -4,7 +4,7 @@
 
 use super::data::ConjointData;
 use super::error::ConjointError;
-use super::ols::{self, BinaryDesign, Clusters, OlsFit, OlsInput, VarianceKind};
+use super::ols::{self, BinaryDesign, Clusters, DesignRows, OlsFit, OlsInput, VarianceKind};
 use crate::error::Result;
 
 /// Turns a ratings outcome into 0/1 (`--binarize '>4'`).
@@ -218,24 +218,12 @@ impl Sample {
     /// Fits `design` (built on these rows) by clustered least squares.
     pub fn fit(
         &self,
-        design: &BinaryDesign,
+        design: &dyn DesignRows,
         opts: &Options,
         names: &dyn Fn(usize) -> String,
         what: &str,
     ) -> Result<OlsFit> {
-        if self.rows.is_empty() {
-            return Err(ConjointError::Request(format!(
-                "{what}: no rows with an observed outcome"
-            ))
-            .into());
-        }
-        if self.n_clusters < 2 {
-            return Err(ConjointError::Request(format!(
-                "{what}: clustered standard errors need at least two respondents, found {}",
-                self.n_clusters
-            ))
-            .into());
-        }
+        self.check_fittable(what)?;
         let input = OlsInput {
             design,
             y: &self.y,
@@ -249,6 +237,58 @@ impl Sample {
             }
             .into()
         })
+    }
+
+    /// The marginal-means model of every feature on these rows, in one
+    /// pass ([`ols::fit_one_hot`]); a level without rows is named as
+    /// `feature=level`.
+    pub fn fit_means(
+        &self,
+        data: &ConjointData,
+        opts: &Options,
+        what: &str,
+    ) -> Result<Vec<OlsFit>> {
+        self.check_fittable(what)?;
+        let nlevels: Vec<usize> = data.features.iter().map(|f| f.levels.len()).collect();
+        let codes = |i: usize| data.row_levels(self.rows[i]);
+        let fits = ols::fit_one_hot(
+            &codes,
+            &nlevels,
+            &self.y,
+            self.weights.as_deref(),
+            &self.clusters,
+            opts.variance,
+        );
+        fits.into_iter()
+            .zip(&data.features)
+            .map(|(fit, feature)| {
+                fit.map_err(|s| {
+                    ConjointError::NotIdentified {
+                        what: what.to_string(),
+                        coefficient: format!("{}={}", feature.name, feature.levels[s.column]),
+                    }
+                    .into()
+                })
+            })
+            .collect()
+    }
+
+    /// Refuses a fit without rows or with fewer than two clusters.
+    fn check_fittable(&self, what: &str) -> Result<()> {
+        if self.rows.is_empty() {
+            return Err(ConjointError::Request(format!(
+                "{what}: no rows with an observed outcome"
+            ))
+            .into());
+        }
+        if self.n_clusters < 2 {
+            return Err(ConjointError::Request(format!(
+                "{what}: clustered standard errors need at least two respondents, found {}",
+                self.n_clusters
+            ))
+            .into());
+        }
+        Ok(())
     }
 }
 
@@ -304,26 +344,43 @@ impl AmceLayout {
         let mut d = BinaryDesign::new(self.ncols());
         let mut active: Vec<u32> = Vec::with_capacity(2 * (self.offsets.len() + 1));
         for &i in &sample.rows {
-            active.clear();
-            active.push(0);
-            let levels = data.row_levels(i);
-            for (f, &l) in levels.iter().enumerate() {
-                if l > 0 {
-                    active.push(self.column(f, l as usize) as u32);
-                }
-            }
-            if self.extra_groups > 0 {
-                let g = data.by.as_ref().and_then(|b| b.of_row[i]).unwrap_or(0) as usize;
-                if g > 0 {
-                    let base_len = active.len();
-                    for a in 0..base_len {
-                        active.push((self.base * g) as u32 + active[a]);
-                    }
-                }
-            }
+            self.active_into(data, i, &mut active);
             d.push_row(&active);
         }
         d
+    }
+
+    /// The design over `sample`'s rows without storing it: each row's
+    /// columns are worked out when the fit visits the row (the same
+    /// columns as [`AmceLayout::design`], none of its memory).
+    pub fn rows<'a>(&'a self, data: &'a ConjointData, sample: &'a Sample) -> AmceRows<'a> {
+        AmceRows {
+            layout: self,
+            data,
+            sample,
+        }
+    }
+
+    /// The columns that are 1 in data row `i`, in increasing order.
+    fn active_into(&self, data: &ConjointData, i: usize, active: &mut Vec<u32>) {
+        active.clear();
+        active.push(0);
+        // `column(f, l)` without its indexing: this runs for every row on
+        // every pass of a fit.
+        for (&offset, &l) in self.offsets.iter().zip(data.row_levels(i)) {
+            if l > 0 {
+                active.push((offset + l as usize - 1) as u32);
+            }
+        }
+        if self.extra_groups > 0 {
+            let g = data.by.as_ref().and_then(|b| b.of_row[i]).unwrap_or(0) as usize;
+            if g > 0 {
+                let base_len = active.len();
+                for a in 0..base_len {
+                    active.push((self.base * g) as u32 + active[a]);
+                }
+            }
+        }
     }
 
     /// A readable name for column `c` (for "not identified" errors).
@@ -352,13 +409,26 @@ impl AmceLayout {
     }
 }
 
-/// The marginal-mean model of one feature: `y ~ 0 + level`.
-pub fn mm_design(data: &ConjointData, sample: &Sample, feature: usize) -> BinaryDesign {
-    let mut d = BinaryDesign::new(data.features[feature].levels.len());
-    for &i in &sample.rows {
-        d.push_row(&[data.level(i, feature) as u32]);
+/// The AMCE design of a sample, row by row ([`AmceLayout::rows`]).
+pub struct AmceRows<'a> {
+    layout: &'a AmceLayout,
+    data: &'a ConjointData,
+    sample: &'a Sample,
+}
+
+impl DesignRows for AmceRows<'_> {
+    fn ncols(&self) -> usize {
+        self.layout.ncols()
     }
-    d
+
+    fn nrows(&self) -> usize {
+        self.sample.rows.len()
+    }
+
+    fn row<'s>(&'s self, i: usize, buf: &'s mut Vec<u32>) -> &'s [u32] {
+        self.layout.active_into(self.data, self.sample.rows[i], buf);
+        buf
+    }
 }
 
 #[cfg(test)]
@@ -389,6 +459,39 @@ mod tests {
         assert_eq!(
             Options::new(VarianceKind::Cregg, 0.01, 0.0).unwrap().alpha,
             0.01
+        );
+    }
+
+    /// The rows worked out on the fly are the stored design's, grouped
+    /// (interacted) or not.
+    #[test]
+    fn amce_rows_are_the_stored_design() {
+        let csv = "id,a,b,g,y\n1,x,p,m,1\n1,z,q,m,0\n2,x,q,f,0\n2,z,p,f,1\n3,z,q,,1\n";
+        let spec = crate::conjoint::data::Spec {
+            respondent: Some("id".into()),
+            features: vec!["a".into(), "b".into()],
+            outcomes: vec!["y".into()],
+            by: Some("g".into()),
+            ..Default::default()
+        };
+        let data = ConjointData::parse(csv, std::path::Path::new("d.csv"), &spec).unwrap();
+        let sample = Sample::new(&data, 0, RowFilter::All, &Options::default());
+        for groups in [0, 1] {
+            let layout = AmceLayout::new(&data, groups);
+            let (stored, rows) = (layout.design(&data, &sample), layout.rows(&data, &sample));
+            assert_eq!(DesignRows::nrows(&rows), 5);
+            assert_eq!(DesignRows::ncols(&rows), stored.ncols);
+            let mut buf = Vec::new();
+            for i in 0..5 {
+                assert_eq!(rows.row(i, &mut buf), stored.row(i));
+            }
+        }
+        let interacted = AmceLayout::new(&data, 1);
+        let mut buf = Vec::new();
+        // Row 1: a = z, b = q, group m (the second group): 0, a=z, b=q and their copies.
+        assert_eq!(
+            interacted.rows(&data, &sample).row(1, &mut buf),
+            [0, 1, 2, 3, 4, 5]
         );
     }
 }

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::data::ConjointData;
-use super::design::{mm_design, AmceLayout, Options, RowFilter, Sample};
+use super::design::{AmceLayout, Options, RowFilter, Sample};
 use super::error::ConjointError;
 use super::linalg::{Cholesky, Matrix};
 use super::ols::OlsFit;
@@ -291,7 +291,7 @@ fn amce_fit(
 ) -> Result<(AmceLayout, OlsFit)> {
     let sample = sample_of(data, outcome, filter, opts)?;
     let layout = AmceLayout::new(data, 0);
-    let design = layout.design(data, &sample);
+    let design = layout.rows(data, &sample);
     let fit = sample.fit(
         &design,
         opts,
@@ -362,16 +362,9 @@ fn mm_in(
     opts: &Options,
 ) -> Result<Vec<EstimateRow>> {
     let sample = sample_of(data, outcome, filter, opts)?;
+    let fits = sample.fit_means(data, opts, &describe(outcome, "marginal means", group))?;
     let mut rows = Vec::new();
-    for (f, feature) in data.features.iter().enumerate() {
-        let design = mm_design(data, &sample, f);
-        let name = |c: usize| format!("{}={}", feature.name, feature.levels[c]);
-        let fit = sample.fit(
-            &design,
-            opts,
-            &name,
-            &describe(outcome, "marginal means", group),
-        )?;
+    for (feature, fit) in data.features.iter().zip(&fits) {
         for (l, level) in feature.levels.iter().enumerate() {
             rows.push(row(
                 (outcome, Statistic::Mm, &feature.name, level),
@@ -487,7 +480,7 @@ fn interacted_fit(
     }
     let sample = sample_of(data, outcome, RowFilter::Grouped, opts)?;
     let layout = AmceLayout::new(data, g.groups.len() - 1);
-    let design = layout.design(data, &sample);
+    let design = layout.rows(data, &sample);
     let fit = sample.fit(
         &design,
         opts,
@@ -569,7 +562,12 @@ pub struct FreqRow {
     pub level: String,
     /// Profiles showing the level.
     pub count: u64,
-    /// Share of the feature's profiles (in the group, when grouped).
+    /// Sum of the survey weights of those profiles (as cregg's `cj_freqs`
+    /// with `weights =`), when weighted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighted_count: Option<f64>,
+    /// Share of the feature's profiles (in the group, when grouped);
+    /// the weighted share when weighted.
     pub proportion: f64,
     #[serde(rename = "BY", skip_serializing_if = "Option::is_none")]
     /// The `--by` group, when grouped.
@@ -579,6 +577,21 @@ pub struct FreqRow {
 /// Display counts of every level (a randomization check), overall or per
 /// `--by` group. Counts all profile rows, whatever the outcome.
 pub fn freqs(data: &ConjointData, by_group: bool) -> Result<Vec<FreqRow>> {
+    freqs_in(data, by_group, None)
+}
+
+/// [`freqs`] with the survey weights read with the data: each level's
+/// weighted count is the sum of its profiles' weights and the proportion
+/// is the weighted share, as cregg's `cj_freqs(..., weights = ~w)`
+/// (`survey::svytable`) computes them.
+pub fn freqs_weighted(data: &ConjointData, by_group: bool) -> Result<Vec<FreqRow>> {
+    let weights = data.weights.as_ref().ok_or_else(|| {
+        ConjointError::Request("weighted frequencies need a weights column (--weights)".into())
+    })?;
+    freqs_in(data, by_group, Some(&weights.values))
+}
+
+fn freqs_in(data: &ConjointData, by_group: bool, weights: Option<&[f64]>) -> Result<Vec<FreqRow>> {
     let group_names: Vec<Option<String>> = if by_group {
         groups(data)?.groups.iter().cloned().map(Some).collect()
     } else {
@@ -588,21 +601,24 @@ pub fn freqs(data: &ConjointData, by_group: bool) -> Result<Vec<FreqRow>> {
     for (gi, group) in group_names.iter().enumerate() {
         for (f, feature) in data.features.iter().enumerate() {
             let mut counts = vec![0u64; feature.levels.len()];
+            let mut sums = vec![0.0f64; feature.levels.len()];
             for i in 0..data.nrows() {
                 let in_group =
                     !by_group || data.by.as_ref().and_then(|b| b.of_row[i]) == Some(gi as u32);
                 if in_group {
                     counts[data.level(i, f)] += 1;
+                    sums[data.level(i, f)] += weights.map_or(1.0, |w| w[i]);
                 }
             }
-            let total: u64 = counts.iter().sum();
+            let total: f64 = sums.iter().sum();
             for (l, level) in feature.levels.iter().enumerate() {
                 rows.push(FreqRow {
                     feature: feature.name.clone(),
                     level: level.clone(),
                     count: counts[l],
-                    proportion: if total > 0 {
-                        counts[l] as f64 / total as f64
+                    weighted_count: weights.map(|_| sums[l]),
+                    proportion: if total > 0.0 {
+                        sums[l] / total
                     } else {
                         f64::NAN
                     },
@@ -665,7 +681,34 @@ pub fn predict(
 ) -> Result<Vec<EstimateRow>> {
     super::restricted::refuse(opts, "--estimate predict")?;
     require_binary(data, outcome, opts, "a predicted probability")?;
-    let (layout, fit) = amce_fit(data, outcome, RowFilter::All, None, opts)?;
+    predict_in(data, outcome, profiles, RowFilter::All, None, opts)
+}
+
+/// [`predict`] in each `--by` group, from that group's own AMCE model (as
+/// the other `--by` estimates): `most` and `least` pick each group's own
+/// most and least likely profile.
+pub fn predict_by(
+    data: &ConjointData,
+    outcome: &str,
+    profiles: &[Profile],
+    opts: &Options,
+) -> Result<Vec<EstimateRow>> {
+    super::restricted::refuse(opts, "--estimate predict")?;
+    require_binary(data, outcome, opts, "a predicted probability")?;
+    per_group(data, |filter, name| {
+        predict_in(data, outcome, profiles, filter, Some(name), opts)
+    })
+}
+
+fn predict_in(
+    data: &ConjointData,
+    outcome: &str,
+    profiles: &[Profile],
+    filter: RowFilter,
+    group: Option<&str>,
+    opts: &Options,
+) -> Result<Vec<EstimateRow>> {
+    let (layout, fit) = amce_fit(data, outcome, filter, group, opts)?;
     let mut rows = Vec::new();
     for profile in profiles {
         let levels = profile_levels(data, &layout, &fit, profile)?;
@@ -700,6 +743,7 @@ pub fn predict(
         r.z = None;
         r.p = None;
         r.h0 = None;
+        r.by = group.map(str::to_string);
         rows.push(r);
     }
     describe_rows(data, outcome, opts, rows)

@@ -164,9 +164,13 @@ pub fn freqs_table(rows: &[FreqRow], features: &[Feature]) -> String {
             let _ = writeln!(out, "{}", label(&r.feature));
             last = Some(key);
         }
+        // Weighted: the unweighted count, then the weighted one.
+        let weighted = r
+            .weighted_count
+            .map_or(String::new(), |w| format!(" {w:>12.2}"));
         let _ = writeln!(
             out,
-            "{} {:>8} {:>7.1}%",
+            "{} {:>8}{weighted} {:>7.1}%",
             pad(&format!("  {}", r.level), width),
             r.count,
             r.proportion * 100.0
@@ -175,27 +179,32 @@ pub fn freqs_table(rows: &[FreqRow], features: &[Feature]) -> String {
     out
 }
 
-/// Level display counts as CSV (`feature,level,count,proportion[,BY]`).
+/// Level display counts as CSV (`[BY,]feature,level,count,proportion`,
+/// with `weighted_count` before `proportion` when weighted).
 pub fn freqs_csv(rows: &[FreqRow]) -> String {
     let grouped = rows.iter().any(|r| r.by.is_some());
-    let header: &[&str] = if grouped {
-        &["BY", "feature", "level", "count", "proportion"]
-    } else {
-        &["feature", "level", "count", "proportion"]
-    };
+    let weighted = rows.iter().any(|r| r.weighted_count.is_some());
+    let mut header = Vec::with_capacity(6);
+    if grouped {
+        header.push("BY");
+    }
+    header.extend(["feature", "level", "count"]);
+    if weighted {
+        header.push("weighted_count");
+    }
+    header.push("proportion");
     table(
-        header,
+        &header,
         rows.iter().map(|r| {
-            let mut fields = Vec::with_capacity(5);
+            let mut fields = Vec::with_capacity(6);
             if grouped {
                 fields.push(r.by.clone().unwrap_or_default());
             }
-            fields.extend([
-                r.feature.clone(),
-                r.level.clone(),
-                r.count.to_string(),
-                full(r.proportion),
-            ]);
+            fields.extend([r.feature.clone(), r.level.clone(), r.count.to_string()]);
+            if weighted {
+                fields.push(full_opt(r.weighted_count));
+            }
+            fields.push(full(r.proportion));
             fields
         }),
     )

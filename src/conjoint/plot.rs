@@ -6,7 +6,7 @@
 //! [`crate::render::forest`], as every figure of the tool.
 
 use super::data::Feature;
-use super::estimate::{EstimateRow, OutcomeType, Statistic};
+use super::estimate::{EstimateRow, FreqRow, OutcomeType, Statistic};
 use crate::render::forest::{self, Forest, Line, Panel, Point};
 
 /// What to draw.
@@ -36,28 +36,46 @@ fn unique<T: PartialEq + Clone>(items: impl Iterator<Item = T>) -> Vec<T> {
 /// The label column: each feature's label (from the design, else from the
 /// rows, else its name) over its levels, in the rows' order.
 fn lines(rows: &[EstimateRow], features: &[Feature]) -> (Vec<Line>, Vec<(String, String)>) {
-    let label = |r: &EstimateRow| {
+    label_lines(
+        rows.iter().map(|r| {
+            (
+                r.feature.as_str(),
+                r.level.as_str(),
+                r.feature_label.as_deref(),
+            )
+        }),
+        features,
+    )
+}
+
+/// [`lines`] over (feature, level, label carried by the row) triples, so
+/// estimates and frequencies share one label column.
+fn label_lines<'a>(
+    rows: impl Iterator<Item = (&'a str, &'a str, Option<&'a str>)>,
+    features: &[Feature],
+) -> (Vec<Line>, Vec<(String, String)>) {
+    let label = |feature: &str, carried: Option<&str>| {
         features
             .iter()
-            .find(|f| f.name == r.feature)
+            .find(|f| f.name == feature)
             .map(|f| f.label.clone())
-            .or_else(|| r.feature_label.clone())
-            .unwrap_or_else(|| r.feature.clone())
+            .or_else(|| carried.map(str::to_string))
+            .unwrap_or_else(|| feature.to_string())
     };
     let mut out = Vec::new();
     let mut keys = Vec::new();
     let mut last: Option<&str> = None;
-    for r in rows {
-        let key = (r.feature.clone(), r.level.clone());
+    for (feature, level, carried) in rows {
+        let key = (feature.to_string(), level.to_string());
         if keys.contains(&key) {
             continue;
         }
-        if last != Some(r.feature.as_str()) {
-            out.push(Line::Header(label(r)));
-            keys.push((r.feature.clone(), String::new()));
-            last = Some(r.feature.as_str());
+        if last != Some(feature) {
+            out.push(Line::Header(label(feature, carried)));
+            keys.push((feature.to_string(), String::new()));
+            last = Some(feature);
         }
-        out.push(Line::Level(r.level.clone()));
+        out.push(Line::Level(level.to_string()));
         keys.push(key);
     }
     (out, keys)
@@ -97,15 +115,20 @@ pub fn forest(
     Forest {
         lines,
         panels,
-        series: if groups.len() > 1 {
-            groups
-                .iter()
-                .map(|g| g.clone().unwrap_or_default())
-                .collect()
-        } else {
-            Vec::new()
-        },
+        series: series_names(&groups),
         ..Forest::default()
+    }
+}
+
+/// Legend entries: the group names, or none for a single series.
+fn series_names(groups: &[Option<String>]) -> Vec<String> {
+    if groups.len() > 1 {
+        groups
+            .iter()
+            .map(|g| g.clone().unwrap_or_default())
+            .collect()
+    } else {
+        Vec::new()
     }
 }
 
@@ -154,6 +177,53 @@ pub fn svg(spec: &PlotSpec<'_>) -> String {
     });
     f.x_title = spec.x_label.clone();
     f.standalone = true;
+    forest::svg(&f)
+}
+
+/// The level frequencies (`--estimate freqs --plot`) as a dot chart of
+/// each level's share of its feature's profiles (weighted when the rows
+/// are), one colour per `--by` group, with the line at 0 so shares are
+/// read from zero.
+pub fn freqs_svg(rows: &[FreqRow], features: &[Feature], title: &str) -> String {
+    let (lines, keys) = label_lines(
+        rows.iter()
+            .map(|r| (r.feature.as_str(), r.level.as_str(), None)),
+        features,
+    );
+    let groups = unique(rows.iter().map(|r| r.by.clone()));
+    let points = rows
+        .iter()
+        .filter_map(|r| {
+            let line = keys
+                .iter()
+                .position(|k| k.0 == r.feature && k.1 == r.level)?;
+            let by = r.by.as_ref().map_or(String::new(), |b| format!("{b} · "));
+            let count = r.weighted_count.map_or(r.count.to_string(), |w| {
+                format!("{w:.1} weighted, {} shown", r.count)
+            });
+            Some(Point {
+                line,
+                series: groups.iter().position(|g| *g == r.by).unwrap_or(0),
+                estimate: r.proportion,
+                lower: None,
+                upper: None,
+                reference: false,
+                tooltip: format!("{by}{}: {:.1}% ({count})", r.level, r.proportion * 100.0),
+            })
+        })
+        .collect();
+    let f = Forest {
+        title: Some(title.to_string()),
+        lines,
+        panels: vec![Panel {
+            title: String::new(),
+            points,
+        }],
+        series: series_names(&groups),
+        null: Some(0.0),
+        x_title: "Share of the feature's profiles".to_string(),
+        standalone: true,
+    };
     forest::svg(&f)
 }
 

@@ -9,6 +9,7 @@
 //! the same label in two features never mixes.
 
 mod parse;
+mod plain;
 mod schema;
 mod spec;
 

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 
-use super::Spec;
+use rayon::prelude::*;
+
+use super::{plain, Spec};
 use crate::conjoint::error::ConjointError;
 use crate::error::{Error, Result};
 use crate::io::{display_path, read_text, InputFormat};
@@ -95,7 +97,22 @@ impl ConjointData {
 
     /// Parses CSV text (as read from `path`, named in messages; a `.tsv`
     /// or `.tab` path means tab-separated).
+    ///
+    /// A file without quotes takes the plain path (lines split at the
+    /// delimiter, no copies); anything else, or a plain file whose shape
+    /// is wrong, is read by the `csv` crate, whose messages name the line
+    /// of a malformed record. Both give the same data and the same cell
+    /// errors.
     pub fn parse(text: &str, path: &Path, spec: &Spec) -> Result<ConjointData> {
+        let delimiter = delimiter(path);
+        if let Some(data) = parse_plain(text, delimiter, path, spec, PIECE_BYTES) {
+            return data;
+        }
+        Self::parse_csv(text, path, spec)
+    }
+
+    /// [`ConjointData::parse`] through the `csv` crate (quoted fields).
+    fn parse_csv(text: &str, path: &Path, spec: &Spec) -> Result<ConjointData> {
         let mut reader = csv_reader(text, path);
         let header = read_header(&mut reader, text, path)?;
         let columns = ColumnIndex::resolve(&header, path, spec)?;
@@ -108,21 +125,103 @@ impl ConjointData {
             .map_err(|e| crate::io::csv_error(path, text, e))?
         {
             let line = lines.line_of(record.position());
-            rows.push(&record, line, &header, &columns)?;
+            let cell = |i: usize| trim(record.get(i).unwrap_or(""));
+            rows.push(&cell, line, &header, &columns)?;
         }
         rows.finish(spec)
+    }
+}
+
+/// The plain path of [`ConjointData::parse`], or `None` when the text
+/// needs the `csv` crate (pieces of `piece_bytes` are read in parallel):
+/// it has a quote or a byte-order mark, a lone
+/// `\r`, an empty line or a line whose field count differs from the
+/// header's (the crate then names the problem as it always has).
+fn parse_plain(
+    text: &str,
+    delimiter: u8,
+    path: &Path,
+    spec: &Spec,
+    piece_bytes: usize,
+) -> Option<Result<ConjointData>> {
+    let mut lines = plain::Lines::new(text, delimiter)?;
+    let (_, header) = lines.next_record()?;
+    let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    let columns = match ColumnIndex::resolve(&header, path, spec) {
+        Ok(c) => c,
+        Err(e) => return Some(Err(e)),
+    };
+    if let Err(e) = check_references(spec) {
+        return Some(Err(e));
+    }
+    let (body, has_cr) = lines.rest();
+    let header_lines = lines.lines_read();
+    // Reads a piece whose first line is line `first + 1` of the file.
+    let read = |piece: &str, first: u64| -> Option<Result<Rows<'_>>> {
+        let mut lines = plain::Lines::part(piece, delimiter, has_cr, first);
+        let mut rows = Rows::new(path, spec);
+        while let Some(next) = lines.next_record_of(header.len()) {
+            let (line, cells) = next?;
+            let cell = |i: usize| cells.get(i).map_or("", |c| trim(c));
+            if let Err(e) = rows.push(&cell, line, &header, &columns) {
+                return Some(Err(e));
+            }
+        }
+        rows.lines = lines.lines_read() - first;
+        Some(Ok(rows))
+    };
+    // Pieces of fixed size are read in parallel, then joined in file
+    // order: respondents and labels are numbered as one pass would number
+    // them. A piece in error is read again in one pass with the true line
+    // numbers, so messages never depend on the cuts.
+    let parts: Vec<Option<Result<Rows<'_>>>> = plain::pieces(body, piece_bytes)
+        .into_par_iter()
+        .map(|piece| read(piece, 0))
+        .collect();
+    let mut all = Rows::new(path, spec);
+    let total: usize = parts.iter().flatten().flatten().map(Rows::len).sum();
+    all.reserve(total);
+    let mut offset = header_lines;
+    for part in parts {
+        match part? {
+            Ok(part) => {
+                let lines = part.lines;
+                all.append(part, offset)?;
+                offset += lines;
+            }
+            Err(_) => return read(body, header_lines).map(|r| r.and_then(|r| r.finish(spec))),
+        }
+    }
+    Some(all.finish(spec))
+}
+
+/// Bytes of one piece of a plain file read in parallel.
+const PIECE_BYTES: usize = 1 << 20;
+
+/// `str::trim`, without its Unicode scan for the usual cell that starts
+/// and ends with a visible ASCII character (Unicode spaces are not ASCII,
+/// so such a cell has nothing to trim).
+fn trim(cell: &str) -> &str {
+    match cell.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        [only] if only.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
+}
+
+/// Tab for a `.tsv` or `.tab` path, comma otherwise.
+fn delimiter(path: &Path) -> u8 {
+    match InputFormat::from_path(path) {
+        InputFormat::Delimited(d) => d,
+        InputFormat::Lines => b',',
     }
 }
 
 /// A strict CSV reader over `text`: tab-separated for a `.tsv` or `.tab`
 /// path, comma-separated otherwise.
 fn csv_reader<'t>(text: &'t str, path: &Path) -> csv::Reader<&'t [u8]> {
-    let delimiter = match InputFormat::from_path(path) {
-        InputFormat::Delimited(d) => d,
-        InputFormat::Lines => b',',
-    };
     csv::ReaderBuilder::new()
-        .delimiter(delimiter)
+        .delimiter(delimiter(path))
         .flexible(false)
         .from_reader(text.as_bytes())
 }
@@ -167,6 +266,8 @@ struct Rows<'a> {
     by_coder: Option<LevelCoder>,
     by_rows: Vec<Option<u32>>,
     respondents: FastMap<u32>,
+    /// Lines of the piece these rows were read from (plain path).
+    lines: u64,
 }
 
 impl<'a> Rows<'a> {
@@ -210,18 +311,19 @@ impl<'a> Rows<'a> {
             by_coder,
             by_rows: Vec::new(),
             respondents: FastMap::default(),
+            lines: 0,
         }
     }
 
     /// Reads one data row (CSV line `line`).
-    fn push(
+    /// `cell(i)` is the row's trimmed cell of column `i`.
+    fn push<'r>(
         &mut self,
-        record: &csv::StringRecord,
+        cell: &impl Fn(usize) -> &'r str,
         line: u64,
         header: &[String],
         columns: &ColumnIndex,
     ) -> Result<()> {
-        let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let id = cell(columns.respondent);
         if is_missing(id) {
             return Err(empty(
@@ -234,23 +336,109 @@ impl<'a> Rows<'a> {
         let r = self.respondent_number(id);
         self.data.respondent.push(r);
         self.data.line.push(line);
-        self.push_levels(&cell, line, columns)?;
-        self.push_outcomes(&cell, line, columns)?;
-        self.push_weight(&cell, line, columns)?;
-        self.push_group(&cell, line, columns)
+        self.push_levels(cell, line, columns)?;
+        self.push_outcomes(cell, line, columns)?;
+        self.push_weight(cell, line, columns)?;
+        self.push_group(cell, line, columns)
+    }
+
+    /// Appends the rows of the next piece of the file (read on their own,
+    /// line numbers counted from the piece's start, which is after
+    /// `line_offset` lines): respondents and labels the piece saw first
+    /// get the next numbers, as one pass would give them. `None` when a
+    /// feature would get more labels than a coder holds (one pass then
+    /// says so).
+    fn append(&mut self, part: Rows<'_>, line_offset: u64) -> Option<()> {
+        let respondents: Vec<u32> = part
+            .data
+            .respondent_ids
+            .iter()
+            .map(|id| self.respondent_of(id))
+            .collect();
+        let features: Vec<Vec<u16>> = self
+            .features
+            .iter_mut()
+            .zip(&part.features)
+            .map(|(all, piece)| all.absorb(piece))
+            .collect::<Option<_>>()?;
+        let groups = match (self.by_coder.as_mut(), part.by_coder.as_ref()) {
+            (Some(all), Some(piece)) => all.absorb(piece)?,
+            _ => Vec::new(),
+        };
+        let d = &mut self.data;
+        d.respondent.extend(
+            part.data
+                .respondent
+                .iter()
+                .map(|&r| respondents[r as usize]),
+        );
+        d.line
+            .extend(part.data.line.iter().map(|&l| l + line_offset));
+        let nf = features.len();
+        d.levels.extend(
+            part.data
+                .levels
+                .iter()
+                .enumerate()
+                .map(|(i, &l)| features[i % nf][l as usize]),
+        );
+        for (all, piece) in d.outcomes.iter_mut().zip(part.data.outcomes) {
+            all.values.extend(piece.values);
+        }
+        if let (Some(all), Some(piece)) = (d.weights.as_mut(), part.data.weights) {
+            all.values.extend(piece.values);
+        }
+        self.by_rows.extend(
+            part.by_rows
+                .iter()
+                .map(|g| g.map(|g| u32::from(groups[g as usize]))),
+        );
+        Some(())
+    }
+
+    /// Rows read.
+    fn len(&self) -> usize {
+        self.data.respondent.len()
+    }
+
+    /// Room for `rows` more rows in every column (the joined pieces' total
+    /// is known before they are joined: no column is copied as it grows).
+    fn reserve(&mut self, rows: usize) {
+        let d = &mut self.data;
+        d.respondent.reserve(rows);
+        d.line.reserve(rows);
+        d.levels.reserve(rows * self.features.len());
+        d.outcomes.iter_mut().for_each(|o| o.values.reserve(rows));
+        if let Some(w) = d.weights.as_mut() {
+            w.values.reserve(rows);
+        }
+        if self.by_coder.is_some() {
+            self.by_rows.reserve(rows);
+        }
+    }
+
+    /// The number of respondent `id` (a new one on first sight), without
+    /// the shortcut for a row of the previous row's respondent.
+    fn respondent_of(&mut self, id: &str) -> u32 {
+        if let Some(&r) = self.respondents.get(id) {
+            return r;
+        }
+        let r = self.respondents.len() as u32;
+        self.respondents.insert(id.to_string(), r);
+        self.data.respondent_ids.push(id.to_string());
+        r
     }
 
     /// The number of respondent `id`, numbering a new one on first sight.
     fn respondent_number(&mut self, id: &str) -> u32 {
-        match self.respondents.get(id) {
-            Some(&r) => r,
-            None => {
-                let r = self.respondents.len() as u32;
-                self.respondents.insert(id.to_string(), r);
-                self.data.respondent_ids.push(id.to_string());
-                r
+        // A respondent's profiles usually follow one another.
+        if let Some(&last) = self.data.respondent.last() {
+            let seen = &self.data.respondent_ids[last as usize];
+            if seen.len() == id.len() && seen.bytes().zip(id.bytes()).all(|(a, b)| a == b) {
+                return last;
             }
         }
+        self.respondent_of(id)
     }
 
     /// The row's level of every feature; none may be missing.
@@ -477,6 +665,9 @@ impl ColumnIndex {
     }
 }
 
+/// Up to this many levels a coder compares labels instead of hashing.
+const LINEAR_LEVELS: usize = 8;
+
 /// Turns level labels of one column into small integers.
 struct LevelCoder {
     name: String,
@@ -486,27 +677,70 @@ struct LevelCoder {
     names: Vec<String>,
     index: FastMap<u16>,
     counts: Vec<u64>,
+    /// The label ending in each byte: `index + 1`, 0 for none, or
+    /// [`SHARED_LAST`] when several end in it. Labels of one feature mostly
+    /// differ in their last byte, so this finds most cells with one
+    /// comparison.
+    by_last: [u16; 256],
 }
+
+/// Several labels end in this byte (see `LevelCoder::by_last`).
+const SHARED_LAST: u16 = u16::MAX;
 
 impl LevelCoder {
     fn new(name: &str, levels: Option<&Vec<String>>) -> LevelCoder {
-        let names: Vec<String> = levels.cloned().unwrap_or_default();
-        let index = names
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.clone(), i as u16))
-            .collect();
-        LevelCoder {
+        let mut coder = LevelCoder {
             name: name.to_string(),
             fixed: levels.is_some(),
-            counts: vec![0; names.len()],
-            names,
-            index,
+            names: Vec::new(),
+            index: FastMap::default(),
+            counts: Vec::new(),
+            by_last: [0; 256],
+        };
+        for level in levels.into_iter().flatten() {
+            coder.add(level, 0);
         }
+        coder
+    }
+
+    /// Numbers a label new to this coder (the caller checks capacity).
+    fn add(&mut self, label: &str, count: u64) -> u16 {
+        let i = self.names.len() as u16;
+        self.names.push(label.to_string());
+        self.index.insert(label.to_string(), i);
+        self.counts.push(count);
+        if let Some(&b) = label.as_bytes().last() {
+            let slot = &mut self.by_last[b as usize];
+            *slot = if *slot == 0 { i + 1 } else { SHARED_LAST };
+        }
+        i
     }
 
     fn code(&mut self, value: &str, path: &Path, line: u64) -> Result<u16> {
-        if let Some(&i) = self.index.get(value) {
+        if let Some(&b) = value.as_bytes().last() {
+            let slot = self.by_last[b as usize];
+            if slot != 0 && slot != SHARED_LAST {
+                let i = (slot - 1) as usize;
+                if self.names[i] == value {
+                    self.counts[i] += 1;
+                    return Ok(i as u16);
+                }
+            }
+        }
+        // A few levels: comparing beats hashing.
+        if self.names.len() <= LINEAR_LEVELS {
+            let last = value.as_bytes().last();
+            // Labels of one feature mostly differ in their last byte.
+            let same = |n: &String| {
+                n.len() == value.len()
+                    && n.as_bytes().last() == last
+                    && n.bytes().zip(value.bytes()).all(|(a, b)| a == b)
+            };
+            if let Some(i) = self.names.iter().position(same) {
+                self.counts[i] += 1;
+                return Ok(i as u16);
+            }
+        } else if let Some(&i) = self.index.get(value) {
             self.counts[i as usize] += 1;
             return Ok(i);
         }
@@ -520,11 +754,28 @@ impl LevelCoder {
             }
             .into());
         }
-        let i = self.names.len() as u16;
-        self.names.push(value.to_string());
-        self.index.insert(value.to_string(), i);
-        self.counts.push(1);
-        Ok(i)
+        Ok(self.add(value, 1))
+    }
+
+    /// Takes in the labels and counts of `piece` (a coder of the same
+    /// column that read a later part of the file), labels new to this
+    /// coder numbered in the piece's order; returns the piece's index →
+    /// this coder's index, or `None` past the coder's capacity.
+    fn absorb(&mut self, piece: &LevelCoder) -> Option<Vec<u16>> {
+        piece
+            .names
+            .iter()
+            .zip(&piece.counts)
+            .map(|(name, &count)| {
+                let i = match self.index.get(name.as_str()) {
+                    Some(&i) => i as usize,
+                    None if self.names.len() < u16::MAX as usize => self.add(name, 0) as usize,
+                    None => return None,
+                };
+                self.counts[i] += count;
+                Some(i as u16)
+            })
+            .collect()
     }
 
     /// The final level order and the map old index → new index.
@@ -613,6 +864,10 @@ fn is_missing(value: &str) -> bool {
 fn parse_number(value: &str, path: &Path, line: u64, column: &str) -> Result<f64> {
     if is_missing(value) {
         return Ok(f64::NAN);
+    }
+    // A choice is 0 or 1: one digit is its own value (what `parse` gives).
+    if let [digit @ b'0'..=b'9'] = value.as_bytes() {
+        return Ok(f64::from(digit - b'0'));
     }
     value.parse::<f64>().map_err(|_| {
         Error::from(ConjointError::NotNumeric {
@@ -753,5 +1008,60 @@ mod tests {
         assert_eq!(d.features[0].levels, ["x", "z"]);
         assert_eq!(d.features[1].levels, ["w", "x"]);
         assert_eq!(d.row_levels(0), [0, 1]);
+    }
+
+    /// The plain path and the `csv` crate read every file alike: the same
+    /// data, or the same error (plain files the plain path is unsure of go
+    /// to the crate).
+    #[test]
+    fn plain_path_reads_as_the_csv_crate_does() {
+        let cases = [
+            CSV.to_string(),
+            CSV.replace('\n', "\r\n"),
+            CSV.trim_end().to_string(),
+            CSV.replace(',', " , "),
+            format!("{CSV}\n\n"),
+            format!("\n{CSV}"),
+            "id,color,size,y\n1,red,big,1\n1,blue\n".to_string(),
+            "id,color,size,y\n1,red,big,1\n1,blue,small,0,9\n".to_string(),
+            "id,color,size,y\n1,\"red\",big,1\n1,blue,small,0\n".to_string(),
+            "id,color,size,y\n1,red,big,1\r1,blue,small,0\n".to_string(),
+            "id,color,size,y\n1,red,big,yes\n".to_string(),
+            "id,color,size,y\n1,red,big,1\n,blue,small,0\n".to_string(),
+            "id,color,size,y\n1,red,big,1\n1,blue,small,0.25\n2,red,,1\n".to_string(),
+            "id,colour,size,y\n1,red,big,1\n".to_string(),
+            "id,color,size,y\n1,빨강,big,1\n2,파랑,small,NA\n".to_string(),
+            "id,color,size,y\n3,red,big,1\n1,blue,small,0\n3,green,small,1\n2,red,big,0\n1,green,big,1\n".to_string(),
+            "id,color,size,y\n1,red,big,1\n2,blue,small,0\n2,blue,small,x\n3,red,big,1,1\n".to_string(),
+            String::new(),
+        ];
+        for text in &cases {
+            for name in ["d.csv", "d.tsv"] {
+                let text = if name == "d.tsv" {
+                    text.replace(',', "\t")
+                } else {
+                    text.clone()
+                };
+                let path = Path::new(name);
+                let crate_ = ConjointData::parse_csv(&text, path, &spec());
+                // One piece, and (pieces of 1 byte) a piece per line.
+                for piece in [PIECE_BYTES, 1] {
+                    let plain = parse_plain(&text, delimiter(path), path, &spec(), piece)
+                        .unwrap_or_else(|| ConjointData::parse_csv(&text, path, &spec()));
+                    match (plain, &crate_) {
+                        (Ok(a), Ok(b)) => {
+                            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text:?}")
+                        }
+                        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text:?}"),
+                        (a, b) => panic!("{text:?}: {a:?} vs {b:?}"),
+                    }
+                }
+            }
+        }
+        // The plain path did read the plain files.
+        let plain = |text: &str| parse_plain(text, b',', Path::new("d.csv"), &spec(), 1);
+        assert!(plain(CSV).is_some());
+        assert!(plain(&CSV.replace('\n', "\r\n")).is_some());
+        assert!(plain(&cases[8]).is_none());
     }
 }
