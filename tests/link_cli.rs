@@ -38,6 +38,9 @@ fn fixture() -> &'static Path {
     DIR.get_or_init(|| {
         // Under target/tmp, rewritten on every run (not a leaked temp dir).
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("link_cli");
+        // Start empty: a model or labels file left by an earlier run (of
+        // another build) would be carried over into this run's fit.
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let lines: Vec<String> = std::fs::read_to_string(repo_file("examples/data/answers_en.txt"))
             .unwrap()

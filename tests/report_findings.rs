@@ -16,6 +16,9 @@ fn study() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report_findings");
+        // Start empty: a model or labels file left by an earlier run (of
+        // another build) would be carried over into this run's fit.
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         for name in [
             "answers_en.txt",
@@ -27,7 +30,6 @@ fn study() -> &'static Path {
         ] {
             std::fs::copy(repo_file(&format!("examples/data/{name}")), dir.join(name)).unwrap();
         }
-        let _ = std::fs::remove_file(dir.join("model.labels.json"));
         topics(
             &dir,
             &["fit", "answers_en.txt", "-k", "3", "-o", "model.json"],

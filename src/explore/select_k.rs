@@ -317,12 +317,14 @@ pub fn select_k(
     let runs: Vec<Result<(KRun, usize)>> = jobs
         .par_iter()
         .map(|&(k, seed)| {
-            // One chain per (K, seed) unless asked: the seeds already are
-            // the repeated runs that stability compares.
+            // The same chains as `topics fit` runs (auto unless asked):
+            // stability then measures the fits an analyst would get, and a
+            // single chain's poorer modes would otherwise read as
+            // instability of K itself.
             let params = LdaParams {
                 k,
                 seed,
-                chains: options.params.chains.or(Some(1)),
+                chains: options.params.chains,
                 ..options.params.clone()
             };
             let model = lda::fit(&train_corpus, &params, text.clone(), &mut |_| {})?;
