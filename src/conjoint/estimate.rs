@@ -244,10 +244,36 @@ pub(crate) fn describe(outcome: &str, statistic: &str, group: Option<&str>) -> S
     }
 }
 
+/// The rows an estimate is fitted on and the `BY` label its rows carry:
+/// every row, or one `--by` group's.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Subset<'a> {
+    /// Which rows enter the fit.
+    pub(crate) filter: RowFilter,
+    /// The group's name, for the rows' `BY` and for messages.
+    pub(crate) group: Option<&'a str>,
+}
+
+impl<'a> Subset<'a> {
+    /// Every row, no `BY`.
+    pub(crate) const ALL: Subset<'static> = Subset {
+        filter: RowFilter::All,
+        group: None,
+    };
+
+    /// The rows of `--by` group `index`, named `name`.
+    fn group(index: usize, name: &'a str) -> Subset<'a> {
+        Subset {
+            filter: RowFilter::Group(index as u32),
+            group: Some(name),
+        }
+    }
+}
+
 /// AMCEs: OLS of the outcome on all feature dummies, clustered by
 /// respondent.
 pub fn amce(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
-    amce_in(data, outcome, RowFilter::All, None, opts)
+    amce_in(data, outcome, Subset::ALL, opts)
 }
 
 /// Refuses an outcome (after `--binarize`, if given) with a value other
@@ -285,18 +311,17 @@ fn sample_of(
 fn amce_fit(
     data: &ConjointData,
     outcome: &str,
-    filter: RowFilter,
-    group: Option<&str>,
+    rows: Subset,
     opts: &Options,
 ) -> Result<(AmceLayout, OlsFit)> {
-    let sample = sample_of(data, outcome, filter, opts)?;
+    let sample = sample_of(data, outcome, rows.filter, opts)?;
     let layout = AmceLayout::new(data, 0);
     let design = layout.rows(data, &sample);
     let fit = sample.fit(
         &design,
         opts,
         &|c| layout.name(data, c, &[]),
-        &describe(outcome, "AMCE", group),
+        &describe(outcome, "AMCE", rows.group),
     )?;
     Ok((layout, fit))
 }
@@ -304,15 +329,14 @@ fn amce_fit(
 fn amce_in(
     data: &ConjointData,
     outcome: &str,
-    filter: RowFilter,
-    group: Option<&str>,
+    rows: Subset,
     opts: &Options,
 ) -> Result<Vec<EstimateRow>> {
     if let Some(w) = &opts.weighting {
-        return super::restricted::amce_in(data, outcome, filter, group, opts, w);
+        return super::restricted::amce_in(data, outcome, rows, opts, w);
     }
-    let (layout, fit) = amce_fit(data, outcome, filter, group, opts)?;
-    amce_rows(data, outcome, group, opts, |f, l| {
+    let (layout, fit) = amce_fit(data, outcome, rows, opts)?;
+    amce_rows(data, outcome, rows.group, opts, |f, l| {
         let c = layout.column(f, l);
         Ok((fit.beta[c], fit.std_error(c)))
     })
@@ -351,17 +375,17 @@ pub(crate) fn amce_rows(
 /// Marginal means: for each feature, `y ~ 0 + level` with the same
 /// clustered variance; z tests against `opts.h0`.
 pub fn mm(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
-    mm_in(data, outcome, RowFilter::All, None, opts)
+    mm_in(data, outcome, Subset::ALL, opts)
 }
 
 fn mm_in(
     data: &ConjointData,
     outcome: &str,
-    filter: RowFilter,
-    group: Option<&str>,
+    rows: Subset,
     opts: &Options,
 ) -> Result<Vec<EstimateRow>> {
-    let sample = sample_of(data, outcome, filter, opts)?;
+    let group = rows.group;
+    let sample = sample_of(data, outcome, rows.filter, opts)?;
     let fits = sample.fit_means(data, opts, &describe(outcome, "marginal means", group))?;
     let mut rows = Vec::new();
     for (feature, fit) in data.features.iter().zip(&fits) {
@@ -381,27 +405,23 @@ fn mm_in(
 
 /// AMCEs fitted separately in each `--by` group (as cregg's `cj(..., by =)`).
 pub fn amce_by(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
-    per_group(data, |filter, name| {
-        amce_in(data, outcome, filter, Some(name), opts)
-    })
+    per_group(data, |rows| amce_in(data, outcome, rows, opts))
 }
 
 /// Marginal means in each `--by` group.
 pub fn mm_by(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Vec<EstimateRow>> {
-    per_group(data, |filter, name| {
-        mm_in(data, outcome, filter, Some(name), opts)
-    })
+    per_group(data, |rows| mm_in(data, outcome, rows, opts))
 }
 
 /// Runs `estimate` on each `--by` group's rows, in group order.
 fn per_group(
     data: &ConjointData,
-    estimate: impl Fn(RowFilter, &str) -> Result<Vec<EstimateRow>>,
+    estimate: impl Fn(Subset) -> Result<Vec<EstimateRow>>,
 ) -> Result<Vec<EstimateRow>> {
     let g = groups(data)?;
     let mut rows = Vec::new();
     for (i, name) in g.groups.iter().enumerate() {
-        rows.extend(estimate(RowFilter::Group(i as u32), name)?);
+        rows.extend(estimate(Subset::group(i, name))?);
     }
     Ok(rows)
 }
@@ -414,7 +434,7 @@ pub fn mm_diffs(data: &ConjointData, outcome: &str, opts: &Options) -> Result<Ve
         .groups
         .iter()
         .enumerate()
-        .map(|(i, name)| mm_in(data, outcome, RowFilter::Group(i as u32), Some(name), opts))
+        .map(|(i, name)| mm_in(data, outcome, Subset::group(i, name), opts))
         .collect::<Result<_>>()?;
     let reference = &per_group[0];
     let mut rows = Vec::new();
@@ -521,7 +541,15 @@ pub struct AnovaRow {
 /// unclustered F test and a respondent-clustered Wald test.
 pub fn anova(data: &ConjointData, outcome: &str, opts: &Options) -> Result<AnovaRow> {
     let g = groups(data)?;
-    let (reduced_layout, reduced) = amce_fit(data, outcome, RowFilter::Grouped, None, opts)?;
+    let (reduced_layout, reduced) = amce_fit(
+        data,
+        outcome,
+        Subset {
+            filter: RowFilter::Grouped,
+            group: None,
+        },
+        opts,
+    )?;
     let (layout, full) = interacted_fit(data, outcome, opts)?;
     let df1 = layout.ncols() - reduced_layout.ncols();
     let df2 = full.n - layout.ncols();
@@ -679,9 +707,7 @@ pub fn predict(
     profiles: &[Profile],
     opts: &Options,
 ) -> Result<Vec<EstimateRow>> {
-    super::restricted::refuse(opts, "--estimate predict")?;
-    require_binary(data, outcome, opts, "a predicted probability")?;
-    predict_in(data, outcome, profiles, RowFilter::All, None, opts)
+    predict_over(data, outcome, profiles, opts, false)
 }
 
 /// [`predict`] in each `--by` group, from that group's own AMCE model (as
@@ -693,22 +719,36 @@ pub fn predict_by(
     profiles: &[Profile],
     opts: &Options,
 ) -> Result<Vec<EstimateRow>> {
+    predict_over(data, outcome, profiles, opts, true)
+}
+
+/// [`predict`] on every row, or (`by_group`) in each `--by` group, after
+/// the checks a prediction needs: an unrestricted design (a restricted one
+/// has no `x'β̂` over the allowed cells yet) and a binary outcome.
+fn predict_over(
+    data: &ConjointData,
+    outcome: &str,
+    profiles: &[Profile],
+    opts: &Options,
+    by_group: bool,
+) -> Result<Vec<EstimateRow>> {
     super::restricted::refuse(opts, "--estimate predict")?;
     require_binary(data, outcome, opts, "a predicted probability")?;
-    per_group(data, |filter, name| {
-        predict_in(data, outcome, profiles, filter, Some(name), opts)
-    })
+    match by_group {
+        true => per_group(data, |rows| predict_in(data, outcome, profiles, rows, opts)),
+        false => predict_in(data, outcome, profiles, Subset::ALL, opts),
+    }
 }
 
 fn predict_in(
     data: &ConjointData,
     outcome: &str,
     profiles: &[Profile],
-    filter: RowFilter,
-    group: Option<&str>,
+    rows: Subset,
     opts: &Options,
 ) -> Result<Vec<EstimateRow>> {
-    let (layout, fit) = amce_fit(data, outcome, filter, group, opts)?;
+    let group = rows.group;
+    let (layout, fit) = amce_fit(data, outcome, rows, opts)?;
     let mut rows = Vec::new();
     for profile in profiles {
         let levels = profile_levels(data, &layout, &fit, profile)?;

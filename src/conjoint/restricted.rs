@@ -19,9 +19,9 @@
 use std::sync::Arc;
 
 use super::data::ConjointData;
-use super::design::{AmceLayout, Options, RowFilter, Sample};
+use super::design::{AmceLayout, Options, Sample};
 use super::error::ConjointError;
-use super::estimate::{self, EstimateRow, Statistic};
+use super::estimate::{self, EstimateRow, Statistic, Subset};
 use super::linalg::Matrix;
 use super::ols::{BinaryDesign, OlsFit};
 use super::randomization::{amce_key, Pair, Weighting};
@@ -286,20 +286,19 @@ fn combine(fit: &OlsFit, w: &[(usize, f64)]) -> (f64, f64) {
 /// AMCEs of a restricted design under `weighting`, in the layout of
 /// [`estimate::amce`]: every feature's levels, reference first (estimate 0,
 /// no standard error).
-pub fn amce_in(
+pub(crate) fn amce_in(
     data: &ConjointData,
     outcome: &str,
-    filter: RowFilter,
-    group: Option<&str>,
+    rows: Subset,
     opts: &Options,
     weighting: &Arc<Weighting>,
 ) -> Result<Vec<EstimateRow>> {
     let o = estimate::outcome_index(data, outcome)?;
-    let sample = Sample::new(data, o, filter, opts);
-    let what = estimate::describe(outcome, "restricted-design AMCE", group);
+    let sample = Sample::new(data, o, rows.filter, opts);
+    let what = estimate::describe(outcome, "restricted-design AMCE", rows.group);
     let pairs = &weighting.pairs;
     let rf = fit(data, &sample, pairs, opts, &what)?;
-    let mut rows = estimate::amce_rows(data, outcome, group, opts, |f, l| {
+    let mut rows = estimate::amce_rows(data, outcome, rows.group, opts, |f, l| {
         Ok(combine(
             &rf.fit,
             &level_weights(data, pairs, &rf, f, l, &what)?,

@@ -217,6 +217,7 @@ impl Chain {
                 params.beta,
                 seed,
                 sparse::default_shards(tokens),
+                None,
             ));
         }
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);

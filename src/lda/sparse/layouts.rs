@@ -58,7 +58,7 @@ pub(super) enum DocCounts {
 
 /// Which layout [`DocCounts`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Layout {
+pub(crate) enum Layout {
     Lists,
     Rows,
 }

@@ -134,7 +134,11 @@ fn split_words(freq: &[usize], shards: usize) -> (Vec<u32>, Vec<u32>, Vec<usize>
 
 impl SparseState {
     /// Lays the corpus out in blocks and assigns every token a uniformly
-    /// random topic from a stream seeded by `seed`.
+    /// random topic from a stream seeded by `seed`. `layout` is the
+    /// document-count layout; `None` takes the one [`prefers_rows`] picks
+    /// for this corpus and K (tests pass one to check both on the same
+    /// corpora).
+    #[allow(clippy::too_many_arguments)]
     pub fn init(
         docs: &[Document],
         v: usize,
@@ -143,31 +147,15 @@ impl SparseState {
         beta: f64,
         seed: u64,
         shards: usize,
-    ) -> SparseState {
-        let doc_len: Vec<u32> = docs.iter().map(|d| d.words.len() as u32).collect();
-        let layout = if prefers_rows(&doc_len, k) {
-            Layout::Rows
-        } else {
-            Layout::Lists
-        };
-        Self::init_as(docs, v, k, alpha, beta, seed, shards, layout)
-    }
-
-    /// [`Self::init`] with the document-count layout chosen by the caller
-    /// (tests check both layouts on the same corpora).
-    #[allow(clippy::too_many_arguments)]
-    fn init_as(
-        docs: &[Document],
-        v: usize,
-        k: usize,
-        alpha: f64,
-        beta: f64,
-        seed: u64,
-        shards: usize,
-        layout: Layout,
+        layout: Option<Layout>,
     ) -> SparseState {
         let shards = shards.max(1);
         let doc_len: Vec<u32> = docs.iter().map(|d| d.words.len() as u32).collect();
+        let layout = layout.unwrap_or(if prefers_rows(&doc_len, k) {
+            Layout::Rows
+        } else {
+            Layout::Lists
+        });
         let mut freq = vec![0usize; v];
         for d in docs {
             for &w in &d.words {
@@ -538,7 +526,7 @@ mod tests {
     fn counts_stay_consistent_across_parallel_sweeps() {
         let docs = generated_docs(60, 40);
         for (layout, k) in [(Layout::Lists, 5), (Layout::Rows, 5), (Layout::Rows, 37)] {
-            let mut s = SparseState::init_as(&docs, 40, k, 0.1, 0.01, 9, 3, layout);
+            let mut s = SparseState::init(&docs, 40, k, 0.1, 0.01, 9, 3, Some(layout));
             assert_consistent(&s);
             for sweep in 1..=20 {
                 s.sweep(9, sweep);
@@ -581,7 +569,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            let mut s = SparseState::init_as(docs, 50, 6, 0.1, 0.01, 4, 4, layout);
+            let mut s = SparseState::init(docs, 50, 6, 0.1, 0.01, 4, 4, Some(layout));
             pool.install(|| {
                 for sweep in 1..=10 {
                     s.sweep(4, sweep);
@@ -598,7 +586,7 @@ mod tests {
         assert_eq!(one, run(2));
         assert_eq!(one, run(4));
         // And the seed matters.
-        let mut other = SparseState::init_as(docs, 50, 6, 0.1, 0.01, 5, 4, layout);
+        let mut other = SparseState::init(docs, 50, 6, 0.1, 0.01, 5, 4, Some(layout));
         other.sweep(5, 1);
         assert_ne!(one.0, other.assignments());
     }
@@ -628,7 +616,7 @@ mod tests {
         }
         for (layout, k) in [(Layout::Rows, 20), (Layout::Rows, 130), (Layout::Lists, 20)] {
             let run = |isa: InstructionSet| {
-                let mut s = SparseState::init_as(&docs, 50, k, 0.1, 0.01, 6, 3, layout);
+                let mut s = SparseState::init(&docs, 50, k, 0.1, 0.01, 6, 3, Some(layout));
                 for sweep in 1..=15 {
                     s.sweep_on(6, sweep, isa);
                 }
@@ -654,7 +642,7 @@ mod tests {
     #[test]
     fn single_topic_is_stable() {
         let docs = generated_docs(12, 9);
-        let mut s = SparseState::init(&docs, 9, 1, 0.5, 0.1, 3, 2);
+        let mut s = SparseState::init(&docs, 9, 1, 0.5, 0.1, 3, 2, None);
         for sweep in 1..=5 {
             s.sweep(3, sweep);
         }
@@ -667,7 +655,7 @@ mod tests {
     #[test]
     fn log_likelihood_equals_dense_formula() {
         let docs = generated_docs(30, 25);
-        let mut s = SparseState::init(&docs, 25, 4, 0.3, 0.05, 2, 2);
+        let mut s = SparseState::init(&docs, 25, 4, 0.3, 0.05, 2, 2, None);
         for sweep in 1..=3 {
             s.sweep(2, sweep);
         }
@@ -753,7 +741,7 @@ mod tests {
         let sweeps = 200_000;
 
         for layout in [Layout::Lists, Layout::Rows] {
-            let mut sparse = SparseState::init_as(&docs, v, k, alpha, beta, 11, 1, layout);
+            let mut sparse = SparseState::init(&docs, v, k, alpha, beta, 11, 1, Some(layout));
             let sparse_hist = empirical((1..=sweeps).map(|sweep| {
                 sparse.sweep(11, sweep);
                 let s = sparse.to_state();
