@@ -8,6 +8,8 @@
 //! how to weight it (`--randomization FILE|uniform`) or asks for the
 //! unrestricted model explicitly (`--unrestricted`).
 
+use rayon::prelude::*;
+
 use super::data::{ConjointData, Spec};
 use super::error::ConjointError;
 use crate::error::Result;
@@ -38,36 +40,90 @@ pub struct EmptyCell {
 pub fn empty_cells(data: &ConjointData) -> Vec<EmptyCell> {
     let n = data.nrows();
     let nf = data.features.len();
-    let marginals: Vec<Vec<u64>> = (0..nf)
-        .map(|f| {
-            let mut c = vec![0u64; data.features[f].levels.len()];
-            (0..n).for_each(|i| c[data.level(i, f)] += 1);
-            c
-        })
+    let sizes: Vec<usize> = data.features.iter().map(|f| f.levels.len()).collect();
+    let pairs: Vec<(usize, usize)> = (0..nf)
+        .flat_map(|a| (a + 1..nf).map(move |b| (a, b)))
         .collect();
+    let tables = PairTables::new(&sizes, &pairs);
+    let counts = tables.count(data);
+    let mut marginals: Vec<Vec<u64>> = sizes.iter().map(|&l| vec![0; l]).collect();
+    for i in 0..n {
+        for (f, &l) in data.row_levels(i).iter().enumerate() {
+            marginals[f][l as usize] += 1;
+        }
+    }
     let mut cells = Vec::new();
-    for a in 0..nf {
-        for b in a + 1..nf {
-            let lb = data.features[b].levels.len();
-            let mut joint = vec![0u64; data.features[a].levels.len() * lb];
-            (0..n).for_each(|i| joint[data.level(i, a) * lb + data.level(i, b)] += 1);
-            for (ia, &ca) in marginals[a].iter().enumerate() {
-                for (ib, &cb) in marginals[b].iter().enumerate() {
-                    let expected = ca as f64 * cb as f64 / n as f64;
-                    if joint[ia * lb + ib] == 0 && expected >= MIN_EXPECTED {
-                        cells.push(EmptyCell {
-                            feature_a: data.features[a].name.clone(),
-                            level_a: data.features[a].levels[ia].clone(),
-                            feature_b: data.features[b].name.clone(),
-                            level_b: data.features[b].levels[ib].clone(),
-                            expected,
-                        });
-                    }
+    for (p, &(a, b)) in pairs.iter().enumerate() {
+        let joint = &counts[tables.start[p]..tables.start[p] + sizes[a] * sizes[b]];
+        for ia in 0..sizes[a] {
+            for ib in 0..sizes[b] {
+                let expected = marginals[a][ia] as f64 * marginals[b][ib] as f64 / n as f64;
+                if joint[ia * sizes[b] + ib] == 0 && expected >= MIN_EXPECTED {
+                    cells.push(EmptyCell {
+                        feature_a: data.features[a].name.clone(),
+                        level_a: data.features[a].levels[ia].clone(),
+                        feature_b: data.features[b].name.clone(),
+                        level_b: data.features[b].levels[ib].clone(),
+                        expected,
+                    });
                 }
             }
         }
     }
     cells
+}
+
+/// The joint level counts of every pair of features, laid end to end in one
+/// vector so that one pass over the rows (row-major levels) fills them all.
+struct PairTables<'a> {
+    sizes: &'a [usize],
+    pairs: &'a [(usize, usize)],
+    /// Where pair p's `sizes[a] × sizes[b]` table starts.
+    start: Vec<usize>,
+}
+
+impl<'a> PairTables<'a> {
+    fn new(sizes: &'a [usize], pairs: &'a [(usize, usize)]) -> PairTables<'a> {
+        let mut start = Vec::with_capacity(pairs.len() + 1);
+        let mut at = 0;
+        for &(a, b) in pairs {
+            start.push(at);
+            at += sizes[a] * sizes[b];
+        }
+        start.push(at);
+        PairTables {
+            sizes,
+            pairs,
+            start,
+        }
+    }
+
+    /// Counts every pair's cells: row chunks in parallel, their integer
+    /// counts summed (so the result is the same for any thread count).
+    fn count(&self, data: &ConjointData) -> Vec<u64> {
+        const CHUNK: usize = 1 << 16;
+        let n = data.nrows();
+        let total = self.start[self.pairs.len()];
+        (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let mut t = vec![0u64; total];
+                for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                    let row = data.row_levels(i);
+                    for (p, &(a, b)) in self.pairs.iter().enumerate() {
+                        t[self.start[p] + row[a] as usize * self.sizes[b] + row[b] as usize] += 1;
+                    }
+                }
+                t
+            })
+            .reduce(
+                || vec![0u64; total],
+                |mut x, y| {
+                    x.iter_mut().zip(&y).for_each(|(x, y)| *x += y);
+                    x
+                },
+            )
+    }
 }
 
 /// The design file, for messages.
