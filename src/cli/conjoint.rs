@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::ValueEnum;
+use rayon::prelude::*;
 use topics::conjoint::data::{ConjointData, DesignFile, Spec};
 use topics::conjoint::design::{Binarize, Options};
 use topics::conjoint::estimate::{self, AnovaRow, EstimateRow, FreqRow, Profile};
@@ -182,8 +183,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         opts.weighting = args.estimation.weighting(&data, &spec, args.unrestricted)?;
     }
     notes(&data, only_freqs)?;
+    // Several estimates run side by side: each is deterministic on its own
+    // (the same bits for any thread count), and their serial passes over
+    // the rows then overlap with each other's parallel ones.
     let results = kinds
-        .iter()
+        .par_iter()
         .map(|&kind| estimate_one(&args, kind, &data, &opts))
         .collect::<anyhow::Result<Vec<_>>>()?;
     if let (Some(path), [(kind, result)]) = (&args.plot, results.as_slice()) {
