@@ -42,18 +42,58 @@ pub(super) enum BlockDocs<'a> {
 /// faster (see [`prefers_rows`]).
 #[derive(Debug, Clone)]
 pub(super) enum DocCounts {
-    Lists {
-        /// Document `d` may use `entries[offsets[d]..offsets[d + 1]]`.
-        offsets: Vec<usize>,
-        entries: Vec<u32>,
-        /// How many of a document's entries are in use (non-zero counts).
-        nnz: Vec<u32>,
-    },
+    Lists(DocLists),
     Rows {
         /// Topics per row: K rounded up to whole vector lanes (zero padding).
         stride: usize,
         counts: Vec<u16>,
     },
+}
+
+/// The lists layout of [`DocCounts`]: each document's `count << topic_bits
+/// | topic` entries.
+#[derive(Debug, Clone)]
+pub(super) struct DocLists {
+    /// Document `d` may use `entries[offsets[d]..offsets[d + 1]]`.
+    offsets: Vec<usize>,
+    entries: Vec<u32>,
+    /// How many of a document's entries are in use (non-zero counts).
+    nnz: Vec<u32>,
+}
+
+impl DocLists {
+    fn add(&mut self, d: usize, t: usize, tb: u32) {
+        let range = self.offsets[d]..self.offsets[d + 1];
+        lists::doc_add(&mut self.entries[range], &mut self.nnz[d], t, tb);
+    }
+
+    fn for_each(&self, d: usize, tb: u32, mut f: impl FnMut(usize, u32)) {
+        let mask = (1u32 << tb) - 1;
+        let start = self.offsets[d];
+        for &e in &self.entries[start..start + self.nnz[d] as usize] {
+            f((e & mask) as usize, e >> tb);
+        }
+    }
+
+    /// The lists of each document group of `bounds`, for one block each.
+    fn split<'a>(&'a mut self, bounds: &[usize], out: &mut Vec<BlockDocs<'a>>) {
+        let offsets = &self.offsets;
+        let mut entries_rest = &mut self.entries[..];
+        let mut nnz_rest = &mut self.nnz[..];
+        for w in bounds.windows(2) {
+            let (d0, d1) = (w[0], w[1]);
+            let (group_entries, tail) = entries_rest.split_at_mut(offsets[d1] - offsets[d0]);
+            entries_rest = tail;
+            let (group_nnz, tail) = nnz_rest.split_at_mut(d1 - d0);
+            nnz_rest = tail;
+            out.push(BlockDocs::Lists(ListDocs {
+                entry_start: offsets[d0],
+                offsets,
+                entries: group_entries,
+                nnz: group_nnz,
+            }));
+        }
+    }
 }
 
 /// Which layout [`DocCounts`] uses.
@@ -91,11 +131,11 @@ impl DocCounts {
             offsets.push(offsets[offsets.len() - 1] + (n as usize).min(k));
         }
         let total = offsets[doc_len.len()];
-        DocCounts::Lists {
+        DocCounts::Lists(DocLists {
             offsets,
             entries: vec![0; total],
             nnz: vec![0; doc_len.len()],
-        }
+        })
     }
 
     pub(super) fn rows(docs: usize, k: usize) -> DocCounts {
@@ -109,11 +149,7 @@ impl DocCounts {
     /// Adds one token of topic `t` to document `d`.
     pub(super) fn add(&mut self, d: usize, t: usize, tb: u32) {
         match self {
-            DocCounts::Lists {
-                offsets,
-                entries,
-                nnz,
-            } => lists::doc_add(&mut entries[offsets[d]..offsets[d + 1]], &mut nnz[d], t, tb),
+            DocCounts::Lists(l) => l.add(d, t, tb),
             DocCounts::Rows { stride, counts } => counts[d * *stride + t] += 1,
         }
     }
@@ -121,17 +157,7 @@ impl DocCounts {
     /// Calls `f(topic, count)` for every topic with tokens in document `d`.
     pub(super) fn for_each(&self, d: usize, tb: u32, mut f: impl FnMut(usize, u32)) {
         match self {
-            DocCounts::Lists {
-                offsets,
-                entries,
-                nnz,
-            } => {
-                let mask = (1u32 << tb) - 1;
-                let start = offsets[d];
-                for &e in &entries[start..start + nnz[d] as usize] {
-                    f((e & mask) as usize, e >> tb);
-                }
-            }
+            DocCounts::Lists(l) => l.for_each(d, tb, f),
             DocCounts::Rows { stride, counts } => {
                 for (t, &n) in counts[d * stride..(d + 1) * stride].iter().enumerate() {
                     if n > 0 {
@@ -147,28 +173,7 @@ impl DocCounts {
         let groups = bounds.len() - 1;
         let mut out = Vec::with_capacity(groups);
         match self {
-            DocCounts::Lists {
-                offsets,
-                entries,
-                nnz,
-            } => {
-                let mut entries_rest = &mut entries[..];
-                let mut nnz_rest = &mut nnz[..];
-                for i in 0..groups {
-                    let (d0, d1) = (bounds[i], bounds[i + 1]);
-                    let (group_entries, tail) =
-                        entries_rest.split_at_mut(offsets[d1] - offsets[d0]);
-                    entries_rest = tail;
-                    let (group_nnz, tail) = nnz_rest.split_at_mut(d1 - d0);
-                    nnz_rest = tail;
-                    out.push(BlockDocs::Lists(ListDocs {
-                        entry_start: offsets[d0],
-                        offsets,
-                        entries: group_entries,
-                        nnz: group_nnz,
-                    }));
-                }
-            }
+            DocCounts::Lists(l) => l.split(bounds, &mut out),
             DocCounts::Rows { stride, counts } => {
                 let mut rest = &mut counts[..];
                 for i in 0..groups {

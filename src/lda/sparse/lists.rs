@@ -35,14 +35,14 @@ unsafe fn sample_avx2(tokens: BlockTokens, docs: ListDocs, ctx: &Shared) -> Vec<
 
 #[inline(always)]
 fn sample_with<const AVX2: bool>(tokens: BlockTokens, docs: ListDocs, ctx: &Shared) -> Vec<u64> {
+    let (doc_start, slot_start, token_start) =
+        (tokens.doc_start, tokens.slot_start, tokens.token_start);
     let BlockTokens {
-        doc_start,
-        slot_start,
         runs,
-        token_start,
         z,
         n_wk,
         seed,
+        ..
     } = tokens;
     let ListDocs {
         entry_start,
