@@ -174,19 +174,18 @@ fn freqs_plot_draws_one_dot_per_level() {
 fn predict_by_group_equals_predict_on_the_group_alone() {
     let profile = "provider=Friend; acquisition_place=Workplace; distribution_media=DVD; \
 content_subject=South Korean; content_form=Audio; target_age=Ages 50+; type=Non-fiction";
-    let by: Vec<Value> = serde_json::from_str(&example(&[
+    let predict = [
         "--estimate",
         "predict",
         "--profile",
         "most",
         "--profile",
         profile,
-        "--by",
-        "age_group",
         "--format",
         "json",
-    ]))
-    .unwrap();
+    ];
+    let by: Vec<Value> =
+        serde_json::from_str(&example(&[&predict[..], &["--by", "age_group"]].concat())).unwrap();
     assert_eq!(by.len(), 6);
     assert_eq!(by[2]["BY"], "40-59");
     let text = std::fs::read_to_string(here("examples/data/conjoint.csv")).unwrap();
@@ -201,20 +200,7 @@ content_subject=South Korean; content_form=Audio; target_age=Ages 50+; type=Non-
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("group.csv");
     std::fs::write(&path, subset).unwrap();
-    let alone: Vec<Value> = serde_json::from_str(&on_data(
-        &path,
-        &[
-            "--estimate",
-            "predict",
-            "--profile",
-            "most",
-            "--profile",
-            profile,
-            "--format",
-            "json",
-        ],
-    ))
-    .unwrap();
+    let alone: Vec<Value> = serde_json::from_str(&on_data(&path, &predict)).unwrap();
     for (grouped, alone) in by[2..4].iter().zip(&alone) {
         for key in [
             "feature",
