@@ -97,9 +97,9 @@ fn every_written_file_is_announced_in_one_wording() {
         "{}",
         fit.stderr
     );
-    let link = topics(
-        d,
-        &[
+    // `topics link` on the bundled study, two θ draws, JSON.
+    let link_args = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut args = vec![
             "link",
             "--model",
             "m.json",
@@ -111,13 +111,20 @@ fn every_written_file_is_announced_in_one_wording() {
             "2",
             "--format",
             "json",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
+    let link = topics(
+        d,
+        &link_args(&[
             "-o",
             "link.json",
             "--plot",
             "link.svg",
             "--csv-dir",
             "tables",
-        ],
+        ]),
     )
     .ok();
     assert_eq!(link.stdout, "");
@@ -135,28 +142,8 @@ fn every_written_file_is_announced_in_one_wording() {
                 .all(|l| l.starts_with("topics: wrote tables/")),
         "{wrote:?}"
     );
-    let link_words = |flag: &str, n: &str| {
-        topics(
-            d,
-            &[
-                "link",
-                "--model",
-                "m.json",
-                "--conjoint",
-                "examples/data/conjoint_by_theme.csv",
-                "--design",
-                "examples/data/conjoint_by_theme_design.json",
-                "--draws",
-                "2",
-                "--format",
-                "json",
-                flag,
-                n,
-            ],
-        )
-        .ok()
-        .stdout
-    };
+    let link_words =
+        |flag: &'static str, n: &'static str| topics(d, &link_args(&[flag, n])).ok().stdout;
     let five = link_words("--match-words", "5");
     assert_eq!(five, link_words("--top-words", "5"));
     assert_ne!(

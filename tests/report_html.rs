@@ -4,6 +4,7 @@
 
 use crate::util;
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use topics::explore::{Labels, DEFAULT_LAMBDA};
@@ -36,17 +37,24 @@ fn embedded_data(html: &str) -> serde_json::Value {
     serde_json::from_str(&rest[open..close]).unwrap()
 }
 
-#[test]
-fn report_is_self_contained_and_complete() {
-    let dir = tempfile::tempdir().unwrap();
-    let model = saved_model(dir.path());
-    let m = model.to_str().unwrap();
+/// A saved model in `dir` whose topic `topic` is labelled `label`, with the
+/// conjoint results `CONJOINT` beside it as `c.json`.
+fn labelled_with_conjoint(dir: &Path, topic: &str, label: &str) -> PathBuf {
+    let model = saved_model(dir);
     assert!(Command::new(topics_bin())
-        .args(["label", m, "0", "첫째 First"])
+        .args(["label", model.to_str().unwrap(), topic, label])
         .status()
         .unwrap()
         .success());
-    std::fs::write(dir.path().join("c.json"), CONJOINT).unwrap();
+    std::fs::write(dir.join("c.json"), CONJOINT).unwrap();
+    model
+}
+
+#[test]
+fn report_is_self_contained_and_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = labelled_with_conjoint(dir.path(), "0", "첫째 First");
+    let m = model.to_str().unwrap();
     let out_path = dir.path().join("r.html");
     let out = Command::new(topics_bin())
         .args(["report", m, "--conjoint"])
@@ -509,14 +517,8 @@ fn the_served_page_offers_labels_and_inference_with_its_token() {
 #[test]
 fn the_same_inputs_give_the_same_bytes_with_labels_and_conjoint() {
     let dir = tempfile::tempdir().unwrap();
-    let model = saved_model(dir.path());
+    let model = labelled_with_conjoint(dir.path(), "1", "세금 Taxes");
     let m = model.to_str().unwrap();
-    assert!(Command::new(topics_bin())
-        .args(["label", m, "1", "세금 Taxes"])
-        .status()
-        .unwrap()
-        .success());
-    std::fs::write(dir.path().join("c.json"), CONJOINT).unwrap();
     let run = |out: &str| {
         let status = Command::new(topics_bin())
             .args(["report", m, "--conjoint"])
