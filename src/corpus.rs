@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::fast_map::FastMap;
 use crate::io::{Answer, InputOptions};
 use crate::text::{Analyzer, TextOptions, Token};
 
@@ -283,11 +284,11 @@ impl Corpus {
             let df = interned.df[old];
             if df >= prune.min_df && (prune.max_df >= 1.0 || df <= max_docs) {
                 new_id[old] = Some(kept_terms.len() as u32);
+                kept_display.push(interned.surfaces[old].most_frequent(&term).to_string());
                 kept_terms.push(term);
-                kept_display.push(most_frequent(&interned.surfaces[old]).to_string());
             }
         }
-        drop(interned.surfaces);
+        drop((interned.surfaces, interned.ids, interned.last_doc));
         let mut docs = Vec::new();
         for (answer, mut words) in answers.zip(interned.docs) {
             if answer.text.trim().is_empty() {
@@ -331,13 +332,55 @@ impl Corpus {
 /// Answers are tokenized in parallel a chunk at a time and interned at
 /// once, so the token strings of only one chunk are alive: a million
 /// answers cost their ids (4 bytes a token), not their tokens' text.
+/// Pretokenized answers are interned straight from their text, with no
+/// string allocated for a term already seen.
 struct Interned {
     terms: Vec<String>,
     df: Vec<usize>,
-    surfaces: Vec<HashMap<String, usize>>,
+    surfaces: Vec<Surfaces>,
     docs: Vec<Vec<u32>>,
     /// Answers that are not blank (the base of `max_df`).
     nonblank: usize,
+    /// The id of each term.
+    ids: FastMap<u32>,
+    /// For each term, 1 + the number of the last answer counted in its
+    /// document frequency (0: none yet).
+    last_doc: Vec<usize>,
+}
+
+/// How often each surface form gave one term. The form that is the term
+/// itself (every token of pretokenized input, most English words) is
+/// counted without a map entry.
+#[derive(Debug, Default)]
+struct Surfaces {
+    /// Tokens whose surface is the term itself.
+    same: usize,
+    /// Tokens of any other surface, by surface.
+    other: FastMap<usize>,
+}
+
+impl Surfaces {
+    fn add(&mut self, term: &str, surface: &str) {
+        if surface == term {
+            self.same += 1;
+        } else if let Some(n) = self.other.get_mut(surface) {
+            *n += 1;
+        } else {
+            self.other.insert(surface.to_string(), 1);
+        }
+    }
+
+    /// The most frequent surface form of `term`; ties go to the
+    /// alphabetically first, so the choice does not depend on hash order.
+    fn most_frequent<'a>(&'a self, term: &'a str) -> &'a str {
+        let same = (self.same > 0).then_some((term, self.same));
+        let other = self.other.iter().map(|(s, &n)| (s.as_str(), n));
+        same.into_iter()
+            .chain(other)
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(s, _)| s)
+            .unwrap_or("")
+    }
 }
 
 /// Answers tokenized together before their tokens are interned: at most
@@ -377,8 +420,16 @@ impl Interned {
             surfaces: Vec::new(),
             docs: Vec::with_capacity(answers.len()),
             nonblank: answers.iter().filter(|a| !a.text.trim().is_empty()).count(),
+            ids: FastMap::default(),
+            last_doc: Vec::new(),
         };
-        let mut ids: HashMap<String, u32> = HashMap::new();
+        if analyzer.options().pretokenized {
+            for a in answers {
+                let words = analyzer.pretokenized_words(&a.text).into_iter().flatten();
+                interned.add_doc(words.map(|w| (w, w)));
+            }
+            return interned;
+        }
         for chunk in chunks(answers) {
             let tokenized: Vec<Vec<Token>> = chunk
                 .par_iter()
@@ -391,47 +442,45 @@ impl Interned {
                 })
                 .collect();
             for tokens in tokenized {
-                let doc: Vec<u32> = tokens
-                    .into_iter()
-                    .map(|t| interned.intern(&mut ids, t))
-                    .collect();
-                let mut seen: Vec<u32> = doc.clone();
-                seen.sort_unstable();
-                seen.dedup();
-                for id in seen {
-                    interned.df[id as usize] += 1;
-                }
-                interned.docs.push(doc);
+                interned.add_doc(tokens.iter().map(|t| (t.term.as_str(), t.surface.as_str())));
             }
         }
         interned
     }
 
-    fn intern(&mut self, ids: &mut HashMap<String, u32>, token: Token) -> u32 {
-        let id = match ids.get(&token.term) {
+    /// Interns one answer's (term, surface) tokens and counts each of its
+    /// distinct terms once in the document frequencies.
+    fn add_doc<'a>(&mut self, tokens: impl Iterator<Item = (&'a str, &'a str)>) {
+        let doc_no = self.docs.len() + 1;
+        let doc: Vec<u32> = tokens
+            .map(|(term, surface)| {
+                let id = self.intern(term, surface);
+                if self.last_doc[id as usize] != doc_no {
+                    self.last_doc[id as usize] = doc_no;
+                    self.df[id as usize] += 1;
+                }
+                id
+            })
+            .collect();
+        self.docs.push(doc);
+    }
+
+    fn intern(&mut self, term: &str, surface: &str) -> u32 {
+        let id = match self.ids.get(term) {
             Some(&id) => id,
             None => {
                 let id = self.terms.len() as u32;
-                ids.insert(token.term.clone(), id);
-                self.terms.push(token.term);
+                self.ids.insert(term.to_string(), id);
+                self.terms.push(term.to_string());
                 self.df.push(0);
-                self.surfaces.push(HashMap::new());
+                self.last_doc.push(0);
+                self.surfaces.push(Surfaces::default());
                 id
             }
         };
-        *self.surfaces[id as usize].entry(token.surface).or_insert(0) += 1;
+        self.surfaces[id as usize].add(term, surface);
         id
     }
-}
-
-/// The most frequent surface form; ties go to the alphabetically first so
-/// the choice does not depend on hash order.
-fn most_frequent(counts: &HashMap<String, usize>) -> &str {
-    counts
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-        .map(|(s, _)| s.as_str())
-        .unwrap_or("")
 }
 
 #[cfg(test)]
@@ -557,12 +606,76 @@ mod tests {
 
     #[test]
     fn display_is_most_frequent_surface() {
-        let mut counts = HashMap::new();
-        counts.insert("curiosity".to_string(), 2);
-        counts.insert("curious".to_string(), 3);
-        counts.insert("curio".to_string(), 3);
-        assert_eq!(most_frequent(&counts), "curio");
-        counts.insert("curious".to_string(), 4);
-        assert_eq!(most_frequent(&counts), "curious");
+        let mut counts = Surfaces::default();
+        let add = |counts: &mut Surfaces, surface: &str, n: usize| {
+            for _ in 0..n {
+                counts.add("curio", surface);
+            }
+        };
+        assert_eq!(counts.most_frequent("curio"), "");
+        add(&mut counts, "curiosity", 2);
+        add(&mut counts, "curious", 3);
+        assert_eq!(counts.most_frequent("curio"), "curious");
+        // The term's own form, counted apart, ties and sorts first.
+        add(&mut counts, "curio", 3);
+        assert_eq!((counts.same, counts.other.len()), (3, 2));
+        assert_eq!(counts.most_frequent("curio"), "curio");
+        add(&mut counts, "curious", 1);
+        assert_eq!(counts.most_frequent("curio"), "curious");
+        // A tie between other forms goes to the alphabetically first.
+        add(&mut counts, "curiosity", 2);
+        assert_eq!(counts.most_frequent("curio"), "curiosity");
+    }
+
+    #[test]
+    fn pretokenized_interning_matches_the_token_path() {
+        // The borrowed pretokenized path and the general token path give
+        // the same terms, frequencies, surfaces and documents.
+        let a = answers(&["b a b", "", "c a", "a  a\tb", "d"]);
+        let analyzer = pretok();
+        let fast = Interned::from_answers(&a, &analyzer);
+        let mut slow = Interned::from_answers(&[], &analyzer);
+        for answer in &a {
+            let tokens = analyzer.tokens(&answer.text);
+            slow.add_doc(tokens.iter().map(|t| (t.term.as_str(), t.surface.as_str())));
+        }
+        assert_eq!(fast.terms, ["b", "a", "c", "d"]);
+        assert_eq!(fast.terms, slow.terms);
+        assert_eq!(fast.df, [2, 3, 1, 1]);
+        assert_eq!(fast.df, slow.df);
+        assert_eq!(
+            fast.docs,
+            vec![vec![0, 1, 0], vec![], vec![2, 1], vec![1, 1, 0], vec![3]]
+        );
+        assert_eq!(fast.docs, slow.docs);
+        let same: Vec<usize> = fast.surfaces.iter().map(|s| s.same).collect();
+        assert_eq!(same, [3, 4, 1, 1]);
+        assert!(fast.surfaces.iter().all(|s| s.other.is_empty()));
+        let slow_same: Vec<usize> = slow.surfaces.iter().map(|s| s.same).collect();
+        assert_eq!(same, slow_same);
+    }
+
+    #[test]
+    fn pretokenized_words_leave_out_the_users_stopwords() {
+        let analyzer = Analyzer::new(TextOptions {
+            pretokenized: true,
+            extra_stopwords: vec!["the".into()],
+            ..TextOptions::default()
+        })
+        .unwrap();
+        let words: Vec<&str> = analyzer
+            .pretokenized_words(" the cat  the hat")
+            .unwrap()
+            .collect();
+        assert_eq!(words, ["cat", "hat"]);
+        let tokens = analyzer.tokens(" the cat  the hat");
+        let terms: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+        assert_eq!(terms, words);
+        let plain = Analyzer::new(TextOptions {
+            lang: crate::text::Lang::En,
+            ..TextOptions::default()
+        })
+        .unwrap();
+        assert!(plain.pretokenized_words("the cat").is_none());
     }
 }

@@ -14,6 +14,7 @@ pub mod conjoint;
 pub mod corpus;
 pub mod error;
 pub mod explore;
+mod fast_map;
 // Test support (fuzz targets, tests): reachable, not part of the API.
 #[doc(hidden)]
 pub mod fuzz;

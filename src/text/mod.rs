@@ -182,14 +182,15 @@ impl Analyzer {
 
     /// The tokens of one answer, in order.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        let tokens = if self.options.pretokenized {
-            text.split_whitespace()
+        if let Some(words) = self.pretokenized_words(text) {
+            return words
                 .map(|w| Token {
                     term: w.to_string(),
                     surface: w.to_string(),
                 })
-                .collect()
-        } else if let Some(user) = &self.user {
+                .collect();
+        }
+        let tokens = if let Some(user) = &self.user {
             self.user_tokens(user, text)
         } else {
             self.builtin_tokens(text)
@@ -201,6 +202,20 @@ impl Analyzer {
             .into_iter()
             .filter(|t| !self.stopwords.contains(&t.term) && !self.stopwords.contains(&t.surface))
             .collect()
+    }
+
+    /// With `--pretokenized`, the tokens of one answer borrowed from its
+    /// text (each is its own term and surface), the user's stopwords left
+    /// out: what [`Analyzer::tokens`] gives, without two strings a token,
+    /// for reading large pretokenized corpora. `None` for any other input.
+    pub fn pretokenized_words<'a>(
+        &'a self,
+        text: &'a str,
+    ) -> Option<impl Iterator<Item = &'a str> + 'a> {
+        self.options.pretokenized.then(|| {
+            text.split_whitespace()
+                .filter(|w| self.stopwords.is_empty() || !self.stopwords.contains(w))
+        })
     }
 
     fn user_tokens(&self, user: &UserTokenizer, text: &str) -> Vec<Token> {

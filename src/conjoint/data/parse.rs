@@ -2,8 +2,6 @@
 //! respondents numbered, levels coded, outcomes and weights read, every bad
 //! cell named by line and column.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -11,6 +9,7 @@ use rayon::prelude::*;
 use super::{plain, Spec};
 use crate::conjoint::error::ConjointError;
 use crate::error::{Error, Result};
+use crate::fast_map::FastMap;
 use crate::io::{display_path, read_text, InputFormat};
 
 /// One attribute of the profiles.
@@ -578,33 +577,6 @@ impl<'a> Rows<'a> {
                 .collect(),
         });
         Ok(())
-    }
-}
-
-/// String-keyed map with FNV-1a hashing: level labels and respondent ids
-/// are short, and SipHash's protection against crafted keys buys nothing
-/// for a local data file, while hashing is most of the reading time.
-type FastMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
-
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
     }
 }
 
