@@ -57,8 +57,8 @@ pub struct ModelInput {
 }
 
 /// A fitted topic model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(into = "ModelData", try_from = "ModelData")]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "ModelData")]
 pub struct LdaModel {
     params: LdaParams,
     text: TextOptions,
@@ -278,13 +278,17 @@ impl LdaModel {
 
     /// θ_dk = (n_dk + α_k) / (n_d + Σα) for the `doc`-th fitted answer.
     pub fn theta(&self, doc: usize) -> Vec<f64> {
-        let d = &self.documents[doc];
         let alpha_sum: f64 = self.alpha.iter().sum();
-        d.counts
-            .iter()
-            .zip(&self.alpha)
-            .map(|(&n, &a)| (n as f64 + a) / (d.length as f64 + alpha_sum))
+        (0..self.k())
+            .map(|t| self.theta_of(doc, t, alpha_sum))
             .collect()
+    }
+
+    /// θ of one topic in one answer, given Σα: the same expression (hence
+    /// the same bits) as that topic's entry of [`LdaModel::theta`].
+    fn theta_of(&self, doc: usize, topic: usize, alpha_sum: f64) -> f64 {
+        let d = &self.documents[doc];
+        (d.counts[topic] as f64 + self.alpha[topic]) / (d.length as f64 + alpha_sum)
     }
 
     /// The share of all tokens assigned to a topic.
@@ -295,20 +299,54 @@ impl LdaModel {
     /// The `n` answers with the highest θ for a topic (stm's
     /// `findThoughts`): (document index, θ_k), ties by position.
     pub fn top_documents(&self, topic: usize, n: usize) -> Vec<(usize, f64)> {
-        let mut scored: Vec<(usize, f64)> = (0..self.documents.len())
-            .map(|d| (d, self.theta(d)[topic]))
+        let alpha_sum: f64 = self.alpha.iter().sum();
+        let scored: Vec<(usize, f64)> = (0..self.documents.len())
+            .map(|d| (d, self.theta_of(d, topic, alpha_sum)))
             .collect();
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        scored.truncate(n);
-        scored
+        top_n(scored, n, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)))
     }
 
     /// The `n` most probable words of a topic, with φ; ties by word id.
     pub fn top_words(&self, topic: usize, n: usize) -> Vec<(u32, f64)> {
         let counts = self.topic_word_counts(topic);
-        let mut ids: Vec<u32> = (0..counts.len() as u32).collect();
-        ids.sort_by(|&a, &b| counts[b as usize].cmp(&counts[a as usize]).then(a.cmp(&b)));
-        ids.truncate(n);
+        let ids: Vec<u32> = (0..counts.len() as u32).collect();
+        let ids = top_n(ids, n, |&a, &b| {
+            counts[b as usize].cmp(&counts[a as usize]).then(a.cmp(&b))
+        });
         ids.into_iter().map(|w| (w, self.phi(topic, w))).collect()
+    }
+}
+
+/// The first `n` of `items` in the order `cmp`, sorted: what sorting all of
+/// them and keeping `n` gives when `cmp` is a total order without ties (as
+/// the callers' are, ties broken by index), but only the `n` are sorted.
+fn top_n<T>(
+    mut items: Vec<T>,
+    n: usize,
+    mut cmp: impl FnMut(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    if n < items.len() {
+        items.select_nth_unstable_by(n, &mut cmp);
+        items.truncate(n);
+    }
+    items.sort_by(cmp);
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_n_is_the_head_of_the_full_sort() {
+        // Pseudo-random keys with many repeats, ties broken by index.
+        let keys: Vec<u32> = (0..500u32).map(|i| (i * 7919 + 13) % 37).collect();
+        let cmp = |a: &u32, b: &u32| keys[*b as usize].cmp(&keys[*a as usize]).then(a.cmp(b));
+        let mut all: Vec<u32> = (0..500).collect();
+        all.sort_by(cmp);
+        for n in [0, 1, 5, 37, 499, 500, 600] {
+            let top = top_n((0..500).collect(), n, cmp);
+            assert_eq!(top, all[..n.min(500)], "n = {n}");
+        }
     }
 }

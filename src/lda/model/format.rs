@@ -19,8 +19,9 @@ use crate::text::TextOptions;
 pub const SCHEMA_VERSION: u32 = 1;
 const FORMAT: &str = "topics-model";
 
-/// The serialized form: topic-word counts are stored sparsely.
-#[derive(Serialize, Deserialize)]
+/// The serialized form: topic-word counts are stored sparsely. Models are
+/// read through it; [`ModelView`] writes the same fields in the same order.
+#[derive(Deserialize)]
 pub(super) struct ModelData {
     version: String,
     params: LdaParams,
@@ -38,38 +39,76 @@ pub(super) struct ModelData {
     #[serde(default)]
     doc_topic_samples: Vec<Vec<u32>>,
     /// How the chains agreed (absent: one chain ran, as in older files).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     chains: Option<ChainReport>,
 }
 
-impl From<LdaModel> for ModelData {
-    fn from(m: LdaModel) -> ModelData {
-        let v = m.vocab.len();
-        let topic_word_counts = (0..m.params.k)
-            .map(|t| {
-                m.n_kw[t * v..(t + 1) * v]
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &n)| n > 0)
-                    .map(|(w, &n)| [w as u32, n])
-                    .collect()
-            })
-            .collect();
-        ModelData {
-            version: m.version,
-            params: m.params,
-            text: m.text,
-            input: m.input,
-            corpus: m.corpus,
-            alpha: m.alpha,
-            beta: m.beta,
-            vocabulary: m.vocab,
-            topic_word_counts,
-            documents: m.documents,
-            trace: m.trace,
-            doc_topic_samples: m.doc_topic_samples,
-            chains: m.chains,
+/// [`ModelData`] borrowed from a model, for writing: the model is
+/// serialized where it lies, its sparse topic-word pairs produced as they
+/// are written, instead of being copied into a `ModelData` first (a copy
+/// of every answer's text and of the posterior draws).
+#[derive(Serialize)]
+struct ModelView<'a> {
+    version: &'a str,
+    params: &'a LdaParams,
+    text: &'a TextOptions,
+    input: &'a ModelInput,
+    corpus: &'a CorpusReport,
+    alpha: &'a [f64],
+    beta: f64,
+    vocabulary: &'a Vocabulary,
+    topic_word_counts: SparseRows<'a>,
+    documents: &'a [DocTopics],
+    trace: &'a Trace,
+    doc_topic_samples: &'a [Vec<u32>],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chains: &'a Option<ChainReport>,
+}
+
+/// Topic-major `K × V` counts written as, per topic, the `[word id, count]`
+/// pairs with count > 0.
+struct SparseRows<'a> {
+    counts: &'a [u32],
+    v: usize,
+}
+
+/// One topic's row of [`SparseRows`].
+struct SparseRow<'a>(&'a [u32]);
+
+impl Serialize for SparseRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.counts.chunks_exact(self.v.max(1)).map(SparseRow))
+    }
+}
+
+impl Serialize for SparseRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let pairs = self.0.iter().enumerate().filter(|(_, &n)| n > 0);
+        s.collect_seq(pairs.map(|(w, &n)| [w as u32, n]))
+    }
+}
+
+impl Serialize for LdaModel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        ModelView {
+            version: &self.version,
+            params: &self.params,
+            text: &self.text,
+            input: &self.input,
+            corpus: &self.corpus,
+            alpha: &self.alpha,
+            beta: self.beta,
+            vocabulary: &self.vocab,
+            topic_word_counts: SparseRows {
+                counts: &self.n_kw,
+                v: self.vocab.len(),
+            },
+            documents: &self.documents,
+            trace: &self.trace,
+            doc_topic_samples: &self.doc_topic_samples,
+            chains: &self.chains,
         }
+        .serialize(s)
     }
 }
 
@@ -288,12 +327,7 @@ impl LdaModel {
                 w,
                 "{{\"format\":\"{FORMAT}\",\"schema_version\":{SCHEMA_VERSION},\"model\":"
             )?;
-            let mut hashing = HashingWriter {
-                inner: &mut *w,
-                hasher: Sha256::new(),
-            };
-            serde_json::to_writer(&mut hashing, self).map_err(std::io::Error::other)?;
-            let checksum = hex(&hashing.hasher.finalize());
+            let checksum = write_hashed(self, &mut *w)?;
             let _ = self.checksum.0.set(checksum.clone());
             writeln!(w, ",\"checksum\":\"{checksum}\"}}")
         })
@@ -302,14 +336,9 @@ impl LdaModel {
     /// SHA-256 of the model data as in its file: kept from load or save,
     /// else computed from the data as `save` would write it.
     pub fn checksum(&self) -> &str {
-        self.checksum.0.get_or_init(|| {
-            let mut hashing = HashingWriter {
-                inner: std::io::sink(),
-                hasher: Sha256::new(),
-            };
-            let _ = serde_json::to_writer(&mut hashing, self);
-            hex(&hashing.hasher.finalize())
-        })
+        self.checksum
+            .0
+            .get_or_init(|| write_hashed(self, std::io::sink()).unwrap_or_default())
     }
 
     /// Reads a model, checking its format, schema version and checksum.
@@ -386,6 +415,23 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes `model` as JSON to `out` and returns the SHA-256 (hex) of the
+/// bytes written. serde_json writes many small pieces; they are gathered
+/// in a large buffer first, so that the hash and `out` see few large
+/// writes (the bytes, hence the checksum, are the same).
+fn write_hashed(model: &LdaModel, out: impl std::io::Write) -> std::io::Result<String> {
+    let mut buffered = std::io::BufWriter::with_capacity(
+        1 << 16,
+        HashingWriter {
+            inner: out,
+            hasher: Sha256::new(),
+        },
+    );
+    serde_json::to_writer(&mut buffered, model).map_err(std::io::Error::other)?;
+    let hashing = buffered.into_inner().map_err(|e| e.into_error())?;
+    Ok(hex(&hashing.hasher.finalize()))
 }
 
 /// Passes bytes through while hashing them.
