@@ -64,6 +64,7 @@
 //! memory of the lists).
 
 mod layouts;
+mod likelihood;
 mod lists;
 mod rows;
 mod scheduler;

@@ -8,6 +8,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use super::layouts::{prefers_rows, topic_bits, BlockDocs, DocCounts, Layout};
+use super::likelihood::TermCache;
 use super::simd::{instruction_set, InstructionSet};
 use super::{lists, rows};
 use crate::corpus::Document;
@@ -82,6 +83,8 @@ pub(crate) struct SparseState {
     doc_len: Vec<u32>,
     pub alpha: Vec<f64>,
     pub beta: f64,
+    /// The log-likelihood's ln Γ tables, kept between calls.
+    ll_terms: TermCache,
 }
 
 /// Contiguous document groups of (nearly) equal token mass.
@@ -220,6 +223,7 @@ impl SparseState {
             doc_len,
             alpha: vec![alpha; k],
             beta,
+            ll_terms: TermCache::default(),
         };
         state.assign_random(seed);
         state
@@ -323,40 +327,30 @@ impl SparseState {
     }
 
     /// The training joint log-likelihood log p(w, z), the same quantity as
-    /// [`State::log_likelihood`], computed from the sparse counts.
+    /// [`State::log_likelihood`], computed from the sparse counts with the
+    /// ln Γ terms looked up (see [`super::likelihood`]).
     pub fn log_likelihood(&self) -> f64 {
-        let alpha_sum: f64 = self.alpha.iter().sum();
-        let ln_gamma_alpha: Vec<f64> = self.alpha.iter().map(|&a| ln_gamma(a)).collect();
-        // Counts are small integers that repeat: each `ln Γ(n + a) − ln Γ(a)`
-        // is computed once per distinct (n, a) and then looked up. The
-        // terms are the same expressions summed in the same order, so the
-        // value is bit-identical to computing each one afresh; a fit that
-        // traces the likelihood every few sweeps no longer spends a tenth
-        // of its time in ln Γ.
-        let mut by_topic: Vec<GammaTerms> = self
-            .alpha
-            .iter()
-            .zip(&ln_gamma_alpha)
-            .map(|(&a, &lga)| GammaTerms::new(a, lga))
-            .collect();
-        let mut ll = 0.0;
-        for d in 0..self.doc_len.len() {
-            ll += ln_gamma(alpha_sum) - ln_gamma(self.doc_len[d] as f64 + alpha_sum);
-            self.docs.for_each(d, self.topic_bits, |t, n| {
-                ll += by_topic[t].term(n);
-            });
-        }
-        let vbeta = self.v as f64 * self.beta;
-        for &n in &self.n_k {
-            ll += ln_gamma(vbeta) - ln_gamma(n as f64 + vbeta);
-        }
-        let mut words = GammaTerms::new(self.beta, ln_gamma(self.beta));
-        for &n in &self.n_wk {
-            if n > 0 {
-                ll += words.term(n);
+        self.ll_terms.with(&self.alpha, self.beta, |tables| {
+            let mut ll = 0.0;
+            for d in 0..self.doc_len.len() {
+                // ln Γ(Σα) − ln Γ(n_d + Σα), the negated table entry (exact).
+                ll -= tables.by_length.term(self.doc_len[d]);
+                self.docs.for_each(d, self.topic_bits, |t, n| {
+                    ll += tables.by_topic[t].term(n);
+                });
             }
-        }
-        ll
+            let vbeta = self.v as f64 * self.beta;
+            let ln_gamma_vbeta = ln_gamma(vbeta);
+            for &n in &self.n_k {
+                ll += ln_gamma_vbeta - ln_gamma(n as f64 + vbeta);
+            }
+            for &n in &self.n_wk {
+                if n > 0 {
+                    ll += tables.by_word.term(n);
+                }
+            }
+            ll
+        })
     }
 
     /// The document-topic counts as dense rows (`D × K`), for the saved
@@ -444,33 +438,6 @@ pub(super) struct BlockTokens<'a> {
     pub(super) z: &'a mut [u16],
     pub(super) n_wk: &'a mut [u32],
     pub(super) seed: u64,
-}
-
-/// `ln Γ(n + a) − ln Γ(a)` for the counts `n` of one prior `a`, each
-/// computed once (by the same expression) and kept.
-struct GammaTerms {
-    a: f64,
-    ln_gamma_a: f64,
-    terms: Vec<f64>,
-}
-
-impl GammaTerms {
-    fn new(a: f64, ln_gamma_a: f64) -> GammaTerms {
-        GammaTerms {
-            a,
-            ln_gamma_a,
-            terms: Vec::new(),
-        }
-    }
-
-    fn term(&mut self, n: impl Into<u64>) -> f64 {
-        let n = n.into() as usize;
-        while self.terms.len() <= n {
-            let m = self.terms.len() as f64;
-            self.terms.push(ln_gamma(m + self.a) - self.ln_gamma_a);
-        }
-        self.terms[n]
-    }
 }
 
 #[cfg(test)]
