@@ -1,6 +1,8 @@
 //! One Gibbs sweep over `ap.txt` (435,838 tokens) at several K, sparse and
-//! dense kernels, 1 and 2 threads. The chain is burned in for 20 sweeps
-//! first, so the measured sweeps see realistic (sparse) counts.
+//! dense kernels, 1 and 2 threads, and the joint log-likelihood that
+//! `topics fit` traces every 10 sweeps (sparse kernel, K = 20 and 100).
+//! The chain is burned in for 20 sweeps first, so the measured sweeps see
+//! realistic (sparse) counts.
 //!
 //! `cargo bench --bench sweep`; the corpus comes from `../shared/data/`
 //! and the bench says so and stops when it is absent.
@@ -62,5 +64,35 @@ fn sweep(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sweep);
+/// The log-likelihood of a burned-in chain (its ln Γ tables already made,
+/// as from the second trace of a fit on).
+fn log_likelihood(c: &mut Criterion) {
+    let Some(corpus) = ap_corpus() else {
+        eprintln!("{AP} is absent: nothing to benchmark");
+        return;
+    };
+    let mut group = c.benchmark_group("log_likelihood_ap");
+    group.sample_size(20);
+    for k in [20, 100] {
+        let params = LdaParams {
+            k,
+            threads: Some(1),
+            optimize_interval: 0,
+            ..Default::default()
+        };
+        let Ok(mut sampler) = Sampler::new(&corpus, &params) else {
+            eprintln!("could not set up K = {k}");
+            continue;
+        };
+        for _ in 0..20 {
+            sampler.sweep();
+        }
+        group.bench_function(BenchmarkId::new("sparse", k), |b| {
+            b.iter(|| sampler.ll_per_token())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, sweep, log_likelihood);
 criterion_main!(benches);

@@ -1,6 +1,7 @@
 //! The two layouts of the document-topic counts (sparse lists and dense
 //! rows) and the rule that picks one for a corpus and K.
 
+use super::likelihood::for_each_nonzero;
 use super::{lists, rows};
 use crate::corpus::Document;
 
@@ -155,14 +156,27 @@ impl DocCounts {
     }
 
     /// Calls `f(topic, count)` for every topic with tokens in document `d`.
-    pub(super) fn for_each(&self, d: usize, tb: u32, mut f: impl FnMut(usize, u32)) {
+    pub(super) fn for_each(&self, d: usize, tb: u32, f: impl FnMut(usize, u32)) {
         match self {
             DocCounts::Lists(l) => l.for_each(d, tb, f),
             DocCounts::Rows { stride, counts } => {
-                for (t, &n) in counts[d * stride..(d + 1) * stride].iter().enumerate() {
-                    if n > 0 {
-                        f(t, n as u32);
-                    }
+                for_each_nonzero(&counts[d * stride..(d + 1) * stride], f)
+            }
+        }
+    }
+
+    /// Writes document `d`'s count of every topic into `out` (`k` cells,
+    /// zero where the document has none of a topic).
+    pub(super) fn write_row(&self, d: usize, tb: u32, out: &mut [u32]) {
+        match self {
+            DocCounts::Lists(l) => {
+                out.fill(0);
+                l.for_each(d, tb, |t, n| out[t] = n);
+            }
+            DocCounts::Rows { stride, counts } => {
+                let row = &counts[d * stride..d * stride + out.len()];
+                for (o, &n) in out.iter_mut().zip(row) {
+                    *o = n as u32;
                 }
             }
         }

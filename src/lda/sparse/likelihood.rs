@@ -44,10 +44,17 @@ impl GammaTerms {
     /// `ln Γ(n + a) − ln Γ(a)`.
     #[inline]
     pub(super) fn term(&mut self, n: u32) -> f64 {
-        let n = n as usize;
-        if let Some(&t) = self.terms.get(n) {
-            return t;
+        match self.terms.get(n as usize) {
+            Some(&t) => t,
+            None => self.term_not_tabled(n as usize),
         }
+    }
+
+    /// A term not in the table yet: tabled with every count below it, or
+    /// computed when the count is too large to table.
+    #[cold]
+    #[inline(never)]
+    fn term_not_tabled(&mut self, n: usize) -> f64 {
         if n >= TABLE_LEN {
             return self.compute(n as f64);
         }
@@ -125,9 +132,94 @@ impl TermCache {
     }
 }
 
+/// Calls `f(i, n)` for every nonzero `n = cells[i]`, in ascending `i`
+/// (the order of a plain loop that skips zeros, hence the same sums); see
+/// [`Nonzero`].
+#[inline]
+pub(super) fn for_each_nonzero<T: Copy + Into<u32>>(cells: &[T], mut f: impl FnMut(usize, u32)) {
+    for (i, n) in Nonzero::new(cells) {
+        f(i, n);
+    }
+}
+
+/// The nonzero cells of a count table as `(index, count)`, in ascending
+/// index. The cells are tested [`Nonzero::LANES`] at a time into a bit
+/// mask and only its set bits are visited: the count tables are mostly
+/// zeros, and a test and branch on each cell, mispredicted at every
+/// change, cost more than the work done on the nonzero ones.
+pub(super) struct Nonzero<'a, T> {
+    cells: &'a [T],
+    /// Index of the first cell of the chunk `mask` describes.
+    base: usize,
+    /// The chunk's nonzero cells not yet visited.
+    mask: u32,
+}
+
+impl<'a, T: Copy + Into<u32>> Nonzero<'a, T> {
+    const LANES: usize = 8;
+
+    pub(super) fn new(cells: &'a [T]) -> Self {
+        let mut it = Nonzero {
+            cells,
+            base: 0,
+            mask: 0,
+        };
+        it.mask = it.chunk_mask();
+        it
+    }
+
+    /// The nonzero cells of the chunk at `base` (fewer at the end).
+    #[inline]
+    fn chunk_mask(&self) -> u32 {
+        let end = (self.base + Self::LANES).min(self.cells.len());
+        let mut mask = 0u32;
+        for (i, &n) in self.cells[self.base.min(end)..end].iter().enumerate() {
+            mask |= u32::from(n.into() != 0) << i;
+        }
+        mask
+    }
+}
+
+impl<T: Copy + Into<u32>> Iterator for Nonzero<'_, T> {
+    type Item = (usize, u32);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, u32)> {
+        while self.mask == 0 {
+            self.base += Self::LANES;
+            if self.base >= self.cells.len() {
+                return None;
+            }
+            self.mask = self.chunk_mask();
+        }
+        let i = self.base + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some((i, self.cells[i].into()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nonzero_cells_are_visited_in_order() {
+        // Every length around the chunk size, zeros and nonzeros mixed.
+        for len in 0..40usize {
+            let cells: Vec<u16> = (0..len).map(|i| ((i * 7 + len) % 5 % 3) as u16).collect();
+            let mut seen = Vec::new();
+            for_each_nonzero(&cells, |i, n| seen.push((i, n)));
+            let expected: Vec<(usize, u32)> = (0..len)
+                .filter(|&i| cells[i] != 0)
+                .map(|i| (i, cells[i] as u32))
+                .collect();
+            assert_eq!(seen, expected, "len {len}");
+        }
+        let wide = [0u32, u32::MAX, 0, 0, 0, 0, 0, 0, 7];
+        let mut seen = Vec::new();
+        for_each_nonzero(&wide, |i, n| seen.push((i, n)));
+        assert_eq!(seen, [(1, u32::MAX), (8, 7)]);
+    }
 
     #[test]
     fn terms_are_the_plain_expression_bit_for_bit() {

@@ -8,7 +8,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use super::layouts::{prefers_rows, topic_bits, BlockDocs, DocCounts, Layout};
-use super::likelihood::TermCache;
+use super::likelihood::{Nonzero, TermCache};
 use super::simd::{instruction_set, InstructionSet};
 use super::{lists, rows};
 use crate::corpus::Document;
@@ -344,10 +344,8 @@ impl SparseState {
             for &n in &self.n_k {
                 ll += ln_gamma_vbeta - ln_gamma(n as f64 + vbeta);
             }
-            for &n in &self.n_wk {
-                if n > 0 {
-                    ll += tables.by_word.term(n);
-                }
+            for (_, n) in Nonzero::new(&self.n_wk) {
+                ll += tables.by_word.term(n);
             }
             ll
         })
@@ -358,9 +356,8 @@ impl SparseState {
     pub fn doc_topic_counts(&self) -> Vec<u32> {
         let k = self.k;
         let mut n_dk = vec![0u32; self.doc_len.len() * k];
-        for d in 0..self.doc_len.len() {
-            self.docs
-                .for_each(d, self.topic_bits, |t, n| n_dk[d * k + t] = n);
+        for (d, row) in n_dk.chunks_exact_mut(k).enumerate() {
+            self.docs.write_row(d, self.topic_bits, row);
         }
         n_dk
     }
