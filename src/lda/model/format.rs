@@ -429,9 +429,27 @@ fn write_hashed(model: &LdaModel, out: impl std::io::Write) -> std::io::Result<S
             hasher: Sha256::new(),
         },
     );
-    serde_json::to_writer(&mut buffered, model).map_err(std::io::Error::other)?;
+    let mut json = serde_json::Serializer::with_formatter(&mut buffered, SmallCounts);
+    model.serialize(&mut json).map_err(std::io::Error::other)?;
     let hashing = buffered.into_inner().map_err(|e| e.into_error())?;
     Ok(hex(&hashing.hasher.finalize()))
+}
+
+/// serde_json's compact format, with counts below 100 (most of a model's
+/// numbers: the posterior draws and the answers' topic counts) written as
+/// one or two fixed-size bytes instead of through a general conversion and
+/// a copy of variable length. The same bytes as `serde_json::to_writer`.
+struct SmallCounts;
+
+impl serde_json::ser::Formatter for SmallCounts {
+    #[inline]
+    fn write_u32<W: ?Sized + std::io::Write>(&mut self, w: &mut W, n: u32) -> std::io::Result<()> {
+        match n {
+            0..=9 => w.write_all(&[b'0' + n as u8]),
+            10..=99 => w.write_all(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]),
+            _ => serde_json::ser::CompactFormatter.write_u32(w, n),
+        }
+    }
 }
 
 /// Passes bytes through while hashing them.
@@ -449,5 +467,54 @@ impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Corpus, PruneOptions};
+    use crate::text::Analyzer;
+
+    #[test]
+    fn small_counts_write_what_serde_json_writes() {
+        let counts: Vec<u32> = (0..1200).chain([9_999, 10_000, u32::MAX]).collect();
+        let value = (&counts, [[0u32, 99], [100, 7]], 0.25f64, "a\"b");
+        let mut fast = Vec::new();
+        value
+            .serialize(&mut serde_json::Serializer::with_formatter(
+                &mut fast,
+                SmallCounts,
+            ))
+            .unwrap();
+        assert_eq!(fast, serde_json::to_vec(&value).unwrap());
+        let text = String::from_utf8(fast).unwrap();
+        assert!(text.starts_with("[[0,1,2,"), "{}", &text[..20]);
+        assert!(text.ends_with(",9999,10000,4294967295],[[0,99],[100,7]],0.25,\"a\\\"b\"]"));
+    }
+
+    #[test]
+    fn the_checksum_is_the_sha256_of_the_written_model() {
+        let answers = crate::io::answers_from_lines("a b a c\nb c d\nd a b\nc c d");
+        let text = crate::text::TextOptions {
+            pretokenized: true,
+            ..Default::default()
+        };
+        let analyzer = Analyzer::new(text.clone()).unwrap();
+        let corpus = Corpus::build(&answers, &analyzer, PruneOptions::NONE).unwrap();
+        let params = LdaParams {
+            k: 2,
+            iterations: 30,
+            ..Default::default()
+        };
+        let model = crate::lda::fit(&corpus, &params, text, &mut |_| {}).unwrap();
+        let mut written = Vec::new();
+        let checksum = write_hashed(&model, &mut written).unwrap();
+        assert_eq!(checksum, sha256_hex(&written));
+        // The same bytes as serde_json's own writer, and they read back.
+        assert_eq!(written, serde_json::to_vec(&model).unwrap());
+        let back: LdaModel = serde_json::from_slice(&written).unwrap();
+        assert_eq!(back, model);
+        assert_eq!(model.checksum(), checksum);
     }
 }

@@ -68,6 +68,7 @@ impl DocLists {
         lists::doc_add(&mut self.entries[range], &mut self.nnz[d], t, tb);
     }
 
+    #[inline]
     fn for_each(&self, d: usize, tb: u32, mut f: impl FnMut(usize, u32)) {
         let mask = (1u32 << tb) - 1;
         let start = self.offsets[d];
@@ -156,6 +157,7 @@ impl DocCounts {
     }
 
     /// Calls `f(topic, count)` for every topic with tokens in document `d`.
+    #[inline]
     pub(super) fn for_each(&self, d: usize, tb: u32, f: impl FnMut(usize, u32)) {
         match self {
             DocCounts::Lists(l) => l.for_each(d, tb, f),
