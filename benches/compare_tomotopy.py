@@ -19,12 +19,15 @@ CPU (lscpu's model name, whether it has AVX2 and AVX-512) and the
 instruction set each tool actually used, and ends in a Markdown table.
 `--baseline BIN` also runs another `bench_fit` binary (e.g. one built from
 an earlier commit) in the same interleaved rounds, for a before/after
-column; `--fit` also times the `topics fit --pretokenized` command.
+column; `--fit` also times the `topics fit --pretokenized` command, and
+`--fit-baseline BIN` another `topics` binary's (an earlier commit's) fit
+command in the same rounds, with the same arguments.
 
 Usage (from the repository root):
     python3 benches/compare_tomotopy.py [--corpus PATH] [--k 20 100]
         [--threads 1 2] [--iterations 200] [--repeat 3]
         [--isa native|avx2|avx512|portable] [--baseline BIN] [--fit]
+        [--fit-baseline TOPICS_BIN]
 """
 import argparse
 import json
@@ -138,7 +141,11 @@ def main():
     p.add_argument("--isa", default="native", choices=sorted(ISAS))
     p.add_argument("--baseline", metavar="BIN", help="another bench_fit binary to run in the same rounds")
     p.add_argument("--fit", action="store_true", help="also time the `topics fit --pretokenized` command")
+    p.add_argument("--fit-baseline", metavar="TOPICS_BIN",
+                   help="with --fit: another topics binary whose fit command runs in the same rounds")
     args = p.parse_args()
+    if args.fit_baseline and not args.fit:
+        sys.exit("--fit-baseline needs --fit")
     if not os.path.exists(args.corpus):
         sys.exit(f"corpus not found: {args.corpus}")
     ensure_tomotopy()
@@ -152,7 +159,7 @@ def main():
     for k in args.k:
         for threads in args.threads:
             common = [args.corpus, str(k), str(args.iterations), str(args.alpha), str(args.beta), str(args.seed), str(threads)]
-            runs = {"topics": [], "tomotopy": [], "baseline": [], "fit": []}
+            runs = {"topics": [], "tomotopy": [], "baseline": [], "fit": [], "fit_baseline": []}
             for r in range(args.repeat):
                 runs["topics"].append(run_measured([topics_bin] + common + [args.kernel], env))
                 runs["tomotopy"].append(run_measured([VENV_PYTHON, tomotopy_script] + common, env))
@@ -161,6 +168,8 @@ def main():
                 if args.fit:
                     tokens = runs["topics"][0][0]["tokens"]
                     runs["fit"].append(run_fit(fit_bin, args, k, threads, env, tokens))
+                if args.fit_baseline:
+                    runs["fit_baseline"].append(run_fit(args.fit_baseline, args, k, threads, env, tokens))
                 line = ", ".join(f"{name} {v[-1][0]['seconds']:.2f} s (CPU {v[-1][0]['cpu_seconds']:.2f} s)"
                                  for name, v in runs.items() if v)
                 print(f"K={k} threads={threads} run {r + 1}: {line}", file=sys.stderr)
@@ -194,10 +203,12 @@ def print_table(args, cpu, rows):
     print("M/s = million token-samples per second of wall time; CPU M/s = per second of process CPU time "
           "(steadier when other work shares the cores; for 2 threads it sums both threads). "
           "x1 = topics against its own 1-thread wall rate.")
-    extra_head = (" | baseline M/s | baseline CPU M/s | vs baseline (wall, CPU)" if args.baseline else "") + (" | fit M/s | fit CPU M/s | fit vs bench_fit (wall, CPU)" if args.fit else "")
+    extra_head = ((" | baseline M/s | baseline CPU M/s | vs baseline (wall, CPU)" if args.baseline else "")
+                  + (" | fit M/s | fit CPU M/s | fit vs bench_fit (wall, CPU)" if args.fit else "")
+                  + (" | baseline fit vs bench_fit (wall, CPU)" if args.fit_baseline else ""))
     print("| K | threads | topics M/s | tomotopy M/s | ratio | topics CPU M/s | tomotopy CPU M/s | CPU ratio | x1 "
           "| topics LL/token | tomotopy LL/token | LL diff | peak MB topics / tomotopy" + extra_head + " |")
-    print("|---" * (13 + (3 if args.baseline else 0) + (3 if args.fit else 0)) + "|")
+    print("|---" * (13 + (3 if args.baseline else 0) + (3 if args.fit else 0) + (1 if args.fit_baseline else 0)) + "|")
     one_thread = {k: med(runs["topics"], "samples_per_s") for k, threads, runs in rows if threads == 1}
     for k, threads, runs in rows:
         ours, theirs = runs["topics"], runs["tomotopy"]
@@ -218,6 +229,10 @@ def print_table(args, cpu, rows):
             s_f = med(runs["fit"], "samples_per_s") / 1e6
             c_f = tokens_x_iter / med(runs["fit"], "cpu_seconds") / 1e6
             line += f" | {s_f:.2f} | {c_f:.2f} | {s_f / s_o:.2f}x, {c_f / c_o:.2f}x"
+        if args.fit_baseline:
+            s_g = med(runs["fit_baseline"], "samples_per_s") / 1e6
+            c_g = tokens_x_iter / med(runs["fit_baseline"], "cpu_seconds") / 1e6
+            line += f" | {s_g / s_o:.2f}x, {c_g / c_o:.2f}x"
         print(line + " |")
 
 
