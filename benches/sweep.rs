@@ -25,6 +25,26 @@ fn ap_corpus() -> Option<Corpus> {
     Corpus::build(&answers_from_lines(&text), &analyzer, PruneOptions::NONE).ok()
 }
 
+/// A chain at `k` topics after 20 sweeps (`None`, said on stderr, when it
+/// cannot be set up).
+fn burned_in(corpus: &Corpus, k: usize, kernel: Kernel, threads: usize) -> Option<Sampler> {
+    let params = LdaParams {
+        k,
+        kernel,
+        threads: Some(threads),
+        optimize_interval: 0,
+        ..Default::default()
+    };
+    let Ok(mut sampler) = Sampler::new(corpus, &params) else {
+        eprintln!("could not set up K = {k}");
+        return None;
+    };
+    for _ in 0..20 {
+        sampler.sweep();
+    }
+    Some(sampler)
+}
+
 fn sweep(c: &mut Criterion) {
     let Some(corpus) = ap_corpus() else {
         eprintln!("{AP} is absent: nothing to benchmark");
@@ -44,20 +64,9 @@ fn sweep(c: &mut Criterion) {
         (100, Kernel::Dense, 1),
     ];
     for (k, kernel, threads) in cases {
-        let params = LdaParams {
-            k,
-            kernel,
-            threads: Some(threads),
-            optimize_interval: 0,
-            ..Default::default()
-        };
-        let Ok(mut sampler) = Sampler::new(&corpus, &params) else {
-            eprintln!("could not set up K = {k}");
+        let Some(mut sampler) = burned_in(&corpus, k, kernel, threads) else {
             continue;
         };
-        for _ in 0..20 {
-            sampler.sweep();
-        }
         let id = BenchmarkId::new(format!("{kernel:?}/{threads}thread"), k);
         group.bench_function(id, |b| b.iter(|| sampler.sweep()));
     }
@@ -74,19 +83,9 @@ fn log_likelihood(c: &mut Criterion) {
     let mut group = c.benchmark_group("log_likelihood_ap");
     group.sample_size(20);
     for k in [20, 100] {
-        let params = LdaParams {
-            k,
-            threads: Some(1),
-            optimize_interval: 0,
-            ..Default::default()
-        };
-        let Ok(mut sampler) = Sampler::new(&corpus, &params) else {
-            eprintln!("could not set up K = {k}");
+        let Some(sampler) = burned_in(&corpus, k, Kernel::Sparse, 1) else {
             continue;
         };
-        for _ in 0..20 {
-            sampler.sweep();
-        }
         group.bench_function(BenchmarkId::new("sparse", k), |b| {
             b.iter(|| sampler.ll_per_token())
         });

@@ -104,9 +104,10 @@ impl Tables {
 }
 
 /// The tables of the last call, behind a lock so that the likelihood can
-/// be read through a shared reference. A copy of a state copies them.
+/// be read through a shared reference (boxed: the sampler state stays
+/// small). A copy of a state copies them.
 #[derive(Debug, Default)]
-pub(super) struct TermCache(Mutex<Option<Tables>>);
+pub(super) struct TermCache(Mutex<Option<Box<Tables>>>);
 
 impl Clone for TermCache {
     fn clone(&self) -> TermCache {
@@ -115,7 +116,7 @@ impl Clone for TermCache {
 }
 
 impl TermCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Tables>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Box<Tables>>> {
         // A panic while the lock was held leaves at worst a partly filled
         // table, whose entries are still right.
         self.0.lock().unwrap_or_else(|e| e.into_inner())
@@ -126,7 +127,7 @@ impl TermCache {
     pub(super) fn with<R>(&self, alpha: &[f64], beta: f64, f: impl FnOnce(&mut Tables) -> R) -> R {
         let mut guard = self.lock();
         if !guard.as_ref().is_some_and(|t| t.fits(alpha, beta)) {
-            *guard = Some(Tables::new(alpha, beta));
+            *guard = Some(Box::new(Tables::new(alpha, beta)));
         }
         f(guard.as_mut().expect("tables were just made"))
     }
