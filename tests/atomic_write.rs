@@ -32,6 +32,13 @@ fn temp_files(dir: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
+/// Returns once a temporary file exists in `dir` or `child` has exited.
+fn wait_for_temp_file(dir: &std::path::Path, child: &mut std::process::Child) {
+    while temp_files(dir).is_empty() && child.try_wait().ok().flatten().is_none() {
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+}
+
 #[test]
 fn killed_fit_leaves_previous_model_intact() {
     let dir = tempfile::tempdir().unwrap();
@@ -42,7 +49,10 @@ fn killed_fit_leaves_previous_model_intact() {
     std::fs::write(p.join("big.txt"), big_corpus()).unwrap();
 
     // Time one full run, then kill runs at spread-out moments until one
-    // dies while its temporary file exists (i.e. mid-write).
+    // dies while its temporary file exists (i.e. mid-write): every other
+    // run is killed at a fraction of the full run's time, the others as
+    // soon as (or a few milliseconds after) their temporary file appears,
+    // so that a model written quickly is still caught mid-write.
     let start = std::time::Instant::now();
     util::fit_pretokenized(p, "big.txt", 40, &["--iterations", "3", "-o", "probe.json"]).ok();
     let full = start.elapsed();
@@ -60,7 +70,12 @@ fn killed_fit_leaves_previous_model_intact() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(full.mul_f64(fraction));
+        if attempt % 2 == 0 {
+            std::thread::sleep(full.mul_f64(fraction));
+        } else {
+            wait_for_temp_file(p, &mut child);
+            std::thread::sleep(std::time::Duration::from_millis((attempt / 2 % 4) as u64));
+        }
         let _ = child.kill();
         let _ = child.wait();
         let leftovers = temp_files(p);
