@@ -227,9 +227,9 @@ fn one_draw_is_exactly_the_conjoint_estimate_on_the_final_groups() {
         conjoint: Options::default(),
     };
     let draws = ThetaDraws::new(&model, &join, Some(1)).unwrap();
-    // The last draw is the final θ.
+    // The last draw is the final state's θ.
     for (i, &(_, d)) in draws.joined.iter().enumerate() {
-        assert_eq!(draws.theta[0][i], model.theta(d));
+        assert_eq!(draws.theta[0][i], model.final_theta(d));
     }
     let est = by_topic_group(&data, &draws, &Labels::empty(3), &opts).unwrap();
     for g in 0..3 {

@@ -7,10 +7,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Checksum, DocTopics, LdaModel, ModelInput, Trace};
+use super::{posterior_mean_counts, Checksum, DocTopics, LdaModel, ModelInput, Trace};
 use crate::corpus::{CorpusReport, Vocabulary};
 use crate::error::{Error, Result};
-use crate::lda::chains::ChainReport;
+use crate::lda::chains::{ChainReport, Pooled};
 use crate::lda::params::LdaParams;
 use crate::text::TextOptions;
 
@@ -40,6 +40,10 @@ pub(super) struct ModelData {
     /// How the chains agreed (absent: one chain ran, as in older files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     chains: Option<ChainReport>,
+    /// The posterior sums over the pooled chains' draws (absent: one
+    /// chain ran, or a file from before chains were pooled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pooled: Option<Pooled>,
 }
 
 impl From<LdaModel> for ModelData {
@@ -69,6 +73,7 @@ impl From<LdaModel> for ModelData {
             trace: m.trace,
             doc_topic_samples: m.doc_topic_samples,
             chains: m.chains,
+            pooled: m.pooled,
         }
     }
 }
@@ -87,6 +92,9 @@ impl TryFrom<ModelData> for LdaModel {
         if let Some(report) = &d.chains {
             report.check(d.params.k)?;
         }
+        d.check_pooled()?;
+        let mean_counts =
+            posterior_mean_counts(&d.documents, &d.doc_topic_samples, d.pooled.as_ref());
         d.vocabulary.rebuild_index();
         Ok(LdaModel {
             params: d.params,
@@ -103,6 +111,8 @@ impl TryFrom<ModelData> for LdaModel {
             version: d.version,
             doc_topic_samples: d.doc_topic_samples,
             chains: d.chains,
+            pooled: d.pooled,
+            mean_counts,
             checksum: Checksum::default(),
         })
     }
@@ -248,6 +258,37 @@ impl ModelData {
                 "the corpus report says {} tokens but the counts hold {total}",
                 self.corpus.tokens
             ));
+        }
+        Ok(())
+    }
+
+    /// The pooled sums: only beside a chain report, `documents × k` sums
+    /// over at least one draw, each answer's summing to its length times
+    /// the draws.
+    fn check_pooled(&self) -> std::result::Result<(), String> {
+        let Some(pooled) = &self.pooled else {
+            return Ok(());
+        };
+        if self.chains.is_none() {
+            return Err("the model has pooled draws but no chain report".to_string());
+        }
+        let k = self.params.k;
+        if pooled.draws == 0 || Some(pooled.sums.len()) != self.documents.len().checked_mul(k) {
+            return Err(format!(
+                "the pooled draws hold {} sums over {} draws, not {} answers × k = {k} over at least one",
+                pooled.sums.len(),
+                pooled.draws,
+                self.documents.len()
+            ));
+        }
+        for (doc, sums) in self.documents.iter().zip(pooled.sums.chunks_exact(k)) {
+            let sum: u64 = sums.iter().map(|&n| n as u64).sum();
+            if sum != doc.length as u64 * pooled.draws as u64 {
+                return Err(format!(
+                    "the pooled draws give answer '{}' {sum} tokens over {} draws, not {} × {}",
+                    doc.id, pooled.draws, doc.length, pooled.draws
+                ));
+            }
         }
         Ok(())
     }
