@@ -266,7 +266,7 @@ fn the_summary_line_names_fragile_topics() {
         ll_per_token: vec![-5.0, -5.1, -5.2],
         score: vec![0.9, 0.8, 0.95],
         topic_similarity: vec![0.99, 0.5, 0.91],
-        pooled: vec![2],
+        pooled: Vec::new(),
     };
     assert_eq!(
         report.summary_line(),
@@ -276,6 +276,14 @@ fn the_summary_line_names_fragile_topics() {
     assert_eq!(
         report.summary_line(),
         "| chains: 3 (kept chain 2, closest to the other chains); agreement with the others: mean matched topic similarity 0.917; every topic found by all chains"
+    );
+    report.pooled = vec![2];
+    assert!(
+        report.summary_line().ends_with(
+            "; every topic found by all chains; θ from the kept chain alone (no other chain matched its topics at a mean similarity of 0.9 or more)"
+        ),
+        "{}",
+        report.summary_line()
     );
     report.pooled = vec![2, 0];
     assert!(

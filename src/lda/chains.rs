@@ -170,7 +170,10 @@ impl ChainReport {
             )
         };
         let pooled = match self.pooled.len() {
-            0 | 1 => String::new(),
+            0 => String::new(),
+            1 => format!(
+                "; θ from the kept chain alone (no other chain matched its topics at a mean similarity of {POOL_SIMILARITY} or more)"
+            ),
             n => format!("; θ averaged over the {n} chains that found these topics"),
         };
         format!(
