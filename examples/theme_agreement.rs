@@ -12,8 +12,12 @@
 //!
 //! ```text
 //! cargo run --release --example theme_agreement -- [--data DIR] [--lang en,ko]
-//!     [--seeds N] [--chains N|auto] [--pick ll|consensus]
+//!     [--seeds N] [--chains N|auto] [--pick ll|consensus] [--theta mean|final]
 //! ```
+//!
+//! `--theta final` scores the kept chain's final Gibbs state alone (θ as it
+//! was before chains were pooled); the default `mean` scores the model's θ,
+//! the posterior mean over the pooled chains' draws.
 //!
 //! `DIR` holds `answers_en.txt`, `answers_ko.txt` (one answer a line, line
 //! *i* is respondent *i*) and `respondents.csv`, whose first column is the
@@ -38,6 +42,7 @@ struct Options {
     seeds: u64,
     chains: Option<usize>,
     pick: ChainPick,
+    final_state: bool,
 }
 
 fn parse_args() -> anyhow::Result<Options> {
@@ -47,6 +52,7 @@ fn parse_args() -> anyhow::Result<Options> {
         seeds: 10,
         chains: LdaParams::default().chains,
         pick: LdaParams::default().chain_pick,
+        final_state: false,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
@@ -64,6 +70,13 @@ fn parse_args() -> anyhow::Result<Options> {
                     "ll" => ChainPick::LogLikelihood,
                     "consensus" => ChainPick::Consensus,
                     other => bail!("--pick {other:?}: ll or consensus"),
+                }
+            }
+            "--theta" => {
+                o.final_state = match value.as_str() {
+                    "mean" => false,
+                    "final" => true,
+                    other => bail!("--theta {other:?}: mean or final"),
                 }
             }
             other => bail!("unknown flag {other}"),
@@ -91,14 +104,22 @@ fn read_truth(path: &Path) -> anyhow::Result<std::collections::HashMap<String, u
 
 /// The share of fitted answers whose dominant topic, after matching topics
 /// to themes one to one, is their true dominant theme.
-fn agreement(model: &LdaModel, truth: &std::collections::HashMap<String, usize>) -> f64 {
+fn agreement(
+    model: &LdaModel,
+    truth: &std::collections::HashMap<String, usize>,
+    final_state: bool,
+) -> f64 {
     let mut table = vec![vec![0.0; K]; K];
     let mut n = 0;
     for (d, doc) in model.documents().iter().enumerate() {
         let Some(&theme) = truth.get(&doc.id) else {
             continue;
         };
-        let theta = model.theta(d);
+        let theta = if final_state {
+            model.final_theta(d)
+        } else {
+            model.theta(d)
+        };
         let topic = (0..K).fold(0, |b, t| if theta[t] > theta[b] { t } else { b });
         table[topic][theme] += 1.0;
         n += 1;
@@ -147,7 +168,7 @@ fn run_language(o: &Options, lang: &str) -> anyhow::Result<()> {
         let start = Instant::now();
         let model = lda::fit_owned(corpus, &params, analyzer.options().clone(), &mut |_| {})?;
         let seconds = start.elapsed().as_secs_f64();
-        let a = agreement(&model, &truth);
+        let a = agreement(&model, &truth, o.final_state);
         let chains = model.chains();
         println!(
             "{seed:>4}  {a:>9.3}  {:>8.4}  {:>6}  {:>15}  {seconds:>7.2}",

@@ -135,6 +135,102 @@ fn the_kept_chain_is_the_best_under_the_criterion() {
     assert!((report.score[report.kept] - mean).abs() < 1e-12);
 }
 
+/// θ is the posterior mean of the topic counts: over the saved draws of
+/// every chain that found the kept chain's topics when several ran, over
+/// the chain's own saved draws when one ran.
+#[test]
+fn theta_is_the_posterior_mean_over_the_pooled_chains() {
+    let model = fit(&params(Some(4), ChainPick::LogLikelihood, 2));
+    let report = model.chains().unwrap();
+    assert_eq!(report.pooled[0], report.kept);
+    assert!(report.pooled.len() >= 2, "{report:?}");
+    let pooled = model.pooled().expect("pooled sums");
+    // 60 sweeps hold 6 draws 10 apart, in each pooled chain.
+    let saved = model.num_theta_draws() as u32;
+    assert_eq!(saved, 6);
+    assert_eq!(pooled.draws, saved * report.pooled.len() as u32);
+    let k = model.k();
+    let alpha_sum: f64 = model.alpha().iter().sum();
+    for d in [0, 17, 89] {
+        let length = model.documents()[d].length as f64;
+        let expected: Vec<f64> = (0..k)
+            .map(|t| {
+                (pooled.sums[d * k + t] as f64 / pooled.draws as f64 + model.alpha()[t])
+                    / (length + alpha_sum)
+            })
+            .collect();
+        assert_eq!(model.theta(d), expected);
+        let sum: u32 = pooled.sums[d * k..(d + 1) * k].iter().sum();
+        assert_eq!(sum as f64, length * pooled.draws as f64);
+    }
+    // The last saved draw is the kept chain's final state.
+    let last = model.num_theta_draws() - 1;
+    let final_state: Vec<u32> = model
+        .documents()
+        .iter()
+        .flat_map(|d| d.counts.clone())
+        .collect();
+    let draw: Vec<f64> = (0..90).flat_map(|d| model.theta_draw(last, d)).collect();
+    let state: Vec<f64> = (0..90)
+        .flat_map(|d| {
+            let length = model.documents()[d].length as f64;
+            (0..k)
+                .map(|t| (final_state[d * k + t] as f64 + model.alpha()[t]) / (length + alpha_sum))
+                .collect::<Vec<f64>>()
+        })
+        .collect();
+    assert_eq!(draw, state);
+
+    let one = fit(&params(Some(1), ChainPick::LogLikelihood, 1));
+    assert!(one.pooled().is_none());
+    let n = one.num_theta_draws();
+    for d in [0, 45] {
+        let mean: Vec<f64> = (0..k)
+            .map(|t| (0..n).map(|s| one.theta_draw(s, d)[t]).sum::<f64>() / n as f64)
+            .collect();
+        for (a, b) in one.theta(d).iter().zip(&mean) {
+            assert!((a - b).abs() < 1e-12, "{a} {b}");
+        }
+    }
+}
+
+/// Pooled sums that contradict the answers, or stand without a chain
+/// report, are refused with the reason.
+#[test]
+fn pooled_sums_that_contradict_the_model_are_refused() {
+    let mut data: serde_json::Value = serde_json::from_str(VALID_MODEL_DATA).unwrap();
+    let load = |data: &serde_json::Value| {
+        LdaModel::from_json(&model_file(&data.to_string()), Path::new("m.json"))
+    };
+    data["pooled"] = serde_json::json!({"draws": 2, "sums": [3, 3, 3, 3, 6, 0]});
+    assert_eq!(
+        load(&data).expect_err("refused").to_string(),
+        "m.json: invalid model data: the model has pooled draws but no chain report"
+    );
+    data["chains"] = serde_json::json!({
+        "kept": 0, "pick": "log_likelihood", "ll_per_token": [-2.0, -2.1],
+        "score": [-2.0, -2.1], "topic_similarity": [1.0, 0.9], "pooled": [0, 1]
+    });
+    let model = load(&data).expect("valid pooled sums");
+    assert_eq!(model.theta(2), vec![3.1 / 3.2, 0.1 / 3.2]);
+    data["pooled"]["sums"] = serde_json::json!([3, 3, 3, 3, 6, 1]);
+    assert_eq!(
+        load(&data).expect_err("refused").to_string(),
+        "m.json: invalid model data: the pooled draws give answer '3' 7 tokens over 2 draws, not 3 × 2"
+    );
+    data["pooled"]["sums"] = serde_json::json!([3, 3]);
+    assert_eq!(
+        load(&data).expect_err("refused").to_string(),
+        "m.json: invalid model data: the pooled draws hold 2 sums over 2 draws, not 3 answers × k = 2 over at least one"
+    );
+    data["pooled"]["sums"] = serde_json::json!([3, 3, 3, 3, 6, 0]);
+    data["chains"]["pooled"] = serde_json::json!([1, 0]);
+    assert_eq!(
+        load(&data).expect_err("refused").to_string(),
+        "m.json: invalid model data: the chain report pools chains [1, 0] but keeps chain 0"
+    );
+}
+
 /// The summary names the chains, the kept one, the criterion and how well
 /// the others agreed.
 #[test]
@@ -170,6 +266,7 @@ fn the_summary_line_names_fragile_topics() {
         ll_per_token: vec![-5.0, -5.1, -5.2],
         score: vec![0.9, 0.8, 0.95],
         topic_similarity: vec![0.99, 0.5, 0.91],
+        pooled: Vec::new(),
     };
     assert_eq!(
         report.summary_line(),
@@ -179,6 +276,22 @@ fn the_summary_line_names_fragile_topics() {
     assert_eq!(
         report.summary_line(),
         "| chains: 3 (kept chain 2, closest to the other chains); agreement with the others: mean matched topic similarity 0.917; every topic found by all chains"
+    );
+    report.pooled = vec![2];
+    assert!(
+        report.summary_line().ends_with(
+            "; every topic found by all chains; θ from the kept chain alone (no other chain matched its topics at a mean similarity of 0.9 or more)"
+        ),
+        "{}",
+        report.summary_line()
+    );
+    report.pooled = vec![2, 0];
+    assert!(
+        report
+            .summary_line()
+            .ends_with("; every topic found by all chains; θ averaged over the 2 chains that found these topics"),
+        "{}",
+        report.summary_line()
     );
 }
 

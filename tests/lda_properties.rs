@@ -90,13 +90,13 @@ fn posterior_draws_end_at_the_final_state() {
     let model = lda::fit(&corpus, &params, TextOptions::default(), &mut |_| {}).unwrap();
     assert_eq!(model.num_theta_draws(), 7);
     for d in 0..model.documents().len() {
-        assert_eq!(model.theta_draw(6, d), model.theta(d));
+        assert_eq!(model.theta_draw(6, d), model.final_theta(d));
         for s in 0..7 {
             assert!((model.theta_draw(s, d).iter().sum::<f64>() - 1.0).abs() < 1e-12);
         }
     }
     assert!(
-        (0..model.documents().len()).any(|d| model.theta_draw(0, d) != model.theta(d)),
+        (0..model.documents().len()).any(|d| model.theta_draw(0, d) != model.final_theta(d)),
         "draws differ"
     );
     // More draws asked than sweeps allow: every sweep that fits is kept.

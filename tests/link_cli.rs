@@ -227,9 +227,9 @@ fn one_draw_is_exactly_the_conjoint_estimate_on_the_final_groups() {
         conjoint: Options::default(),
     };
     let draws = ThetaDraws::new(&model, &join, Some(1)).unwrap();
-    // The last draw is the final θ.
+    // The last draw is the final state's θ.
     for (i, &(_, d)) in draws.joined.iter().enumerate() {
-        assert_eq!(draws.theta[0][i], model.theta(d));
+        assert_eq!(draws.theta[0][i], model.final_theta(d));
     }
     let est = by_topic_group(&data, &draws, &Labels::empty(3), &opts).unwrap();
     for g in 0..3 {
@@ -251,6 +251,41 @@ fn one_draw_is_exactly_the_conjoint_estimate_on_the_final_groups() {
             .iter()
             .all(|r| r.between_draw_sd.is_none_or(|s| s == 0.0)));
     }
+}
+
+/// The groups' sizes and the stability's reference topic are read from the
+/// model's θ (the posterior mean), the θ the summary and report show.
+#[test]
+fn groups_and_stability_name_the_dominant_topic_of_the_models_theta() {
+    let (model, data, join) = library_setup();
+    let opts = LinkOptions {
+        rule: GroupRule::Dominant,
+        draws: None,
+        conjoint: Options::default(),
+    };
+    let draws = ThetaDraws::new(&model, &join, None).unwrap();
+    let est = by_topic_group(&data, &draws, &Labels::empty(3), &opts).unwrap();
+    let of_theta: Vec<usize> = draws
+        .joined
+        .iter()
+        .map(|&(_, d)| dominant(&model.theta(d)))
+        .collect();
+    for (g, size) in est.groups.iter().enumerate() {
+        assert_eq!(
+            size.respondents,
+            of_theta.iter().filter(|&&t| t == g).count()
+        );
+    }
+    let st = topics::link::estimate::stability(&data, &draws, &Labels::empty(3));
+    for (r, &t) in st.per_respondent.iter().zip(&of_theta) {
+        assert_eq!(r.topic, t, "respondent {}", r.id);
+    }
+    // The mean and the last draw differ for some respondent, so the test
+    // tells the two apart.
+    assert!(draws
+        .joined
+        .iter()
+        .any(|&(_, d)| model.theta(d) != model.final_theta(d)));
 }
 
 #[test]

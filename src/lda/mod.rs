@@ -32,8 +32,8 @@ mod sparse;
 mod state;
 
 pub use chains::{
-    auto_chains, chain_seed, resolve_chains, ChainPick, ChainReport, AUTO_CHAIN_BUDGET,
-    FRAGILE_SIMILARITY, MAX_AUTO_CHAINS, MAX_AUTO_CHAIN_TOKENS,
+    auto_chains, chain_seed, resolve_chains, ChainPick, ChainReport, Pooled, AUTO_CHAIN_BUDGET,
+    FRAGILE_SIMILARITY, MAX_AUTO_CHAINS, MAX_AUTO_CHAIN_TOKENS, POOL_SIMILARITY,
 };
 pub use export::{DocTheta, FitResult, Quote, TopicSummary, WordProb};
 pub use infer::{fold_in_theta, InferOptions, Inferer, Inferred};

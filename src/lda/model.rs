@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::chains::{ChainReport, Fitted};
+use super::chains::{ChainReport, Fitted, Pooled};
 use super::params::LdaParams;
 use super::state::State;
 use crate::corpus::{CorpusReport, PruneOptions, Vocabulary};
@@ -79,9 +79,45 @@ pub struct LdaModel {
     doc_topic_samples: Vec<Vec<u32>>,
     /// How the chains agreed, when more than one ran.
     chains: Option<ChainReport>,
+    /// The posterior sums over every pooled chain's draws, when several
+    /// chains ran.
+    pooled: Option<Pooled>,
+    /// Each answer's posterior mean topic counts (`D × K`), from which θ is
+    /// read: derived from `pooled`, else the saved draws, else the final
+    /// state (see [`posterior_mean_counts`]); not serialized.
+    mean_counts: Vec<f64>,
     /// The checksum of the model data, from load or save (labels files
     /// name the model they were made for by it); not serialized.
     checksum: Checksum,
+}
+
+/// Each answer's posterior mean topic counts, `D × K` document-major: the
+/// pooled sums over their draws when several chains were pooled, else the
+/// mean of the saved draws, else the final state. Sums of integer counts
+/// are exact in f64, so the mean is the same bits on every machine.
+pub(crate) fn posterior_mean_counts(
+    documents: &[DocTopics],
+    draws: &[Vec<u32>],
+    pooled: Option<&Pooled>,
+) -> Vec<f64> {
+    if let Some(p) = pooled {
+        let n = p.draws as f64;
+        return p.sums.iter().map(|&s| s as f64 / n).collect();
+    }
+    if draws.is_empty() {
+        return documents
+            .iter()
+            .flat_map(|d| d.counts.iter().map(|&n| n as f64))
+            .collect();
+    }
+    let mut sums = vec![0u64; draws[0].len()];
+    for draw in draws {
+        for (sum, &n) in sums.iter_mut().zip(draw) {
+            *sum += n as u64;
+        }
+    }
+    let n = draws.len() as f64;
+    sums.into_iter().map(|s| s as f64 / n).collect()
 }
 
 /// A cache of [`LdaModel::checksum`]: equality of models ignores it.
@@ -117,6 +153,12 @@ impl LdaModel {
         );
         model.doc_topic_samples = fitted.samples;
         model.chains = fitted.report;
+        model.pooled = fitted.pooled;
+        model.mean_counts = posterior_mean_counts(
+            &model.documents,
+            &model.doc_topic_samples,
+            model.pooled.as_ref(),
+        );
         model
     }
 
@@ -151,7 +193,8 @@ impl LdaModel {
                 length: state.doc_len(d),
                 counts: state.doc_counts(d).to_vec(),
             })
-            .collect();
+            .collect::<Vec<DocTopics>>();
+        let mean_counts = posterior_mean_counts(&documents, &[], None);
         LdaModel {
             params,
             text,
@@ -167,6 +210,8 @@ impl LdaModel {
             version: env!("CARGO_PKG_VERSION").to_string(),
             doc_topic_samples: Vec::new(),
             chains: None,
+            pooled: None,
+            mean_counts,
             checksum: Checksum::default(),
         }
     }
@@ -276,7 +321,13 @@ impl LdaModel {
         &self.n_kw[topic * v..(topic + 1) * v]
     }
 
-    /// θ_dk = (n_dk + α_k) / (n_d + Σα) for the `doc`-th fitted answer.
+    /// θ_dk = (n̄_dk + α_k) / (n_d + Σα) for the `doc`-th fitted answer,
+    /// where n̄_dk is the posterior mean of its topic counts: over the saved
+    /// draws of every pooled chain (topics relabelled to the kept chain's),
+    /// else the saved draws, else the final state (models without draws).
+    /// One Gibbs state of a short answer is a noisy draw; the mean is the
+    /// estimate, and it equals the mean of [`LdaModel::theta_draw`] when
+    /// one chain ran.
     pub fn theta(&self, doc: usize) -> Vec<f64> {
         let alpha_sum: f64 = self.alpha.iter().sum();
         (0..self.k())
@@ -287,8 +338,27 @@ impl LdaModel {
     /// θ of one topic in one answer, given Σα: the same expression (hence
     /// the same bits) as that topic's entry of [`LdaModel::theta`].
     fn theta_of(&self, doc: usize, topic: usize, alpha_sum: f64) -> f64 {
+        let n = self.mean_counts[doc * self.k() + topic];
+        (n + self.alpha[topic]) / (self.documents[doc].length as f64 + alpha_sum)
+    }
+
+    /// θ of the kept chain's final state alone, (n_dk + α_k) / (n_d + Σα):
+    /// one posterior draw (what tomotopy's `get_topic_dist` gives), noisier
+    /// than [`LdaModel::theta`].
+    pub fn final_theta(&self, doc: usize) -> Vec<f64> {
         let d = &self.documents[doc];
-        (d.counts[topic] as f64 + self.alpha[topic]) / (d.length as f64 + alpha_sum)
+        let alpha_sum: f64 = self.alpha.iter().sum();
+        d.counts
+            .iter()
+            .zip(&self.alpha)
+            .map(|(&n, &a)| (n as f64 + a) / (d.length as f64 + alpha_sum))
+            .collect()
+    }
+
+    /// The posterior sums over the pooled chains' draws, when several
+    /// chains ran.
+    pub fn pooled(&self) -> Option<&Pooled> {
+        self.pooled.as_ref()
     }
 
     /// The share of all tokens assigned to a topic.

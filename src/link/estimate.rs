@@ -46,8 +46,13 @@ pub struct ThetaDraws {
     /// of each joined respondent, in respondent order.
     pub joined: Vec<(usize, usize)>,
     /// `theta[s][i]`: θ of joined respondent `i` in draw `s`; the last draw
-    /// is the model's final θ.
+    /// is the kept chain's final state.
     pub theta: Vec<Vec<Vec<f64>>>,
+    /// θ of each joined respondent as the model reports it (the posterior
+    /// mean over its draws): the groups' sizes and the stability's
+    /// reference, so that they name the same topic as the summary, the
+    /// report and `explore` do.
+    pub point: Vec<Vec<f64>>,
     /// Draws the model keeps (0 for models saved before draws were kept).
     pub available: usize,
 }
@@ -87,9 +92,11 @@ impl ThetaDraws {
                 })
                 .collect()
         };
+        let point = joined.iter().map(|&(_, d)| model.theta(d)).collect();
         Ok(ThetaDraws {
             joined,
             theta,
+            point,
             available,
         })
     }
@@ -121,7 +128,7 @@ pub struct GroupTest {
 pub struct GroupSize {
     /// The group's name (a topic label or number).
     pub group: String,
-    /// In the final θ (the last draw).
+    /// By the model's θ (the posterior mean over the draws).
     pub respondents: usize,
     /// Fewest respondents in the group in any draw.
     pub min_over_draws: usize,
@@ -208,6 +215,7 @@ pub fn by_topic_group(
         ))
         .into());
     }
+    let point_members = opts.rule.members(&draws.point, k);
     let groups = names
         .iter()
         .enumerate()
@@ -215,7 +223,7 @@ pub fn by_topic_group(
             let sizes: Vec<usize> = results.iter().map(|r| r.sizes[g]).collect();
             GroupSize {
                 group: name.clone(),
-                respondents: *sizes.last().unwrap_or(&0),
+                respondents: point_members[g].iter().filter(|&&m| m).count(),
                 min_over_draws: sizes.iter().copied().min().unwrap_or(0),
                 max_over_draws: sizes.iter().copied().max().unwrap_or(0),
                 mean_over_draws: sizes.iter().sum::<usize>() as f64 / m.max(1) as f64,
@@ -335,7 +343,7 @@ pub struct Stability {
     /// draw.
     pub changed_share: f64,
     /// Mean over respondents of the share of draws whose dominant topic
-    /// differs from the final fit's.
+    /// differs from their dominant topic in the model's θ.
     pub mean_disagreement: f64,
     /// One entry per joined respondent.
     pub per_respondent: Vec<RespondentStability>,
@@ -346,7 +354,7 @@ pub struct Stability {
 pub struct RespondentStability {
     /// The respondent's id.
     pub id: String,
-    /// Dominant topic in the final θ.
+    /// Dominant topic in the model's θ (the posterior mean).
     pub topic: usize,
     /// The topic's name (label or number).
     pub name: String,
@@ -367,7 +375,7 @@ pub fn stability(data: &ConjointData, draws: &ThetaDraws, labels: &Labels) -> St
         .enumerate()
         .map(|(i, &(r, _))| {
             let dom: Vec<usize> = draws.theta.iter().map(|t| dominant(&t[i])).collect();
-            let topic = *dom.last().unwrap_or(&0);
+            let topic = dominant(&draws.point[i]);
             let elsewhere = dom.iter().filter(|&&d| d != topic).count();
             RespondentStability {
                 id: data.respondent_ids[r].clone(),

@@ -327,7 +327,7 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
     }
     let _ = writeln!(
         out,
-        "\nTopic groups (respondents: final θ, range over draws)"
+        "\nTopic groups (respondents: by θ, the posterior mean; range over draws)"
     );
     let w = result
         .groups
@@ -349,7 +349,7 @@ pub fn table(result: &LinkResult, features: &[Feature]) -> String {
     let st = &result.stability;
     let _ = writeln!(
         out,
-        "  dominant topic the same in all {} draws for {} of {} respondents ({:.1}% change at least once; mean disagreement with the final fit {:.1}%)",
+        "  dominant topic the same in all {} draws for {} of {} respondents ({:.1}% change at least once; mean disagreement with θ {:.1}%)",
         st.draws,
         st.unchanged,
         st.respondents,

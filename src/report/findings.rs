@@ -627,14 +627,14 @@ fn stability(s: &mut String, link: &LinkResult, names: &GroupNames) {
     s.push_str("<h3>How stable are the groups across θ draws?</h3>\n");
     let _ = writeln!(
         s,
-        "<p>The dominant topic is the same in all {} draws for {} of {} respondents; {:.1}% change group at least once, and on average a respondent's draws disagree with the final fit {:.1}% of the time.</p>",
+        "<p>The dominant topic is the same in all {} draws for {} of {} respondents; {:.1}% change group at least once, and on average a respondent's draws disagree with their dominant topic in θ (the posterior mean) {:.1}% of the time.</p>",
         st.draws,
         st.unchanged,
         st.respondents,
         st.changed_share * 100.0,
         st.mean_disagreement * 100.0
     );
-    s.push_str("<table class=\"findings groups\"><thead><tr><th>Group</th><th class=\"num\">Respondents (final θ)</th><th class=\"num\">Fewest</th><th class=\"num\">Most</th><th class=\"num\">Mean over draws</th></tr></thead><tbody>\n");
+    s.push_str("<table class=\"findings groups\"><thead><tr><th>Group</th><th class=\"num\">Respondents (by θ)</th><th class=\"num\">Fewest</th><th class=\"num\">Most</th><th class=\"num\">Mean over draws</th></tr></thead><tbody>\n");
     for g in &link.groups {
         let _ = writeln!(
             s,

@@ -7,10 +7,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Checksum, DocTopics, LdaModel, ModelInput, Trace};
+use super::{posterior_mean_counts, Checksum, DocTopics, LdaModel, ModelInput, Trace};
 use crate::corpus::{CorpusReport, Vocabulary};
 use crate::error::{Error, Result};
-use crate::lda::chains::ChainReport;
+use crate::lda::chains::{ChainReport, Pooled};
 use crate::lda::params::LdaParams;
 use crate::text::TextOptions;
 
@@ -41,6 +41,10 @@ pub(super) struct ModelData {
     /// How the chains agreed (absent: one chain ran, as in older files).
     #[serde(default)]
     chains: Option<ChainReport>,
+    /// The posterior sums over the pooled chains' draws (absent: one
+    /// chain ran, or a file from before chains were pooled).
+    #[serde(default)]
+    pooled: Option<Pooled>,
 }
 
 /// [`ModelData`] borrowed from a model, for writing: the model is
@@ -63,6 +67,8 @@ struct ModelView<'a> {
     doc_topic_samples: &'a [Vec<u32>],
     #[serde(skip_serializing_if = "Option::is_none")]
     chains: &'a Option<ChainReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pooled: &'a Option<Pooled>,
 }
 
 /// Topic-major `K × V` counts written as, per topic, the `[word id, count]`
@@ -107,6 +113,7 @@ impl Serialize for LdaModel {
             trace: &self.trace,
             doc_topic_samples: &self.doc_topic_samples,
             chains: &self.chains,
+            pooled: &self.pooled,
         }
         .serialize(s)
     }
@@ -126,6 +133,9 @@ impl TryFrom<ModelData> for LdaModel {
         if let Some(report) = &d.chains {
             report.check(d.params.k)?;
         }
+        d.check_pooled()?;
+        let mean_counts =
+            posterior_mean_counts(&d.documents, &d.doc_topic_samples, d.pooled.as_ref());
         d.vocabulary.rebuild_index();
         Ok(LdaModel {
             params: d.params,
@@ -142,6 +152,8 @@ impl TryFrom<ModelData> for LdaModel {
             version: d.version,
             doc_topic_samples: d.doc_topic_samples,
             chains: d.chains,
+            pooled: d.pooled,
+            mean_counts,
             checksum: Checksum::default(),
         })
     }
@@ -287,6 +299,37 @@ impl ModelData {
                 "the corpus report says {} tokens but the counts hold {total}",
                 self.corpus.tokens
             ));
+        }
+        Ok(())
+    }
+
+    /// The pooled sums: only beside a chain report, `documents × k` sums
+    /// over at least one draw, each answer's summing to its length times
+    /// the draws.
+    fn check_pooled(&self) -> std::result::Result<(), String> {
+        let Some(pooled) = &self.pooled else {
+            return Ok(());
+        };
+        if self.chains.is_none() {
+            return Err("the model has pooled draws but no chain report".to_string());
+        }
+        let k = self.params.k;
+        if pooled.draws == 0 || Some(pooled.sums.len()) != self.documents.len().checked_mul(k) {
+            return Err(format!(
+                "the pooled draws hold {} sums over {} draws, not {} answers × k = {k} over at least one",
+                pooled.sums.len(),
+                pooled.draws,
+                self.documents.len()
+            ));
+        }
+        for (doc, sums) in self.documents.iter().zip(pooled.sums.chunks_exact(k)) {
+            let sum: u64 = sums.iter().map(|&n| n as u64).sum();
+            if sum != doc.length as u64 * pooled.draws as u64 {
+                return Err(format!(
+                    "the pooled draws give answer '{}' {sum} tokens over {} draws, not {} × {}",
+                    doc.id, pooled.draws, doc.length, pooled.draws
+                ));
+            }
         }
         Ok(())
     }
