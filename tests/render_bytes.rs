@@ -41,18 +41,20 @@ fn without_added_keys(text: &str, indent: usize) -> String {
 /// Compares (or, when blessing, writes) one output.
 fn check(name: &str, actual: &[u8], failures: &mut Vec<String>) {
     let path = expected_dir().join(name);
-    if std::env::var_os("TOPICS_BLESS").is_some() {
-        std::fs::create_dir_all(expected_dir()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let actual = String::from_utf8(actual.to_vec()).unwrap();
+    // The expected files predate the added keys: they are compared, and
+    // blessed, without them.
     let actual = if name.ends_with(".json") {
         without_added_keys(&actual, if name.starts_with("link") { 6 } else { 4 })
     } else {
         actual
     };
+    if std::env::var_os("TOPICS_BLESS").is_some() {
+        std::fs::create_dir_all(expected_dir()).unwrap();
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     if actual.as_bytes() != expected.as_slice() {
         let expected = String::from_utf8_lossy(&expected);
         let line = expected
