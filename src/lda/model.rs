@@ -82,42 +82,9 @@ pub struct LdaModel {
     /// The posterior sums over every pooled chain's draws, when several
     /// chains ran.
     pooled: Option<Pooled>,
-    /// Each answer's posterior mean topic counts (`D × K`), from which θ is
-    /// read: derived from `pooled`, else the saved draws, else the final
-    /// state (see [`posterior_mean_counts`]); not serialized.
-    mean_counts: Vec<f64>,
     /// The checksum of the model data, from load or save (labels files
     /// name the model they were made for by it); not serialized.
     checksum: Checksum,
-}
-
-/// Each answer's posterior mean topic counts, `D × K` document-major: the
-/// pooled sums over their draws when several chains were pooled, else the
-/// mean of the saved draws, else the final state. Sums of integer counts
-/// are exact in f64, so the mean is the same bits on every machine.
-pub(crate) fn posterior_mean_counts(
-    documents: &[DocTopics],
-    draws: &[Vec<u32>],
-    pooled: Option<&Pooled>,
-) -> Vec<f64> {
-    if let Some(p) = pooled {
-        let n = p.draws as f64;
-        return p.sums.iter().map(|&s| s as f64 / n).collect();
-    }
-    if draws.is_empty() {
-        return documents
-            .iter()
-            .flat_map(|d| d.counts.iter().map(|&n| n as f64))
-            .collect();
-    }
-    let mut sums = vec![0u64; draws[0].len()];
-    for draw in draws {
-        for (sum, &n) in sums.iter_mut().zip(draw) {
-            *sum += n as u64;
-        }
-    }
-    let n = draws.len() as f64;
-    sums.into_iter().map(|s| s as f64 / n).collect()
 }
 
 /// A cache of [`LdaModel::checksum`]: equality of models ignores it.
@@ -154,11 +121,6 @@ impl LdaModel {
         model.doc_topic_samples = fitted.samples;
         model.chains = fitted.report;
         model.pooled = fitted.pooled;
-        model.mean_counts = posterior_mean_counts(
-            &model.documents,
-            &model.doc_topic_samples,
-            model.pooled.as_ref(),
-        );
         model
     }
 
@@ -194,7 +156,6 @@ impl LdaModel {
                 counts: state.doc_counts(d).to_vec(),
             })
             .collect::<Vec<DocTopics>>();
-        let mean_counts = posterior_mean_counts(&documents, &[], None);
         LdaModel {
             params,
             text,
@@ -211,7 +172,6 @@ impl LdaModel {
             doc_topic_samples: Vec::new(),
             chains: None,
             pooled: None,
-            mean_counts,
             checksum: Checksum::default(),
         }
     }
@@ -338,8 +298,26 @@ impl LdaModel {
     /// θ of one topic in one answer, given Σα: the same expression (hence
     /// the same bits) as that topic's entry of [`LdaModel::theta`].
     fn theta_of(&self, doc: usize, topic: usize, alpha_sum: f64) -> f64 {
-        let n = self.mean_counts[doc * self.k() + topic];
+        let n = self.mean_count(doc, topic);
         (n + self.alpha[topic]) / (self.documents[doc].length as f64 + alpha_sum)
+    }
+
+    /// The posterior mean of one answer's count of one topic: the pooled
+    /// sums over their draws when several chains were pooled, else the
+    /// mean of the saved draws, else the final state. Read from the draws
+    /// on each call rather than kept, so that a large corpus holds no
+    /// second `D × K` table; sums of integer counts are exact, so the mean
+    /// is the same bits on every machine.
+    fn mean_count(&self, doc: usize, topic: usize) -> f64 {
+        let i = doc * self.k() + topic;
+        if let Some(p) = &self.pooled {
+            return p.sums[i] as f64 / p.draws as f64;
+        }
+        if self.doc_topic_samples.is_empty() {
+            return self.documents[doc].counts[topic] as f64;
+        }
+        let sum: u64 = self.doc_topic_samples.iter().map(|d| d[i] as u64).sum();
+        sum as f64 / self.doc_topic_samples.len() as f64
     }
 
     /// θ of the kept chain's final state alone, (n_dk + α_k) / (n_d + Σα):

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{posterior_mean_counts, Checksum, DocTopics, LdaModel, ModelInput, Trace};
+use super::{Checksum, DocTopics, LdaModel, ModelInput, Trace};
 use crate::corpus::{CorpusReport, Vocabulary};
 use crate::error::{Error, Result};
 use crate::lda::chains::{ChainReport, Pooled};
@@ -134,8 +134,6 @@ impl TryFrom<ModelData> for LdaModel {
             report.check(d.params.k)?;
         }
         d.check_pooled()?;
-        let mean_counts =
-            posterior_mean_counts(&d.documents, &d.doc_topic_samples, d.pooled.as_ref());
         d.vocabulary.rebuild_index();
         Ok(LdaModel {
             params: d.params,
@@ -153,7 +151,6 @@ impl TryFrom<ModelData> for LdaModel {
             doc_topic_samples: d.doc_topic_samples,
             chains: d.chains,
             pooled: d.pooled,
-            mean_counts,
             checksum: Checksum::default(),
         })
     }
