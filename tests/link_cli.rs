@@ -218,14 +218,20 @@ fn grouped(data: &ConjointData, draws: &ThetaDraws, theta: &[Vec<f64>], g: usize
     d
 }
 
+/// Dominant-topic groups over `draws` θ draws (all when `None`), default
+/// conjoint settings.
+fn dominant_over(draws: Option<usize>) -> LinkOptions {
+    LinkOptions {
+        rule: GroupRule::Dominant,
+        draws,
+        conjoint: Options::default(),
+    }
+}
+
 #[test]
 fn one_draw_is_exactly_the_conjoint_estimate_on_the_final_groups() {
     let (model, data, join) = library_setup();
-    let opts = LinkOptions {
-        rule: GroupRule::Dominant,
-        draws: Some(1),
-        conjoint: Options::default(),
-    };
+    let opts = dominant_over(Some(1));
     let draws = ThetaDraws::new(&model, &join, Some(1)).unwrap();
     // The last draw is the final state's θ.
     for (i, &(_, d)) in draws.joined.iter().enumerate() {
@@ -258,11 +264,7 @@ fn one_draw_is_exactly_the_conjoint_estimate_on_the_final_groups() {
 #[test]
 fn groups_and_stability_name_the_dominant_topic_of_the_models_theta() {
     let (model, data, join) = library_setup();
-    let opts = LinkOptions {
-        rule: GroupRule::Dominant,
-        draws: None,
-        conjoint: Options::default(),
-    };
+    let opts = dominant_over(None);
     let draws = ThetaDraws::new(&model, &join, None).unwrap();
     let est = by_topic_group(&data, &draws, &Labels::empty(3), &opts).unwrap();
     let of_theta: Vec<usize> = draws
@@ -291,11 +293,7 @@ fn groups_and_stability_name_the_dominant_topic_of_the_models_theta() {
 #[test]
 fn draws_are_pooled_by_rubins_rules_over_the_conjoint_estimates() {
     let (model, data, join) = library_setup();
-    let opts = LinkOptions {
-        rule: GroupRule::Dominant,
-        draws: None,
-        conjoint: Options::default(),
-    };
+    let opts = dominant_over(None);
     let draws = ThetaDraws::new(&model, &join, None).unwrap();
     assert_eq!(draws.num_draws(), 20);
     let est = by_topic_group(&data, &draws, &Labels::empty(3), &opts).unwrap();
