@@ -160,7 +160,7 @@ fn theta_is_the_posterior_mean_over_the_pooled_chains() {
             })
             .collect();
         assert_eq!(model.theta(d), expected);
-        let sum: u32 = pooled.sums[d * k..(d + 1) * k].iter().sum();
+        let sum: u64 = pooled.sums[d * k..(d + 1) * k].iter().sum();
         assert_eq!(sum as f64, length * pooled.draws as f64);
     }
     // The last saved draw is the kept chain's final state.
@@ -217,6 +217,11 @@ fn pooled_sums_that_contradict_the_model_are_refused() {
     assert_eq!(
         load(&data).expect_err("refused").to_string(),
         "m.json: invalid model data: the pooled draws give answer '3' 7 tokens over 2 draws, not 3 × 2"
+    );
+    data["pooled"]["sums"] = serde_json::json!([u64::MAX, 1, 3, 3, 6, 0]);
+    assert_eq!(
+        load(&data).expect_err("refused").to_string(),
+        "m.json: invalid model data: the pooled draws give answer '1' more than 2^64 tokens over 2 draws, not 3 × 2"
     );
     data["pooled"]["sums"] = serde_json::json!([3, 3]);
     assert_eq!(

@@ -222,7 +222,7 @@ pub struct Pooled {
     /// Draws summed (saved draws per chain × pooled chains).
     pub draws: u32,
     /// Topic counts summed over the draws, `D × K` document-major.
-    pub sums: Vec<u32>,
+    pub sums: Vec<u64>,
 }
 
 /// A finished fit: the kept chain's counts and trace, the saved draws (in
@@ -399,11 +399,11 @@ fn pool_draws(
         })
         .collect();
     let len = relabelled[0].first().map_or(0, Vec::len);
-    let mut sums = vec![0u32; len];
+    let mut sums = vec![0u64; len];
     let mut draws = 0u32;
     for draw in relabelled.iter().flatten() {
         for (sum, &n) in sums.iter_mut().zip(draw) {
-            *sum += n;
+            *sum += n as u64;
         }
         draws += 1;
     }

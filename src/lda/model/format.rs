@@ -320,8 +320,11 @@ impl ModelData {
             ));
         }
         for (doc, sums) in self.documents.iter().zip(pooled.sums.chunks_exact(k)) {
-            let sum: u64 = sums.iter().map(|&n| n as u64).sum();
-            if sum != doc.length as u64 * pooled.draws as u64 {
+            // Checked: an edited file may hold sums that overflow.
+            let sum = sums.iter().try_fold(0u64, |a, &n| a.checked_add(n));
+            let wanted = (doc.length as u64).checked_mul(pooled.draws as u64);
+            if sum.is_none() || sum != wanted {
+                let sum = sum.map_or("more than 2^64".to_string(), |s| s.to_string());
                 return Err(format!(
                     "the pooled draws give answer '{}' {sum} tokens over {} draws, not {} × {}",
                     doc.id, pooled.draws, doc.length, pooled.draws
