@@ -381,35 +381,34 @@ fn pooled_chains(kept: usize, to_kept: &[Vec<(usize, f64)>]) -> Vec<usize> {
 }
 
 /// The pooled chains' saved draws, relabelled: the posterior sums over all
-/// of them, and `saved` draws taken in turn from each chain (the last one
-/// from the kept chain, so the last saved draw stays the final state).
+/// of them (added as they are read, no relabelled copy kept), and the
+/// `saved` draws taken in turn from each chain (the last one from the kept
+/// chain, so the last saved draw stays the final state).
 fn pool_draws(
     records: &[Record],
     pooled: &[usize],
     to_kept: &[Vec<(usize, f64)>],
 ) -> (Pooled, Vec<Vec<u32>>) {
-    let relabelled: Vec<Vec<Vec<u32>>> = pooled
-        .iter()
-        .map(|&c| {
-            records[c]
-                .samples
-                .iter()
-                .map(|draw| relabel(draw, &to_kept[c]))
-                .collect()
-        })
-        .collect();
-    let len = relabelled[0].first().map_or(0, Vec::len);
-    let mut sums = vec![0u64; len];
+    let kept = &records[pooled[0]].samples;
+    let k = to_kept[pooled[0]].len();
+    let mut sums = vec![0u64; kept.first().map_or(0, Vec::len)];
     let mut draws = 0u32;
-    for draw in relabelled.iter().flatten() {
-        for (sum, &n) in sums.iter_mut().zip(draw) {
-            *sum += n as u64;
+    for &c in pooled {
+        for draw in &records[c].samples {
+            for (sums, counts) in sums.chunks_exact_mut(k).zip(draw.chunks_exact(k)) {
+                for (sum, &(j, _)) in sums.iter_mut().zip(&to_kept[c]) {
+                    *sum += counts[j] as u64;
+                }
+            }
+            draws += 1;
         }
-        draws += 1;
     }
-    let saved = relabelled[0].len();
-    let turns: Vec<Vec<u32>> = (0..saved)
-        .map(|s| relabelled[(saved - 1 - s) % pooled.len()][s].clone())
+    let saved = kept.len();
+    let turns = (0..saved)
+        .map(|s| {
+            let c = pooled[(saved - 1 - s) % pooled.len()];
+            relabel(&records[c].samples[s], &to_kept[c])
+        })
         .collect();
     (Pooled { draws, sums }, turns)
 }

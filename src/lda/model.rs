@@ -187,12 +187,18 @@ impl LdaModel {
     pub fn theta_draw(&self, draw: usize, doc: usize) -> Vec<f64> {
         let k = self.k();
         let counts = &self.doc_topic_samples[draw][doc * k..(doc + 1) * k];
+        self.shares(doc, counts.iter().map(|&n| n as f64))
+    }
+
+    /// (n_k + α_k) / (n_d + Σα) for the `doc`-th answer's topic counts
+    /// `counts` (one draw, the final state or their mean): the one
+    /// expression every θ is read with.
+    fn shares(&self, doc: usize, counts: impl Iterator<Item = f64>) -> Vec<f64> {
         let length = self.documents[doc].length as f64;
         let alpha_sum: f64 = self.alpha.iter().sum();
         counts
-            .iter()
             .zip(&self.alpha)
-            .map(|(&n, &a)| (n as f64 + a) / (length + alpha_sum))
+            .map(|(n, &a)| (n + a) / (length + alpha_sum))
             .collect()
     }
 
@@ -324,13 +330,8 @@ impl LdaModel {
     /// one posterior draw (what tomotopy's `get_topic_dist` gives), noisier
     /// than [`LdaModel::theta`].
     pub fn final_theta(&self, doc: usize) -> Vec<f64> {
-        let d = &self.documents[doc];
-        let alpha_sum: f64 = self.alpha.iter().sum();
-        d.counts
-            .iter()
-            .zip(&self.alpha)
-            .map(|(&n, &a)| (n as f64 + a) / (d.length as f64 + alpha_sum))
-            .collect()
+        let counts = self.documents[doc].counts.iter().map(|&n| n as f64);
+        self.shares(doc, counts)
     }
 
     /// The posterior sums over the pooled chains' draws, when several
