@@ -596,6 +596,18 @@ pub struct Respondent {
     pub kind: Kind,
     pub en: String,
     pub ko: String,
+    /// The answer's sentences in order: their theme (`None` for the
+    /// theme-free aside) and text in both languages (the opener, when there
+    /// is one, is part of the first).
+    pub sentences: Vec<Sentence>,
+}
+
+/// One sentence of an answer and the theme it was drawn from.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub theme: Option<usize>,
+    pub en: String,
+    pub ko: String,
 }
 
 /// The whole example data set.
@@ -636,6 +648,27 @@ impl Dataset {
         out
     }
 
+    /// `sentences.csv`: every sentence of every answer with the theme it
+    /// was drawn from (empty for the theme-free aside), `position` 1-based
+    /// within the answer. Joined with a space, an answer's sentences are its
+    /// line in the answers files.
+    pub fn sentences_csv(&self) -> String {
+        let mut out = String::from("id,position,theme,en,ko\n");
+        for r in &self.respondents {
+            for (i, s) in r.sentences.iter().enumerate() {
+                let theme = s.theme.map_or(String::new(), |t| t.to_string());
+                out.push_str(&format!(
+                    "{},{},{theme},{},{}\n",
+                    r.id,
+                    i + 1,
+                    csv_field(&s.en),
+                    csv_field(&s.ko)
+                ));
+            }
+        }
+        out
+    }
+
     /// Respondents per dominant theme.
     pub fn dominant_counts(&self) -> [usize; 3] {
         let mut counts = [0; 3];
@@ -657,14 +690,22 @@ pub fn generate(seed: u64) -> Dataset {
         .map(|(i, kind)| {
             let mixture = dirichlet.sample(&mut rng);
             let dominant = argmax(&mixture);
-            let (en, ko) = match kind {
-                Kind::Blank => (String::new(), String::new()),
+            let sentences = match kind {
+                Kind::Blank => Vec::new(),
                 Kind::NonAnswer => {
                     let text = NON_ANSWER_TEXTS[rng.random_range(0..NON_ANSWER_TEXTS.len())];
-                    (text.en.to_string(), text.ko.to_string())
+                    vec![Sentence {
+                        theme: None,
+                        en: text.en.to_string(),
+                        ko: text.ko.to_string(),
+                    }]
                 }
                 Kind::Answer => compose_answer(&mut rng, &mixture, dominant),
             };
+            let join = |text: fn(&Sentence) -> &str| {
+                sentences.iter().map(text).collect::<Vec<_>>().join(" ")
+            };
+            let (en, ko) = (join(|s| &s.en), join(|s| &s.ko));
             Respondent {
                 id: i + 1,
                 mixture,
@@ -672,6 +713,7 @@ pub fn generate(seed: u64) -> Dataset {
                 kind,
                 en,
                 ko,
+                sentences,
             }
         })
         .collect();
@@ -713,15 +755,14 @@ fn compose_answer(
     rng: &mut Xoshiro256PlusPlus,
     mixture: &[f64; 3],
     dominant: usize,
-) -> (String, String) {
+) -> Vec<Sentence> {
     let sentences = match rng.random_range(0..20) {
         0..=6 => 1,
         7..=15 => 2,
         _ => 3,
     };
     let mut used: Vec<(usize, usize)> = Vec::new();
-    let mut en = Vec::new();
-    let mut ko = Vec::new();
+    let mut out = Vec::new();
     for s in 0..sentences {
         let theme = if s == 0 {
             dominant
@@ -736,22 +777,38 @@ fn compose_answer(
             }
         };
         used.push((theme, index));
-        let (e, k) = fill(rng, &bank[index]);
-        en.push(e);
-        ko.push(k);
+        let (en, ko) = fill(rng, &bank[index]);
+        out.push(Sentence {
+            theme: Some(theme),
+            en,
+            ko,
+        });
     }
     if rng.random_bool(0.1) {
         let aside = &ASIDES[rng.random_range(0..ASIDES.len())];
-        let (e, k) = fill(rng, aside);
-        en.push(e);
-        ko.push(k);
+        let (en, ko) = fill(rng, aside);
+        out.push(Sentence {
+            theme: None,
+            en,
+            ko,
+        });
     }
     if rng.random_bool(0.15) {
         let opener = OPENERS[rng.random_range(0..OPENERS.len())];
-        en[0] = format!("{}{}", opener.en, lower_first(&en[0]));
-        ko[0] = format!("{}{}", opener.ko, ko[0]);
+        let first = &mut out[0];
+        first.en = format!("{}{}", opener.en, lower_first(&first.en));
+        first.ko = format!("{}{}", opener.ko, first.ko);
     }
-    (en.join(" "), ko.join(" "))
+    out
+}
+
+/// A CSV field, quoted when it holds a comma or a quote (RFC 4180).
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
 }
 
 fn draw_theme(rng: &mut Xoshiro256PlusPlus, mixture: &[f64; 3]) -> usize {
@@ -905,6 +962,7 @@ fn main() -> anyhow::Result<()> {
         ("answers_en.txt", data.answers_en()),
         ("answers_ko.txt", data.answers_ko()),
         ("respondents.csv", data.respondents_csv()),
+        ("sentences.csv", data.sentences_csv()),
     ];
     for (name, contents) in &files {
         let path = dir.join(name);

@@ -33,6 +33,10 @@ fn committed_files_equal_a_fresh_generation() {
         committed("respondents.csv") == fresh.respondents_csv(),
         "respondents.csv: {hint}"
     );
+    assert!(
+        committed("sentences.csv") == fresh.sentences_csv(),
+        "sentences.csv: {hint}"
+    );
 }
 
 #[test]
@@ -139,6 +143,52 @@ fn respondents_csv_holds_the_true_mixtures() {
     }
     let expected: Vec<String> = (1..=313).map(|i| i.to_string()).collect();
     assert_eq!(ids, expected);
+}
+
+/// `sentences.csv` rebuilds every answer line in both languages, and its
+/// themes are the generator's: the first sentence of an answer is from the
+/// dominant theme, non-answers and asides have none.
+#[test]
+fn sentences_csv_rebuilds_the_answers_with_their_themes() {
+    let text = committed("sentences.csv");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, ["id", "position", "theme", "en", "ko"]);
+    let mut by_id: Vec<Vec<(usize, Option<usize>, String, String)>> = vec![Vec::new(); 314];
+    for record in reader.records() {
+        let record = record.unwrap();
+        let id: usize = record[0].parse().unwrap();
+        let position: usize = record[1].parse().unwrap();
+        let theme = (!record[2].is_empty()).then(|| record[2].parse::<usize>().unwrap());
+        by_id[id].push((position, theme, record[3].to_string(), record[4].to_string()));
+    }
+    let data = generator::generate(SEED);
+    let (en, ko) = (committed("answers_en.txt"), committed("answers_ko.txt"));
+    let mut themed = 0;
+    for ((r, e), k) in data.respondents.iter().zip(en.lines()).zip(ko.lines()) {
+        let rows = &by_id[r.id];
+        let positions: Vec<usize> = rows.iter().map(|row| row.0).collect();
+        assert_eq!(positions, (1..=rows.len()).collect::<Vec<_>>(), "id {}", r.id);
+        let join = |pick: fn(&(usize, Option<usize>, String, String)) -> &str| {
+            rows.iter().map(pick).collect::<Vec<_>>().join(" ")
+        };
+        assert_eq!(join(|row| &row.2), e, "id {}", r.id);
+        assert_eq!(join(|row| &row.3), k, "id {}", r.id);
+        match r.kind {
+            Kind::Blank => assert!(rows.is_empty(), "id {}", r.id),
+            Kind::NonAnswer => assert_eq!(rows.len(), 1, "id {}", r.id),
+            Kind::Answer => {
+                assert_eq!(rows[0].1, Some(r.dominant), "id {}: first sentence", r.id);
+                assert!((1..=4).contains(&rows.len()), "id {}", r.id);
+            }
+        }
+        themed += rows.iter().filter(|row| row.1.is_some()).count();
+    }
+    let asides = text.lines().skip(1).filter(|l| l.split(',').nth(2) == Some("")).count();
+    assert_eq!(themed + asides, text.lines().count() - 1);
+    // Known from the committed data: 558 themed sentences; 35 without a
+    // theme (30 asides and the 5 non-answers).
+    assert_eq!((themed, asides), (558, 35));
 }
 
 #[test]
