@@ -77,6 +77,67 @@ fn chains_give_the_same_model_on_1_and_2_threads() {
 
 /// The automatic choice runs several chains on this small corpus (450
 /// tokens × 60 sweeps is far below the budget).
+/// The planted start of [`corpus`]: each word at the topic of its group
+/// (`watched`, in every group, at topic 0).
+fn planted_start(corpus: &Corpus) -> Vec<Vec<u16>> {
+    let group = |word: &str| match word {
+        "news" | "world" | "economy" | "seoul" | "freedom" | "watched" => 0,
+        "family" | "trust" | "safe" | "cousin" | "secret" => 1,
+        _ => 2,
+    };
+    corpus
+        .docs
+        .iter()
+        .map(|d| d.words.iter().map(|&w| group(corpus.vocab.term(w))).collect())
+        .collect()
+}
+
+/// Started at the planted groups, the chains keep them under their own
+/// numbers: every answer's dominant topic is its group (a random start
+/// numbers the topics in any order), on 1 and 2 threads alike.
+#[test]
+fn chains_started_at_the_planted_groups_keep_them() {
+    let corpus = corpus();
+    let start = planted_start(&corpus);
+    let fit_from = |threads| {
+        let params = params(Some(3), ChainPick::LogLikelihood, threads);
+        lda::fit_from(&corpus, &params, TextOptions::default(), &start, &mut |_| {}).unwrap()
+    };
+    let model = fit_from(1);
+    for (d, doc) in model.documents().iter().enumerate() {
+        let theta = model.theta(d);
+        let top = (0..3).fold(0, |b, t| if theta[t] > theta[b] { t } else { b });
+        assert_eq!(top, d % 3, "answer {}: θ {theta:?}", doc.id);
+    }
+    assert!(model.chains().unwrap().mean_similarity() > 0.95);
+    let two = fit_from(2);
+    assert!(model.documents() == two.documents() && model.trace() == two.trace());
+    assert_eq!(model.chains(), two.chains());
+}
+
+#[test]
+fn a_start_of_the_wrong_shape_is_refused() {
+    let corpus = corpus();
+    let params = params(Some(1), ChainPick::LogLikelihood, 1);
+    let refused = |start: &[Vec<u16>]| {
+        lda::fit_from(&corpus, &params, TextOptions::default(), start, &mut |_| {})
+            .unwrap_err()
+            .to_string()
+    };
+    let mut start = planted_start(&corpus);
+    assert_eq!(
+        refused(&start[..89]),
+        "invalid start: topics for 89 answers, but the corpus fits 90"
+    );
+    start[4].pop();
+    assert_eq!(refused(&start), "invalid start: answer 5: 4 topics for its 5 words");
+    start[4].push(3);
+    assert_eq!(
+        refused(&start),
+        "invalid start: answer 5: topic 3, but there are 3 topics (0 to 2)"
+    );
+}
+
 #[test]
 fn auto_runs_the_most_chains_on_a_small_corpus() {
     let model = fit(&params(None, ChainPick::LogLikelihood, 2));

@@ -282,9 +282,12 @@ impl Run {
 }
 
 /// Runs the chains `params` asks for and keeps one (see the module doc).
+/// With a `start`, every chain begins at its topics (see
+/// [`super::fit_from`]).
 pub(crate) fn run(
     corpus: &Corpus,
     params: &LdaParams,
+    start: Option<&[Vec<u16>]>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Fitted> {
     super::check_fit(corpus, params)?;
@@ -295,7 +298,7 @@ pub(crate) fn run(
         .map(|c| {
             let seed = chain_seed(params.seed, c);
             Run {
-                chain: Chain::new(corpus, params, seed),
+                chain: Chain::new(corpus, params, seed, start),
                 seed,
                 record: Record::default(),
             }

@@ -69,7 +69,7 @@ pub fn fit(
     text: TextOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LdaModel> {
-    let fitted = chains::run(corpus, params, progress)?;
+    let fitted = chains::run(corpus, params, None, progress)?;
     let answers = corpus.docs.iter().map(|d| (d.id.clone(), d.text.clone()));
     Ok(LdaModel::from_fitted(
         fitted,
@@ -81,6 +81,68 @@ pub fn fit(
     ))
 }
 
+/// [`fit`] with every chain started from `start` instead of random topics:
+/// `start[d][i]` is the topic of the `i`-th word of `corpus.docs[d]`. Each
+/// chain then samples on its own stream, as in [`fit`].
+///
+/// For diagnostics more than for fitting: starting at known themes (the
+/// bundled answers' `sentences.csv`) shows where the sampler goes from the
+/// truth, and at what likelihood, which a random start cannot tell apart
+/// from a search that failed (`examples/theme_agreement.rs --start truth`).
+pub fn fit_from(
+    corpus: &Corpus,
+    params: &LdaParams,
+    text: TextOptions,
+    start: &[Vec<u16>],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<LdaModel> {
+    check_start(corpus, params.k, start)?;
+    let fitted = chains::run(corpus, params, Some(start), progress)?;
+    let answers = corpus.docs.iter().map(|d| (d.id.clone(), d.text.clone()));
+    Ok(LdaModel::from_fitted(
+        fitted,
+        answers,
+        corpus.vocab.clone(),
+        corpus.report.clone(),
+        params.clone(),
+        text,
+    ))
+}
+
+/// A start gives every answer one topic per word, each below `k`.
+fn check_start(corpus: &Corpus, k: usize, start: &[Vec<u16>]) -> Result<()> {
+    if start.len() != corpus.docs.len() {
+        return Err(Error::param(
+            "start",
+            format!(
+                "topics for {} answers, but the corpus fits {}",
+                start.len(),
+                corpus.docs.len()
+            ),
+        ));
+    }
+    for (doc, topics) in corpus.docs.iter().zip(start) {
+        if topics.len() != doc.words.len() {
+            return Err(Error::param(
+                "start",
+                format!(
+                    "answer {}: {} topics for its {} words",
+                    doc.id,
+                    topics.len(),
+                    doc.words.len()
+                ),
+            ));
+        }
+        if let Some(&t) = topics.iter().find(|&&t| t as usize >= k) {
+            return Err(Error::param(
+                "start",
+                format!("answer {}: topic {t}, but there are {k} topics (0 to {})", doc.id, k - 1),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// [`fit`], taking the corpus: the answers' texts move into the model and
 /// the word ids are freed before the model is built, so a large corpus is
 /// not held twice at the end of the fit.
@@ -90,7 +152,7 @@ pub fn fit_owned(
     text: TextOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LdaModel> {
-    let fitted = chains::run(&corpus, params, progress)?;
+    let fitted = chains::run(&corpus, params, None, progress)?;
     let Corpus {
         vocab,
         docs,
@@ -146,7 +208,7 @@ impl Sampler {
     pub fn new(corpus: &Corpus, params: &LdaParams) -> Result<Sampler> {
         check_fit(corpus, params)?;
         Ok(Sampler {
-            chain: Chain::new(corpus, params, params.seed),
+            chain: Chain::new(corpus, params, params.seed, None),
             pool: thread_pool(params.threads)?,
             seed: params.seed,
             sweeps: 0,
@@ -205,30 +267,24 @@ impl Chain {
     /// every document-topic count to fit its packed layout; a corpus that
     /// does not (a document over 65,535 tokens at K > 32,768) runs the dense
     /// kernel.
-    fn new(corpus: &Corpus, params: &LdaParams, seed: u64) -> Chain {
+    ///
+    /// With a `start`, every token begins at the topic it gives instead.
+    fn new(corpus: &Corpus, params: &LdaParams, seed: u64, start: Option<&[Vec<u16>]>) -> Chain {
         let v = corpus.vocab.len();
-        if params.kernel == Kernel::Sparse && sparse::supports(&corpus.docs, params.k) {
-            let tokens = corpus.docs.iter().map(|d| d.words.len()).sum();
-            return Chain::Sparse(SparseState::init(
-                &corpus.docs,
-                v,
-                params.k,
-                params.alpha,
-                params.beta,
-                seed,
-                sparse::default_shards(tokens),
-                None,
-            ));
+        let (docs, k, alpha, beta) = (&corpus.docs, params.k, params.alpha, params.beta);
+        if params.kernel == Kernel::Sparse && sparse::supports(docs, k) {
+            let tokens = docs.iter().map(|d| d.words.len()).sum();
+            let shards = sparse::default_shards(tokens);
+            return Chain::Sparse(match start {
+                Some(start) => SparseState::init_from(docs, v, k, alpha, beta, shards, start),
+                None => SparseState::init(docs, v, k, alpha, beta, seed, shards, None),
+            });
         }
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-        let state = State::init(
-            &corpus.docs,
-            v,
-            params.k,
-            params.alpha,
-            params.beta,
-            &mut rng,
-        );
+        let state = match start {
+            Some(start) => State::init_from(docs, v, k, alpha, beta, start),
+            None => State::init(docs, v, k, alpha, beta, &mut rng),
+        };
         Chain::Dense { state, rng }
     }
 

@@ -35,6 +35,28 @@ impl State {
         beta: f64,
         rng: &mut R,
     ) -> State {
+        let mut state = State::unassigned(docs, v, k, alpha, beta);
+        state.assign(|_, _| rng.random_range(0..k) as u16);
+        state
+    }
+
+    /// Starts every token at the topic `start` gives it (`start[d][i]` for
+    /// the `i`-th word of document `d`; the caller checks the shape).
+    pub fn init_from(
+        docs: &[Document],
+        v: usize,
+        k: usize,
+        alpha: f64,
+        beta: f64,
+        start: &[Vec<u16>],
+    ) -> State {
+        let mut state = State::unassigned(docs, v, k, alpha, beta);
+        state.assign(|d, i| start[d][i]);
+        state
+    }
+
+    /// The documents' tokens with every count zero.
+    fn unassigned(docs: &[Document], v: usize, k: usize, alpha: f64, beta: f64) -> State {
         let mut offsets = Vec::with_capacity(docs.len() + 1);
         offsets.push(0);
         let mut words = Vec::new();
@@ -42,7 +64,7 @@ impl State {
             words.extend_from_slice(&d.words);
             offsets.push(words.len());
         }
-        let mut state = State {
+        State {
             k,
             v,
             z: vec![0; words.len()],
@@ -53,15 +75,20 @@ impl State {
             n_k: vec![0; k],
             alpha: vec![alpha; k],
             beta,
-        };
-        for d in 0..docs.len() {
-            for i in state.offsets[d]..state.offsets[d + 1] {
-                let t = rng.random_range(0..k) as u16;
-                state.z[i] = t;
-                state.add(d, state.words[i] as usize, t as usize);
+        }
+    }
+
+    /// Sets every token's topic to `topic(document, position)` and counts
+    /// it, documents in order.
+    fn assign(&mut self, mut topic: impl FnMut(usize, usize) -> u16) {
+        for d in 0..self.offsets.len() - 1 {
+            let first = self.offsets[d];
+            for i in first..self.offsets[d + 1] {
+                let t = topic(d, i - first);
+                self.z[i] = t;
+                self.add(d, self.words[i] as usize, t as usize);
             }
         }
-        state
     }
 
     /// A state holding counts only (no token assignments: `words` and `z`

@@ -3,6 +3,8 @@
 //! block, so that the chain does not depend on the number of threads (see
 //! the module documentation of [`super`]).
 
+use std::collections::HashMap;
+
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
@@ -152,6 +154,38 @@ impl SparseState {
         shards: usize,
         layout: Option<Layout>,
     ) -> SparseState {
+        let mut state = SparseState::unassigned(docs, v, k, alpha, beta, shards, layout);
+        state.assign_random(seed);
+        state
+    }
+
+    /// Starts every token at the topic `start` gives it (`start[d][i]` for
+    /// the `i`-th word of document `d`; the caller checks the shape), in the
+    /// layout [`prefers_rows`] picks.
+    pub fn init_from(
+        docs: &[Document],
+        v: usize,
+        k: usize,
+        alpha: f64,
+        beta: f64,
+        shards: usize,
+        start: &[Vec<u16>],
+    ) -> SparseState {
+        let mut state = SparseState::unassigned(docs, v, k, alpha, beta, shards, None);
+        state.assign_start(docs, start);
+        state
+    }
+
+    /// The blocks and count tables of `docs`, every token unassigned.
+    fn unassigned(
+        docs: &[Document],
+        v: usize,
+        k: usize,
+        alpha: f64,
+        beta: f64,
+        shards: usize,
+        layout: Option<Layout>,
+    ) -> SparseState {
         let shards = shards.max(1);
         let doc_len: Vec<u32> = docs.iter().map(|d| d.words.len() as u32).collect();
         let layout = layout.unwrap_or(if prefers_rows(&doc_len, k) {
@@ -204,7 +238,7 @@ impl SparseState {
             Layout::Rows => DocCounts::rows(doc_len.len(), k),
             Layout::Lists => DocCounts::lists(&doc_len, k),
         };
-        let mut state = SparseState {
+        SparseState {
             k,
             v,
             shards,
@@ -224,18 +258,43 @@ impl SparseState {
             alpha: vec![alpha; k],
             beta,
             ll_terms: TermCache::default(),
-        };
-        state.assign_random(seed);
-        state
+        }
     }
 
     fn assign_random(&mut self, seed: u64) {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix(seed));
         let k = self.k;
+        self.assign(|_, _| rng.random_range(0..k));
+    }
+
+    /// Tokens are stored by (word slot, document), not in document order,
+    /// so each (document, word) pair takes the start's topics of that
+    /// word's occurrences in the document, in turn: the counts are the
+    /// start's exactly.
+    fn assign_start(&mut self, docs: &[Document], start: &[Vec<u16>]) {
+        let mut topics: HashMap<(u32, u32), Vec<u16>> = HashMap::new();
+        for (d, (doc, start)) in docs.iter().zip(start).enumerate() {
+            for (&w, &t) in doc.words.iter().zip(start).rev() {
+                topics.entry((d as u32, w)).or_default().push(t);
+            }
+        }
+        self.assign(|doc, word| {
+            topics
+                .get_mut(&(doc, word))
+                .and_then(Vec::pop)
+                .map_or(0, usize::from)
+        });
+    }
+
+    /// Sets every token's topic to `topic(document, word)` and counts it,
+    /// in storage order.
+    fn assign(&mut self, mut topic: impl FnMut(u32, u32) -> usize) {
+        let k = self.k;
         for r in 0..self.run_slot.len() {
             let slot = self.run_slot[r] as usize;
+            let word = self.slot_word[slot];
             for tok in self.run_start[r]..self.run_start[r + 1] {
-                let t = rng.random_range(0..k);
+                let t = topic(self.tok_doc[tok], word);
                 self.z[tok] = t as u16;
                 self.n_wk[slot * k + t] += 1;
                 self.n_k[t] += 1;
@@ -723,6 +782,32 @@ mod tests {
         }
         out.values_mut().for_each(|p| *p /= n);
         out
+    }
+
+    /// A start's counts are the same in the sparse layouts (tokens stored
+    /// by word slot) as in the dense one (tokens in document order), and are
+    /// the counts of the start itself, for any number of shards.
+    #[test]
+    fn a_start_is_counted_the_same_in_every_layout() {
+        let docs = vec![doc(&[0, 3, 0, 1, 0]), doc(&[2, 2, 4]), doc(&[4, 0, 3, 3])];
+        let start: Vec<Vec<u16>> = vec![vec![2, 1, 0, 2, 2], vec![0, 1, 1], vec![1, 2, 0, 1]];
+        let (v, k) = (5, 3);
+        let dense = State::init_from(&docs, v, k, 0.1, 0.01, &start);
+        let mut n_dk = vec![0u32; docs.len() * k];
+        let mut n_wk = vec![0u32; v * k];
+        for (d, (doc, topics)) in docs.iter().zip(&start).enumerate() {
+            for (&w, &t) in doc.words.iter().zip(topics) {
+                n_dk[d * k + t as usize] += 1;
+                n_wk[w as usize * k + t as usize] += 1;
+            }
+        }
+        assert_eq!((&dense.n_dk, &dense.n_wk), (&n_dk, &n_wk));
+        assert_eq!(dense.z, start.concat());
+        for shards in [1, 2, 3] {
+            let sparse = SparseState::init_from(&docs, v, k, 0.1, 0.01, shards, &start);
+            let s = sparse.to_state();
+            assert_eq!((&s.n_dk, &s.n_wk, &s.n_k), (&n_dk, &n_wk, &dense.n_k), "{shards} shards");
+        }
     }
 
     /// The chain's long-run distribution of counts equals the exact
