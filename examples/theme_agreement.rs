@@ -13,16 +13,33 @@
 //! ```text
 //! cargo run --release --example theme_agreement -- [--data DIR] [--lang en,ko]
 //!     [--seeds N] [--chains N|auto] [--pick ll|consensus] [--theta mean|final]
+//!     [--start random|truth] [--ceiling yes]
 //! ```
 //!
 //! `--theta final` scores the kept chain's final Gibbs state alone (θ as it
 //! was before chains were pooled); the default `mean` scores the model's θ,
 //! the posterior mean over the pooled chains' draws.
 //!
+//! Two diagnostics need `DIR/sentences.csv`, the theme each sentence was
+//! drawn from (the bundled answers have it):
+//! - `--start truth` starts every chain at the true themes (each token at
+//!   the theme of its sentence; tokens of the theme-free aside at the
+//!   answer's dominant theme) instead of at random, through
+//!   [`lda::fit_from`]. Where the chains end, and at what log-likelihood,
+//!   says whether LDA's posterior favours the true themes: if chains started
+//!   at the truth end no higher than random starts, a better search cannot
+//!   reach the truth either.
+//! - `--ceiling yes` first prints what a bag of words allows at best: the
+//!   agreement when each answer is called by its most frequent sentence
+//!   theme (ties broken at random, as word counts cannot tell which of two
+//!   sentences came first), and the agreement of θ inferred with the true
+//!   topics (φ counted from the sentences' tokens).
+//!
 //! `DIR` holds `answers_en.txt`, `answers_ko.txt` (one answer a line, line
 //! *i* is respondent *i*) and `respondents.csv`, whose first column is the
 //! id and last column the dominant theme (0-based).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -31,7 +48,7 @@ use topics::corpus::{Corpus, CorpusFile, PruneOptions};
 use topics::explore::hungarian_max;
 use topics::io::InputOptions;
 use topics::lda::{self, ChainPick, LdaModel, LdaParams};
-use topics::text::TextOptions;
+use topics::text::{Analyzer, TextOptions};
 
 /// Topics fitted: the bundled data have three themes.
 const K: usize = 3;
@@ -43,6 +60,8 @@ struct Options {
     chains: Option<usize>,
     pick: ChainPick,
     final_state: bool,
+    start_truth: bool,
+    ceiling: bool,
 }
 
 fn parse_args() -> anyhow::Result<Options> {
@@ -53,6 +72,8 @@ fn parse_args() -> anyhow::Result<Options> {
         chains: LdaParams::default().chains,
         pick: LdaParams::default().chain_pick,
         final_state: false,
+        start_truth: false,
+        ceiling: false,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
@@ -79,6 +100,20 @@ fn parse_args() -> anyhow::Result<Options> {
                     other => bail!("--theta {other:?}: mean or final"),
                 }
             }
+            "--start" => {
+                o.start_truth = match value.as_str() {
+                    "random" => false,
+                    "truth" => true,
+                    other => bail!("--start {other:?}: random or truth"),
+                }
+            }
+            "--ceiling" => {
+                o.ceiling = match value.as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    other => bail!("--ceiling {other:?}: yes or no"),
+                }
+            }
             other => bail!("unknown flag {other}"),
         }
     }
@@ -86,9 +121,9 @@ fn parse_args() -> anyhow::Result<Options> {
 }
 
 /// The true dominant theme of each respondent, by id.
-fn read_truth(path: &Path) -> anyhow::Result<std::collections::HashMap<String, usize>> {
+fn read_truth(path: &Path) -> anyhow::Result<HashMap<String, usize>> {
     let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
-    let mut truth = std::collections::HashMap::new();
+    let mut truth = HashMap::new();
     for (i, line) in text.lines().enumerate().skip(1) {
         let fields: Vec<&str> = line.split(',').collect();
         let theme = fields
@@ -104,11 +139,7 @@ fn read_truth(path: &Path) -> anyhow::Result<std::collections::HashMap<String, u
 
 /// The share of fitted answers whose dominant topic, after matching topics
 /// to themes one to one, is their true dominant theme.
-fn agreement(
-    model: &LdaModel,
-    truth: &std::collections::HashMap<String, usize>,
-    final_state: bool,
-) -> f64 {
+fn agreement(model: &LdaModel, truth: &HashMap<String, usize>, final_state: bool) -> f64 {
     let mut table = vec![vec![0.0; K]; K];
     let mut n = 0;
     for (d, doc) in model.documents().iter().enumerate() {
@@ -130,6 +161,144 @@ fn agreement(
         .map(|(t, &theme)| table[t][theme])
         .sum();
     matched / n as f64
+}
+
+/// One sentence of an answer, from `sentences.csv`.
+struct Sentence {
+    /// The theme it was drawn from; `None` for the theme-free aside.
+    theme: Option<usize>,
+    /// Its text in the language read.
+    text: String,
+}
+
+/// The sentences of each answer, by id, in the language `lang`.
+fn sentences(o: &Options, lang: &str) -> anyhow::Result<HashMap<String, Vec<Sentence>>> {
+    let path = o.data.join("sentences.csv");
+    let mut reader = csv::Reader::from_path(&path)
+        .with_context(|| format!("{}: --start truth and --ceiling need it", path.display()))?;
+    let column = reader
+        .headers()?
+        .iter()
+        .position(|h| h == lang)
+        .with_context(|| format!("{}: no column {lang}", path.display()))?;
+    let mut out: HashMap<String, Vec<Sentence>> = HashMap::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record?;
+        let theme = match &record[2] {
+            "" => None,
+            t => Some(
+                t.parse()
+                    .with_context(|| format!("{}:{}", path.display(), i + 2))?,
+            ),
+        };
+        out.entry(record[0].to_string())
+            .or_default()
+            .push(Sentence {
+                theme,
+                text: record[column].to_string(),
+            });
+    }
+    Ok(out)
+}
+
+/// Each themed sentence's word ids (the corpus's vocabulary; pruned words
+/// left out), with its theme.
+fn themed_words(corpus: &Corpus, analyzer: &Analyzer, sentences: &[Sentence]) -> Vec<(u32, usize)> {
+    sentences
+        .iter()
+        .filter_map(|s| s.theme.map(|t| (s, t)))
+        .flat_map(|(s, t)| {
+            analyzer
+                .tokens(&s.text)
+                .into_iter()
+                .filter_map(|token| corpus.vocab.id(&token.term))
+                .map(move |w| (w, t))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Every token at the theme of its sentence: each word of an answer takes
+/// the themes of its occurrences in the answer's themed sentences in turn;
+/// a word they do not hold (the aside's, or one the analyzer reads
+/// otherwise in the whole answer) takes the answer's dominant theme.
+fn truth_start(
+    corpus: &Corpus,
+    analyzer: &Analyzer,
+    sentences: &HashMap<String, Vec<Sentence>>,
+    truth: &HashMap<String, usize>,
+) -> Vec<Vec<u16>> {
+    corpus
+        .docs
+        .iter()
+        .map(|doc| {
+            let mut themes: HashMap<u32, Vec<usize>> = HashMap::new();
+            let own = sentences.get(&doc.id).map_or(&[][..], Vec::as_slice);
+            for (w, t) in themed_words(corpus, analyzer, own).into_iter().rev() {
+                themes.entry(w).or_default().push(t);
+            }
+            let dominant = truth.get(&doc.id).copied().unwrap_or(0);
+            doc.words
+                .iter()
+                .map(|w| themes.get_mut(w).and_then(Vec::pop).unwrap_or(dominant) as u16)
+                .collect()
+        })
+        .collect()
+}
+
+/// What a bag of words allows at best on these answers (see the module
+/// doc), printed on one line.
+fn print_ceiling(
+    corpus: &Corpus,
+    analyzer: &Analyzer,
+    sentences: &HashMap<String, Vec<Sentence>>,
+    truth: &HashMap<String, usize>,
+) {
+    let (v, beta, alpha) = (corpus.vocab.len(), 0.01, [LdaParams::default().alpha; K]);
+    let mut n_wk = vec![0.0; v * K];
+    let mut n_k = [0.0; K];
+    let mut by_sentences = 0.0;
+    let mut tied = 0;
+    let mut scored = Vec::new();
+    for doc in &corpus.docs {
+        let Some(&dominant) = truth.get(&doc.id) else {
+            continue;
+        };
+        let own = sentences.get(&doc.id).map_or(&[][..], Vec::as_slice);
+        let mut votes = [0usize; K];
+        for t in own.iter().filter_map(|s| s.theme) {
+            votes[t] += 1;
+        }
+        let most = votes.iter().max().copied().unwrap_or(0);
+        let leaders = votes.iter().filter(|&&n| n == most).count();
+        tied += usize::from(leaders > 1 && most > 0);
+        if votes[dominant] == most {
+            by_sentences += 1.0 / leaders as f64;
+        }
+        for (w, t) in themed_words(corpus, analyzer, own) {
+            n_wk[w as usize * K + t] += 1.0;
+            n_k[t] += 1.0;
+        }
+        scored.push((doc, dominant));
+    }
+    let phi_wk: Vec<f64> = (0..v * K)
+        .map(|i| (n_wk[i] + beta) / (n_k[i % K] + v as f64 * beta))
+        .collect();
+    let with_true_topics = scored
+        .iter()
+        .enumerate()
+        .filter(|(d, (doc, dominant))| {
+            let theta = lda::fold_in_theta(&alpha, &phi_wk, &doc.words, 200, *d as u64);
+            (0..K).fold(0, |b, t| if theta[t] > theta[b] { t } else { b }) == *dominant
+        })
+        .count();
+    let n = scored.len() as f64;
+    println!(
+        "ceiling: most frequent sentence theme {:.3} ({tied} answers tied, broken at random); \
+         θ inferred with the true topics {:.3}",
+        by_sentences / n,
+        with_true_topics as f64 / n
+    );
 }
 
 fn median(sorted: &[f64]) -> f64 {
@@ -165,8 +334,17 @@ fn run_language(o: &Options, lang: &str) -> anyhow::Result<()> {
             chain_pick: o.pick,
             ..LdaParams::default()
         };
+        if o.ceiling && seed == 1 {
+            print_ceiling(&corpus, &analyzer, &sentences(o, lang)?, &truth);
+        }
+        let text = analyzer.options().clone();
         let start = Instant::now();
-        let model = lda::fit_owned(corpus, &params, analyzer.options().clone(), &mut |_| {})?;
+        let model = if o.start_truth {
+            let first = truth_start(&corpus, &analyzer, &sentences(o, lang)?, &truth);
+            lda::fit_from(&corpus, &params, text, &first, &mut |_| {})?
+        } else {
+            lda::fit_owned(corpus, &params, text, &mut |_| {})?
+        };
         let seconds = start.elapsed().as_secs_f64();
         let a = agreement(&model, &truth, o.final_state);
         let chains = model.chains();

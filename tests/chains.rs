@@ -88,7 +88,12 @@ fn planted_start(corpus: &Corpus) -> Vec<Vec<u16>> {
     corpus
         .docs
         .iter()
-        .map(|d| d.words.iter().map(|&w| group(corpus.vocab.term(w))).collect())
+        .map(|d| {
+            d.words
+                .iter()
+                .map(|&w| group(corpus.vocab.term(w)))
+                .collect()
+        })
         .collect()
 }
 
@@ -101,7 +106,14 @@ fn chains_started_at_the_planted_groups_keep_them() {
     let start = planted_start(&corpus);
     let fit_from = |threads| {
         let params = params(Some(3), ChainPick::LogLikelihood, threads);
-        lda::fit_from(&corpus, &params, TextOptions::default(), &start, &mut |_| {}).unwrap()
+        lda::fit_from(
+            &corpus,
+            &params,
+            TextOptions::default(),
+            &start,
+            &mut |_| {},
+        )
+        .unwrap()
     };
     let model = fit_from(1);
     for (d, doc) in model.documents().iter().enumerate() {
@@ -130,7 +142,10 @@ fn a_start_of_the_wrong_shape_is_refused() {
         "invalid start: topics for 89 answers, but the corpus fits 90"
     );
     start[4].pop();
-    assert_eq!(refused(&start), "invalid start: answer 5: 4 topics for its 5 words");
+    assert_eq!(
+        refused(&start),
+        "invalid start: answer 5: 4 topics for its 5 words"
+    );
     start[4].push(3);
     assert_eq!(
         refused(&start),

@@ -145,6 +145,9 @@ fn respondents_csv_holds_the_true_mixtures() {
     assert_eq!(ids, expected);
 }
 
+/// One row of `sentences.csv`: position, theme, English and Korean text.
+type SentenceRow = (usize, Option<usize>, String, String);
+
 /// `sentences.csv` rebuilds every answer line in both languages, and its
 /// themes are the generator's: the first sentence of an answer is from the
 /// dominant theme, non-answers and asides have none.
@@ -154,13 +157,18 @@ fn sentences_csv_rebuilds_the_answers_with_their_themes() {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(header, ["id", "position", "theme", "en", "ko"]);
-    let mut by_id: Vec<Vec<(usize, Option<usize>, String, String)>> = vec![Vec::new(); 314];
+    let mut by_id: Vec<Vec<SentenceRow>> = vec![Vec::new(); 314];
     for record in reader.records() {
         let record = record.unwrap();
         let id: usize = record[0].parse().unwrap();
         let position: usize = record[1].parse().unwrap();
         let theme = (!record[2].is_empty()).then(|| record[2].parse::<usize>().unwrap());
-        by_id[id].push((position, theme, record[3].to_string(), record[4].to_string()));
+        by_id[id].push((
+            position,
+            theme,
+            record[3].to_string(),
+            record[4].to_string(),
+        ));
     }
     let data = generator::generate(SEED);
     let (en, ko) = (committed("answers_en.txt"), committed("answers_ko.txt"));
@@ -168,10 +176,14 @@ fn sentences_csv_rebuilds_the_answers_with_their_themes() {
     for ((r, e), k) in data.respondents.iter().zip(en.lines()).zip(ko.lines()) {
         let rows = &by_id[r.id];
         let positions: Vec<usize> = rows.iter().map(|row| row.0).collect();
-        assert_eq!(positions, (1..=rows.len()).collect::<Vec<_>>(), "id {}", r.id);
-        let join = |pick: fn(&(usize, Option<usize>, String, String)) -> &str| {
-            rows.iter().map(pick).collect::<Vec<_>>().join(" ")
-        };
+        assert_eq!(
+            positions,
+            (1..=rows.len()).collect::<Vec<_>>(),
+            "id {}",
+            r.id
+        );
+        let join =
+            |pick: fn(&SentenceRow) -> &str| rows.iter().map(pick).collect::<Vec<_>>().join(" ");
         assert_eq!(join(|row| &row.2), e, "id {}", r.id);
         assert_eq!(join(|row| &row.3), k, "id {}", r.id);
         match r.kind {
@@ -184,7 +196,11 @@ fn sentences_csv_rebuilds_the_answers_with_their_themes() {
         }
         themed += rows.iter().filter(|row| row.1.is_some()).count();
     }
-    let asides = text.lines().skip(1).filter(|l| l.split(',').nth(2) == Some("")).count();
+    let asides = text
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(2) == Some(""))
+        .count();
     assert_eq!(themed + asides, text.lines().count() - 1);
     // Known from the committed data: 558 themed sentences; 35 without a
     // theme (30 asides and the 5 non-answers).

@@ -136,7 +136,11 @@ fn check_start(corpus: &Corpus, k: usize, start: &[Vec<u16>]) -> Result<()> {
         if let Some(&t) = topics.iter().find(|&&t| t as usize >= k) {
             return Err(Error::param(
                 "start",
-                format!("answer {}: topic {t}, but there are {k} topics (0 to {})", doc.id, k - 1),
+                format!(
+                    "answer {}: topic {t}, but there are {k} topics (0 to {})",
+                    doc.id,
+                    k - 1
+                ),
             ));
         }
     }

@@ -806,7 +806,11 @@ mod tests {
         for shards in [1, 2, 3] {
             let sparse = SparseState::init_from(&docs, v, k, 0.1, 0.01, shards, &start);
             let s = sparse.to_state();
-            assert_eq!((&s.n_dk, &s.n_wk, &s.n_k), (&n_dk, &n_wk, &dense.n_k), "{shards} shards");
+            assert_eq!(
+                (&s.n_dk, &s.n_wk, &s.n_k),
+                (&n_dk, &n_wk, &dense.n_k),
+                "{shards} shards"
+            );
         }
     }
 
