@@ -69,16 +69,7 @@ pub fn fit(
     text: TextOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LdaModel> {
-    let fitted = chains::run(corpus, params, None, progress)?;
-    let answers = corpus.docs.iter().map(|d| (d.id.clone(), d.text.clone()));
-    Ok(LdaModel::from_fitted(
-        fitted,
-        answers,
-        corpus.vocab.clone(),
-        corpus.report.clone(),
-        params.clone(),
-        text,
-    ))
+    fit_started(corpus, params, text, None, progress)
 }
 
 /// [`fit`] with every chain started from `start` instead of random topics:
@@ -97,7 +88,18 @@ pub fn fit_from(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LdaModel> {
     check_start(corpus, params.k, start)?;
-    let fitted = chains::run(corpus, params, Some(start), progress)?;
+    fit_started(corpus, params, text, Some(start), progress)
+}
+
+/// The chains from `start` (random topics when `None`), then the model.
+fn fit_started(
+    corpus: &Corpus,
+    params: &LdaParams,
+    text: TextOptions,
+    start: Option<&[Vec<u16>]>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<LdaModel> {
+    let fitted = chains::run(corpus, params, start, progress)?;
     let answers = corpus.docs.iter().map(|d| (d.id.clone(), d.text.clone()));
     Ok(LdaModel::from_fitted(
         fitted,
