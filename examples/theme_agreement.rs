@@ -14,7 +14,12 @@
 //! cargo run --release --example theme_agreement -- [--data DIR] [--lang en,ko]
 //!     [--seeds N] [--chains N|auto] [--pick ll|consensus] [--theta mean|final]
 //!     [--start random|truth] [--ceiling yes]
+//!     [--alpha A] [--beta B] [--optimize-interval N]
 //! ```
+//!
+//! `--alpha`, `--beta` and `--optimize-interval` set the priors' starting
+//! values and how often they are optimized, as in `topics fit` (`0` keeps
+//! them fixed).
 //!
 //! `--theta final` scores the kept chain's final Gibbs state alone (θ as it
 //! was before chains were pooled); the default `mean` scores the model's θ,
@@ -62,6 +67,14 @@ struct Options {
     final_state: bool,
     start_truth: bool,
     ceiling: bool,
+    priors: Priors,
+}
+
+/// The prior settings of the fits, `topics fit`'s defaults unless given.
+struct Priors {
+    alpha: f64,
+    beta: f64,
+    optimize_interval: usize,
 }
 
 fn parse_args() -> anyhow::Result<Options> {
@@ -74,6 +87,11 @@ fn parse_args() -> anyhow::Result<Options> {
         final_state: false,
         start_truth: false,
         ceiling: false,
+        priors: Priors {
+            alpha: LdaParams::default().alpha,
+            beta: LdaParams::default().beta,
+            optimize_interval: LdaParams::default().optimize_interval,
+        },
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
@@ -113,6 +131,11 @@ fn parse_args() -> anyhow::Result<Options> {
                     "no" => false,
                     other => bail!("--ceiling {other:?}: yes or no"),
                 }
+            }
+            "--alpha" => o.priors.alpha = value.parse().context("--alpha")?,
+            "--beta" => o.priors.beta = value.parse().context("--beta")?,
+            "--optimize-interval" => {
+                o.priors.optimize_interval = value.parse().context("--optimize-interval")?
             }
             other => bail!("unknown flag {other}"),
         }
@@ -332,6 +355,9 @@ fn run_language(o: &Options, lang: &str) -> anyhow::Result<()> {
             seed,
             chains: o.chains,
             chain_pick: o.pick,
+            alpha: o.priors.alpha,
+            beta: o.priors.beta,
+            optimize_interval: o.priors.optimize_interval,
             ..LdaParams::default()
         };
         if o.ceiling && seed == 1 {
