@@ -338,6 +338,12 @@ fn run_language(o: &Options, lang: &str) -> anyhow::Result<()> {
     let path = o.data.join(format!("answers_{lang}.txt"));
     let mut scores = Vec::new();
     println!("{} ({lang})", path.display());
+    // Read once: both diagnostics need the sentences, every seed the same.
+    let sentences = if o.ceiling || o.start_truth {
+        sentences(o, lang)?
+    } else {
+        HashMap::new()
+    };
     println!("seed  agreement  LL/token  chains  chain agreement  seconds");
     for seed in 1..=o.seeds {
         // As `topics fit FILE -k 3 --seed S`: the default input, text and
@@ -361,12 +367,12 @@ fn run_language(o: &Options, lang: &str) -> anyhow::Result<()> {
             ..LdaParams::default()
         };
         if o.ceiling && seed == 1 {
-            print_ceiling(&corpus, &analyzer, &sentences(o, lang)?, &truth);
+            print_ceiling(&corpus, &analyzer, &sentences, &truth);
         }
         let text = analyzer.options().clone();
         let start = Instant::now();
         let model = if o.start_truth {
-            let first = truth_start(&corpus, &analyzer, &sentences(o, lang)?, &truth);
+            let first = truth_start(&corpus, &analyzer, &sentences, &truth);
             lda::fit_from(&corpus, &params, text, &first, &mut |_| {})?
         } else {
             lda::fit_owned(corpus, &params, text, &mut |_| {})?
