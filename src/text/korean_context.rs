@@ -19,6 +19,15 @@
 //!   (a new life) came out as 새다 (to leak) + 삶다 (to boil); `할 수도`
 //!   as the noun 수도 (capital); `배운 거랑` as the noun 거랑; `남한 사람`
 //!   after some words as 남 + 하다; `다들` (everyone) as the noun 다.
+//! - **A verb read as its look-alike.** Stems that change their last
+//!   consonant were read as the verb they then look like: `들은 소식`
+//!   (news we heard, 듣다) as 들다, `물어보면` (if you ask, 묻다) as 물다
+//!   (to bite), `어떻게 사는지` (how they live, 살다) as 사다 (to buy).
+//! - **Chat words.** In the chatbot questions `한 잔` (a glass) and
+//!   `잘자`, `잘게` (sleep well, I'm off to sleep) all came out as 잘다
+//!   (fine-grained), `잼` (fun) as 재다 (to measure), `이별후` (after the
+//!   break-up) as 이 + 별후, and `다음 회가` (the next episode) as a noun
+//!   회가.
 //!
 //! Each rule looks at a morpheme and its neighbours only, so it is cheap
 //! and its effect on the Kiwi F1 is measured in `tests/text_korean.rs`.
@@ -65,6 +74,9 @@ pub(super) fn analyst_conventions(parts: &mut [Part]) {
         join_noun(parts, i);
         read_as_noun(parts, i);
         drop_misread_nouns(parts, i);
+        restore_changed_stem(parts, i);
+        read_chat_words(parts, i);
+        split_misjoined_noun(parts, i);
     }
 }
 
@@ -170,6 +182,153 @@ fn drop_misread_nouns(parts: &mut [Part], i: usize) {
             .is_some_and(|n| n.form == "들" && n.tag == "XSN" && !n.word_start);
     if bound || everyone {
         parts[i].tag = GONE.into();
+    }
+}
+
+/// Words before `사는`, `산다` … that make it 살다 (to live), not 사다 (to
+/// buy): manner adverbs (`잘 사는`, `같이 사는`, `혼자 사는`).
+const LIVING_ADVERBS: &[&str] = &["잘", "같이", "함께", "혼자", "따로", "오래"];
+
+/// Stems whose last consonant changes before some endings, read by
+/// mecab-ko-dic as the verb they then look like (see the module notes).
+fn restore_changed_stem(parts: &mut [Part], i: usize) {
+    if parts[i].tag != "VV" {
+        return;
+    }
+    let next = parts.get(i + 1).filter(|p| !p.word_start);
+    let next_form = next.map_or("", |p| p.form.as_str());
+    let restored = match parts[i].form.as_str() {
+        // 들다 + 은/을/으면 is 든/들/들면: 들은, 들을, 들으면 are 듣다.
+        "들" if next_form.starts_with(['은', '을', '으']) => "듣",
+        // 물어 보다 is asking (묻다); biting (물다) is rarely tried out.
+        "물" if next_form == "어" && parts.get(i + 2).is_some_and(|p| p.form == "보") => "묻",
+        "사" if starts_with_n(next_form) && lives_here(parts, i) => "살",
+        _ => return,
+    };
+    parts[i].form = restored.into();
+}
+
+/// True for an ending that starts with ㄴ or 는 (before which 살다 drops
+/// its ㄹ and looks like 사다).
+fn starts_with_n(ending: &str) -> bool {
+    ending.starts_with(['는', '니', '네', '\u{11AB}'])
+}
+
+/// True where `사` + 는 is 살다 (to live): after a manner adverb
+/// ([`LIVING_ADVERBS`], `어떻게`, `행복하게`), after `-어야` (`죽어야 사는`),
+/// `먹고` (`먹고사는`), a place (`서울에 사는`) or a plural subject
+/// (`사람들이 사는`), and as the subject that opens a sentence (`사는 게
+/// 힘들다`). Elsewhere, `옷 사는`, `싸게 사는`, it stays 사다.
+fn lives_here(parts: &[Part], i: usize) -> bool {
+    let at = |k: usize| {
+        i.checked_sub(k)
+            .map(|j| (parts[j].form.as_str(), parts[j].tag.as_str()))
+    };
+    let opens_sentence = at(1).is_none_or(|(_, tag)| tag.starts_with('S'));
+    let thing_follows = parts
+        .get(i + 2)
+        .is_some_and(|p| p.word_start && matches!(p.form.as_str(), "것" | "거"));
+    match at(1) {
+        Some((adverb, "MAG" | "NNG")) => LIVING_ADVERBS.contains(&adverb),
+        Some(("게", "EC")) => matches!(at(2), Some(("어떻", _)) | Some((_, "XSA" | "XSV"))),
+        Some(("어야" | "아야", "EC")) => true,
+        Some(("고", "EC")) => at(2) == Some(("먹", "VV")),
+        Some(("에", "JKB")) => true,
+        Some(("이" | "가", "JKS")) => at(2).is_some_and(|(_, tag)| tag == "XSN"),
+        _ => opens_sentence && thing_follows,
+    }
+}
+
+/// Chat words mecab-ko-dic reads as 잘다 (fine-grained) or 재다 (to
+/// measure): `한 잔` (a glass), `잘자`, `잘게` (sleep well, I'm off to
+/// sleep), `잼` (fun, in `잼있다`, `잼슴`).
+fn read_chat_words(parts: &mut [Part], i: usize) {
+    // The word ends after part `k` (a polite 요 may close it).
+    let word_ends_at = |k: usize| {
+        let rest = parts.get(k + 1).filter(|p| p.form == "요" && !p.word_start);
+        parts
+            .get(k + 1 + usize::from(rest.is_some()))
+            .is_none_or(|p| p.word_start || p.tag.starts_with('S'))
+    };
+    let next = parts
+        .get(i + 1)
+        .filter(|p| !p.word_start)
+        .map(|p| (p.form.as_str(), p.tag.as_str()));
+    match (parts[i].form.as_str(), parts[i].tag.as_str(), next) {
+        ("잘", "VA", Some(("\u{11AB}", "ETM"))) if parts[i].word_start && word_ends_at(i + 1) => {
+            read_glass(parts, i)
+        }
+        ("잘", "VA", Some(("자", "EC"))) if parts[i].word_start && word_ends_at(i + 1) => {
+            read_sleep(parts, i)
+        }
+        ("잘", "VA", Some(("게", "EC")))
+            if parts[i].word_start && word_ends_at(i + 1) && no_verb_follows(parts, i + 1) =>
+        {
+            read_sleep(parts, i)
+        }
+        ("자요", "NNG", _) if i > 0 && parts[i - 1].form == "잘" && !parts[i].word_start => {
+            parts[i].form = "자".into();
+            parts[i].tag = "VV".into();
+        }
+        ("재", "VV", Some(("\u{1106}", "ETN"))) => {
+            parts[i].form = "잼".into();
+            parts[i].tag = "NNG".into();
+        }
+        _ => {}
+    }
+}
+
+/// `잔` read as 잘다 + ㄴ after a number or determiner (`두 잔`, `몇 잔`,
+/// and `한 잔`, whose 한 was read as 하다 + ㄴ) is the noun 잔 (a glass).
+fn read_glass(parts: &mut [Part], i: usize) {
+    let Some(before) = i.checked_sub(1) else {
+        return;
+    };
+    let counted = matches!(parts[before].tag.as_str(), "MM" | "SN" | "NR");
+    let one = before >= 1
+        && parts[before].tag == "ETM"
+        && parts[before - 1].form == "하"
+        && parts[before - 1].word_start
+        && !parts[before].word_start;
+    if !counted && !one {
+        return;
+    }
+    if one {
+        parts[before - 1].tag = GONE.into();
+    }
+    parts[i].form = "잔".into();
+    parts[i].tag = "NNG".into();
+    parts[i + 1].tag = GONE.into();
+}
+
+/// `잘자`, `잘게`: the adverb 잘 (well) and 자다 (to sleep).
+fn read_sleep(parts: &mut [Part], i: usize) {
+    parts[i].form = "자".into();
+    parts[i].tag = "VV".into();
+}
+
+/// True unless a verb follows the word of `잘게`: `잘게 썰어` (chop
+/// finely) is the adverb of 잘다; `잘게`, `잘게요`, `잘게 잘자` are going to
+/// sleep.
+fn no_verb_follows(parts: &[Part], k: usize) -> bool {
+    let next_word = parts[k + 1..]
+        .iter()
+        .find(|p| p.word_start && !p.tag.starts_with('S'));
+    next_word.is_none_or(|p| !(p.tag == "VV" || (p.tag == "VA" && p.form != "잘")))
+}
+
+/// `이별후` read as 이 + 별후 is 이별 (break-up) + 후 (after); a word-final
+/// `회가` (`다음 회가`) is 회 (an episode) + the particle 가.
+fn split_misjoined_noun(parts: &mut [Part], i: usize) {
+    let word_final = parts.get(i + 1).is_none_or(|p| p.word_start);
+    match (parts[i].form.as_str(), parts[i].tag.as_str()) {
+        ("별후", "NNG") if i > 0 && !parts[i].word_start && parts[i - 1].form == "이" => {
+            parts[i - 1].form = "이별".into();
+            parts[i - 1].tag = "NNG".into();
+            parts[i].form = "후".into();
+        }
+        ("회가", "NNG") if word_final => parts[i].form = "회".into(),
+        _ => {}
     }
 }
 
