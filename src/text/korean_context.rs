@@ -25,7 +25,8 @@
 //!   (to bite), `어떻게 사는지` (how they live, 살다) as 사다 (to buy).
 //! - **Chat words.** In the chatbot questions `한 잔` (a glass) and
 //!   `잘자`, `잘게` (sleep well, I'm off to sleep) all came out as 잘다
-//!   (fine-grained), `잼` (fun) as 재다 (to measure), `이별후` (after the
+//!   (fine-grained), `잼` (fun) as 재다 (to measure), `꿀잼` (great fun)
+//!   as 꾸다 (to dream) + 잼, `이별후` (after the
 //!   break-up) as 이 + 별후, and `다음 회가` (the next episode) as a noun
 //!   회가.
 //!
@@ -239,9 +240,9 @@ fn lives_here(parts: &[Part], i: usize) -> bool {
     }
 }
 
-/// Chat words mecab-ko-dic reads as 잘다 (fine-grained) or 재다 (to
-/// measure): `한 잔` (a glass), `잘자`, `잘게` (sleep well, I'm off to
-/// sleep), `잼` (fun, in `잼있다`, `잼슴`).
+/// Chat words mecab-ko-dic reads as 잘다 (fine-grained), 재다 (to
+/// measure) or 꾸다 (to dream): `한 잔` (a glass), `잘자`, `잘게` (sleep
+/// well, I'm off to sleep), `잼` (fun, in `잼있다`, `잼슴`), `꿀잼`.
 fn read_chat_words(parts: &mut [Part], i: usize) {
     // The word ends after part `k` (a polite 요 may close it).
     let word_ends_at = |k: usize| {
@@ -272,6 +273,16 @@ fn read_chat_words(parts: &mut [Part], i: usize) {
         }
         ("재", "VV", Some(("\u{1106}", "ETN"))) => {
             parts[i].form = "잼".into();
+            parts[i].tag = "NNG".into();
+        }
+        // 꿀잼 (great fun) read as 꾸다 + ㄹ + 잼: a modifier ending does not
+        // glue to its noun, so this is the noun 꿀 (honey) of 꿀잼, 꿀팁.
+        ("꾸", "VV", Some(("\u{11AF}", "ETM")))
+            if parts
+                .get(i + 2)
+                .is_some_and(|p| !p.word_start && p.tag.starts_with("NN")) =>
+        {
+            parts[i].form = "꿀".into();
             parts[i].tag = "NNG".into();
         }
         _ => {}
