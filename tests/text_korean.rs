@@ -479,6 +479,17 @@ fn chat_words_that_the_dictionary_misreads() {
         // 이별후 (after the break-up) was 이 + 별후; 다음 회가 a noun 회가.
         ("이별후 3개월", vec!["이별", "후"]),
         ("다음 회가 기다려졌어요", vec!["다음", "회", "기다리다"]),
+        // Chat endings the dictionary holds as nouns: 가야지 (I should go),
+        // 주세요 (please give), 허기지네 (지네, a centipede), 사고 (an
+        // accident) before 싶다; after -아/-어 the verb is an auxiliary.
+        ("도서관 가야지", vec!["도서관", "가다"]),
+        ("선물 주세요", vec!["선물", "주다"]),
+        ("놀아 주세요", vec!["놀다"]),
+        ("너무 허기지네", vec!["허기", "지다"]),
+        ("이제야 좀 잊혀지네", vec!["잊히다"]),
+        ("지네가 나왔어", vec!["지네", "나오다"]),
+        ("꽃 사고 싶어", vec!["꽃", "사다"]),
+        ("교통 사고 났어", vec!["교통", "사고", "나다"]),
     ];
     for (text, expected) in cases {
         assert_eq!(terms(korean(false), text), expected, "{text}");

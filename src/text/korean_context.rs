@@ -28,7 +28,9 @@
 //!   (fine-grained), `잼` (fun) as 재다 (to measure), `꿀잼` (great fun)
 //!   as 꾸다 (to dream) + 잼, `이별후` (after the
 //!   break-up) as 이 + 별후, and `다음 회가` (the next episode) as a noun
-//!   회가.
+//!   회가. Chat endings were read as nouns the dictionary happens to hold
+//!   ([`VERB_FORMS`]): `가야지` (I should go), `하네`, `가네`, `주세요`,
+//!   `허기지네` as 지네 (centipede), `꽃 사고 싶어` as 사고 (accident).
 //!
 //! Each rule looks at a morpheme and its neighbours only, so it is cheap
 //! and its effect on the Kiwi F1 is measured in `tests/text_korean.rs`.
@@ -78,6 +80,7 @@ pub(super) fn analyst_conventions(parts: &mut [Part]) {
         restore_changed_stem(parts, i);
         read_chat_words(parts, i);
         split_misjoined_noun(parts, i);
+        read_verb_form(parts, i);
     }
 }
 
@@ -341,6 +344,47 @@ fn split_misjoined_noun(parts: &mut [Part], i: usize) {
         ("회가", "NNG") if word_final => parts[i].form = "회".into(),
         _ => {}
     }
+}
+
+/// Verb forms that mecab-ko-dic holds as nouns and prefers when they stand
+/// alone: the form and the verb stem it is.
+const VERB_FORMS: &[(&str, &str)] = &[
+    ("가야지", "가"),
+    ("하네", "하"),
+    ("가네", "가"),
+    ("주세요", "주"),
+];
+
+/// A chat ending read as a noun ([`VERB_FORMS`]; also `지네` glued to what
+/// it follows, `사야` before 되다, `사고` before 싶다) is the verb, or the
+/// auxiliary after -아/-어.
+fn read_verb_form(parts: &mut [Part], i: usize) {
+    if !parts[i].tag.starts_with("NN") {
+        return;
+    }
+    let word_final = parts
+        .get(i + 1)
+        .is_none_or(|p| p.word_start || p.tag.starts_with('S'));
+    let next_is = |form: &str| parts.get(i + 1).is_some_and(|p| p.form == form);
+    let form = parts[i].form.as_str();
+    let stem = match VERB_FORMS.iter().find(|(noun, _)| *noun == form) {
+        Some((_, stem)) if word_final => *stem,
+        _ => match form {
+            // 허기지네, 무색해지네: 지다; 지네가 나왔어 (a centipede) stays.
+            "지네" if word_final && !parts[i].word_start => "지",
+            // 사야 돼 / 사고 싶어: to buy; 교통 사고 (an accident) stays.
+            "사야" if next_is("되") => "사",
+            "사고" if next_is("싶") => "사",
+            _ => return,
+        },
+    };
+    // After -아/-어 the verb is an auxiliary (놀아 주세요, 잊혀지네,
+    // 되어 가네): a VX, which the default classes leave out.
+    let auxiliary = i.checked_sub(1).is_some_and(|j| {
+        parts[j].tag == "EC" && matches!(parts[j].form.as_str(), "아" | "어" | "여")
+    });
+    parts[i].form = stem.into();
+    parts[i].tag = if auxiliary { "VX" } else { "VV" }.into();
 }
 
 #[cfg(test)]
