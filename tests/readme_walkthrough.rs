@@ -93,9 +93,9 @@ fn walkthrough_runs_and_gives_the_verdicts_readme_states() {
     let found = verdicts(table);
     let found_pairs: BTreeSet<(String, String)> =
         found.iter().map(|v| (v.0.clone(), v.1.clone())).collect();
-    let stated_pairs: BTreeSet<(String, String)> = stated.keys().cloned().collect();
+    let listed: BTreeSet<(String, String)> = stated.keys().cloned().collect();
     assert!(
-        stated_pairs.is_subset(&found_pairs),
+        listed.is_subset(&found_pairs),
         "README's pairs are not all in the table:\n{table}"
     );
     for (name, level, verdict) in &found {

@@ -23,14 +23,14 @@
 //!   consonant were read as the verb they then look like: `들은 소식`
 //!   (news we heard, 듣다) as 들다, `물어보면` (if you ask, 묻다) as 물다
 //!   (to bite), `어떻게 사는지` (how they live, 살다) as 사다 (to buy).
-//! - **Chat words.** In the chatbot questions `한 잔` (a glass) and
-//!   `잘자`, `잘게` (sleep well, I'm off to sleep) all came out as 잘다
-//!   (fine-grained), `잼` (fun) as 재다 (to measure), `꿀잼` (great fun)
-//!   as 꾸다 (to dream) + 잼, `이별후` (after the
-//!   break-up) as 이 + 별후, and `다음 회가` (the next episode) as a noun
-//!   회가. Chat endings were read as nouns the dictionary happens to hold
-//!   ([`VERB_FORMS`]): `가야지` (I should go), `하네`, `가네`, `주세요`,
-//!   `허기지네` as 지네 (centipede), `꽃 사고 싶어` as 사고 (accident).
+//! - **Chat words.** In the chatbot questions and the reviews `한 잔` (a
+//!   glass) and `잘자`, `잘게` (sleep well, I'm off to sleep) all came out
+//!   as 잘다 (fine-grained), `잼` (fun) as 재다 (to measure), `꿀잼` (great
+//!   fun) as 꾸다 (to dream) + 잼, `이별후` (after the break-up) as 이 +
+//!   별후, and `다음 회가` (the next episode) as a noun 회가. Chat endings
+//!   were read as nouns the dictionary happens to hold ([`VERB_FORMS`]):
+//!   `가야지` (I should go), `하네`, `가네`, `주세요`, `허기지네` as 지네
+//!   (centipede), `꽃 사고 싶어` as 사고 (accident).
 //!
 //! Each rule looks at a morpheme and its neighbours only, so it is cheap
 //! and its effect on the Kiwi F1 is measured in `tests/text_korean.rs`.
@@ -206,6 +206,7 @@ fn restore_changed_stem(parts: &mut [Part], i: usize) {
         "들" if next_form.starts_with(['은', '을', '으']) => "듣",
         // 물어 보다 is asking (묻다); biting (물다) is rarely tried out.
         "물" if next_form == "어" && parts.get(i + 2).is_some_and(|p| p.form == "보") => "묻",
+        // 살다 drops its ㄹ before ㄴ: 사는, 산다 are 살다 or 사다 (to buy).
         "사" if starts_with_n(next_form) && lives_here(parts, i) => "살",
         _ => return,
     };
