@@ -38,10 +38,11 @@ fn particles_and_endings_are_removed_through_the_dictionary() {
         terms(korean(false), text),
         ["가족", "친구", "믿다", "있다", "외부", "소식", "알다", "되다"]
     );
-    // The same with the bundled stopwords (있다, 알다, 되다 are spaCy's 있, 알, 되).
+    // The same with the bundled stopwords: 있다 and 되다 are spaCy's 있 and
+    // 되; 알다 (to know) stays, as `know` does in English.
     assert_eq!(
         terms(korean(true), text),
-        ["가족", "친구", "믿다", "외부", "소식"]
+        ["가족", "친구", "믿다", "외부", "소식", "알다"]
     );
 }
 
@@ -327,10 +328,11 @@ fn tokenize_gives_the_words_an_analyst_expects() {
         "한국 드라마 I don't know why I'm here, it's fun\n",
     );
     let out = util::topics_stdin(dir.path(), &["tokenize", "-"], input.as_bytes()).ok();
-    // 살다 and the contractions are stopwords; `know` and `fun` are content.
+    // The contractions are stopwords; `know`, `fun` and 살다 (to live, as
+    // `live` in English) are content. 싶다 (to want) is an auxiliary.
     assert_eq!(
         out.stdout,
-        "남한 배우다\n탈북 준비\n삶\nknow fun\n한국 드라마 know fun\n"
+        "남한 배우다\n탈북 준비\n삶 살다\nknow fun\n한국 드라마 know fun\n"
     );
     // Without stopwords the contractions are whole in both script contexts
     // and 대하다 is back (Kiwi counts it).
@@ -359,6 +361,7 @@ fn particle_phrase_verbs_are_stopwords_only_in_their_phrase() {
             "영화",
             "바꾸다",
             "법",
+            "살다",
             "오다",
             "마음",
             "통하다",
