@@ -28,7 +28,7 @@
 //! Where `DIR/sentences.csv` gives the theme each sentence was drawn from
 //! (the bundled answers have it), the agreement is also split in two: on the
 //! answers one theme leads (more of their sentences than any other) and on
-//! the answers two themes tie. The generator writes the dominant theme
+//! the answers two (or three) themes tie. The generator writes the dominant theme
 //! first, which word counts cannot see, so on a tie any bag of words calls
 //! by a coin (in practice, by which of the two sentences has more tokens);
 //! the first figure is the one a better topic model can raise.
@@ -196,19 +196,30 @@ fn agreement(
         table[topic][theme] += 1.0;
     }
     let theme_of_topic = hungarian_max(&table);
-    let share = |lead: Option<Lead>| {
-        let scored: Vec<bool> = calls
-            .iter()
-            .filter(|(id, ..)| lead.is_none() || leads.get(*id).copied() == lead)
-            .map(|&(_, topic, theme)| theme_of_topic[topic] == theme)
-            .collect();
-        (scored.iter().filter(|&&hit| hit).count(), scored.len())
-    };
+    let right: Vec<(&str, bool)> = calls
+        .iter()
+        .map(|&(id, topic, theme)| (id, theme_of_topic[topic] == theme))
+        .collect();
     Agreement {
-        all: share(None),
-        led: share(Some(Lead::One)),
-        tied: share(Some(Lead::Tied)),
+        all: tally(&right, leads, None),
+        led: tally(&right, leads, Some(Lead::One)),
+        tied: tally(&right, leads, Some(Lead::Tied)),
     }
+}
+
+/// (answers called right, answers scored) among `right`, all of them or
+/// those of one [`Lead`] class.
+fn tally(
+    right: &[(&str, bool)],
+    leads: &HashMap<String, Lead>,
+    lead: Option<Lead>,
+) -> (usize, usize) {
+    let scored: Vec<bool> = right
+        .iter()
+        .filter(|(id, _)| lead.is_none() || leads.get(*id).copied() == lead)
+        .map(|&(_, hit)| hit)
+        .collect();
+    (scored.iter().filter(|&&hit| hit).count(), scored.len())
 }
 
 /// Agreement as (answers called right, answers scored).
@@ -216,7 +227,8 @@ struct Agreement {
     all: (usize, usize),
     /// Answers with one most frequent sentence theme.
     led: (usize, usize),
-    /// Answers whose most frequent sentence theme is shared by two themes.
+    /// Answers whose most frequent sentence theme is shared by two or three
+    /// themes.
     tied: (usize, usize),
 }
 
@@ -389,14 +401,7 @@ fn print_ceiling(
             (doc.id.as_str(), topic == *dominant)
         })
         .collect();
-    let with_true_topics = |lead: Option<Lead>| {
-        let scored: Vec<bool> = right_with_true_topics
-            .iter()
-            .filter(|(id, _)| lead.is_none() || leads.get(*id).copied() == lead)
-            .map(|&(_, right)| right)
-            .collect();
-        ratio((scored.iter().filter(|&&r| r).count(), scored.len()))
-    };
+    let with_true_topics = |lead| ratio(tally(&right_with_true_topics, leads, lead));
     let n = scored.len() as f64;
     println!(
         "ceiling: most frequent sentence theme {:.3} ({tied} answers tied, broken at random); \
