@@ -250,17 +250,25 @@ enum Lead {
     Unthemed,
 }
 
+/// An answer's sentences per theme, the most any theme has, and how many
+/// themes have that many.
+fn sentence_votes(own: &[Sentence]) -> ([usize; K], usize, usize) {
+    let mut votes = [0usize; K];
+    for t in own.iter().filter_map(|s| s.theme) {
+        votes[t] += 1;
+    }
+    let most = votes.iter().max().copied().unwrap_or(0);
+    let leaders = votes.iter().filter(|&&n| n == most).count();
+    (votes, most, leaders)
+}
+
 /// Each answer's [`Lead`], from its sentences' themes.
 fn leads(sentences: &HashMap<String, Vec<Sentence>>) -> HashMap<String, Lead> {
     sentences
         .iter()
         .map(|(id, own)| {
-            let mut votes = [0usize; K];
-            for t in own.iter().filter_map(|s| s.theme) {
-                votes[t] += 1;
-            }
-            let most = votes.iter().max().copied().unwrap_or(0);
-            let lead = match votes.iter().filter(|&&n| n == most).count() {
+            let (_, most, leaders) = sentence_votes(own);
+            let lead = match leaders {
                 _ if most == 0 => Lead::Unthemed,
                 1 => Lead::One,
                 _ => Lead::Tied,
@@ -373,12 +381,7 @@ fn print_ceiling(
             continue;
         };
         let own = sentences.get(&doc.id).map_or(&[][..], Vec::as_slice);
-        let mut votes = [0usize; K];
-        for t in own.iter().filter_map(|s| s.theme) {
-            votes[t] += 1;
-        }
-        let most = votes.iter().max().copied().unwrap_or(0);
-        let leaders = votes.iter().filter(|&&n| n == most).count();
+        let (votes, most, leaders) = sentence_votes(own);
         tied += usize::from(leaders > 1 && most > 0);
         if votes[dominant] == most {
             by_sentences += 1.0 / leaders as f64;
