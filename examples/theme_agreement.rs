@@ -57,9 +57,10 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use topics::corpus::{Corpus, CorpusFile, PruneOptions};
-use topics::explore::hungarian_max;
+use topics::explore::ClassAgreement;
 use topics::io::InputOptions;
 use topics::lda::{self, ChainPick, LdaModel, LdaParams};
+use topics::link::groups::dominant;
 use topics::text::{Analyzer, TextOptions};
 
 /// Topics fitted: the bundled data have three themes.
@@ -187,18 +188,17 @@ fn agreement(
             } else {
                 model.theta(d)
             };
-            let topic = (0..K).fold(0, |b, t| if theta[t] > theta[b] { t } else { b });
-            Some((doc.id.as_str(), topic, theme))
+            Some((doc.id.as_str(), dominant(&theta), theme))
         })
         .collect();
-    let mut table = vec![vec![0.0; K]; K];
-    for &(_, topic, theme) in &calls {
-        table[topic][theme] += 1.0;
-    }
-    let theme_of_topic = hungarian_max(&table);
+    let pairs: Vec<(usize, usize)> = calls
+        .iter()
+        .map(|&(_, topic, theme)| (topic, theme))
+        .collect();
+    let matched = ClassAgreement::new(&pairs, K, K);
     let right: Vec<(&str, bool)> = calls
         .iter()
-        .map(|&(id, topic, theme)| (id, theme_of_topic[topic] == theme))
+        .map(|&(id, topic, theme)| (id, matched.agrees(topic, theme)))
         .collect();
     Agreement {
         all: tally(&right, leads, None),
@@ -352,10 +352,10 @@ fn truth_start(
             for (w, t) in themed_words(corpus, analyzer, own).into_iter().rev() {
                 themes.entry(w).or_default().push(t);
             }
-            let dominant = truth.get(&doc.id).copied().unwrap_or(0);
+            let true_theme = truth.get(&doc.id).copied().unwrap_or(0);
             doc.words
                 .iter()
-                .map(|w| themes.get_mut(w).and_then(Vec::pop).unwrap_or(dominant) as u16)
+                .map(|w| themes.get_mut(w).and_then(Vec::pop).unwrap_or(true_theme) as u16)
                 .collect()
         })
         .collect()
@@ -377,20 +377,20 @@ fn print_ceiling(
     let mut tied = 0;
     let mut scored = Vec::new();
     for doc in &corpus.docs {
-        let Some(&dominant) = truth.get(&doc.id) else {
+        let Some(&true_theme) = truth.get(&doc.id) else {
             continue;
         };
         let own = sentences.get(&doc.id).map_or(&[][..], Vec::as_slice);
         let (votes, most, leaders) = sentence_votes(own);
         tied += usize::from(leaders > 1 && most > 0);
-        if votes[dominant] == most {
+        if votes[true_theme] == most {
             by_sentences += 1.0 / leaders as f64;
         }
         for (w, t) in themed_words(corpus, analyzer, own) {
             n_wk[w as usize * K + t] += 1.0;
             n_k[t] += 1.0;
         }
-        scored.push((doc, dominant));
+        scored.push((doc, true_theme));
     }
     let phi_wk: Vec<f64> = (0..v * K)
         .map(|i| (n_wk[i] + beta) / (n_k[i % K] + v as f64 * beta))
@@ -398,10 +398,9 @@ fn print_ceiling(
     let right_with_true_topics: Vec<(&str, bool)> = scored
         .iter()
         .enumerate()
-        .map(|(d, (doc, dominant))| {
+        .map(|(d, (doc, theme))| {
             let theta = lda::fold_in_theta(&alpha, &phi_wk, &doc.words, 200, d as u64);
-            let topic = (0..K).fold(0, |b, t| if theta[t] > theta[b] { t } else { b });
-            (doc.id.as_str(), topic == *dominant)
+            (doc.id.as_str(), dominant(&theta) == *theme)
         })
         .collect();
     let with_true_topics = |lead| ratio(tally(&right_with_true_topics, leads, lead));

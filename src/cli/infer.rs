@@ -54,7 +54,7 @@ fn dominant(theta: &[f64], known_tokens: usize) -> Option<usize> {
     if known_tokens == 0 {
         return None;
     }
-    (0..theta.len()).reduce(|best, t| if theta[t] > theta[best] { t } else { best })
+    Some(topics::link::groups::dominant(theta))
 }
 
 /// A θ column's header: the topic's label, or `topic_T`.

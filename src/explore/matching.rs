@@ -1,7 +1,10 @@
 //! Matching the topics of two runs: the one-to-one assignment that
 //! maximizes total similarity (the Hungarian method), so that stability
 //! across seeds is measured between the topics that correspond, whatever
-//! their ids, and so that labels follow their topics into a refit.
+//! their ids, and so that labels follow their topics into a refit; and
+//! matching topics to known classes (hand codes, or the true themes of
+//! simulated answers), to say how often an answer's dominant topic is its
+//! class.
 
 use std::collections::HashMap;
 
@@ -76,6 +79,85 @@ pub fn hungarian_max(similarity: &[Vec<f64>]) -> Vec<usize> {
         }
     }
     assignment
+}
+
+/// How often answers' dominant topics agree with classes known for them
+/// (an analyst's hand codes, or the themes simulated answers were drawn
+/// from), once each topic is matched to one class.
+///
+/// Topic ids are arbitrary, so the matching is the one-to-one assignment
+/// that puts the most answers on the diagonal of the topic × class table
+/// (Hungarian method): the agreement is the best any relabelling of the
+/// topics gives, the usual score of clustering against known classes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassAgreement {
+    /// Answers per (dominant topic, class).
+    pub table: Vec<Vec<usize>>,
+    /// The class each topic is matched to; `None` for a topic left over
+    /// when there are more topics than classes.
+    pub class_of_topic: Vec<Option<usize>>,
+}
+
+impl ClassAgreement {
+    /// Scores `calls`, one `(dominant topic, known class)` per answer, with
+    /// `k` topics and `classes` classes. A topic or class out of range is a
+    /// caller's bug and panics.
+    pub fn new(calls: &[(usize, usize)], k: usize, classes: usize) -> ClassAgreement {
+        let mut table = vec![vec![0; classes]; k];
+        for &(topic, class) in calls {
+            table[topic][class] += 1;
+        }
+        // Square for the assignment: padded rows or columns score nothing.
+        let n = k.max(classes);
+        let square: Vec<Vec<f64>> = (0..n)
+            .map(|t| {
+                (0..n)
+                    .map(|c| match (table.get(t), c < classes) {
+                        (Some(row), true) => row[c] as f64,
+                        _ => 0.0,
+                    })
+                    .collect()
+            })
+            .collect();
+        let class_of_topic = hungarian_max(&square)
+            .into_iter()
+            .take(k)
+            .map(|c| (c < classes).then_some(c))
+            .collect();
+        ClassAgreement {
+            table,
+            class_of_topic,
+        }
+    }
+
+    /// Whether an answer whose dominant topic is `topic` and whose class is
+    /// `class` counts as agreeing.
+    pub fn agrees(&self, topic: usize, class: usize) -> bool {
+        self.class_of_topic[topic] == Some(class)
+    }
+
+    /// Answers on the matched diagonal.
+    pub fn agreeing(&self) -> usize {
+        self.table
+            .iter()
+            .zip(&self.class_of_topic)
+            .filter_map(|(row, class)| class.map(|c| row[c]))
+            .sum()
+    }
+
+    /// Answers scored.
+    pub fn scored(&self) -> usize {
+        self.table.iter().flatten().sum()
+    }
+
+    /// The share of answers on the matched diagonal (0 when none was
+    /// scored).
+    pub fn share(&self) -> f64 {
+        match self.scored() {
+            0 => 0.0,
+            n => self.agreeing() as f64 / n as f64,
+        }
+    }
 }
 
 /// Cosine similarity of two word distributions.
@@ -162,6 +244,37 @@ mod tests {
         // (0,1)+(1,0) = 9 + 9 = 18.
         let s = vec![vec![10.0, 9.0], vec![9.0, 1.0]];
         assert_eq!(hungarian_max(&s), vec![1, 0]);
+    }
+
+    /// `count` answers with dominant topic `topic` and class `class`.
+    fn calls(cells: &[(usize, usize, usize)]) -> Vec<(usize, usize)> {
+        cells
+            .iter()
+            .flat_map(|&(topic, class, count)| std::iter::repeat_n((topic, class), count))
+            .collect()
+    }
+
+    #[test]
+    fn class_agreement_takes_the_best_relabelling_not_the_greedy_one() {
+        // Topic 0 holds 10 of class 0 and 9 of class 1; topic 1 holds 9 of
+        // class 0 and 1 of class 1. Greedy (topic 0 → class 0) puts 11 on
+        // the diagonal; the best relabelling (0 → 1, 1 → 0) puts 18 of 29.
+        let a = ClassAgreement::new(&calls(&[(0, 0, 10), (0, 1, 9), (1, 0, 9), (1, 1, 1)]), 2, 2);
+        assert_eq!(a.class_of_topic, vec![Some(1), Some(0)]);
+        assert_eq!((a.agreeing(), a.scored()), (18, 29));
+        assert!((a.share() - 18.0 / 29.0).abs() < 1e-15);
+        assert!(a.agrees(0, 1) && !a.agrees(0, 0));
+    }
+
+    #[test]
+    fn class_agreement_leaves_a_spare_topic_unmatched() {
+        // Three topics, two classes: topic 2 (3 answers of class 0) is the
+        // weakest claim on class 0, which topic 1 holds with 5.
+        let a = ClassAgreement::new(&calls(&[(0, 1, 4), (1, 0, 5), (2, 0, 3)]), 3, 2);
+        assert_eq!(a.class_of_topic, vec![Some(1), Some(0), None]);
+        assert_eq!((a.agreeing(), a.scored()), (9, 12));
+        assert!(!a.agrees(2, 0));
+        assert_eq!(ClassAgreement::new(&[], 2, 2).share(), 0.0);
     }
 
     #[test]

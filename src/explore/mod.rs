@@ -40,7 +40,7 @@ pub use labels::{
     carry_over, open_model, refit_for, topic_of_word, CarryOver, LabelMove, Labels, Refit,
     WordTopic, CARRY_OVER_MIN_SIMILARITY, WORD_LEAD,
 };
-pub use matching::{hungarian_max, match_models, match_topics};
+pub use matching::{hungarian_max, match_models, match_topics, ClassAgreement};
 pub use rankings::{js_shrink, RankedWord, Ranking, TopicWordMatrix, DEFAULT_LAMBDA};
 pub use select_k::{
     held_out_log_likelihood, parse_ks, select_k, split_held_out, KRun, KSummary, Recommendation,

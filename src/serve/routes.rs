@@ -16,6 +16,7 @@ use crate::explore::{
 };
 use crate::io::Answer;
 use crate::lda::{InferOptions, Inferer, LdaModel};
+use crate::link::groups::dominant;
 use crate::report::{render_html, ConjointRow, ReportData, ReportOptions};
 
 /// Most answers one `/api/infer` request may carry.
@@ -605,17 +606,6 @@ fn duplicate_of(labels: &Labels, topic: usize, label: &str) -> Option<usize> {
     let lower = label.to_lowercase();
     (0..labels.k())
         .find(|&t| t != topic && labels.get(t).is_some_and(|l| l.to_lowercase() == lower))
-}
-
-/// The topic with the largest share; ties to the lower id.
-fn dominant(theta: &[f64]) -> usize {
-    let mut best = 0;
-    for (t, &x) in theta.iter().enumerate() {
-        if x > theta[best] {
-            best = t;
-        }
-    }
-    best
 }
 
 fn parse_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> std::result::Result<T, Reply> {
