@@ -42,3 +42,4 @@ mod simd_override;
 mod text;
 mod text_korean;
 mod text_properties;
+mod theme_recovery;
