@@ -166,6 +166,16 @@ pub enum Error {
         reason: String,
     },
 
+    /// A codes file given to `validate` cannot be compared with the model
+    /// (no code in its column, or no coded id among the model's answers).
+    #[error("{}: {reason}", path.display())]
+    BadCodes {
+        /// The codes file.
+        path: PathBuf,
+        /// Why it cannot be compared.
+        reason: String,
+    },
+
     /// An output file is one of the run's input files: writing it would
     /// destroy the input (checked before anything is read or written).
     #[error(
@@ -233,6 +243,7 @@ impl Error {
             Error::BadLabels { .. } => 40,
             Error::BadResults { .. } => 41,
             Error::Serve { .. } => 42,
+            Error::BadCodes { .. } => 43,
             Error::Conjoint(e) => e.exit_code(),
             Error::KoDictionary { .. } => 20,
             Error::UserDictionary { .. } => 21,

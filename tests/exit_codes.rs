@@ -96,6 +96,7 @@ fn write_inputs(dir: &Path) {
     w("long.txt", &vec![b'a'; 1024 * 1024 + 1]);
     w("answers.csv", b"id,text\n1,family and friends\n");
     w("notmodel.json", b"{\"x\": 1}\n");
+    w("other_codes.csv", b"id,code\nr1,a\nr2,b\n");
     w("tokenizer.json", b"{\"model\": 3}\n");
     w("ko.txt", "가족을 위해 일한다\n".as_bytes());
     w("user_dict.csv", "장마당\n".as_bytes());
@@ -329,6 +330,11 @@ fn cases(dir: &Path) -> Vec<Case> {
             42,
             &["serve", "model.json", "--host", "0.0.0.0", "--port", "0"],
             "refusing to listen on a non-loopback address",
+        ),
+        case(
+            43,
+            &["validate", "model.json", "other_codes.csv"],
+            "other_codes.csv: none of the 2 coded ids is an answer id of the model",
         ),
         link(
             50,

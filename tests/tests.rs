@@ -43,3 +43,4 @@ mod text;
 mod text_korean;
 mod text_properties;
 mod theme_recovery;
+mod validate_cli;

@@ -16,37 +16,19 @@
 //! back under; the bag-of-words ceiling on these answers is about 0.87
 //! (`--ceiling yes`), so it leaves room for no large loss.
 
-use std::collections::HashMap;
-
 use topics::corpus::{Corpus, CorpusFile, PruneOptions};
-use topics::explore::ClassAgreement;
+use topics::explore::{ClassAgreement, CodeValidation};
 use topics::io::InputOptions;
 use topics::lda::{self, LdaParams};
-use topics::link::groups::dominant;
+use topics::link::covariates::CovariatesFile;
 use topics::text::TextOptions;
 
 /// The least share of answers whose dominant topic is their true theme.
 const FLOOR: f64 = 0.80;
 
-/// Each respondent's true dominant theme (`0` learning, `1` trust, `2`
-/// curiosity), by id.
-fn true_themes() -> HashMap<String, usize> {
-    let path = crate::util::repo_file("examples/data/respondents.csv");
-    let mut reader = csv::Reader::from_path(&path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (id, theme) = (column("id"), column("dominant_theme"));
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            (r[id].to_string(), r[theme].parse().unwrap())
-        })
-        .collect()
-}
-
 /// `topics fit examples/data/answers_LANG.txt -k 3 --seed SEED`, scored
-/// against the true themes.
+/// against the true themes as `topics validate model.json
+/// examples/data/respondents.csv --code-column dominant_theme` scores it.
 fn default_fit_agreement(lang: &str, seed: u64) -> ClassAgreement {
     let path = crate::util::repo_file(&format!("examples/data/answers_{lang}.txt"));
     let CorpusFile {
@@ -64,14 +46,11 @@ fn default_fit_agreement(lang: &str, seed: u64) -> ClassAgreement {
         ..LdaParams::default()
     };
     let model = lda::fit_owned(corpus, &params, analyzer.options().clone(), &mut |_| {}).unwrap();
-    let truth = true_themes();
-    let calls: Vec<(usize, usize)> = model
-        .documents()
-        .iter()
-        .enumerate()
-        .map(|(d, doc)| (dominant(&model.theta(d)), truth[&doc.id]))
-        .collect();
-    ClassAgreement::new(&calls, 3, 3)
+    let truth = crate::util::repo_file("examples/data/respondents.csv");
+    let themes = CovariatesFile::open(&truth, Some("id"))
+        .and_then(|f| f.required_values("dominant_theme"))
+        .unwrap();
+    CodeValidation::new(&model, &themes).unwrap().agreement
 }
 
 fn assert_recovers(lang: &str, seed: u64) {

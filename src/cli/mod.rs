@@ -14,6 +14,7 @@ mod select_k;
 mod serve;
 mod show;
 mod tokenize;
+mod validate;
 mod words;
 
 use clap::{Parser, Subcommand};
@@ -55,6 +56,8 @@ enum Command {
     Conjoint(conjoint::Args),
     /// Cross-check topics against the conjoint: estimates by topic group over θ draws.
     Link(link::Args),
+    /// Check topics against hand codes of the same answers: agreement after matching.
+    Validate(validate::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -72,5 +75,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SelectK(args) => select_k::run(args),
         Command::Conjoint(args) => conjoint::run(args),
         Command::Link(args) => link::run(args),
+        Command::Validate(args) => validate::run(args),
     }
 }

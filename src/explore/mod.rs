@@ -30,6 +30,7 @@ mod rankings;
 mod recommend;
 mod select_k;
 mod table;
+mod validation;
 
 pub use diagnostics::{
     better, direction_legend, document_words, npmi_coherence, umass_coherence, with_arrow, Better,
@@ -47,3 +48,4 @@ pub use select_k::{
     SelectKOptions, SelectKReport, DEFAULT_MIN_STABILITY,
 };
 pub use table::text_table;
+pub use validation::{CodeValidation, ValidationError};

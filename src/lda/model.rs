@@ -382,6 +382,22 @@ fn top_n<T>(
     items
 }
 
+/// The topic with the largest share of `theta`, the lower id on a tie: an
+/// answer's dominant topic, as every view and the `link` groups call it.
+pub fn dominant_topic(theta: &[f64]) -> usize {
+    theta
+        .iter()
+        .enumerate()
+        .fold((0, f64::NEG_INFINITY), |best, (i, &v)| {
+            if v > best.1 {
+                (i, v)
+            } else {
+                best
+            }
+        })
+        .0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,17 @@ impl<'a> CovariatesFile<'a> {
         })
     }
 
+    /// `column` by answer id (answers without a value left out); a column
+    /// the file lacks is an error naming the columns it has.
+    pub fn required_values(&self, column: &str) -> Result<HashMap<String, String>> {
+        self.values(column)?
+            .ok_or_else(|| crate::Error::MissingColumn {
+                path: display_path(self.path),
+                column: column.to_string(),
+                available: self.header.clone(),
+            })
+    }
+
     /// `column` by answer id (answers without a value left out), or `None`
     /// when the file has no such column.
     pub fn values(&self, column: &str) -> Result<Option<HashMap<String, String>>> {

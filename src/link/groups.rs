@@ -82,19 +82,7 @@ impl GroupRule {
 }
 
 /// The index of the largest share (the first on ties).
-pub fn dominant(theta: &[f64]) -> usize {
-    theta
-        .iter()
-        .enumerate()
-        .fold((0, f64::NEG_INFINITY), |best, (i, &v)| {
-            if v > best.1 {
-                (i, v)
-            } else {
-                best
-            }
-        })
-        .0
-}
+pub use crate::lda::dominant_topic as dominant;
 
 /// Tercile (0, 1, 2) of each value by rank, ⌊3·rank/n⌋; ties are broken
 /// by position so the split is as even as possible and deterministic.

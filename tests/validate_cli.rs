@@ -1,0 +1,192 @@
+//! `topics validate`: topics against hand codes, on the tiny model whose
+//! topics are the three word groups by construction (answer `i` is group
+//! `(i − 1) mod 3`), with codes that are right but for one wrong code, one
+//! uncoded answer and one id the model does not hold.
+
+use crate::util;
+
+use std::path::Path;
+
+use util::{saved_model, topics};
+
+/// The codes a person would give the tiny model's answers, by group.
+const NAMES: [&str; 3] = ["trust", "cost", "jobs"];
+
+/// `id,code` for answers 1–60: answer 1 miscoded, answer 2 `NA`, and a row
+/// for an id (999) that is no answer.
+fn write_codes(dir: &Path) {
+    let mut csv = String::from("id,code\n");
+    for id in 1..=60 {
+        let code = match id {
+            1 => "jobs",
+            2 => "NA",
+            _ => NAMES[(id - 1) % 3],
+        };
+        csv += &format!("{id},{code}\n");
+    }
+    csv += "999,cost\n";
+    std::fs::write(dir.join("codes.csv"), csv).unwrap();
+}
+
+fn prepared() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    saved_model(dir.path());
+    write_codes(dir.path());
+    dir
+}
+
+#[test]
+fn agreement_counts_every_coded_answer_once() {
+    let dir = prepared();
+    let out = topics(dir.path(), &["validate", "model.json", "codes.csv"])
+        .ok()
+        .stdout;
+    // 59 answers fitted and coded (answer 2 is NA), all but answer 1 on
+    // their group's code.
+    assert!(
+        out.contains("the dominant topic agrees with the code for 58 of 59 answers (98.3%)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("codes: codes.csv, column code (3 codes)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "coded but not answers of the model (blank answers are left out of a fit): 999"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("fitted answers without a code, left out: 1"),
+        "{out}"
+    );
+}
+
+#[test]
+fn each_topic_is_matched_to_its_groups_code() {
+    let dir = prepared();
+    let json = topics(
+        dir.path(),
+        &["validate", "model.json", "codes.csv", "--format", "json"],
+    )
+    .ok()
+    .stdout;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["codes"], serde_json::json!(["cost", "jobs", "trust"]));
+    assert_eq!(
+        (v["answers"].as_u64(), v["agreeing"].as_u64()),
+        (Some(59), Some(58))
+    );
+    let model = topics::lda::LdaModel::load(&dir.path().join("model.json")).unwrap();
+    for row in v["topics"].as_array().unwrap() {
+        let t = row["topic"].as_u64().unwrap() as usize;
+        let group = util::group_of(&model, t);
+        assert_eq!(row["matched_code"], NAMES[group], "topic {t}");
+    }
+    let kappa = v["kappa"].as_f64().unwrap();
+    let (agreement, chance) = (
+        v["agreement"].as_f64().unwrap(),
+        v["chance"].as_f64().unwrap(),
+    );
+    assert!((kappa - (agreement - chance) / (1.0 - chance)).abs() < 1e-12);
+    assert_eq!(v["not_in_model"], serde_json::json!(["999"]));
+}
+
+#[test]
+fn csv_has_a_column_per_code() {
+    let dir = prepared();
+    let csv = topics(
+        dir.path(),
+        &["validate", "model.json", "codes.csv", "--format", "csv"],
+    )
+    .ok()
+    .stdout;
+    let header = csv.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "topic,label,answers,code_cost,code_jobs,code_trust,matched_code,agreeing,precision,recall"
+    );
+    assert_eq!(csv.lines().count(), 4);
+}
+
+#[test]
+fn bad_codes_files_are_refused_with_the_file_named() {
+    let dir = prepared();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write("empty_codes.csv", "id,code\n1,NA\n2,\n");
+    write("twice.csv", "id,code\n1,trust\n1,jobs\n");
+    let run = |codes: &str, extra: &[&str]| {
+        let mut args = vec!["validate", "model.json", codes];
+        args.extend(extra);
+        topics(dir.path(), &args)
+    };
+    let empty = run("empty_codes.csv", &[]);
+    assert_eq!(empty.code, 43);
+    assert!(
+        empty
+            .stderr
+            .contains("empty_codes.csv: no answer has a code in this column"),
+        "{}",
+        empty.stderr
+    );
+    let missing = run("codes.csv", &["--code-column", "theme"]);
+    assert_eq!(missing.code, 6);
+    assert!(
+        missing
+            .stderr
+            .contains("codes.csv: column 'theme' not found; the header has: id, code"),
+        "{}",
+        missing.stderr
+    );
+    let twice = run("twice.csv", &[]);
+    assert_ne!(twice.code, 0);
+    assert!(
+        twice.stderr.contains("twice.csv") && twice.stderr.contains("line 3"),
+        "{}",
+        twice.stderr
+    );
+}
+
+/// README's figures: the English answers' default fit against their true
+/// themes (`examples/data/respondents.csv`), the three blank answers coded
+/// but not fitted.
+#[test]
+fn readme_figures_for_the_bundled_answers() {
+    let dir = util::example_dir();
+    topics(
+        dir.path(),
+        &[
+            "fit",
+            "examples/data/answers_en.txt",
+            "-k",
+            "3",
+            "-o",
+            "model.json",
+        ],
+    )
+    .ok();
+    let out = topics(
+        dir.path(),
+        &[
+            "validate",
+            "model.json",
+            "examples/data/respondents.csv",
+            "--code-column",
+            "dominant_theme",
+        ],
+    )
+    .ok()
+    .stdout;
+    assert!(
+        out.contains(
+            "the dominant topic agrees with the code for 261 of 310 answers (84.2%); \
+             chance with these shares 33.5%; Cohen's kappa 0.762"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("coded but not answers of the model (blank answers are left out of a fit): 95, 244, 250"),
+        "{out}"
+    );
+}
