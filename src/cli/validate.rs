@@ -135,32 +135,48 @@ fn fraction(x: Option<f64>) -> String {
     x.map_or("-".to_string(), |x| format!("{x:.3}"))
 }
 
-fn readable(r: &Report, labels: &Labels) -> String {
-    let mut header = vec![
-        "topic".to_string(),
-        "label".to_string(),
-        "answers".to_string(),
+/// The column names of both formats: a column per code, named by `code`,
+/// between the topic's and the matching's, named `tail`.
+fn columns(codes: &[String], code: impl Fn(&str) -> String, tail: [&str; 4]) -> Vec<String> {
+    let mut header: Vec<String> = ["topic", "label", "answers"].map(str::to_string).to_vec();
+    header.extend(codes.iter().map(|c| code(c)));
+    header.extend(tail.map(str::to_string));
+    header
+}
+
+/// A topic's cells in the order of [`columns`]; `none` stands for a topic
+/// without a matched code, and `share` writes precision and recall.
+fn cells(
+    t: &TopicRow,
+    labels: &Labels,
+    none: &str,
+    share: impl Fn(Option<f64>) -> String,
+) -> Vec<String> {
+    let mut row = vec![
+        t.topic.to_string(),
+        labels.name(t.topic),
+        t.answers.to_string(),
     ];
-    header.extend(r.codes.iter().cloned());
-    header.extend(["matched code", "agreeing", "precision", "recall"].map(str::to_string));
+    row.extend(t.by_code.iter().map(usize::to_string));
+    row.extend([
+        t.matched_code.clone().unwrap_or_else(|| none.to_string()),
+        t.agreeing.to_string(),
+        share(t.precision),
+        share(t.recall),
+    ]);
+    row
+}
+
+fn readable(r: &Report, labels: &Labels) -> String {
+    let header = columns(
+        r.codes,
+        str::to_string,
+        ["matched code", "agreeing", "precision", "recall"],
+    );
     let rows: Vec<Vec<String>> = r
         .topics
         .iter()
-        .map(|t| {
-            let mut row = vec![
-                t.topic.to_string(),
-                labels.name(t.topic),
-                t.answers.to_string(),
-            ];
-            row.extend(t.by_code.iter().map(usize::to_string));
-            row.extend([
-                t.matched_code.clone().unwrap_or_else(|| "-".to_string()),
-                t.agreeing.to_string(),
-                fraction(t.precision),
-                fraction(t.recall),
-            ]);
-            row
-        })
+        .map(|t| cells(t, labels, "-", fraction))
         .collect();
     let mut out = format!(
         "codes: {}, column {} ({} codes)\n",
@@ -210,27 +226,15 @@ fn readable(r: &Report, labels: &Labels) -> String {
 }
 
 fn csv(r: &Report, labels: &Labels) -> String {
-    let mut header: Vec<String> = ["topic", "label", "answers"].map(str::to_string).to_vec();
-    header.extend(r.codes.iter().map(|c| format!("code_{c}")));
-    header.extend(["matched_code", "agreeing", "precision", "recall"].map(str::to_string));
+    let header = columns(
+        r.codes,
+        |c| format!("code_{c}"),
+        ["matched_code", "agreeing", "precision", "recall"],
+    );
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let number = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
     table(
         &header,
-        r.topics.iter().map(|t| {
-            let mut row = vec![
-                t.topic.to_string(),
-                labels.name(t.topic),
-                t.answers.to_string(),
-            ];
-            row.extend(t.by_code.iter().map(usize::to_string));
-            row.extend([
-                t.matched_code.clone().unwrap_or_default(),
-                t.agreeing.to_string(),
-                number(t.precision),
-                number(t.recall),
-            ]);
-            row
-        }),
+        r.topics.iter().map(|t| cells(t, labels, "", number)),
     )
 }
