@@ -21,10 +21,10 @@ use crate::util::{example_dir, topics};
 /// The least share of answers whose dominant topic is their true theme.
 const FLOOR: f64 = 0.80;
 
-/// `topics fit examples/data/answers_LANG.txt -k 3 --seed SEED`, scored by
+/// `topics fit examples/data/answers_LANG.txt -k 3 --seed SEED`, then
 /// `topics validate model.json examples/data/respondents.csv --code-column
-/// dominant_theme`: (answers agreeing, answers scored, topic × theme table).
-fn default_fit_agreement(lang: &str, seed: u64) -> (u64, u64, serde_json::Value) {
+/// dominant_theme --format FORMAT`: what it prints.
+fn fit_and_validate(lang: &str, seed: u64, format: &str) -> String {
     let dir = example_dir();
     let answers = format!("examples/data/answers_{lang}.txt");
     let seed = seed.to_string();
@@ -42,7 +42,7 @@ fn default_fit_agreement(lang: &str, seed: u64) -> (u64, u64, serde_json::Value)
         ],
     )
     .ok();
-    let json = topics(
+    topics(
         dir.path(),
         &[
             "validate",
@@ -51,12 +51,17 @@ fn default_fit_agreement(lang: &str, seed: u64) -> (u64, u64, serde_json::Value)
             "--code-column",
             "dominant_theme",
             "--format",
-            "json",
+            format,
         ],
     )
     .ok()
-    .stdout;
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    .stdout
+}
+
+/// (answers agreeing, answers scored, topic × theme table) of the default
+/// fit with `seed`.
+fn default_fit_agreement(lang: &str, seed: u64) -> (u64, u64, serde_json::Value) {
+    let v: serde_json::Value = serde_json::from_str(&fit_and_validate(lang, seed, "json")).unwrap();
     let by_code: Vec<&serde_json::Value> = v["topics"]
         .as_array()
         .unwrap()
@@ -92,4 +97,24 @@ fn korean_default_fits_recover_the_true_themes() {
     for seed in 1..=3 {
         assert_recovers("ko", seed);
     }
+}
+
+/// README's figures: the English answers' default fit against their true
+/// themes, the three blank answers coded but not fitted.
+#[test]
+fn readme_figures_for_the_bundled_answers() {
+    let out = fit_and_validate("en", 1, "table");
+    assert!(
+        out.contains(
+            "the dominant topic agrees with the code for 261 of 310 answers (84.2%); \
+             chance with these shares 33.5%; Cohen's kappa 0.762"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "coded but not answers of the model (blank answers are left out of a fit): 95, 244, 250"
+        ),
+        "{out}"
+    );
 }
