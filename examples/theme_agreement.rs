@@ -59,8 +59,8 @@ use anyhow::{bail, Context};
 use topics::corpus::{Corpus, CorpusFile, PruneOptions};
 use topics::explore::ClassAgreement;
 use topics::io::InputOptions;
+use topics::lda::dominant_topic as dominant;
 use topics::lda::{self, ChainPick, LdaModel, LdaParams};
-use topics::link::groups::dominant;
 use topics::text::{Analyzer, TextOptions};
 
 /// Topics fitted: the bundled data have three themes.

@@ -54,7 +54,7 @@ fn dominant(theta: &[f64], known_tokens: usize) -> Option<usize> {
     if known_tokens == 0 {
         return None;
     }
-    Some(topics::link::groups::dominant(theta))
+    Some(topics::lda::dominant_topic(theta))
 }
 
 /// A θ column's header: the topic's label, or `topic_T`.

@@ -15,8 +15,8 @@ use crate::explore::{
     COHERENCE_WORDS, DEFAULT_LAMBDA,
 };
 use crate::io::Answer;
+use crate::lda::dominant_topic as dominant;
 use crate::lda::{InferOptions, Inferer, LdaModel};
-use crate::link::groups::dominant;
 use crate::report::{render_html, ConjointRow, ReportData, ReportOptions};
 
 /// Most answers one `/api/infer` request may carry.
