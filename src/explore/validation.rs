@@ -139,17 +139,12 @@ impl CodeValidation {
         if n == 0.0 {
             return 0.0;
         }
-        let table = &self.agreement.table;
         self.agreement
             .class_of_topic
             .iter()
             .enumerate()
             .filter_map(|(t, c)| c.map(|c| (t, c)))
-            .map(|(t, c)| {
-                let row: usize = table[t].iter().sum();
-                let col: usize = table.iter().map(|r| r[c]).sum();
-                row as f64 / n * (col as f64 / n)
-            })
+            .map(|(t, c)| self.topic_answers(t) as f64 / n * (self.code_answers(c) as f64 / n))
             .sum()
     }
 
