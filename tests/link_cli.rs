@@ -381,7 +381,7 @@ fn errors_name_the_problem_with_their_exit_codes() {
     assert_eq!(run.code, 51);
     assert_eq!(
         run.stderr,
-        "topics: error: conjoint.csv: line 4: column 'task' is '2' for respondent '1', but '1' on an earlier row; it must be the same on every row of a respondent\n"
+        "topics: error: conjoint.csv: line 4: column 'task' is '2' for respondent '1', but '1' on an earlier row; it must be the same on every row of respondent '1'\n"
     );
     // A bad mapping line.
     std::fs::write(dir.join("map.txt"), "# ok\ntrust = Family\n").unwrap();

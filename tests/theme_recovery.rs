@@ -117,4 +117,30 @@ fn readme_figures_for_the_bundled_answers() {
         ),
         "{out}"
     );
+    // The bands of the dominant topic's share, and the clearest
+    // disagreement: a learning answer the model gives to trust.
+    for band in [
+        "0.8 to 1        218       205      0.940",
+        "0.6 to 0.8       39        29      0.744",
+        "below 0.6        53        27      0.509",
+    ] {
+        assert!(out.contains(band), "{band}: {out}");
+    }
+    assert!(
+        out.contains("the 10 of 49 disagreeing answers the model calls most clearly"),
+        "{out}"
+    );
+    let first = out
+        .lines()
+        .skip_while(|l| !l.starts_with("id "))
+        .nth(2)
+        .unwrap_or_default();
+    assert!(
+        first.starts_with(" 90     0 ")
+            && first.ends_with(
+                "I realized that what the government told us was a lie. \
+                                I only watched things that came from family or close friends."
+            ),
+        "{out}"
+    );
 }

@@ -140,10 +140,115 @@ fn bad_codes_files_are_refused_with_the_file_named() {
         missing.stderr
     );
     let twice = run("twice.csv", &[]);
-    assert_ne!(twice.code, 0);
+    assert_eq!(twice.code, 51);
     assert!(
-        twice.stderr.contains("twice.csv") && twice.stderr.contains("line 3"),
+        twice.stderr.contains(
+            "twice.csv: line 3: column 'code' is 'jobs' for answer '1', but 'trust' on an earlier row; \
+             it must be the same on every row of answer '1'"
+        ),
         "{}",
         twice.stderr
     );
+}
+
+#[test]
+fn the_miscoded_answer_is_the_one_disagreement_listed() {
+    let dir = prepared();
+    let out = topics(dir.path(), &["validate", "model.json", "codes.csv"])
+        .ok()
+        .stdout;
+    let model = topics::lda::LdaModel::load(&dir.path().join("model.json")).unwrap();
+    let text = &model.documents()[0].text;
+    let list = out
+        .split("the one disagreeing answer:\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no disagreement list: {out}"));
+    // Header, rule, answer 1 (coded jobs, its topic matched to trust).
+    let rows: Vec<&str> = list.lines().collect();
+    assert_eq!(rows.len(), 3, "{list}");
+    let cells: Vec<&str> = rows[2].split_whitespace().collect();
+    assert_eq!(&cells[..2], &["1", "jobs"], "{list}");
+    assert!(rows[2].contains(" trust "), "{list}");
+    assert!(rows[2].ends_with(text.as_str()), "{list}");
+    // Every coded answer is in one band of the share table.
+    let bands = out
+        .split("agreement by how clearly the model calls an answer")
+        .nth(1)
+        .unwrap();
+    let counted: usize = bands
+        .lines()
+        .skip(3)
+        .take(3)
+        .map(|l| {
+            let cells: Vec<&str> = l.split_whitespace().collect();
+            cells[cells.len() - 3].parse::<usize>().unwrap()
+        })
+        .sum();
+    assert_eq!(counted, 59, "{bands}");
+    let none = topics(
+        dir.path(),
+        &[
+            "validate",
+            "model.json",
+            "codes.csv",
+            "--disagreements",
+            "0",
+        ],
+    )
+    .ok()
+    .stdout;
+    assert!(!none.contains("disagreeing answer"), "{none}");
+}
+
+#[test]
+fn answers_csv_has_a_row_per_coded_answer() {
+    let dir = prepared();
+    let csv = topics(
+        dir.path(),
+        &[
+            "validate",
+            "model.json",
+            "codes.csv",
+            "--answers",
+            "--format",
+            "csv",
+        ],
+    )
+    .ok()
+    .stdout;
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,code,topic,label,topic_code,share,agrees,text")
+    );
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), 59);
+    let disagreeing: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[6] == "false")
+        .map(|r| r[0].as_str())
+        .collect();
+    assert_eq!(disagreeing, vec!["1"]);
+    // Each row's share is θ of its dominant topic in the model.
+    let model = topics::lda::LdaModel::load(&dir.path().join("model.json")).unwrap();
+    for r in &rows {
+        let doc = model.documents().iter().position(|d| d.id == r[0]).unwrap();
+        let theta = model.theta(doc);
+        let topic: usize = r[2].parse().unwrap();
+        assert_eq!(
+            topic,
+            topics::lda::dominant_topic(&theta),
+            "answer {}",
+            r[0]
+        );
+        assert_eq!(
+            r[5].parse::<f64>().unwrap(),
+            theta[topic],
+            "answer {}",
+            r[0]
+        );
+    }
 }

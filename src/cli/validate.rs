@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use topics::explore::{open_model, text_table, CodeValidation, Labels};
+use topics::explore::{open_model, text_table, CodeValidation, CodedAnswer, Labels, ShareBand};
+use topics::lda::LdaModel;
 use topics::link::covariates::CovariatesFile;
 use topics::render::csv::table;
 
@@ -14,6 +15,8 @@ use super::common::{print, to_json, Format};
 const EXAMPLES: &str = "\
 Examples:
   topics validate model.json examples/data/respondents.csv --code-column dominant_theme
+  topics validate model.json examples/data/respondents.csv --code-column dominant_theme --disagreements 20
+  topics validate model.json examples/data/respondents.csv --code-column dominant_theme --answers --format csv
   topics validate model.json examples/data/respondents.csv --code-column dominant_theme --format json";
 
 /// Coded ids not in the model that the table names before saying how many
@@ -36,6 +39,15 @@ pub struct Args {
     /// cells are uncoded).
     #[arg(long, default_value = "code")]
     code_column: String,
+    /// Disagreeing answers the table lists, those the model calls most
+    /// clearly first (0 lists none; JSON holds them all).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    disagreements: usize,
+    /// One row per coded answer (id, code, dominant topic, its share,
+    /// whether they agree, the answer) instead of one per topic, in the
+    /// table and in CSV; JSON always holds both.
+    #[arg(long)]
+    answers: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -58,6 +70,38 @@ struct Report<'a> {
     unmatched_codes: Vec<&'a str>,
     not_in_model: &'a [String],
     uncoded: usize,
+    /// Agreement by the dominant topic's share, clearest band first.
+    by_share: Vec<BandRow>,
+    /// Answers disagreeing with their code.
+    disagreeing: usize,
+    /// Every coded answer, in the model's order.
+    coded_answers: Vec<AnswerRow>,
+}
+
+#[derive(Serialize)]
+struct BandRow {
+    /// The lowest share in the band.
+    lower: f64,
+    /// The share the band stops below (`null` for the top band).
+    upper: Option<f64>,
+    answers: usize,
+    agreeing: usize,
+    agreement: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct AnswerRow {
+    id: String,
+    code: String,
+    /// The dominant topic.
+    topic: usize,
+    label: Option<String>,
+    /// The code the dominant topic is matched to.
+    topic_code: Option<String>,
+    /// θ of the dominant topic.
+    share: f64,
+    agrees: bool,
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -97,11 +141,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .collect(),
         not_in_model: &v.not_in_model,
         uncoded: v.uncoded,
+        by_share: v.by_share().iter().map(band_row).collect(),
+        disagreeing: v.agreement.scored() - v.agreement.agreeing(),
+        coded_answers: v
+            .answers
+            .iter()
+            .map(|a| answer_row(&v, a, &model, &labels))
+            .collect(),
     };
-    let out = match args.format {
-        Format::Json => to_json(&report)?,
-        Format::Csv => csv(&report, &labels),
-        Format::Table => readable(&report, &labels),
+    let disagreements: Vec<AnswerRow> = v
+        .disagreements()
+        .iter()
+        .map(|a| answer_row(&v, a, &model, &labels))
+        .collect();
+    let out = match (args.format, args.answers) {
+        (Format::Json, _) => to_json(&report)?,
+        (Format::Csv, false) => csv(&report, &labels),
+        (Format::Csv, true) => answers_csv(&report.coded_answers, &labels),
+        (Format::Table, false) => {
+            let listed = &disagreements[..args.disagreements.min(disagreements.len())];
+            readable(&report, &labels) + &disagreement_list(listed, report.disagreeing, &labels)
+        }
+        (Format::Table, true) => answers_table(&report.coded_answers, &labels),
     };
     print(&out)?;
     Ok(())
@@ -128,6 +189,128 @@ fn topic_rows(v: &CodeValidation, labels: &Labels) -> Vec<TopicRow> {
             }
         })
         .collect()
+}
+
+fn band_row(b: &ShareBand) -> BandRow {
+    BandRow {
+        lower: b.lower,
+        upper: b.upper,
+        answers: b.answers,
+        agreeing: b.agreeing,
+        agreement: (b.answers > 0).then(|| b.agreeing as f64 / b.answers as f64),
+    }
+}
+
+fn answer_row(v: &CodeValidation, a: &CodedAnswer, model: &LdaModel, labels: &Labels) -> AnswerRow {
+    let doc = &model.documents()[a.doc];
+    AnswerRow {
+        id: doc.id.clone(),
+        code: v.codes[a.code].clone(),
+        topic: a.topic,
+        label: labels.get(a.topic).map(str::to_string),
+        topic_code: v.agreement.class_of_topic[a.topic].map(|c| v.codes[c].clone()),
+        share: a.share,
+        agrees: v.agrees(a),
+        text: doc.text.replace(['\n', '\r'], " "),
+    }
+}
+
+/// `0.8 to 1`, `0.6 to 0.8`, `below 0.6`: a band of shares in words.
+fn band_name(b: &BandRow) -> String {
+    match (b.lower > 0.0, b.upper) {
+        (true, None) => format!("{} to 1", b.lower),
+        (true, Some(u)) => format!("{} to {u}", b.lower),
+        (false, Some(u)) => format!("below {u}"),
+        (false, None) => "any".to_string(),
+    }
+}
+
+/// The cells of one answer: id, code, topic, its code, share, (agrees), text.
+fn answer_cells(a: &AnswerRow, labels: &Labels, with_agrees: bool) -> Vec<String> {
+    let mut row = vec![
+        a.id.clone(),
+        a.code.clone(),
+        labels.name(a.topic),
+        a.topic_code.clone().unwrap_or_else(|| "-".to_string()),
+        format!("{:.3}", a.share),
+    ];
+    if with_agrees {
+        row.push(if a.agrees { "yes" } else { "no" }.to_string());
+    }
+    row.push(a.text.clone());
+    row
+}
+
+fn disagreement_list(listed: &[AnswerRow], total: usize, labels: &Labels) -> String {
+    if listed.is_empty() {
+        return String::new();
+    }
+    let shown = if listed.len() < total {
+        format!(
+            "the {} of {total} disagreeing answers the model calls most clearly (--disagreements N lists more)",
+            listed.len()
+        )
+    } else if total == 1 {
+        "the one disagreeing answer".to_string()
+    } else {
+        format!("the {total} disagreeing answers, those the model calls most clearly first")
+    };
+    let header = [
+        "id",
+        "code",
+        "dominant topic",
+        "its code",
+        "share",
+        "answer",
+    ]
+    .map(str::to_string);
+    let rows: Vec<Vec<String>> = listed
+        .iter()
+        .map(|a| answer_cells(a, labels, false))
+        .collect();
+    format!("\n{shown}:\n{}", text_table(&header, &rows))
+}
+
+fn answers_table(rows: &[AnswerRow], labels: &Labels) -> String {
+    let header = [
+        "id",
+        "code",
+        "dominant topic",
+        "its code",
+        "share",
+        "agrees",
+        "answer",
+    ]
+    .map(str::to_string);
+    let rows: Vec<Vec<String>> = rows.iter().map(|a| answer_cells(a, labels, true)).collect();
+    text_table(&header, &rows)
+}
+
+fn answers_csv(rows: &[AnswerRow], labels: &Labels) -> String {
+    table(
+        &[
+            "id",
+            "code",
+            "topic",
+            "label",
+            "topic_code",
+            "share",
+            "agrees",
+            "text",
+        ],
+        rows.iter().map(|a| {
+            [
+                a.id.clone(),
+                a.code.clone(),
+                a.topic.to_string(),
+                labels.name(a.topic),
+                a.topic_code.clone().unwrap_or_default(),
+                a.share.to_string(),
+                a.agrees.to_string(),
+                a.text.clone(),
+            ]
+        }),
+    )
 }
 
 /// `0.853`, or `-` where there is nothing to divide.
@@ -222,6 +405,23 @@ fn readable(r: &Report, labels: &Labels) -> String {
     if r.uncoded > 0 {
         out += &format!("fitted answers without a code, left out: {}\n", r.uncoded);
     }
+    out +=
+        "\nagreement by how clearly the model calls an answer (the share of its dominant topic):\n";
+    let header = ["share", "answers", "agreeing", "agreement"].map(str::to_string);
+    let rows: Vec<Vec<String>> = r
+        .by_share
+        .iter()
+        .map(|b| {
+            vec![
+                band_name(b),
+                b.answers.to_string(),
+                b.agreeing.to_string(),
+                fraction(b.agreement),
+            ]
+        })
+        .collect();
+    out += &text_table(&header, &rows);
+    out += "an answer split between topics has no single code, and its dominant topic is close to a coin flip\n";
     out
 }
 

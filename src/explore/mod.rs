@@ -48,4 +48,4 @@ pub use select_k::{
     SelectKOptions, SelectKReport, DEFAULT_MIN_STABILITY,
 };
 pub use table::text_table;
-pub use validation::{CodeValidation, ValidationError};
+pub use validation::{Call, CodeValidation, CodedAnswer, ShareBand, ValidationError, SHARE_BANDS};

@@ -28,6 +28,55 @@ pub struct CodeValidation {
     pub not_in_model: Vec<String>,
     /// Fitted answers that have no code.
     pub uncoded: usize,
+    /// The answers both fitted and coded, in the model's order.
+    pub answers: Vec<CodedAnswer>,
+}
+
+/// One fitted answer as the validation sees it: its id, dominant topic and
+/// that topic's share.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Call<'a> {
+    /// The answer's id.
+    pub id: &'a str,
+    /// Its dominant topic.
+    pub topic: usize,
+    /// θ of the dominant topic.
+    pub share: f64,
+}
+
+/// A fitted answer that has a code.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CodedAnswer {
+    /// Its index among the fitted answers (the model's documents).
+    pub doc: usize,
+    /// Its code, an index into [`CodeValidation::codes`].
+    pub code: usize,
+    /// Its dominant topic.
+    pub topic: usize,
+    /// θ of the dominant topic: how clearly the model calls the answer.
+    pub share: f64,
+}
+
+/// Lower bounds of the bands of [`CodeValidation::by_share`]: answers the
+/// model gives mostly to one topic, answers one topic leads, and mixed
+/// answers. Disagreement gathers in the mixed ones, whose dominant topic
+/// is close to a coin flip between two topics; an analyst reads the
+/// agreement of the clear ones as what the topics can do, and the mixed
+/// ones as answers a single code does not describe.
+pub const SHARE_BANDS: [f64; 2] = [0.8, 0.6];
+
+/// Agreement among the answers whose dominant topic's share is in
+/// `[lower, upper)` (`upper` is `None` for the top band, which holds 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShareBand {
+    /// The band's lowest share (0 for the last band).
+    pub lower: f64,
+    /// The share the band stops below; `None` for the top band.
+    pub upper: Option<f64>,
+    /// Coded answers in the band.
+    pub answers: usize,
+    /// Of them, the answers whose dominant topic is matched to their code.
+    pub agreeing: usize,
 }
 
 /// Why codes cannot be compared with the model.
@@ -78,19 +127,27 @@ impl CodeValidation {
         model: &LdaModel,
         codes: &HashMap<String, String>,
     ) -> Result<CodeValidation, ValidationError> {
-        let dominant: Vec<(&str, usize)> = model
+        let calls: Vec<Call> = model
             .documents()
             .iter()
             .enumerate()
-            .map(|(d, doc)| (doc.id.as_str(), dominant_topic(&model.theta(d))))
+            .map(|(d, doc)| {
+                let theta = model.theta(d);
+                let topic = dominant_topic(&theta);
+                Call {
+                    id: doc.id.as_str(),
+                    topic,
+                    share: theta[topic],
+                }
+            })
             .collect();
-        Self::from_dominant(&dominant, model.k(), codes)
+        Self::from_calls(&calls, model.k(), codes)
     }
 
-    /// As [`CodeValidation::new`], from each fitted answer's id and
-    /// dominant topic (of `k`).
-    pub fn from_dominant(
-        dominant: &[(&str, usize)],
+    /// As [`CodeValidation::new`], from each fitted answer's call (of `k`
+    /// topics), in the model's order.
+    pub fn from_calls(
+        dominant: &[Call],
         k: usize,
         codes: &HashMap<String, String>,
     ) -> Result<CodeValidation, ValidationError> {
@@ -105,11 +162,19 @@ impl CodeValidation {
             .enumerate()
             .map(|(i, c)| (c.as_str(), i))
             .collect();
-        let calls: Vec<(usize, usize)> = dominant
+        let answers: Vec<CodedAnswer> = dominant
             .iter()
-            .filter_map(|&(id, topic)| Some((topic, column[codes.get(id)?.as_str()])))
+            .enumerate()
+            .filter_map(|(doc, call)| {
+                Some(CodedAnswer {
+                    doc,
+                    code: column[codes.get(call.id)?.as_str()],
+                    topic: call.topic,
+                    share: call.share,
+                })
+            })
             .collect();
-        if calls.is_empty() {
+        if answers.is_empty() {
             let mut ids: Vec<&String> = codes.keys().collect();
             ids.sort_by(|a, b| natural(a, b));
             return Err(ValidationError::NoCommonAnswers {
@@ -117,19 +182,65 @@ impl CodeValidation {
                 examples: ids.into_iter().take(3).cloned().collect(),
             });
         }
-        let fitted: BTreeSet<&str> = dominant.iter().map(|&(id, _)| id).collect();
+        let fitted: BTreeSet<&str> = dominant.iter().map(|call| call.id).collect();
         let mut not_in_model: Vec<String> = codes
             .keys()
             .filter(|id| !fitted.contains(id.as_str()))
             .cloned()
             .collect();
         not_in_model.sort_by(|a, b| natural(a, b));
+        let pairs: Vec<(usize, usize)> = answers.iter().map(|a| (a.topic, a.code)).collect();
         Ok(CodeValidation {
-            agreement: ClassAgreement::new(&calls, k, levels.len()),
+            agreement: ClassAgreement::new(&pairs, k, levels.len()),
             codes: levels,
             not_in_model,
-            uncoded: dominant.len() - calls.len(),
+            uncoded: dominant.len() - answers.len(),
+            answers,
         })
+    }
+
+    /// Whether an answer's dominant topic is matched to its code.
+    pub fn agrees(&self, answer: &CodedAnswer) -> bool {
+        self.agreement.agrees(answer.topic, answer.code)
+    }
+
+    /// The answers whose dominant topic is not matched to their code, the
+    /// ones the model calls most clearly first (then in the model's
+    /// order): a clear disagreement is a miscoded answer or a topic that
+    /// is not the code, and is the one worth reading first.
+    pub fn disagreements(&self) -> Vec<CodedAnswer> {
+        let mut out: Vec<CodedAnswer> = self
+            .answers
+            .iter()
+            .filter(|a| !self.agrees(a))
+            .copied()
+            .collect();
+        out.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.doc.cmp(&b.doc)));
+        out
+    }
+
+    /// Agreement within each band of the dominant topic's share
+    /// ([`SHARE_BANDS`]), clearest first; every coded answer is in one band.
+    pub fn by_share(&self) -> Vec<ShareBand> {
+        let mut uppers = vec![None];
+        uppers.extend(SHARE_BANDS.iter().map(|&b| Some(b)));
+        let mut lowers = SHARE_BANDS.to_vec();
+        lowers.push(0.0);
+        lowers
+            .into_iter()
+            .zip(uppers)
+            .map(|(lower, upper)| {
+                let inside =
+                    |a: &&CodedAnswer| a.share >= lower && upper.is_none_or(|u| a.share < u);
+                let band: Vec<&CodedAnswer> = self.answers.iter().filter(inside).collect();
+                ShareBand {
+                    lower,
+                    upper,
+                    answers: band.len(),
+                    agreeing: band.iter().filter(|a| self.agrees(a)).count(),
+                }
+            })
+            .collect()
     }
 
     /// The agreement expected by chance with these topic and code shares:
@@ -186,6 +297,19 @@ fn natural(a: &str, b: &str) -> Ordering {
 mod tests {
     use super::*;
 
+    /// Calls of answers whose dominant topic has all of θ.
+    fn calls<'a>(dominant: &[(&'a str, usize)]) -> Vec<Call<'a>> {
+        shared(dominant, &vec![1.0; dominant.len()])
+    }
+
+    fn shared<'a>(dominant: &[(&'a str, usize)], shares: &[f64]) -> Vec<Call<'a>> {
+        dominant
+            .iter()
+            .zip(shares)
+            .map(|(&(id, topic), &share)| Call { id, topic, share })
+            .collect()
+    }
+
     fn codes(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
             .iter()
@@ -198,8 +322,8 @@ mod tests {
         // Six fitted answers, two topics; codes a/b on five of them and on
         // one id the model does not hold.
         let dominant = [("1", 0), ("2", 0), ("3", 1), ("4", 1), ("5", 1), ("6", 0)];
-        let v = CodeValidation::from_dominant(
-            &dominant,
+        let v = CodeValidation::from_calls(
+            &calls(&dominant),
             2,
             &codes(&[
                 ("1", "b"),
@@ -228,8 +352,8 @@ mod tests {
     #[test]
     fn numeric_codes_sort_by_value_before_words() {
         let dominant = [("1", 0), ("2", 0), ("3", 0), ("4", 0)];
-        let v = CodeValidation::from_dominant(
-            &dominant,
+        let v = CodeValidation::from_calls(
+            &calls(&dominant),
             1,
             &codes(&[("1", "10"), ("2", "2"), ("3", "other"), ("4", "-1")]),
         )
@@ -239,8 +363,8 @@ mod tests {
 
     #[test]
     fn codes_for_other_answers_are_refused_with_examples() {
-        let err = CodeValidation::from_dominant(
-            &[("1", 0)],
+        let err = CodeValidation::from_calls(
+            &calls(&[("1", 0)]),
             1,
             &codes(&[("r12", "a"), ("r3", "b"), ("r7", "a"), ("r9", "a")]),
         )
@@ -249,6 +373,45 @@ mod tests {
             err.to_string(),
             "none of the 4 coded ids is an answer id of the model (coded ids such as r12, r3, r7); \
              the answers' ids are their line numbers, or the fit's --id-column"
+        );
+    }
+
+    #[test]
+    fn disagreements_come_clearest_first_and_bands_hold_every_answer() {
+        // Two topics matched 0 → a, 1 → b (4 of 6 agree); the shares put
+        // one answer on each band edge.
+        let dominant = [("1", 0), ("2", 0), ("3", 1), ("4", 1), ("5", 0), ("6", 1)];
+        let shares = [0.8, 0.95, 0.6, 0.59, 0.7, 0.7];
+        let v = CodeValidation::from_calls(
+            &shared(&dominant, &shares),
+            2,
+            &codes(&[
+                ("1", "a"),
+                ("2", "a"),
+                ("3", "b"),
+                ("4", "b"),
+                ("5", "b"),
+                ("6", "a"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(v.agreement.class_of_topic, vec![Some(0), Some(1)]);
+        // Answers 5 and 6 disagree at the same share: model order.
+        let ids: Vec<usize> = v.disagreements().iter().map(|a| a.doc).collect();
+        assert_eq!(ids, vec![4, 5]);
+        let bands: Vec<(f64, Option<f64>, usize, usize)> = v
+            .by_share()
+            .iter()
+            .map(|b| (b.lower, b.upper, b.answers, b.agreeing))
+            .collect();
+        // 0.95 and 0.8 (the edge belongs above); 0.6, 0.7, 0.7; 0.59.
+        assert_eq!(
+            bands,
+            vec![
+                (0.8, None, 2, 2),
+                (0.6, Some(0.8), 3, 1),
+                (0.0, Some(0.6), 1, 1)
+            ]
         );
     }
 }

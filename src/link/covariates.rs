@@ -60,7 +60,7 @@ impl<'a> CovariatesFile<'a> {
             .id_column
             .or(self.header.first().map(String::as_str))
             .unwrap_or_default();
-        let values = respondent_values(self.path, id, column)?;
+        let values = respondent_values(self.path, id, column, "answer")?;
         Ok(Some(
             values
                 .into_iter()
@@ -114,7 +114,7 @@ pub fn load(
 
 fn from_conjoint(c: &ConjointSource<'_>, name: &str) -> Result<HashMap<String, String>> {
     let respondent = c.spec.respondent.as_deref().unwrap_or_default();
-    let values = respondent_values(c.path, respondent, name)?;
+    let values = respondent_values(c.path, respondent, name, "respondent")?;
     Ok(c.data
         .respondent_ids
         .iter()

@@ -30,12 +30,13 @@ pub enum LinkError {
     },
 
     /// A per-respondent column (answer id, covariate) takes two values for
-    /// one respondent.
-    /// (`message` says which column, respondent and values, so the error
-    /// stays small.)
-    #[error("{}: line {line}: {message}; it must be the same on every row of a respondent", path.display())]
+    /// one respondent, or a per-answer column (a code, a covariate) two
+    /// values for one answer.
+    /// (`message` says which column, respondent or answer and values, so
+    /// the error stays small.)
+    #[error("{}: line {line}: {message}", path.display())]
     NotConstant {
-        /// The conjoint data file.
+        /// The conjoint data or covariates file.
         path: PathBuf,
         /// 1-based line of the first row that disagrees.
         line: u64,

@@ -192,7 +192,7 @@ impl Join {
         let keys: Vec<Option<String>> = match answers_id {
             None => data.respondent_ids.iter().cloned().map(Some).collect(),
             Some(column) => {
-                let values = respondent_values(data_path, respondent_column, column)?;
+                let values = respondent_values(data_path, respondent_column, column, "respondent")?;
                 data.respondent_ids
                     .iter()
                     .map(|r| values.get(r).cloned().flatten())
@@ -235,13 +235,15 @@ fn sort_ids(ids: &mut [String]) {
     });
 }
 
-/// The value of `column` for each respondent of a long CSV (`None` where
-/// empty or `NA`). The value must be the same on all of a respondent's rows;
-/// the first row that differs is named.
+/// The value of `column` for each respondent (or answer: `unit` names
+/// which, for the error) of a long CSV, keyed by `respondent_column`
+/// (`None` where empty or `NA`). The value must be the same on all of a
+/// key's rows; the first row that differs is named.
 pub fn respondent_values(
     path: &Path,
     respondent_column: &str,
     column: &str,
+    unit: &str,
 ) -> Result<BTreeMap<String, Option<String>>> {
     let text = read_text(path)?;
     let shown = display_path(path);
@@ -271,7 +273,8 @@ pub fn respondent_values(
                     path: shown.clone(),
                     line,
                     message: format!(
-                        "column '{column}' is '{}' for respondent '{respondent}', but '{}' on an earlier row",
+                        "column '{column}' is '{}' for {unit} '{respondent}', but '{}' on an earlier row; \
+                         it must be the same on every row of {unit} '{respondent}'",
                         value.unwrap_or_default(),
                         seen.clone().unwrap_or_default()
                     ),
