@@ -4,20 +4,21 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
-use topics::explore::{open_model, text_table, CodeValidation, CodedAnswer, Labels, ShareBand};
-use topics::lda::LdaModel;
+use topics::explore::{
+    open_model, text_table, CodeValidation, Labels, ValidationAnswer, ValidationResult,
+    ValidationTopic,
+};
 use topics::link::covariates::CovariatesFile;
 use topics::render::csv::table;
 
-use super::common::{print, to_json, Format};
+use super::common::{print, to_json, write_file, Format};
 
 const EXAMPLES: &str = "\
 Examples:
   topics validate model.json examples/data/respondents.csv --code-column dominant_theme
   topics validate model.json examples/data/respondents.csv --code-column dominant_theme --disagreements 20
   topics validate model.json examples/data/respondents.csv --code-column dominant_theme --answers --format csv
-  topics validate model.json examples/data/respondents.csv --code-column dominant_theme --format json";
+  topics validate model.json examples/data/respondents.csv --code-column dominant_theme --format json -o validation.json";
 
 /// Coded ids not in the model that the table names before saying how many
 /// more there are.
@@ -51,182 +52,50 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-}
-
-#[derive(Serialize)]
-struct Report<'a> {
-    codes_file: String,
-    code_column: &'a str,
-    codes: &'a [String],
-    /// Answers both fitted and coded.
-    answers: usize,
-    agreeing: usize,
-    agreement: f64,
-    chance: f64,
-    kappa: f64,
-    topics: Vec<TopicRow>,
-    /// Codes no topic is matched to (more codes than topics): their answers
-    /// count as disagreeing.
-    unmatched_codes: Vec<&'a str>,
-    not_in_model: &'a [String],
-    uncoded: usize,
-    /// Agreement by the dominant topic's share, clearest band first.
-    by_share: Vec<BandRow>,
-    /// Answers disagreeing with their code.
-    disagreeing: usize,
-    /// Every coded answer, in the model's order.
-    coded_answers: Vec<AnswerRow>,
-}
-
-#[derive(Serialize)]
-struct BandRow {
-    /// The lowest share in the band.
-    lower: f64,
-    /// The share the band stops below (`null` for the top band).
-    upper: Option<f64>,
-    answers: usize,
-    agreeing: usize,
-    agreement: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct AnswerRow {
-    id: String,
-    code: String,
-    /// The dominant topic.
-    topic: usize,
-    label: Option<String>,
-    /// The code the dominant topic is matched to.
-    topic_code: Option<String>,
-    /// θ of the dominant topic.
-    share: f64,
-    agrees: bool,
-    text: String,
-}
-
-#[derive(Serialize)]
-struct TopicRow {
-    topic: usize,
-    label: Option<String>,
-    answers: usize,
-    /// Answers per code, in the order of `codes`.
-    by_code: Vec<usize>,
-    matched_code: Option<String>,
-    agreeing: usize,
-    /// Of the topic's answers, the share with its matched code.
-    precision: Option<f64>,
-    /// Of the matched code's answers, the share whose dominant topic is
-    /// this one.
-    recall: Option<f64>,
+    /// Write the results to this file (atomically) instead of standard
+    /// output; `topics report --validation-results` shows a JSON one.
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    topics::io::refuse_overwriting_inputs(
+        &[args.output.as_deref()],
+        &[
+            Some(&args.model),
+            Some(&Labels::path_for(&args.model)),
+            Some(&args.codes),
+        ],
+    )?;
     let (model, labels) = open_model(&args.model)?;
     let file = CovariatesFile::open(&args.codes, args.id_column.as_deref())?;
     let codes = file.required_values(&args.code_column)?;
     let v = CodeValidation::new(&model, &codes).map_err(|e| e.in_file(&args.codes))?;
-    let report = Report {
-        codes_file: topics::io::display_path(&args.codes).display().to_string(),
-        code_column: &args.code_column,
-        codes: &v.codes,
-        answers: v.agreement.scored(),
-        agreeing: v.agreement.agreeing(),
-        agreement: v.agreement.share(),
-        chance: v.chance(),
-        kappa: v.kappa(),
-        topics: topic_rows(&v, &labels),
-        unmatched_codes: (0..v.codes.len())
-            .filter(|c| !v.agreement.class_of_topic.contains(&Some(*c)))
-            .map(|c| v.codes[c].as_str())
-            .collect(),
-        not_in_model: &v.not_in_model,
-        uncoded: v.uncoded,
-        by_share: v.by_share().iter().map(band_row).collect(),
-        disagreeing: v.agreement.scored() - v.agreement.agreeing(),
-        coded_answers: v
-            .answers
-            .iter()
-            .map(|a| answer_row(&v, a, &model, &labels))
-            .collect(),
-    };
-    let disagreements: Vec<AnswerRow> = v
-        .disagreements()
-        .iter()
-        .map(|a| answer_row(&v, a, &model, &labels))
-        .collect();
+    let result = ValidationResult::new(
+        &v,
+        &model,
+        &labels,
+        topics::io::display_path(&args.codes).display().to_string(),
+        args.code_column.clone(),
+    );
     let out = match (args.format, args.answers) {
-        (Format::Json, _) => to_json(&report)?,
-        (Format::Csv, false) => csv(&report, &labels),
-        (Format::Csv, true) => answers_csv(&report.coded_answers, &labels),
+        (Format::Json, _) => to_json(&result)?,
+        (Format::Csv, false) => csv(&result, &labels),
+        (Format::Csv, true) => answers_csv(&result.coded_answers, &labels),
         (Format::Table, false) => {
-            let listed = &disagreements[..args.disagreements.min(disagreements.len())];
-            readable(&report, &labels) + &disagreement_list(listed, report.disagreeing, &labels)
+            let listed = &result.disagreements[..args.disagreements.min(result.disagreeing)];
+            readable(&result, &labels) + &disagreement_list(listed, result.disagreeing, &labels)
         }
-        (Format::Table, true) => answers_table(&report.coded_answers, &labels),
+        (Format::Table, true) => answers_table(&result.coded_answers, &labels),
     };
-    print(&out)?;
-    Ok(())
-}
-
-fn topic_rows(v: &CodeValidation, labels: &Labels) -> Vec<TopicRow> {
-    let share = |part: usize, whole: usize| (whole > 0).then(|| part as f64 / whole as f64);
-    v.agreement
-        .class_of_topic
-        .iter()
-        .enumerate()
-        .map(|(t, &matched)| {
-            let answers = v.topic_answers(t);
-            let agreeing = matched.map_or(0, |c| v.agreement.table[t][c]);
-            TopicRow {
-                topic: t,
-                label: labels.get(t).map(str::to_string),
-                answers,
-                by_code: v.agreement.table[t].clone(),
-                matched_code: matched.map(|c| v.codes[c].clone()),
-                agreeing,
-                precision: matched.and_then(|_| share(agreeing, answers)),
-                recall: matched.and_then(|c| share(agreeing, v.code_answers(c))),
-            }
-        })
-        .collect()
-}
-
-fn band_row(b: &ShareBand) -> BandRow {
-    BandRow {
-        lower: b.lower,
-        upper: b.upper,
-        answers: b.answers,
-        agreeing: b.agreeing,
-        agreement: (b.answers > 0).then(|| b.agreeing as f64 / b.answers as f64),
-    }
-}
-
-fn answer_row(v: &CodeValidation, a: &CodedAnswer, model: &LdaModel, labels: &Labels) -> AnswerRow {
-    let doc = &model.documents()[a.doc];
-    AnswerRow {
-        id: doc.id.clone(),
-        code: v.codes[a.code].clone(),
-        topic: a.topic,
-        label: labels.get(a.topic).map(str::to_string),
-        topic_code: v.agreement.class_of_topic[a.topic].map(|c| v.codes[c].clone()),
-        share: a.share,
-        agrees: v.agrees(a),
-        text: doc.text.replace(['\n', '\r'], " "),
-    }
-}
-
-/// `0.8 to 1`, `0.6 to 0.8`, `below 0.6`: a band of shares in words.
-fn band_name(b: &BandRow) -> String {
-    match (b.lower > 0.0, b.upper) {
-        (true, None) => format!("{} to 1", b.lower),
-        (true, Some(u)) => format!("{} to {u}", b.lower),
-        (false, Some(u)) => format!("below {u}"),
-        (false, None) => "any".to_string(),
+    match &args.output {
+        Some(path) => write_file(path, out.as_bytes()),
+        None => Ok(print(&out)?),
     }
 }
 
 /// The cells of one answer: id, code, topic, its code, share, (agrees), text.
-fn answer_cells(a: &AnswerRow, labels: &Labels, with_agrees: bool) -> Vec<String> {
+fn answer_cells(a: &ValidationAnswer, labels: &Labels, with_agrees: bool) -> Vec<String> {
     let mut row = vec![
         a.id.clone(),
         a.code.clone(),
@@ -241,7 +110,7 @@ fn answer_cells(a: &AnswerRow, labels: &Labels, with_agrees: bool) -> Vec<String
     row
 }
 
-fn disagreement_list(listed: &[AnswerRow], total: usize, labels: &Labels) -> String {
+fn disagreement_list(listed: &[ValidationAnswer], total: usize, labels: &Labels) -> String {
     if listed.is_empty() {
         return String::new();
     }
@@ -271,7 +140,7 @@ fn disagreement_list(listed: &[AnswerRow], total: usize, labels: &Labels) -> Str
     format!("\n{shown}:\n{}", text_table(&header, &rows))
 }
 
-fn answers_table(rows: &[AnswerRow], labels: &Labels) -> String {
+fn answers_table(rows: &[ValidationAnswer], labels: &Labels) -> String {
     let header = [
         "id",
         "code",
@@ -286,7 +155,7 @@ fn answers_table(rows: &[AnswerRow], labels: &Labels) -> String {
     text_table(&header, &rows)
 }
 
-fn answers_csv(rows: &[AnswerRow], labels: &Labels) -> String {
+fn answers_csv(rows: &[ValidationAnswer], labels: &Labels) -> String {
     table(
         &[
             "id",
@@ -330,7 +199,7 @@ fn columns(codes: &[String], code: impl Fn(&str) -> String, tail: [&str; 4]) -> 
 /// A topic's cells in the order of [`columns`]; `none` stands for a topic
 /// without a matched code, and `share` writes precision and recall.
 fn cells(
-    t: &TopicRow,
+    t: &ValidationTopic,
     labels: &Labels,
     none: &str,
     share: impl Fn(Option<f64>) -> String,
@@ -350,9 +219,9 @@ fn cells(
     row
 }
 
-fn readable(r: &Report, labels: &Labels) -> String {
+fn readable(r: &ValidationResult, labels: &Labels) -> String {
     let header = columns(
-        r.codes,
+        &r.codes,
         str::to_string,
         ["matched code", "agreeing", "precision", "recall"],
     );
@@ -413,7 +282,7 @@ fn readable(r: &Report, labels: &Labels) -> String {
         .iter()
         .map(|b| {
             vec![
-                band_name(b),
+                b.name(),
                 b.answers.to_string(),
                 b.agreeing.to_string(),
                 fraction(b.agreement),
@@ -425,9 +294,9 @@ fn readable(r: &Report, labels: &Labels) -> String {
     out
 }
 
-fn csv(r: &Report, labels: &Labels) -> String {
+fn csv(r: &ValidationResult, labels: &Labels) -> String {
     let header = columns(
-        r.codes,
+        &r.codes,
         |c| format!("code_{c}"),
         ["matched_code", "agreeing", "precision", "recall"],
     );

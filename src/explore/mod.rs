@@ -48,4 +48,7 @@ pub use select_k::{
     SelectKOptions, SelectKReport, DEFAULT_MIN_STABILITY,
 };
 pub use table::text_table;
-pub use validation::{Call, CodeValidation, CodedAnswer, ShareBand, ValidationError, SHARE_BANDS};
+pub use validation::{
+    Call, CodeValidation, CodedAnswer, ShareBand, ValidationAnswer, ValidationBand,
+    ValidationError, ValidationResult, ValidationTopic, SHARE_BANDS,
+};
