@@ -128,6 +128,21 @@ fn build_study() -> Study {
     )
     .ok();
     std::fs::write(d.join("link.json"), link.stdout).unwrap();
+    topics(
+        d,
+        &[
+            "validate",
+            m,
+            &example("respondents.csv"),
+            "--code-column",
+            "dominant_theme",
+            "--format",
+            "json",
+            "-o",
+            "validation.json",
+        ],
+    )
+    .ok();
     let report = d.join("report.html");
     topics(
         d,
@@ -138,6 +153,8 @@ fn build_study() -> Study {
             "amce.json",
             "--link",
             "link.json",
+            "--validation",
+            "validation.json",
             "-o",
             report.to_str().unwrap(),
         ],
@@ -293,6 +310,13 @@ fn report_expectations(study: &Study) -> Value {
     }
     candidates.sort();
     candidates.dedup();
+    let validation =
+        topics::report::load_validation(&study.dir.path().join("validation.json")).unwrap();
+    let disagreeing: Vec<&str> = validation
+        .disagreements
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
     json!({
         "url": format!("file://{}", study.report.display()),
         "topics": topics,
@@ -311,6 +335,20 @@ fn report_expectations(study: &Study) -> Value {
             "topic_0",
         ],
         "required_text": ["Provider", "agrees"],
+        "validation": validation_expectation(&validation, &disagreeing),
+    })
+}
+
+/// What the report's section on hand codes must show: the agreement, one
+/// matched cell per topic, the ten clearest disagreements and the rest.
+fn validation_expectation(v: &topics::explore::ValidationResult, disagreeing: &[&str]) -> Value {
+    let shown = disagreeing.len().min(10);
+    json!({
+        "lede": format!("{} of {} coded answers", v.agreeing, v.answers),
+        "matched_cells": v.topics.iter().filter(|t| t.matched_code.is_some()).count(),
+        "first_ids": &disagreeing[..shown],
+        "first_text": v.disagreements.first().map(|a| a.text.clone()),
+        "rest": disagreeing.len() - shown,
     })
 }
 
@@ -327,7 +365,7 @@ impl Drop for Served {
     }
 }
 
-fn serve(model: &Path) -> Served {
+fn serve(model: &Path, extra: &[&Path]) -> Served {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -337,6 +375,7 @@ fn serve(model: &Path) -> Served {
         .arg("serve")
         .arg(model)
         .args(["--port", &port.to_string()])
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -398,7 +437,8 @@ fn an_analyst_explores_the_report_and_the_served_page() {
     };
     let study = build_study();
     let report = report_expectations(&study);
-    let served = serve(&study.model);
+    let validation = study.dir.path().join("validation.json");
+    let served = serve(&study.model, &[Path::new("--validation"), &validation]);
     let lines = [
         "가족이 준 영상이라 믿을 수 있었어요.",
         "남한 드라마가 재미있고 궁금했어요.",
@@ -414,6 +454,7 @@ fn an_analyst_explores_the_report_and_the_served_page() {
             "new_label": "Curiosity",
             "duplicate_topic": 1,
             "infer": {"lines": lines, "theta": inferred(&study, &lines)},
+            "validation_lede": report["validation"]["lede"].clone(),
         },
     });
     let config_path = study.dir.path().join("browser.json");

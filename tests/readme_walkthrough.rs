@@ -112,12 +112,13 @@ fn whole_study_block_runs_as_written() {
     let text = section(&readme, "### A whole study on the bundled example data");
     let dir = example_dir();
     let commands = shell_commands(&sh_block(&text));
-    assert_eq!(commands.len(), 5, "{commands:?}");
+    assert_eq!(commands.len(), 6, "{commands:?}");
     for command in &commands {
         run_documented(dir.path(), command).ok();
     }
     assert!(dir.path().join("amce.json").exists());
-    assert!(dir.path().join("report.html").exists());
+    let report = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(report.contains("<p class=\"lede\" id=\"validation-lede\">The dominant topic agrees with the code for <strong>"));
 }
 
 #[test]

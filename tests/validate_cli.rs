@@ -252,3 +252,114 @@ fn answers_csv_has_a_row_per_coded_answer() {
         );
     }
 }
+
+/// The validation a report shows: `topics validate --format json -o`.
+fn validation_json(dir: &Path) {
+    topics(
+        dir,
+        &[
+            "validate",
+            "model.json",
+            "codes.csv",
+            "--format",
+            "json",
+            "-o",
+            "validation.json",
+        ],
+    )
+    .ok();
+}
+
+#[test]
+fn the_report_shows_the_validation_it_is_given() {
+    let dir = prepared();
+    validation_json(dir.path());
+    topics(
+        dir.path(),
+        &[
+            "report",
+            "model.json",
+            "--validation",
+            "validation.json",
+            "-o",
+            "report.html",
+        ],
+    )
+    .ok();
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let section = html
+        .split("<section id=\"validation\">")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap();
+    assert!(
+        section
+            .contains("agrees with the code for <strong>58 of 59 coded answers (98.3%)</strong>"),
+        "{section}"
+    );
+    // One matched cell per topic, and the miscoded answer as the one
+    // disagreement, with no fold for more.
+    assert_eq!(section.matches("class=\"num matched\"").count(), 3);
+    assert_eq!(section.matches("<tr data-id=").count(), 1, "{section}");
+    assert!(
+        section.contains("<tr data-id=\"1\"><td>1</td><td>jobs</td>"),
+        "{section}"
+    );
+    assert!(!section.contains("validation-more"));
+    assert!(
+        section.contains(
+            "1 coded id is not an answer of the model (blank answers are left out of a fit): 999."
+        ),
+        "{section}"
+    );
+    assert!(section.contains("download=\"validation_answers.csv\""));
+    // Without a validation, the section says how to make one.
+    topics(dir.path(), &["report", "model.json", "-o", "plain.html"]).ok();
+    let plain = std::fs::read_to_string(dir.path().join("plain.html")).unwrap();
+    assert!(plain.contains("No hand codes were given."));
+}
+
+#[test]
+fn a_report_refuses_another_kind_of_file_as_validation() {
+    let dir = prepared();
+    validation_json(dir.path());
+    let wrong = topics(
+        dir.path(),
+        &[
+            "report",
+            "model.json",
+            "--validation",
+            "model.json",
+            "-o",
+            "report.html",
+        ],
+    );
+    assert_eq!(wrong.code, 41);
+    assert!(
+        wrong
+            .stderr
+            .contains("model.json: expected a `topics validate --format json` result"),
+        "{}",
+        wrong.stderr
+    );
+    let swapped = topics(
+        dir.path(),
+        &[
+            "report",
+            "model.json",
+            "--link",
+            "validation.json",
+            "-o",
+            "report.html",
+        ],
+    );
+    assert_eq!(swapped.code, 41);
+    assert!(
+        swapped
+            .stderr
+            .contains("this file looks like a `topics validate --format json` result"),
+        "{}",
+        swapped.stderr
+    );
+    assert!(!dir.path().join("report.html").exists());
+}

@@ -321,13 +321,18 @@ pub struct ResultsArgs {
     /// `topics link --format json`.
     #[arg(long, alias = "link", value_name = "RESULTS.json")]
     pub link_results: Option<std::path::PathBuf>,
+    /// A check of the topics against hand codes to show: the JSON of
+    /// `topics validate --format json`.
+    #[arg(long, alias = "validation", value_name = "RESULTS.json")]
+    pub validation_results: Option<std::path::PathBuf>,
 }
 
 /// The results files `report` and `serve` show, each checked for its kind.
-pub type LoadedResults = (
-    Option<Vec<topics::report::ConjointRow>>,
-    Option<topics::link::output::LinkResult>,
-);
+pub struct LoadedResults {
+    pub conjoint: Option<Vec<topics::report::ConjointRow>>,
+    pub link: Option<topics::link::output::LinkResult>,
+    pub validation: Option<topics::explore::ValidationResult>,
+}
 
 impl ResultsArgs {
     /// Reads the results files given (each refused when of the wrong kind).
@@ -342,6 +347,24 @@ impl ResultsArgs {
             .as_deref()
             .map(topics::report::load_link)
             .transpose()?;
-        Ok((conjoint, link))
+        let validation = self
+            .validation_results
+            .as_deref()
+            .map(topics::report::load_validation)
+            .transpose()?;
+        Ok(LoadedResults {
+            conjoint,
+            link,
+            validation,
+        })
+    }
+
+    /// The results files given, for the check that no output overwrites one.
+    pub fn paths(&self) -> [Option<&std::path::Path>; 3] {
+        [
+            self.conjoint_results.as_deref(),
+            self.link_results.as_deref(),
+            self.validation_results.as_deref(),
+        ]
     }
 }

@@ -13,7 +13,9 @@ Examples:
   topics conjoint examples/data/conjoint.csv --design examples/data/conjoint_design.json --format json -o amce.json
   topics report model.json --conjoint-results amce.json -o report.html
   topics link --model model.json --conjoint examples/data/conjoint_by_theme.csv --design examples/data/conjoint_by_theme_design.json --format json -o link.json
-  topics report model.json --link-results link.json --words 15 -o report.html";
+  topics report model.json --link-results link.json --words 15 -o report.html
+  topics validate model.json examples/data/respondents.csv --code-column dominant_theme --format json -o validation.json
+  topics report model.json --validation-results validation.json -o report.html";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
@@ -40,14 +42,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     topics::io::refuse_overwriting_inputs(
         &[Some(&args.output)],
         &[
-            Some(&args.model),
-            Some(&Labels::path_for(&args.model)),
-            args.results.conjoint_results.as_deref(),
-            args.results.link_results.as_deref(),
-        ],
+            &[
+                Some(args.model.as_path()),
+                Some(Labels::path_for(&args.model).as_path()),
+            ][..],
+            &args.results.paths(),
+        ]
+        .concat(),
     )?;
     let (model, labels) = open_model(&args.model)?;
-    let (conjoint, link) = args.results.load()?;
+    let results = args.results.load()?;
     let options = ReportOptions {
         words: args.words,
         quotes: args.quotes,
@@ -56,7 +60,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         served: false,
         token: None,
     };
-    let data = ReportData::build(&model, &labels, &options, conjoint, link)?;
+    let data = ReportData::build(&model, &labels, &options, results.conjoint, results.link)?
+        .with_validation(results.validation);
     let html = render_html(&data);
     write_file(&args.output, html.as_bytes())
 }

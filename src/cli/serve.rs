@@ -52,8 +52,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         allow_remote: args.allow_remote,
         ..ServeOptions::default()
     };
-    let (conjoint, link) = args.results.load()?;
-    let app = App::open(&args.model)?.with_results(conjoint, link);
+    let results = args.results.load()?;
+    let app = App::open(&args.model)?
+        .with_results(results.conjoint, results.link)
+        .with_validation(results.validation);
     let server = Server::bind(app, &options)?;
     // The first line on standard output says where to connect (scripts and
     // tests read it, which matters with --port 0).

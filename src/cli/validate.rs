@@ -6,10 +6,8 @@ use std::path::PathBuf;
 
 use topics::explore::{
     open_model, text_table, CodeValidation, Labels, ValidationAnswer, ValidationResult,
-    ValidationTopic,
 };
 use topics::link::covariates::CovariatesFile;
-use topics::render::csv::table;
 
 use super::common::{print, to_json, write_file, Format};
 
@@ -80,8 +78,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     );
     let out = match (args.format, args.answers) {
         (Format::Json, _) => to_json(&result)?,
-        (Format::Csv, false) => csv(&result, &labels),
-        (Format::Csv, true) => answers_csv(&result.coded_answers, &labels),
+        (Format::Csv, false) => result.topics_csv(|t| labels.name(t)),
+        (Format::Csv, true) => result.answers_csv(|t| labels.name(t)),
         (Format::Table, false) => {
             let listed = &result.disagreements[..args.disagreements.min(result.disagreeing)];
             readable(&result, &labels) + &disagreement_list(listed, result.disagreeing, &labels)
@@ -155,80 +153,20 @@ fn answers_table(rows: &[ValidationAnswer], labels: &Labels) -> String {
     text_table(&header, &rows)
 }
 
-fn answers_csv(rows: &[ValidationAnswer], labels: &Labels) -> String {
-    table(
-        &[
-            "id",
-            "code",
-            "topic",
-            "label",
-            "topic_code",
-            "share",
-            "agrees",
-            "text",
-        ],
-        rows.iter().map(|a| {
-            [
-                a.id.clone(),
-                a.code.clone(),
-                a.topic.to_string(),
-                labels.name(a.topic),
-                a.topic_code.clone().unwrap_or_default(),
-                a.share.to_string(),
-                a.agrees.to_string(),
-                a.text.clone(),
-            ]
-        }),
-    )
-}
-
 /// `0.853`, or `-` where there is nothing to divide.
 fn fraction(x: Option<f64>) -> String {
     x.map_or("-".to_string(), |x| format!("{x:.3}"))
 }
 
-/// The column names of both formats: a column per code, named by `code`,
-/// between the topic's and the matching's, named `tail`.
-fn columns(codes: &[String], code: impl Fn(&str) -> String, tail: [&str; 4]) -> Vec<String> {
-    let mut header: Vec<String> = ["topic", "label", "answers"].map(str::to_string).to_vec();
-    header.extend(codes.iter().map(|c| code(c)));
-    header.extend(tail.map(str::to_string));
-    header
-}
-
-/// A topic's cells in the order of [`columns`]; `none` stands for a topic
-/// without a matched code, and `share` writes precision and recall.
-fn cells(
-    t: &ValidationTopic,
-    labels: &Labels,
-    none: &str,
-    share: impl Fn(Option<f64>) -> String,
-) -> Vec<String> {
-    let mut row = vec![
-        t.topic.to_string(),
-        labels.name(t.topic),
-        t.answers.to_string(),
-    ];
-    row.extend(t.by_code.iter().map(usize::to_string));
-    row.extend([
-        t.matched_code.clone().unwrap_or_else(|| none.to_string()),
-        t.agreeing.to_string(),
-        share(t.precision),
-        share(t.recall),
-    ]);
-    row
-}
-
 fn readable(r: &ValidationResult, labels: &Labels) -> String {
-    let header = columns(
-        &r.codes,
+    let header = r.topic_columns(
         str::to_string,
         ["matched code", "agreeing", "precision", "recall"],
     );
     let rows: Vec<Vec<String>> = r
         .topics
         .iter()
-        .map(|t| cells(t, labels, "-", fraction))
+        .map(|t| t.cells(&labels.name(t.topic), "-", fraction))
         .collect();
     let mut out = format!(
         "codes: {}, column {} ({} codes)\n",
@@ -292,18 +230,4 @@ fn readable(r: &ValidationResult, labels: &Labels) -> String {
     out += &text_table(&header, &rows);
     out += "an answer split between topics has no single code, and its dominant topic is close to a coin flip\n";
     out
-}
-
-fn csv(r: &ValidationResult, labels: &Labels) -> String {
-    let header = columns(
-        &r.codes,
-        |c| format!("code_{c}"),
-        ["matched_code", "agreeing", "precision", "recall"],
-    );
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let number = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
-    table(
-        &header,
-        r.topics.iter().map(|t| cells(t, labels, "", number)),
-    )
 }

@@ -31,6 +31,7 @@ mod recommend;
 mod select_k;
 mod table;
 mod validation;
+mod validation_result;
 
 pub use diagnostics::{
     better, direction_legend, document_words, npmi_coherence, umass_coherence, with_arrow, Better,
@@ -48,7 +49,5 @@ pub use select_k::{
     SelectKOptions, SelectKReport, DEFAULT_MIN_STABILITY,
 };
 pub use table::text_table;
-pub use validation::{
-    Call, CodeValidation, CodedAnswer, ShareBand, ValidationAnswer, ValidationBand,
-    ValidationError, ValidationResult, ValidationTopic, SHARE_BANDS,
-};
+pub use validation::{Call, CodeValidation, CodedAnswer, ShareBand, ValidationError, SHARE_BANDS};
+pub use validation_result::{ValidationAnswer, ValidationBand, ValidationResult, ValidationTopic};

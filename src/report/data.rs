@@ -7,7 +7,7 @@ use crate::conjoint::estimate::EstimateRow;
 use crate::error::{Error, Result};
 use crate::explore::{
     document_words, Diagnostics, IntertopicMap, Labels, Ranking, TopicDiagnostics, TopicWordMatrix,
-    COHERENCE_WORDS, DEFAULT_LAMBDA,
+    ValidationResult, COHERENCE_WORDS, DEFAULT_LAMBDA,
 };
 use crate::lda::{LdaModel, Quote};
 use crate::link::output::LinkResult;
@@ -224,6 +224,11 @@ pub struct ReportData {
     pub conjoint: Option<Vec<EstimateRow>>,
     /// A `topics link --format json` result (see [`load_link`](super::load_link)).
     pub link: Option<LinkResult>,
+    /// A `topics validate --format json` result (see
+    /// [`load_validation`](super::load_validation)), drawn in Rust: the
+    /// page's script does not read it, so it is not embedded twice.
+    #[serde(skip)]
+    pub validation: Option<ValidationResult>,
     /// The fitted answers in document order (at most [`MAX_ANSWERS`]), for
     /// the answers browser.
     pub answers: Vec<AnswerRow>,
@@ -326,11 +331,18 @@ impl ReportData {
             coherence_words: diagnostics.coherence_words,
             conjoint,
             link,
+            validation: None,
             answers: answer_rows(model, MAX_ANSWERS),
             answers_total: model.documents().len(),
             served: options.served,
             token: options.token.clone(),
         })
+    }
+
+    /// The report with a validation against hand codes to show.
+    pub fn with_validation(mut self, validation: Option<ValidationResult>) -> ReportData {
+        self.validation = validation;
+        self
     }
 
     /// The name views show for a topic: `#3 Trust` or `Topic 3`.

@@ -322,7 +322,7 @@ fn estimates_table(s: &mut String, rows: &[EstimateRow], level: &str) {
 }
 
 /// A download link for `csv` (UTF-8 with a byte-order mark).
-fn download(s: &mut String, file: &str, text: &str, csv: &str) {
+pub(crate) fn download(s: &mut String, file: &str, text: &str, csv: &str) {
     let _ = write!(
         s,
         "<a class=\"csv\" download=\"{}\" href=\"{}\">{}</a> ",

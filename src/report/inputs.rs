@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::conjoint::estimate::EstimateRow;
 use crate::error::{Error, Result};
+use crate::explore::ValidationResult;
 use crate::link::output::LinkResult;
 
 const CONJOINT_KIND: &str = "a `topics conjoint --format json` result (an array of estimate rows with outcome, statistic, feature, level, estimate, …)";
@@ -80,6 +81,35 @@ pub fn load_link(path: &Path) -> Result<LinkResult> {
     })
 }
 
+/// What `topics validate --format json` writes, for messages.
+const VALIDATION_KIND: &str = "a `topics validate --format json` result (an object with codes, agreeing, kappa, topics, coded_answers, …)";
+
+/// Reads a validation as `topics validate --format json` writes it; any
+/// other kind of file is refused, saying what it looks like.
+pub fn load_validation(path: &Path) -> Result<ValidationResult> {
+    let value = load_value(path)?;
+    if !is_validation(&value) {
+        return Err(Error::BadResults {
+            path: path.to_path_buf(),
+            reason: format!(
+                "expected {VALIDATION_KIND}; this file looks like {}",
+                looks_like(&value)
+            ),
+        });
+    }
+    ValidationResult::deserialize(&value).map_err(|e| Error::BadResults {
+        path: path.to_path_buf(),
+        reason: format!("an incomplete or damaged `topics validate --format json` result: {e}"),
+    })
+}
+
+/// Whether `value` has the shape of a `topics validate --format json` result.
+fn is_validation(value: &serde_json::Value) -> bool {
+    ["codes", "kappa", "coded_answers"]
+        .iter()
+        .all(|k| value.get(k).is_some())
+}
+
 /// Whether `value` has the shape of a `topics link --format json` result.
 fn is_link(value: &serde_json::Value) -> bool {
     ["summary", "join", "rows", "words_levels"]
@@ -108,6 +138,7 @@ fn looks_like(value: &serde_json::Value) -> String {
             }
         }
         v if is_link(v) => "a `topics link --format json` result".into(),
+        v if is_validation(v) => "a `topics validate --format json` result".into(),
         Value::Object(map) => {
             let keys: Vec<&str> = map.keys().take(6).map(String::as_str).collect();
             let more = if map.len() > 6 { ", …" } else { "" };

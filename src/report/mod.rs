@@ -18,10 +18,11 @@ pub(crate) mod findings;
 mod inputs;
 mod page;
 pub mod svg;
+mod validation;
 
 pub use data::{
     AnswerRow, ConjointRow, Meta, RankingWords, RelevanceCandidate, ReportData, ReportOptions,
     SalientWord, TermInfo, TopicInfo, WordScore, MAX_ANSWERS,
 };
-pub use inputs::{load_conjoint, load_link};
+pub use inputs::{load_conjoint, load_link, load_validation};
 pub use page::render_html;

@@ -2,14 +2,15 @@
 //! data, the stylesheets and the script that draws the interactive views.
 //!
 //! The page opens on the topics (label, share, words, answers), then the
-//! LDAvis-style explorer, the answers browser and the findings (conjoint,
-//! topics × conjoint); diagnostics follow, detail tables sit in collapsed
+//! LDAvis-style explorer, the answers browser, the check against hand
+//! codes and the findings (conjoint, topics × conjoint); diagnostics follow, detail tables sit in collapsed
 //! `<details>`, provenance comes last.
 
 use std::fmt::Write;
 
 use super::findings::{conjoint_section, link_section};
 use super::svg::escape;
+use super::validation::validation_section;
 use super::ReportData;
 
 const CSS: &str = include_str!("assets/report.css");
@@ -39,6 +40,11 @@ pub fn render_html(data: &ReportData) -> String {
     if data.served {
         infer_section(&mut s);
     }
+    let _ = writeln!(
+        s,
+        "<section id=\"validation\">\n{}</section>",
+        validation_section(data)
+    );
     let _ = write!(
         s,
         "<section id=\"conjoint\">\n{}</section>\n<section id=\"link\">\n{}</section>\n",
@@ -84,7 +90,7 @@ fn head(s: &mut String, data: &ReportData) {
 <body>
 <header>
 <div class="title"><h1>{k} topics in {answers} answers</h1><span class="subtitle">{input}</span></div>
-<nav><a href="#topics-overview">Topics</a><a href="#explore">Map &amp; words</a><a href="#answers">Answers</a>{infer_link}<a href="#conjoint">Conjoint</a><a href="#link">Topics × conjoint</a><a href="#diagnostics">Diagnostics</a><a href="#details">Tables</a><a href="#provenance">Provenance</a></nav>
+<nav><a href="#topics-overview">Topics</a><a href="#explore">Map &amp; words</a><a href="#answers">Answers</a>{infer_link}<a href="#validation">Codes</a><a href="#conjoint">Conjoint</a><a href="#link">Topics × conjoint</a><a href="#diagnostics">Diagnostics</a><a href="#details">Tables</a><a href="#provenance">Provenance</a></nav>
 </header>
 "##,
         version = escape(&data.meta.topics_version),

@@ -12,7 +12,7 @@ use super::table::{routes_json, ROUTES};
 use crate::error::{Error, Result};
 use crate::explore::{
     document_words, Diagnostics, Labels, Ranking, TopicDiagnostics, TopicWordMatrix,
-    COHERENCE_WORDS, DEFAULT_LAMBDA,
+    ValidationResult, COHERENCE_WORDS, DEFAULT_LAMBDA,
 };
 use crate::io::Answer;
 use crate::lda::dominant_topic as dominant;
@@ -165,6 +165,8 @@ pub struct App {
     page: Mutex<Option<(Labels, Arc<[u8]>)>>,
     conjoint: Option<Vec<ConjointRow>>,
     link: Option<crate::link::output::LinkResult>,
+    /// A `topics validate --format json` result the page shows.
+    validation: Option<ValidationResult>,
     /// The text pipeline, built on first use and shared by all requests.
     inferer: OnceLock<std::result::Result<Inferer, String>>,
 }
@@ -216,6 +218,7 @@ impl App {
             page: Mutex::new(None),
             conjoint: None,
             link: None,
+            validation: None,
             inferer: OnceLock::new(),
         })
     }
@@ -228,6 +231,12 @@ impl App {
     ) -> App {
         self.conjoint = conjoint;
         self.link = link;
+        self
+    }
+
+    /// The app with a validation against hand codes for its page to show.
+    pub fn with_validation(mut self, validation: Option<ValidationResult>) -> App {
+        self.validation = validation;
         self
     }
 
@@ -322,7 +331,8 @@ impl App {
                 self.conjoint.clone(),
                 self.link.clone(),
             )
-            .map_err(|e| Reply::error(500, &e.to_string()))?;
+            .map_err(|e| Reply::error(500, &e.to_string()))?
+            .with_validation(self.validation.clone());
             *cached = Some((labels, render_html(&data).into_bytes().into()));
         }
         let body = cached

@@ -218,6 +218,27 @@ async function reportChecks(r) {
     await shot(page, 'report-link', '#link');
   });
 
+  await step('hand codes', async () => {
+    const v = r.validation;
+    await page.click('nav a[href="#validation"]');
+    same('codes: the navigation goes to the section', await page.evaluate(() => location.hash), '#validation');
+    const lede = await page.$eval('#validation-lede', (e) => e.textContent);
+    check('codes: the lede gives the agreement', lede.includes(v.lede), `"${lede}" lacks "${v.lede}"`);
+    same('codes: one matched cell per topic', await page.$$eval('#validation-topics td.matched', (tds) => tds.length), v.matched_cells);
+    same('codes: the clearest disagreements first', await page.$$eval('#validation-disagreements tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-id'))), v.first_ids);
+    const text = await page.$eval('#validation-disagreements tbody tr td.text', (td) => td.textContent);
+    same('codes: each disagreement shows its answer', text, v.first_text);
+    if (v.rest > 0) {
+      // checkVisibility() is false inside a closed <details>, whose
+      // content Chromium hides with content-visibility rather than display.
+      const shown = () => page.$$eval('#validation-rest tbody tr', (trs) => trs.filter((tr) => tr.checkVisibility()).length);
+      same('codes: the other disagreements start folded', await shown(), 0);
+      await page.click('#validation-more summary');
+      same('codes: opening the fold shows the other disagreements', await shown(), v.rest);
+    }
+    await shot(page, 'report-validation', '#validation');
+  });
+
   const foreign = requests.filter((u) => !u.startsWith('file://') && !u.startsWith('data:'));
   same('report: no request leaves the file', foreign, []);
 }
@@ -248,6 +269,11 @@ async function servedChecks(s) {
     const after = JSON.parse(readFileSync(s.labels_file, 'utf8'));
     check('served: the refused duplicate is not written', after.labels[String(other)] !== s.new_label, JSON.stringify(after.labels));
     await shot(page, 'served-labels', '#topics-overview');
+  });
+
+  await step('served hand codes', async () => {
+    const lede = await page.$eval('#validation-lede', (e) => e.textContent);
+    check('served: the page shows the validation it was given', lede.includes(s.validation_lede), `"${lede}"`);
   });
 
   await step('infer box', async () => {
