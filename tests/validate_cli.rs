@@ -232,6 +232,25 @@ fn answers_csv_has_a_row_per_coded_answer() {
         .map(|r| r[0].as_str())
         .collect();
     assert_eq!(disagreeing, vec!["1"]);
+    // The table of the same rows says "no" for answer 1 alone.
+    let table = topics(
+        dir.path(),
+        &["validate", "model.json", "codes.csv", "--answers"],
+    )
+    .ok()
+    .stdout;
+    let header = table.lines().next().unwrap();
+    assert_eq!(
+        header.split_whitespace().collect::<Vec<_>>(),
+        ["id", "code", "dominant", "topic", "its", "code", "share", "agrees", "answer"]
+    );
+    let no: Vec<&str> = table
+        .lines()
+        .skip(2)
+        .filter(|l| l.contains("  no  "))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!((table.lines().count(), no), (61, vec!["1"]));
     // Each row's share is θ of its dominant topic in the model.
     let model = topics::lda::LdaModel::load(&dir.path().join("model.json")).unwrap();
     for r in &rows {
@@ -362,4 +381,30 @@ fn a_report_refuses_another_kind_of_file_as_validation() {
         swapped.stderr
     );
     assert!(!dir.path().join("report.html").exists());
+}
+
+/// A codes file read once: from a pipe (`<(…)`, which cannot be read
+/// twice) the agreement is the same as from the file.
+#[test]
+fn codes_from_a_pipe_read_as_from_the_file() {
+    let dir = prepared();
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "'{}' validate model.json <(cat codes.csv)",
+            env!("CARGO_BIN_EXE_topics")
+        ))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("the dominant topic agrees with the code for 58 of 59 answers (98.3%)"),
+        "{stdout}"
+    );
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::analysis::Covariate;
-use super::join::{respondent_values, Join};
+use super::join::{respondent_values, respondent_values_in, Join};
 use crate::conjoint::data::{ConjointData, Spec};
 use crate::error::Result;
 use crate::io::{display_path, read_text, InputFormat};
@@ -21,6 +21,8 @@ pub struct CovariatesFile<'a> {
     /// The column holding the answer id (`None`: the first column).
     pub id_column: Option<&'a str>,
     header: Vec<String>,
+    /// The file's text, read once (it may be a pipe).
+    text: String,
 }
 
 impl<'a> CovariatesFile<'a> {
@@ -36,6 +38,7 @@ impl<'a> CovariatesFile<'a> {
             path,
             id_column,
             header,
+            text,
         })
     }
 
@@ -60,7 +63,7 @@ impl<'a> CovariatesFile<'a> {
             .id_column
             .or(self.header.first().map(String::as_str))
             .unwrap_or_default();
-        let values = respondent_values(self.path, id, column, "answer")?;
+        let values = respondent_values_in(&self.text, self.path, id, column, "answer")?;
         Ok(Some(
             values
                 .into_iter()

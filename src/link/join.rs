@@ -245,7 +245,18 @@ pub fn respondent_values(
     column: &str,
     unit: &str,
 ) -> Result<BTreeMap<String, Option<String>>> {
-    let text = read_text(path)?;
+    respondent_values_in(&read_text(path)?, path, respondent_column, column, unit)
+}
+
+/// As [`respondent_values`], of the file's `text` already read (a file read
+/// once: a pipe such as `<(…)` cannot be read twice).
+pub fn respondent_values_in(
+    text: &str,
+    path: &Path,
+    respondent_column: &str,
+    column: &str,
+    unit: &str,
+) -> Result<BTreeMap<String, Option<String>>> {
     let shown = display_path(path);
     let delimiter = match InputFormat::from_path(path) {
         InputFormat::Delimited(d) => d,
