@@ -92,6 +92,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
+/// The column names of [`answer_cells`].
+fn answer_header(with_agrees: bool) -> Vec<String> {
+    let mut header = vec!["id", "code", "dominant topic", "its code", "share"];
+    if with_agrees {
+        header.push("agrees");
+    }
+    header.push("answer");
+    header.into_iter().map(str::to_string).collect()
+}
+
 /// The cells of one answer: id, code, topic, its code, share, (agrees), text.
 fn answer_cells(a: &ValidationAnswer, labels: &Labels, with_agrees: bool) -> Vec<String> {
     let mut row = vec![
@@ -122,15 +132,7 @@ fn disagreement_list(listed: &[ValidationAnswer], total: usize, labels: &Labels)
     } else {
         format!("the {total} disagreeing answers, those the model calls most clearly first")
     };
-    let header = [
-        "id",
-        "code",
-        "dominant topic",
-        "its code",
-        "share",
-        "answer",
-    ]
-    .map(str::to_string);
+    let header = answer_header(false);
     let rows: Vec<Vec<String>> = listed
         .iter()
         .map(|a| answer_cells(a, labels, false))
@@ -139,16 +141,7 @@ fn disagreement_list(listed: &[ValidationAnswer], total: usize, labels: &Labels)
 }
 
 fn answers_table(rows: &[ValidationAnswer], labels: &Labels) -> String {
-    let header = [
-        "id",
-        "code",
-        "dominant topic",
-        "its code",
-        "share",
-        "agrees",
-        "answer",
-    ]
-    .map(str::to_string);
+    let header = answer_header(true);
     let rows: Vec<Vec<String>> = rows.iter().map(|a| answer_cells(a, labels, true)).collect();
     text_table(&header, &rows)
 }

@@ -262,13 +262,13 @@ pub fn respondent_values_in(
         InputFormat::Delimited(d) => d,
         InputFormat::Lines => b',',
     };
-    let (mut reader, header) = crate::io::delimited_reader(&text, delimiter, &shown)?;
-    let csv_error = |e: csv::Error| crate::io::csv_error(&shown, &text, e);
+    let (mut reader, header) = crate::io::delimited_reader(text, delimiter, &shown)?;
+    let csv_error = |e: csv::Error| crate::io::csv_error(&shown, text, e);
     let find = |name: &str| crate::io::find_column(&header, name, &shown);
     let (rc, vc) = (find(respondent_column)?, find(column)?);
     let mut values: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut record = csv::StringRecord::new();
-    let mut lines = crate::io::LineCounter::new(&text);
+    let mut lines = crate::io::LineCounter::new(text);
     while reader.read_record(&mut record).map_err(csv_error)? {
         let line = lines.line_of(record.position());
         let respondent = record.get(rc).unwrap_or("").trim().to_string();

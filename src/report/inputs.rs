@@ -65,20 +65,7 @@ pub fn load_conjoint(path: &Path) -> Result<Vec<EstimateRow>> {
 /// Reads a link result as `topics link --format json` writes it; any other
 /// kind of file is refused, saying what it looks like.
 pub fn load_link(path: &Path) -> Result<LinkResult> {
-    let value = load_value(path)?;
-    if !is_link(&value) {
-        return Err(Error::BadResults {
-            path: path.to_path_buf(),
-            reason: format!(
-                "expected {LINK_KIND}; this file looks like {}",
-                looks_like(&value)
-            ),
-        });
-    }
-    LinkResult::deserialize(&value).map_err(|e| Error::BadResults {
-        path: path.to_path_buf(),
-        reason: format!("an incomplete or damaged `topics link --format json` result: {e}"),
-    })
+    load_result(path, is_link, LINK_KIND, "topics link")
 }
 
 /// What `topics validate --format json` writes, for messages.
@@ -87,19 +74,33 @@ const VALIDATION_KIND: &str = "a `topics validate --format json` result (an obje
 /// Reads a validation as `topics validate --format json` writes it; any
 /// other kind of file is refused, saying what it looks like.
 pub fn load_validation(path: &Path) -> Result<ValidationResult> {
+    load_result(path, is_validation, VALIDATION_KIND, "topics validate")
+}
+
+/// Reads the JSON object `command --format json` writes (recognized by
+/// `is_kind`, described by `kind`); another kind of file is refused,
+/// saying what it looks like, and a damaged one saying what is missing.
+fn load_result<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    is_kind: fn(&serde_json::Value) -> bool,
+    kind: &str,
+    command: &str,
+) -> Result<T> {
     let value = load_value(path)?;
-    if !is_validation(&value) {
-        return Err(Error::BadResults {
-            path: path.to_path_buf(),
-            reason: format!(
-                "expected {VALIDATION_KIND}; this file looks like {}",
-                looks_like(&value)
-            ),
-        });
-    }
-    ValidationResult::deserialize(&value).map_err(|e| Error::BadResults {
+    let bad = |reason: String| Error::BadResults {
         path: path.to_path_buf(),
-        reason: format!("an incomplete or damaged `topics validate --format json` result: {e}"),
+        reason,
+    };
+    if !is_kind(&value) {
+        return Err(bad(format!(
+            "expected {kind}; this file looks like {}",
+            looks_like(&value)
+        )));
+    }
+    T::deserialize(&value).map_err(|e| {
+        bad(format!(
+            "an incomplete or damaged `{command} --format json` result: {e}"
+        ))
     })
 }
 
