@@ -332,6 +332,30 @@ fn the_report_shows_the_validation_it_is_given() {
         "{section}"
     );
     assert!(section.contains("download=\"validation_answers.csv\""));
+    // A validation of a model with another K is named, not shown.
+    let mut other: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("validation.json")).unwrap())
+            .unwrap();
+    other["topics"].as_array_mut().unwrap().pop();
+    std::fs::write(dir.path().join("other.json"), other.to_string()).unwrap();
+    topics(
+        dir.path(),
+        &[
+            "report",
+            "model.json",
+            "--validation",
+            "other.json",
+            "-o",
+            "other.html",
+        ],
+    )
+    .ok();
+    let html = std::fs::read_to_string(dir.path().join("other.html")).unwrap();
+    assert!(html.contains(
+        "These codes were checked against a 2-topic model; this report shows 3 topics, \
+         so the validation is of another model and is not shown."
+    ));
+    assert!(!html.contains("validation-lede"));
     // Without a validation, the section says how to make one.
     topics(dir.path(), &["report", "model.json", "-o", "plain.html"]).ok();
     let plain = std::fs::read_to_string(dir.path().join("plain.html")).unwrap();

@@ -147,7 +147,7 @@ impl CodeValidation {
     /// As [`CodeValidation::new`], from each fitted answer's call (of `k`
     /// topics), in the model's order.
     pub fn from_calls(
-        dominant: &[Call],
+        calls: &[Call],
         k: usize,
         codes: &HashMap<String, String>,
     ) -> Result<CodeValidation, ValidationError> {
@@ -162,7 +162,7 @@ impl CodeValidation {
             .enumerate()
             .map(|(i, c)| (c.as_str(), i))
             .collect();
-        let answers: Vec<CodedAnswer> = dominant
+        let answers: Vec<CodedAnswer> = calls
             .iter()
             .enumerate()
             .filter_map(|(doc, call)| {
@@ -182,7 +182,7 @@ impl CodeValidation {
                 examples: ids.into_iter().take(3).cloned().collect(),
             });
         }
-        let fitted: BTreeSet<&str> = dominant.iter().map(|call| call.id).collect();
+        let fitted: BTreeSet<&str> = calls.iter().map(|call| call.id).collect();
         let mut not_in_model: Vec<String> = codes
             .keys()
             .filter(|id| !fitted.contains(id.as_str()))
@@ -194,7 +194,7 @@ impl CodeValidation {
             agreement: ClassAgreement::new(&pairs, k, levels.len()),
             codes: levels,
             not_in_model,
-            uncoded: dominant.len() - answers.len(),
+            uncoded: calls.len() - answers.len(),
             answers,
         })
     }
