@@ -313,7 +313,7 @@ fn report_expectations(study: &Study) -> Value {
     let validation =
         topics::report::load_validation(&study.dir.path().join("validation.json")).unwrap();
     let disagreeing: Vec<&str> = validation
-        .disagreements
+        .disagreements()
         .iter()
         .map(|a| a.id.as_str())
         .collect();
@@ -347,7 +347,7 @@ fn validation_expectation(v: &topics::explore::ValidationResult, disagreeing: &[
         "lede": format!("{} of {} coded answers", v.agreeing, v.answers),
         "matched_cells": v.topics.iter().filter(|t| t.matched_code.is_some()).count(),
         "first_ids": &disagreeing[..shown],
-        "first_text": v.disagreements.first().map(|a| a.text.clone()),
+        "first_text": v.disagreements().first().map(|a| a.text.clone()),
         "rest": disagreeing.len() - shown,
     })
 }

@@ -81,8 +81,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         (Format::Csv, false) => result.topics_csv(|t| labels.name(t)),
         (Format::Csv, true) => result.answers_csv(|t| labels.name(t)),
         (Format::Table, false) => {
-            let listed = &result.disagreements[..args.disagreements.min(result.disagreeing)];
-            readable(&result, &labels) + &disagreement_list(listed, result.disagreeing, &labels)
+            let all = result.disagreements();
+            let listed = &all[..args.disagreements.min(all.len())];
+            readable(&result, &labels) + &disagreement_list(listed, all.len(), &labels)
         }
         (Format::Table, true) => answers_table(&result.coded_answers, &labels),
     };
@@ -118,7 +119,7 @@ fn answer_cells(a: &ValidationAnswer, labels: &Labels, with_agrees: bool) -> Vec
     row
 }
 
-fn disagreement_list(listed: &[ValidationAnswer], total: usize, labels: &Labels) -> String {
+fn disagreement_list(listed: &[&ValidationAnswer], total: usize, labels: &Labels) -> String {
     if listed.is_empty() {
         return String::new();
     }

@@ -208,15 +208,8 @@ impl CodeValidation {
     /// ones the model calls most clearly first (then in the model's
     /// order): a clear disagreement is a miscoded answer or a topic that
     /// is not the code, and is the one worth reading first.
-    pub fn disagreements(&self) -> Vec<CodedAnswer> {
-        let mut out: Vec<CodedAnswer> = self
-            .answers
-            .iter()
-            .filter(|a| !self.agrees(a))
-            .copied()
-            .collect();
-        out.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.doc.cmp(&b.doc)));
-        out
+    pub fn disagreements(&self) -> Vec<&CodedAnswer> {
+        clearest_disagreements(&self.answers, |a| a.share, |a| self.agrees(a))
     }
 
     /// Agreement within each band of the dominant topic's share
@@ -279,6 +272,20 @@ impl CodeValidation {
     pub fn topic_answers(&self, t: usize) -> usize {
         self.agreement.table[t].iter().sum()
     }
+}
+
+/// The items that do not `agree`, largest `share` first, ties in the
+/// items' order: one ordering for [`CodeValidation::disagreements`] and
+/// the saved result's.
+pub(crate) fn clearest_disagreements<T>(
+    items: &[T],
+    share: impl Fn(&T) -> f64,
+    agrees: impl Fn(&T) -> bool,
+) -> Vec<&T> {
+    let mut out: Vec<&T> = items.iter().filter(|a| !agrees(a)).collect();
+    // A stable sort keeps the items' order among equal shares.
+    out.sort_by(|a, b| share(b).total_cmp(&share(a)));
+    out
 }
 
 /// Natural order of codes (and ids): numbers by value (`2` before `10`),

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::labels::Labels;
-use super::validation::{CodeValidation, CodedAnswer, ShareBand};
+use super::validation::{clearest_disagreements, CodeValidation, CodedAnswer, ShareBand};
 use crate::lda::LdaModel;
 use crate::render::csv::table;
 
@@ -44,9 +44,6 @@ pub struct ValidationResult {
     pub disagreeing: usize,
     /// Every coded answer, in the model's order.
     pub coded_answers: Vec<ValidationAnswer>,
-    /// The disagreeing answers, those the model calls most clearly first
-    /// ([`CodeValidation::disagreements`]).
-    pub disagreements: Vec<ValidationAnswer>,
 }
 
 /// One topic's row of a [`ValidationResult`].
@@ -152,12 +149,13 @@ impl ValidationResult {
                 .iter()
                 .map(|a| answer_row(v, a, model, labels))
                 .collect(),
-            disagreements: v
-                .disagreements()
-                .iter()
-                .map(|a| answer_row(v, a, model, labels))
-                .collect(),
         }
+    }
+
+    /// The disagreeing answers, those the model calls most clearly first
+    /// (then in the model's order), as [`CodeValidation::disagreements`].
+    pub fn disagreements(&self) -> Vec<&ValidationAnswer> {
+        clearest_disagreements(&self.coded_answers, |a| a.share, |a| a.agrees)
     }
 }
 

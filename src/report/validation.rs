@@ -125,16 +125,17 @@ fn bands(s: &mut String, v: &ValidationResult) {
 }
 
 fn disagreements(s: &mut String, data: &ReportData, v: &ValidationResult) {
-    if v.disagreements.is_empty() {
+    let all = v.disagreements();
+    if all.is_empty() {
         s.push_str("<p>Every coded answer agrees with its topic.</p>\n");
         return;
     }
-    let (first, rest) = v.disagreements.split_at(SHOWN.min(v.disagreements.len()));
+    let (first, rest) = all.split_at(SHOWN.min(all.len()));
     let _ = writeln!(
         s,
         "<h3>The disagreeing answers the model calls most clearly</h3>\n<p class=\"note\">{} of the {} disagreeing answers. A clear disagreement is a miscoded answer or a topic that is not the code: these are the ones to read first.</p>",
         first.len(),
-        v.disagreements.len()
+        all.len()
     );
     answer_table(s, data, first, "validation-disagreements");
     if !rest.is_empty() {
@@ -148,7 +149,7 @@ fn disagreements(s: &mut String, data: &ReportData, v: &ValidationResult) {
     }
 }
 
-fn answer_table(s: &mut String, data: &ReportData, answers: &[ValidationAnswer], id: &str) {
+fn answer_table(s: &mut String, data: &ReportData, answers: &[&ValidationAnswer], id: &str) {
     let _ = writeln!(
         s,
         "<table class=\"findings coded-answers\" id=\"{id}\"><thead><tr><th>id</th><th>Code</th><th>Dominant topic</th><th>Its code</th><th class=\"num\">θ</th><th>Answer</th></tr></thead><tbody>"
