@@ -2,7 +2,13 @@
 //! say why and when the evidence for it is weak.
 //!
 //! The rule: among the Ks whose topics the seeds reproduce (stability ≥ the
-//! threshold), the K with the best held-out log-likelihood. With a single
+//! threshold), the K with the best held-out log-likelihood, unless a
+//! smaller stable K comes within the seed-to-seed standard deviation of it:
+//! then the smallest such K. Like the one-standard-error rule of
+//! cross-validation (Hastie, Tibshirani & Friedman, *Elements of
+//! Statistical Learning*, §7.10), it names the simpler model when the data
+//! cannot tell the two apart, because a topic split off by a larger K that
+//! predicts no better is one an analyst would have to explain away. With a single
 //! seed stability is unknown and held-out likelihood decides alone; when no
 //! K is stable the most stable K is named. Either way the evidence is then
 //! called weak, as it is when held-out likelihood does not separate the
@@ -47,8 +53,9 @@ fn best_by<'a>(rows: &[&'a KSummary], key: impl Fn(&KSummary) -> f64) -> Option<
 pub(super) fn recommend(summary: &[KSummary], min_stability: f64) -> Recommendation {
     let rule = format!(
         "of the Ks whose topics the seeds reproduce (stability >= {min_stability:.2}), \
-         the one with the best held-out log-likelihood; with one seed, the best held-out \
-         log-likelihood; with no stable K, the most stable K"
+         the one with the best held-out log-likelihood, or the smallest whose held-out \
+         log-likelihood is within the seed-to-seed sd of that best; with one seed, the best \
+         held-out log-likelihood; with no stable K, the most stable K"
     );
     let all: Vec<&KSummary> = summary.iter().collect();
     let seeded = summary.iter().all(|s| s.stability.is_some());
@@ -71,7 +78,7 @@ pub(super) fn recommend(summary: &[KSummary], min_stability: f64) -> Recommendat
         ));
         best_by(&all, |s| s.stability.unwrap_or(0.0))
     } else {
-        best_by(&stable, ll)
+        parsimonious(&stable)
     };
     let Some(chosen) = chosen else {
         return Recommendation {
@@ -100,6 +107,24 @@ pub(super) fn recommend(summary: &[KSummary], min_stability: f64) -> Recommendat
         reason,
         weak,
     }
+}
+
+/// Two Ks whose held-out likelihoods differ by less than the larger of
+/// their seed-to-seed standard deviations: the data do not tell them apart.
+fn within_noise(a: &KSummary, b: &KSummary) -> bool {
+    (ll(a) - ll(b)).abs() < a.held_out_ll_sd.max(b.held_out_ll_sd)
+}
+
+/// The best held-out likelihood among `stable`, or the smallest K within
+/// noise of it ([`within_noise`]).
+fn parsimonious<'a>(stable: &[&'a KSummary]) -> Option<&'a KSummary> {
+    let best = best_by(stable, ll)?;
+    stable
+        .iter()
+        .copied()
+        .filter(|s| s.k < best.k && within_noise(s, best))
+        .min_by_key(|s| s.k)
+        .or(Some(best))
 }
 
 /// Why `chosen`: its stability, its held-out likelihood against the
@@ -132,10 +157,17 @@ fn reason(
     }
     match best_by(&others, ll) {
         Some(runner_up) if chosen.stability.is_none_or(|s| s >= min_stability) => {
-            parts.push(format!(
+            let mut part = format!(
                 "held-out log-likelihood {:.3} per token against {:.3} at K = {}",
                 chosen.held_out_ll, runner_up.held_out_ll, runner_up.k
-            ))
+            );
+            if ll(runner_up) > ll(chosen) {
+                part.push_str(&format!(
+                    ", within the seed-to-seed sd ({:.3}), so the smaller K",
+                    chosen.held_out_ll_sd.max(runner_up.held_out_ll_sd)
+                ));
+            }
+            parts.push(part)
         }
         _ => parts.push(format!(
             "held-out log-likelihood {:.3} per token",
@@ -169,7 +201,9 @@ fn coherence_note(chosen: &KSummary, candidates: &[&KSummary]) -> String {
 }
 
 /// A sentence when held-out likelihood does not separate `chosen` from the
-/// runner-up: their means differ by less than the larger seed-to-seed sd.
+/// runner-up (the best of the others, which may be better than `chosen`
+/// when [`parsimonious`] named the smaller K): their means differ by less
+/// than the larger seed-to-seed sd, or the runner-up is better.
 fn weak_separation(chosen: &KSummary, candidates: &[&KSummary]) -> Option<String> {
     let others: Vec<&KSummary> = candidates
         .iter()
@@ -182,8 +216,10 @@ fn weak_separation(chosen: &KSummary, candidates: &[&KSummary]) -> Option<String
     (gap < sd).then(|| {
         format!(
             "held-out likelihood does not separate K = {} from K = {} \
-             (difference {gap:.3}, seed-to-seed sd {sd:.3})",
-            chosen.k, runner_up.k
+             (difference {:.3}, seed-to-seed sd {sd:.3})",
+            chosen.k,
+            runner_up.k,
+            gap.abs()
         )
     })
 }
@@ -228,6 +264,29 @@ mod tests {
         assert!(r.weak.is_empty(), "{:?}", r.weak);
         // A stricter threshold leaves K = 2 alone.
         assert_eq!(recommend(&bundled(), 0.98).k, 2);
+    }
+
+    #[test]
+    fn a_smaller_stable_k_within_noise_of_the_best_is_named() {
+        // K = 4 stable and a little better held out, by less than the
+        // seed-to-seed sd: K = 3, said why, and the evidence called weak.
+        let mut rows = bundled();
+        rows[2] = row(4, -4.5700, 0.0300, 0.1300, Some(0.9030));
+        let r = recommend(&rows, 0.9);
+        assert_eq!(r.k, 3);
+        assert!(
+            r.reason.contains(
+                "held-out log-likelihood -4.600 per token against -4.570 at K = 4, within the \
+                 seed-to-seed sd (0.044), so the smaller K"
+            ),
+            "{}",
+            r.reason
+        );
+        assert_eq!(r.weak.len(), 1, "{:?}", r.weak);
+        assert!(r.weak[0].starts_with("held-out likelihood does not separate K = 3 from K = 4"));
+        // Better by more than the sd: K = 4.
+        rows[2].held_out_ll = -4.5000;
+        assert_eq!(recommend(&rows, 0.9).k, 4);
     }
 
     #[test]
