@@ -296,14 +296,14 @@ fn word_names_the_topic_it_weighs_most_in_or_is_refused() {
     let run = topics(d, &["label", "m.json", "--word", "Family", "Trust"]).ok();
     assert_eq!(
         run.stderr,
-        "topics: \"Family\" (term \"famili\") weighs most in topic 1: 100% of its 59 tokens; next: topic 0 with 0%\n\
+        "topics: \"Family\" (term \"famili\") weighs most in topic 1: 75% of its 59 tokens; next: topic 0 with 25%\n\
          topics: topic 1 labeled \"Trust\"\ntopics: wrote m.json.labels.json\n"
     );
     let before = labels_file(d, "m.json");
     failed(
         &topics(d, &["label", "m.json", "--word", "watched", "Watching"]),
         8,
-        "topics: error: invalid word: \"watched\" is ambiguous: its 80 tokens are split topic 2 54%, topic 1 35%, topic 0 11%; a word names a topic only when its leading topic holds at least 2 times the share of the next; label it by number instead (topics label MODEL 2 \"…\")\n",
+        "topics: error: invalid word: \"watched\" is ambiguous: its 80 tokens are split topic 1 48%, topic 2 34%, topic 0 19%; a word names a topic only when its leading topic holds at least 2 times the share of the next; label it by number instead (topics label MODEL 1 \"…\")\n",
     );
     failed(
         &topics(d, &["label", "m.json", "--word", "zzz", "Z"]),
@@ -364,28 +364,33 @@ fn labels_made_for_another_model_are_refused_and_old_files_accepted() {
 fn a_refit_carries_each_label_to_its_matching_topic_or_drops_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    fit(d, "r.json", "3", "1");
+    // Both fits with the default chains: a short single chain can leave a
+    // topic half-formed, and then no label has a clear match to carry.
+    let fit_over = |seed: &str| {
+        let answers = repo_file("examples/data/answers_en.txt");
+        topics(
+            d,
+            &[
+                "fit",
+                answers.to_str().unwrap(),
+                "-k",
+                "3",
+                "--seed",
+                seed,
+                "--iterations",
+                "200",
+                "--quotes",
+                "0",
+                "-o",
+                "r.json",
+            ],
+        )
+        .ok()
+    };
+    fit_over("1");
     topics(d, &["label", "r.json", "--word", "family", "Trust"]).ok();
     topics(d, &["label", "r.json", "--word", "dramas", "Curiosity"]).ok();
-    let answers = repo_file("examples/data/answers_en.txt");
-    let run = topics(
-        d,
-        &[
-            "fit",
-            answers.to_str().unwrap(),
-            "-k",
-            "3",
-            "--seed",
-            "3",
-            "--iterations",
-            "200",
-            "--quotes",
-            "0",
-            "-o",
-            "r.json",
-        ],
-    )
-    .ok();
+    let run = fit_over("3");
     let moves: Vec<&str> = run
         .stderr
         .lines()

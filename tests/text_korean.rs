@@ -348,6 +348,31 @@ fn tokenize_gives_the_words_an_analyst_expects() {
     assert_eq!(lines[4], "한국 드라마 i don't know why i'm here it's fun");
 }
 
+/// Hyphenated compounds are one word in an English line and in a line with
+/// Hangul alike (mecab-ko-dic cuts `K-pop` into `K` `-` `pop`): before,
+/// the bundled answers' `sister-in-law` counted as `sister` and `law`, and
+/// `K-pop` as `k` and `pop`. A dash between spaces, digits before the
+/// hyphen and a dangling hyphen still split.
+#[test]
+fn tokenize_keeps_hyphenated_compounds_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = concat!(
+        "My sister-in-law brought K-pop videos\n",
+        "올케가 K-pop을 좋아했어요. 남북 e\u{2011}mail\n",
+        "a 30-year-old fan - really, pre- war\n",
+    );
+    let out = util::topics_stdin(
+        dir.path(),
+        &["tokenize", "--surface", "-"],
+        input.as_bytes(),
+    )
+    .ok();
+    assert_eq!(
+        out.stdout,
+        "sister-in-law brought k-pop videos\n올케 k-pop 좋아하다 남북 e-mail\nyear-old fan pre war\n"
+    );
+}
+
 #[test]
 fn particle_phrase_verbs_are_stopwords_only_in_their_phrase() {
     // 에 대한 / 을 통해 / 에 따라 / 하기 위해 carry no topic; 마음이 통하다

@@ -120,13 +120,21 @@ impl KoreanLindera {
 
     /// The morphemes of the best path: inflected entries split, irregular
     /// stems restored, and a Latin word that lindera cut at its apostrophe
-    /// (`don` `'` `t`) joined again.
+    /// (`don` `'` `t`) or hyphen (`k` `-` `pop`) joined again.
     fn parts(&self, text: &str, tokens: &mut [lindera::token::Token<'_>]) -> Vec<Part> {
+        let hyphens = compound_hyphens(tokens);
         let mut parts: Vec<Part> = Vec::new();
         let mut previous_end = usize::MAX;
-        for token in tokens.iter_mut() {
+        for (i, token) in tokens.iter_mut().enumerate() {
             let glued = token.byte_start == previous_end;
             previous_end = token.byte_end;
+            let joins_compound = hyphens[i] || (i > 0 && hyphens[i - 1]);
+            if joins_compound && parts.last().is_some_and(|p| p.tag == "SL") {
+                if let Some(last) = parts.last_mut() {
+                    last.form.push_str(&token.surface);
+                }
+                continue;
+            }
             let word_start = token.byte_start == 0
                 || text[..token.byte_start]
                     .chars()
@@ -219,6 +227,24 @@ impl Part {
 
 /// A tag that is dropped by every keep set: marks a morpheme as consumed.
 pub(super) const GONE: &str = "-";
+
+/// For each token, whether it is a hyphen that joins two Latin words with
+/// no space around it (`k` `-` `pop`): the compound is one word, as on the
+/// English path ([`super::segment`]).
+fn compound_hyphens(tokens: &[lindera::token::Token<'_>]) -> Vec<bool> {
+    let latin = |c: Option<char>| c.is_some_and(super::segment::is_latin);
+    (0..tokens.len())
+        .map(|i| {
+            i > 0
+                && i + 1 < tokens.len()
+                && tokens[i].surface == "-"
+                && tokens[i - 1].byte_end == tokens[i].byte_start
+                && tokens[i].byte_end == tokens[i + 1].byte_start
+                && latin(tokens[i - 1].surface.chars().next_back())
+                && latin(tokens[i + 1].surface.chars().next())
+        })
+        .collect()
+}
 
 /// Joins an apostrophe glued to a Latin word, and the Latin word glued to
 /// that apostrophe, to the Latin part before them: mecab-ko-dic reads

@@ -6,12 +6,14 @@ use tokenizers::normalizers::unicode::NFKC;
 use tokenizers::normalizers::utils::Lowercase;
 use tokenizers::tokenizer::{NormalizedString, Normalizer};
 
-/// NFKC, then lowercase, then typographic apostrophes to `'`.
+/// NFKC, then lowercase, then typographic apostrophes to `'` and Unicode
+/// hyphens to `-`.
 ///
 /// NFKC folds full-width Latin (`ＯＳＴ`) and compatibility Hangul jamo into
 /// their ordinary forms, so the same word typed on different keyboards
 /// counts once. NFKC leaves `’` (U+2019) alone, but English contractions
-/// and possessives must look the same whichever apostrophe was typed.
+/// and possessives must look the same whichever apostrophe was typed, and
+/// a compound (`sister‐in‐law`, with U+2010) the same whichever hyphen.
 ///
 /// Most answers are already in NFKC; for them the quick check of UAX #15
 /// skips the normalizer (which also tracks alignments we do not need), and
@@ -23,13 +25,7 @@ pub fn normalize(text: &str) -> String {
         return text
             .chars()
             .flat_map(char::to_lowercase)
-            .map(|c| {
-                if matches!(c, '\u{2019}' | '\u{2018}') {
-                    '\''
-                } else {
-                    c
-                }
-            })
+            .map(fold_punctuation)
             .collect();
     }
     let mut normalized = NormalizedString::from(text);
@@ -38,7 +34,17 @@ pub fn normalize(text: &str) -> String {
     if NFKC.normalize(&mut normalized).is_err() || Lowercase.normalize(&mut normalized).is_err() {
         return fallback(text);
     }
-    normalized.get().replace(['\u{2019}', '\u{2018}'], "'")
+    normalized.get().chars().map(fold_punctuation).collect()
+}
+
+/// Typographic apostrophes to `'`, the Unicode hyphen and non-breaking
+/// hyphen (which NFKC leaves, or folds to U+2010) to `-`.
+fn fold_punctuation(c: char) -> char {
+    match c {
+        '\u{2019}' | '\u{2018}' => '\'',
+        '\u{2010}' | '\u{2011}' => '-',
+        c => c,
+    }
 }
 
 fn fallback(text: &str) -> String {
@@ -46,7 +52,9 @@ fn fallback(text: &str) -> String {
     text.nfkc()
         .collect::<String>()
         .to_lowercase()
-        .replace(['\u{2019}', '\u{2018}'], "'")
+        .chars()
+        .map(fold_punctuation)
+        .collect()
 }
 
 #[cfg(test)]
@@ -56,6 +64,7 @@ mod tests {
     #[test]
     fn folds_width_case_and_apostrophes() {
         assert_eq!(normalize("ＯＳＴ Don’t"), "ost don't");
+        assert_eq!(normalize("K\u{2011}pop e\u{2010}mail"), "k-pop e-mail");
         // Compatibility jamo stay jamo under NFKC but full-width digits fold.
         assert_eq!(normalize("１２３ 영화"), "123 영화");
     }
@@ -73,7 +82,7 @@ mod tests {
 
     #[test]
     fn fallback_agrees() {
-        let s = "ＯＳＴ Don’t Ⅻ ﬁne 가나";
+        let s = "ＯＳＴ Don’t Ⅻ ﬁne 가나 K\u{2011}pop";
         assert_eq!(normalize(s), fallback(s));
     }
 }

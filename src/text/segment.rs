@@ -6,6 +6,12 @@
 //! acronym and a particle. Digits stay with the Latin side (`mp3`, `covid19`)
 //! because they form names there; a piece with no letter at all (numbers,
 //! punctuation, emoji) is dropped.
+//!
+//! UAX #29 also breaks at hyphens, which turns `sister-in-law` into
+//! `sister law` and `K-pop` into `k pop`. A hyphen between two Latin letters
+//! with no space around it joins its words again, as quanteda
+//! (`split_hyphens = FALSE`) and MALLET's default token pattern do: the
+//! compound is the word an analyst reads.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -35,10 +41,59 @@ pub struct Piece<'a> {
 /// The pieces of `text` (already normalized), in order.
 pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
-    for word in text.unicode_words() {
+    for word in hyphenated_words(text) {
         split_scripts(word, &mut out);
     }
     out
+}
+
+/// UAX #29 words (the segments holding a letter or digit), with words that
+/// a hyphen joins between two Latin letters (`sister-in-law`, `k-pop`)
+/// kept as one slice.
+fn hyphenated_words(text: &str) -> Vec<&str> {
+    let segments: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    for (i, &(start, segment)) in segments.iter().enumerate() {
+        if !segment.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        let joined = i >= 2 && is_hyphen(segments[i - 1].1) && {
+            let (left_start, left) = segments[i - 2];
+            words
+                .last()
+                .is_some_and(|&(_, end)| end == left_start + left.len())
+                && ends_with_latin(left)
+                && starts_with_latin(segment)
+        };
+        match words.last_mut() {
+            Some(word) if joined => word.1 = start + segment.len(),
+            _ => words.push((start, start + segment.len())),
+        }
+    }
+    words
+        .into_iter()
+        .map(|(start, end)| &text[start..end])
+        .collect()
+}
+
+/// A hyphen as a segment of its own (normalization has made U+2010 and
+/// U+2011 a plain `-`).
+fn is_hyphen(segment: &str) -> bool {
+    segment == "-"
+}
+
+fn ends_with_latin(word: &str) -> bool {
+    word.chars().next_back().is_some_and(is_latin)
+}
+
+fn starts_with_latin(word: &str) -> bool {
+    word.chars().next().is_some_and(is_latin)
+}
+
+/// True for the Latin letters the English path reads (ASCII and Latin-1 to
+/// Latin Extended-B).
+pub fn is_latin(c: char) -> bool {
+    class(c) == Some(Script::Latin)
 }
 
 /// True for Hangul syllables and jamo.
@@ -178,6 +233,35 @@ mod tests {
                 ("covid19", Latin, false),
                 ("mp3", Latin, false),
                 ("를", Hangul, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn keeps_hyphenated_latin_compounds_whole() {
+        use Script::*;
+        assert_eq!(
+            texts("my sister-in-law liked k-pop을 e-mail"),
+            vec![
+                ("my", Latin, false),
+                ("sister-in-law", Latin, false),
+                ("liked", Latin, false),
+                ("k-pop", Latin, false),
+                ("을", Hangul, true),
+                ("e-mail", Latin, false)
+            ]
+        );
+        // A dash with spaces, a dangling hyphen, digits and Hangul on either
+        // side do not join.
+        assert_eq!(
+            texts("yes - no, pre- 30-year 남-북"),
+            vec![
+                ("yes", Latin, false),
+                ("no", Latin, false),
+                ("pre", Latin, false),
+                ("year", Latin, false),
+                ("남", Hangul, false),
+                ("북", Hangul, false)
             ]
         );
     }
