@@ -8,13 +8,14 @@
 //! cross-validation (Hastie, Tibshirani & Friedman, *Elements of
 //! Statistical Learning*, §7.10), it names the simpler model when the data
 //! cannot tell the two apart, because a topic split off by a larger K that
-//! predicts no better is one an analyst would have to explain away. With a single
-//! seed stability is unknown and held-out likelihood decides alone; when no
-//! K is stable the most stable K is named. Either way the evidence is then
-//! called weak, as it is when held-out likelihood does not separate the
-//! chosen K from the runner-up (their difference is within the
-//! seed-to-seed standard deviation), or when the chosen K is the largest
-//! tried (a larger one might be stable too).
+//! predicts no better is one an analyst would have to explain away. With a
+//! single seed stability is unknown and held-out likelihood decides alone;
+//! when no K is stable the most stable K is named. Either way the evidence
+//! is then called weak, as it is when held-out likelihood does not separate
+//! the chosen K from the runner-up (their difference is within the
+//! seed-to-seed standard deviation, which includes every parsimonious
+//! choice), or when the chosen K is the largest tried (a larger one might
+//! be stable too).
 
 use super::select_k::{KSummary, Recommendation};
 

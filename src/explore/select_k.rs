@@ -5,11 +5,12 @@
 //! The report puts these side by side with the word lists (as stm's
 //! `searchK` does) and names a K by a stated rule ([`recommend`]): of the Ks
 //! whose topics every seed reproduces, the one with the best held-out
-//! likelihood, or a smaller one the seeds cannot tell from it. Held-out likelihood alone keeps rising with K on short
-//! answers (more topics fit the held-out words a little better even when
-//! the topics are split at random), and stability alone prefers the
-//! smallest K (two topics are easy to reproduce); together they pick the
-//! most topics the data supports reproducibly. Coherence is reported next
+//! likelihood, or a smaller one the seeds cannot tell from it. Held-out
+//! likelihood alone keeps rising with K on short answers (more topics fit
+//! the held-out words a little better even when the topics are split at
+//! random), and stability alone prefers the smallest K (two topics are easy
+//! to reproduce); together they pick the most topics the data supports
+//! reproducibly. Coherence is reported next
 //! to the choice but does not make it: NPMI on a few hundred answers moves
 //! by more between seeds than between neighbouring Ks.
 
