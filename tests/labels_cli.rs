@@ -14,6 +14,11 @@ use util::{fit_pretokenized, repo_file, topics, Run};
 /// Fits the English example answers (K topics, `seed`, one chain: the
 /// topic numbers below are those of that chain) to `dir/name`.
 fn fit(dir: &Path, name: &str, k: &str, seed: &str) {
+    fit_chains(dir, name, k, seed, "1");
+}
+
+/// `topics fit` of the English answers, 200 sweeps, with `chains` chains.
+fn fit_chains(dir: &Path, name: &str, k: &str, seed: &str, chains: &str) -> Run {
     let answers = repo_file("examples/data/answers_en.txt");
     topics(
         dir,
@@ -27,14 +32,14 @@ fn fit(dir: &Path, name: &str, k: &str, seed: &str) {
             "--iterations",
             "200",
             "--chains",
-            "1",
+            chains,
             "--quotes",
             "0",
             "-o",
             name,
         ],
     )
-    .ok();
+    .ok()
 }
 
 fn labels_file(dir: &Path, model: &str) -> Value {
@@ -366,31 +371,10 @@ fn a_refit_carries_each_label_to_its_matching_topic_or_drops_it() {
     let d = dir.path();
     // Both fits with the default chains: a short single chain can leave a
     // topic half-formed, and then no label has a clear match to carry.
-    let fit_over = |seed: &str| {
-        let answers = repo_file("examples/data/answers_en.txt");
-        topics(
-            d,
-            &[
-                "fit",
-                answers.to_str().unwrap(),
-                "-k",
-                "3",
-                "--seed",
-                seed,
-                "--iterations",
-                "200",
-                "--quotes",
-                "0",
-                "-o",
-                "r.json",
-            ],
-        )
-        .ok()
-    };
-    fit_over("1");
+    fit_chains(d, "r.json", "3", "1", "auto");
     topics(d, &["label", "r.json", "--word", "family", "Trust"]).ok();
     topics(d, &["label", "r.json", "--word", "dramas", "Curiosity"]).ok();
-    let run = fit_over("3");
+    let run = fit_chains(d, "r.json", "3", "3", "auto");
     let moves: Vec<&str> = run
         .stderr
         .lines()

@@ -129,11 +129,12 @@ impl KoreanLindera {
             let glued = token.byte_start == previous_end;
             previous_end = token.byte_end;
             let joins_compound = hyphens[i] || (i > 0 && hyphens[i - 1]);
-            if joins_compound && parts.last().is_some_and(|p| p.tag == "SL") {
-                if let Some(last) = parts.last_mut() {
+            match parts.last_mut() {
+                Some(last) if joins_compound && last.tag == "SL" => {
                     last.form.push_str(&token.surface);
+                    continue;
                 }
-                continue;
+                _ => {}
             }
             let word_start = token.byte_start == 0
                 || text[..token.byte_start]
