@@ -146,11 +146,11 @@ fn select_k_refuses_impossible_requests() {
 
 /// `topics select-k` with its default settings (5 seeds, 500 sweeps) on
 /// the bundled answers, K 2..6: three themes were written into them, and
-/// the rule names 3 in both languages. In Korean K = 3 is the only stable
-/// K. In English K = 2 is stable too (two themes merge the same way every
-/// time) but predicts held-out words worse, and K = 4 is stable (0.90)
-/// and predicts a little better, by less than the seed-to-seed sd: the
-/// smaller K is named and the evidence called weak.
+/// the rule names 3 in both languages. K = 2 is stable too (two themes
+/// merge the same way every time) but predicts held-out words worse; from
+/// K = 4 on, the seeds' fits split the themes differently. (That the rule
+/// names the smaller of two stable Ks within noise of each other is
+/// `recommend`'s unit test.)
 #[test]
 fn select_k_recommends_three_on_the_bundled_answers() {
     let dir = tempfile::tempdir().unwrap();
@@ -167,22 +167,13 @@ fn select_k_recommends_three_on_the_bundled_answers() {
         assert!(line.starts_with("Recommended K = 3: "), "{lang}: {line}");
         assert!(line.contains("held-out log-likelihood"), "{line}");
         assert!(line.contains("not stable: K = "), "{line}");
+        let against = match lang {
+            "en" => "stable (stability 0.984, as is K = 2); held-out log-likelihood -4.558 per token against -4.873 at K = 2;",
+            _ => "stable (stability 0.980, as is K = 2); held-out log-likelihood -4.675 per token against -4.869 at K = 2;",
+        };
+        assert!(line.contains(against), "{lang}: {line}");
         let weak = table.lines().find(|l| l.starts_with("Weak evidence"));
-        if lang == "en" {
-            assert!(
-                line.contains(
-                    "against -4.537 at K = 4, within the seed-to-seed sd (0.024), so the smaller K"
-                ),
-                "{line}"
-            );
-            assert_eq!(
-                weak,
-                Some("Weak evidence: held-out likelihood does not separate K = 3 from K = 4 (difference 0.020, seed-to-seed sd 0.024).")
-            );
-        } else {
-            assert!(line.contains("the only stable K"), "{line}");
-            assert_eq!(weak, None, "{table}");
-        }
+        assert_eq!(weak, None, "{table}");
         assert!(table.contains("Rule: of the Ks whose topics the seeds reproduce (stability >= 0.90), the one with the best held-out log-likelihood, or the smallest whose held-out log-likelihood is within the seed-to-seed sd of that best"));
         // The header says which way is better.
         assert!(table.contains("held_out_ll ↑") && table.contains("stability ↑"));

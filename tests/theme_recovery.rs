@@ -8,11 +8,11 @@
 //!
 //! A single Gibbs chain falls into a poorer mode now and then; the default
 //! fit runs several and keeps the best (issue 14). On seeds 1–3 one chain
-//! scores 0.835 0.784 0.839 in English and 0.839 0.848 0.787 in Korean
+//! scores 0.839 0.835 0.823 in English and 0.787 0.803 0.819 in Korean
 //! (`theme_agreement --chains 1`; before issue 14's Korean readings too,
-//! 0.752 0.765 0.739), the default fit 0.842 0.839 0.835 and 0.835 0.816
-//! 0.813 (`cargo run --release --example theme_agreement` prints ten
-//! seeds). The floor below, 0.80, is what the default fit must not fall
+//! 0.752 0.765 0.739), the default fit (32 chains) 0.845 0.842 0.842 and
+//! 0.823 0.832 0.816 (`cargo run --release --example theme_agreement`
+//! prints ten seeds). The floor below, 0.80, is what the default fit must not fall
 //! back under; the bag-of-words ceiling on these answers is about 0.87
 //! (`--ceiling yes`), so it leaves room for no large loss.
 
@@ -106,8 +106,8 @@ fn readme_figures_for_the_bundled_answers() {
     let out = fit_and_validate("en", 1, "table");
     assert!(
         out.contains(
-            "the dominant topic agrees with the code for 261 of 310 answers (84.2%); \
-             chance with these shares 33.5%; Cohen's kappa 0.762"
+            "the dominant topic agrees with the code for 262 of 310 answers (84.5%); \
+             chance with these shares 33.5%; Cohen's kappa 0.767"
         ),
         "{out}"
     );
@@ -118,16 +118,17 @@ fn readme_figures_for_the_bundled_answers() {
         "{out}"
     );
     // The bands of the dominant topic's share, and the clearest
-    // disagreement: a learning answer the model gives to trust.
+    // disagreement: a curiosity answer the model gives to trust, one
+    // sentence of each (a tie, which word counts cannot call).
     for band in [
-        "0.8 to 1        226       213      0.942",
-        "0.6 to 0.8       33        21      0.636",
-        "below 0.6        51        27      0.529",
+        "0.8 to 1        221       209      0.946",
+        "0.6 to 0.8       40        26      0.650",
+        "below 0.6        49        27      0.551",
     ] {
         assert!(out.contains(band), "{band}: {out}");
     }
     assert!(
-        out.contains("the 10 of 49 disagreeing answers the model calls most clearly"),
+        out.contains("the 10 of 48 disagreeing answers the model calls most clearly"),
         "{out}"
     );
     let first = out
@@ -136,10 +137,10 @@ fn readme_figures_for_the_bundled_answers() {
         .nth(2)
         .unwrap_or_default();
     assert!(
-        first.starts_with(" 90     0 ")
+        first.starts_with("155     2 ")
             && first.ends_with(
-                "I realized that what the government told us was a lie. \
-                                I only watched things that came from family or close friends."
+                "I could not wait for the next episode. \
+                 Because it came from a trusted friend, I knew it was not a trap."
             ),
         "{out}"
     );

@@ -60,7 +60,7 @@ pub struct Args {
     threads: Option<usize>,
     /// Independent Gibbs chains, the model keeping one (`--chain-pick`):
     /// `auto` runs several on small corpora, where they cost little (up to
-    /// 8 within 25 million token sweeps), and one above 50,000 tokens; 1 is
+    /// 32 within 100 million token sweeps), and one above 50,000 tokens; 1 is
     /// the plain single-chain fit. The summary says how well the chains
     /// agreed.
     #[arg(long, value_name = "N|auto", default_value = "auto", value_parser = parse_chains)]
