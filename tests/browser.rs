@@ -287,6 +287,9 @@ fn report_expectations(study: &Study) -> Value {
         .map(|t| {
             let name = topic_name(&labels, t);
             let best = model.topic_summary(t, 0, 1).quotes[0].text.clone();
+            // The card's three answers: each text once, and who else wrote it.
+            let shown = model.topic_summary(t, 0, 3).quotes;
+            let notes: Vec<String> = shown.iter().filter_map(|q| q.same_text_note()).collect();
             json!({
                 "id": t,
                 "name": name,
@@ -295,9 +298,19 @@ fn report_expectations(study: &Study) -> Value {
                 "tokens": model.topic_counts()[t],
                 "top_word": model.vocab().display(model.top_words(t, 1)[0].0),
                 "best_quote": best,
+                "quote_count": shown.len(),
+                "quote_notes": notes,
             })
         })
         .collect();
+    // The bundled Korean answers repeat some answers word for word; one of
+    // them is among the cards' answers, so the page's note is checked.
+    assert!(
+        topics
+            .iter()
+            .any(|t| !t["quote_notes"].as_array().unwrap().is_empty()),
+        "no card shows a repeated answer: {topics:?}"
+    );
     let selected = 1;
     let initial = topics::explore::DEFAULT_LAMBDA;
     let steps = [0.3, 0.0, 1.0];

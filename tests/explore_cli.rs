@@ -140,36 +140,76 @@ fn labels_are_stored_next_to_the_model_and_applied() {
     assert!(stdout(&run(&["label", p])).contains("#1\t-\t"));
 }
 
+/// The tiny model's answers come in two texts per group (20 answers: 7
+/// end in the group's fifth word, 13 in its fourth), so a topic has two
+/// different things said: `quotes` shows each once, θ descending, and names
+/// the other answers written the same way, together the group's 20. The
+/// next texts (of other groups) come after them.
 #[test]
-fn quotes_come_from_the_topic_with_theta_descending() {
+fn quotes_show_each_text_once_with_theta_descending() {
     let dir = tempfile::tempdir().unwrap();
     let path = saved_model(dir.path());
     let model = LdaModel::load(&path).unwrap();
-    let json = stdout(&run(&[
-        "quotes",
-        path.to_str().unwrap(),
-        "--topic",
-        "2",
-        "-n",
-        "4",
-        "--format",
-        "json",
-    ]));
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let quotes_of = |format: &str| {
+        stdout(&run(&[
+            "quotes",
+            path.to_str().unwrap(),
+            "--topic",
+            "2",
+            "-n",
+            "4",
+            "--format",
+            format,
+        ]))
+    };
+    let v: serde_json::Value = serde_json::from_str(&quotes_of("json")).unwrap();
     let quotes = v[0]["quotes"].as_array().unwrap();
-    assert_eq!(quotes.len(), 4);
+    assert_eq!(quotes.len(), 4, "{quotes:?}");
+    assert!(quotes[2]["theta"].as_f64().unwrap() < 0.01, "{quotes:?}");
     let group = GROUPS[group_of(&model, 2)];
     let mut last = f64::INFINITY;
-    for q in quotes {
+    let mut ids: Vec<String> = Vec::new();
+    let mut repeats: Vec<usize> = Vec::new();
+    for (rank, q) in quotes.iter().enumerate() {
         let theta = q["theta"].as_f64().unwrap();
         assert!(theta <= last);
         last = theta;
+        if rank >= 2 {
+            continue;
+        }
         assert!(q["text"]
             .as_str()
             .unwrap()
             .split(' ')
             .all(|w| group.contains(&w)));
+        let same: Vec<String> = q["same_text"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| id.as_str().unwrap().to_string())
+            .collect();
+        repeats.push(same.len());
+        ids.push(q["id"].as_str().unwrap().to_string());
+        ids.extend(same);
     }
+    repeats.sort();
+    assert_eq!(repeats, [6, 12]);
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 20, "{ids:?}");
+    let table = quotes_of("table");
+    assert!(
+        table.contains("same text")
+            && table.contains("also 12 other answers: ")
+            && table.contains("also 6 other answers: "),
+        "{table}"
+    );
+    let csv = quotes_of("csv");
+    assert!(
+        csv.starts_with("topic,label,rank,id,theta,text,same_text\n"),
+        "{csv}"
+    );
 }
 
 #[test]

@@ -153,7 +153,7 @@ fn answer_text_cannot_break_out_of_the_data_block() {
         None,
     )
     .unwrap();
-    data.quotes[0][0].text = "</script><script>alert('x')</script> & <!--".into();
+    data.quotes[0][0].quote.text = "</script><script>alert('x')</script> & <!--".into();
     let html = render_html(&data);
     // Exactly the two real closing tags (data block and script).
     assert_eq!(html.matches("</script>").count(), 2);

@@ -289,8 +289,12 @@ fn quotes_text(model: &LdaModel, labels: &Labels, n: usize) -> String {
             None => s.push_str(&format!("| #{t}\n")),
         }
         for q in model.topic_summary(t, 0, n).quotes {
+            let also = q
+                .same_text_note()
+                .map(|note| format!("  ({note})"))
+                .unwrap_or_default();
             s.push_str(&format!(
-                "|   [{}] θ={:.2}  {}\n",
+                "|   [{}] θ={:.2}  {}{also}\n",
                 q.id,
                 q.theta,
                 shorten(&q.text, 100)

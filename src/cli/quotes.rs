@@ -1,5 +1,6 @@
 //! `topics quotes`: the answers that best show a topic (highest θ), with
-//! their ids, as stm's `findThoughts`.
+//! their ids, as stm's `findThoughts`; each text once, with the ids of the
+//! other answers written the same way.
 
 use std::path::PathBuf;
 
@@ -23,7 +24,8 @@ pub struct Args {
     /// The topic: a number or a label [default: every topic].
     #[arg(long)]
     topic: Option<String>,
-    /// Answers quoted per topic.
+    /// Answers quoted per topic, each text once (answers written the same
+    /// way are named beside it).
     #[arg(long, short_alias = 'n', alias = "top", default_value_t = QUOTES)]
     quotes: usize,
     /// Output format.
@@ -52,7 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let out = match args.format {
         Format::Json => to_json(&lists)?,
         Format::Csv => table(
-            &["topic", "label", "rank", "id", "theta", "text"],
+            &["topic", "label", "rank", "id", "theta", "text", "same_text"],
             lists.iter().flat_map(|l| {
                 l.quotes.iter().enumerate().map(|(rank, q)| {
                     [
@@ -62,6 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                         q.id.clone(),
                         q.theta.to_string(),
                         q.text.clone(),
+                        q.same_text.join(" "),
                     ]
                 })
             }),
@@ -70,16 +73,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let mut s = String::new();
             for l in &lists {
                 s.push_str(&format!("#{} {}\n", l.topic, labels.name(l.topic)));
-                let header = ["id".to_string(), "theta".to_string(), "answer".to_string()];
+                // The column for repeated answers only where there are some.
+                let repeated = l.quotes.iter().any(|q| !q.same_text.is_empty());
+                let mut header = vec!["id".to_string(), "theta".to_string(), "answer".to_string()];
+                if repeated {
+                    header.push("same text".to_string());
+                }
                 let rows: Vec<Vec<String>> = l
                     .quotes
                     .iter()
                     .map(|q| {
-                        vec![
+                        let mut row = vec![
                             q.id.clone(),
                             format!("{:.3}", q.theta),
                             q.text.replace(['\n', '\r'], " "),
-                        ]
+                        ];
+                        if repeated {
+                            row.push(q.same_text_note().unwrap_or_default());
+                        }
+                        row
                     })
                     .collect();
                 s.push_str(&text_table(&header, &rows));

@@ -26,6 +26,34 @@ pub struct Quote {
     pub theta: f64,
     /// The answer as written.
     pub text: String,
+    /// The ids of the other answers written the same way (case and spacing
+    /// aside), which the list does not repeat; absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub same_text: Vec<String>,
+}
+
+/// The most ids [`Quote::same_text_note`] names.
+const SAME_TEXT_IDS_SHOWN: usize = 3;
+
+impl Quote {
+    /// Who else wrote this answer, for people: `also answer 207`, `also
+    /// answers 207, 12 and 5`, `also 39 other answers: 207, 12, 5, …`;
+    /// `None` when nobody did.
+    pub fn same_text_note(&self) -> Option<String> {
+        match self.same_text.as_slice() {
+            [] => None,
+            [one] => Some(format!("also answer {one}")),
+            ids if ids.len() <= SAME_TEXT_IDS_SHOWN => {
+                let (last, rest) = ids.split_last().expect("two or more ids");
+                Some(format!("also answers {} and {last}", rest.join(", ")))
+            }
+            ids => Some(format!(
+                "also {} other answers: {}, …",
+                ids.len(),
+                ids[..SAME_TEXT_IDS_SHOWN].join(", ")
+            )),
+        }
+    }
 }
 
 /// One topic: id, token share, top words, representative answers.
@@ -101,12 +129,17 @@ impl LdaModel {
                 })
                 .collect(),
             quotes: self
-                .top_documents(topic, quotes)
+                .top_distinct_documents(topic, quotes)
                 .into_iter()
-                .map(|(d, theta)| Quote {
-                    id: self.documents()[d].id.clone(),
-                    theta,
-                    text: self.documents()[d].text.clone(),
+                .map(|q| Quote {
+                    id: self.documents()[q.doc].id.clone(),
+                    theta: q.theta,
+                    text: self.documents()[q.doc].text.clone(),
+                    same_text: q
+                        .same_text
+                        .iter()
+                        .map(|&o| self.documents()[o].id.clone())
+                        .collect(),
                 })
                 .collect(),
         }
@@ -149,5 +182,36 @@ impl LdaModel {
             iterations: self.params().iterations,
             chains: self.chains().cloned(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quote(same_text: &[&str]) -> Quote {
+        Quote {
+            id: "1".into(),
+            theta: 0.9,
+            text: "Not sure.".into(),
+            same_text: same_text.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_same_text_note_names_a_few_ids_and_counts_the_rest() {
+        assert_eq!(quote(&[]).same_text_note(), None);
+        assert_eq!(
+            quote(&["207"]).same_text_note().as_deref(),
+            Some("also answer 207")
+        );
+        assert_eq!(
+            quote(&["207", "12", "5"]).same_text_note().as_deref(),
+            Some("also answers 207, 12 and 5")
+        );
+        assert_eq!(
+            quote(&["207", "12", "5", "8"]).same_text_note().as_deref(),
+            Some("also 4 other answers: 207, 12, 5, …")
+        );
     }
 }

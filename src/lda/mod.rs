@@ -38,7 +38,8 @@ pub use chains::{
 pub use export::{DocTheta, FitResult, Quote, TopicSummary, WordProb};
 pub use infer::{fold_in_theta, InferOptions, Inferer, Inferred};
 pub use model::{
-    dominant_topic, sha256_hex, DocTopics, LdaModel, ModelInput, Trace, SCHEMA_VERSION,
+    dominant_topic, sha256_hex, DistinctDocument, DocTopics, LdaModel, ModelInput, Trace,
+    SCHEMA_VERSION,
 };
 pub use params::{Kernel, LdaParams};
 pub use sparse::{instruction_set, InstructionSet};

@@ -6,6 +6,8 @@
 //! so a truncated or edited file is refused on load instead of giving wrong
 //! topics.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use super::chains::{ChainReport, Fitted, Pooled};
@@ -355,6 +357,48 @@ impl LdaModel {
         top_n(scored, n, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)))
     }
 
+    /// The `n` answers with the highest θ for a topic, one per text: an
+    /// answer several respondents wrote word for word (case and spacing
+    /// aside; short answers repeat often, "모름", "Not sure.") is shown once,
+    /// by its highest-θ copy, with the document indices of the others, so
+    /// `n` quotes are `n` different things said. (document index, θ_k, the
+    /// other documents with its text in document order); ties by position.
+    /// Answers without a kept text (models written before texts were kept)
+    /// are never merged.
+    pub fn top_distinct_documents(&self, topic: usize, n: usize) -> Vec<DistinctDocument> {
+        let alpha_sum: f64 = self.alpha.iter().sum();
+        let keys: Vec<String> = self.documents.iter().map(|d| text_key(&d.text)).collect();
+        let mut same: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (d, key) in keys.iter().enumerate().filter(|(_, k)| !k.is_empty()) {
+            same.entry(key.as_str()).or_default().push(d);
+        }
+        let mut order: Vec<(usize, f64)> = (0..self.documents.len())
+            .map(|d| (d, self.theta_of(d, topic, alpha_sum)))
+            .collect();
+        order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut shown: HashSet<&str> = HashSet::new();
+        let mut out = Vec::with_capacity(n.min(order.len()));
+        for (doc, theta) in order {
+            if out.len() == n {
+                break;
+            }
+            let key = keys[doc].as_str();
+            if !key.is_empty() && !shown.insert(key) {
+                continue;
+            }
+            let same_text = same
+                .get(key)
+                .map(|docs| docs.iter().copied().filter(|&o| o != doc).collect())
+                .unwrap_or_default();
+            out.push(DistinctDocument {
+                doc,
+                theta,
+                same_text,
+            });
+        }
+        out
+    }
+
     /// The `n` most probable words of a topic, with φ; ties by word id.
     pub fn top_words(&self, topic: usize, n: usize) -> Vec<(u32, f64)> {
         let counts = self.topic_word_counts(topic);
@@ -364,6 +408,26 @@ impl LdaModel {
         });
         ids.into_iter().map(|w| (w, self.phi(topic, w))).collect()
     }
+}
+
+/// One of a topic's representative answers ([`LdaModel::top_distinct_documents`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistinctDocument {
+    /// The document's index.
+    pub doc: usize,
+    /// The topic's share θ in it.
+    pub theta: f64,
+    /// The other documents written the same way, in document order.
+    pub same_text: Vec<usize>,
+}
+
+/// What two answers must share to count as the same text: their words,
+/// case and spacing aside. Empty for an answer without a kept text.
+fn text_key(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// The first `n` of `items` in the order `cmp`, sorted: what sorting all of
@@ -401,6 +465,15 @@ pub fn dominant_topic(theta: &[f64]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_are_the_same_text_whatever_their_case_and_spacing() {
+        assert_eq!(text_key("  Not   sure. "), text_key("not sure."));
+        assert_ne!(text_key("Not sure."), text_key("Not sure"));
+        assert_eq!(text_key("모름"), "모름");
+        // No kept text: never one text with another answer.
+        assert_eq!(text_key(""), "");
+    }
 
     #[test]
     fn top_n_is_the_head_of_the_full_sort() {

@@ -138,6 +138,28 @@ pub struct RelevanceCandidate {
     pub prob: f64,
 }
 
+/// A representative answer as the page shows it: the quote, and who else
+/// wrote it in words (`also answer 207`), so the page words it as the
+/// command line does.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReportQuote {
+    /// The answer, its θ and the ids of the answers written the same way.
+    #[serde(flatten)]
+    pub quote: Quote,
+    /// [`Quote::same_text_note`], absent when nobody else wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_text_note: Option<String>,
+}
+
+impl From<Quote> for ReportQuote {
+    fn from(quote: Quote) -> Self {
+        ReportQuote {
+            same_text_note: quote.same_text_note(),
+            quote,
+        }
+    }
+}
+
 /// One of the most salient words overall, for LDAvis's default bar view.
 #[derive(Debug, Clone, Serialize)]
 pub struct SalientWord {
@@ -214,8 +236,8 @@ pub struct ReportData {
     /// The most salient words overall (Chuang et al. 2012; LDAvis's
     /// default view), with their saliency.
     pub salient: Vec<SalientWord>,
-    /// Per topic: the answers that show it best.
-    pub quotes: Vec<Vec<Quote>>,
+    /// Per topic: the answers that show it best, each text once.
+    pub quotes: Vec<Vec<ReportQuote>>,
     /// Per topic: coherence, exclusivity and the rest.
     pub diagnostics: Vec<TopicDiagnostics>,
     /// Top words per topic the diagnostics use.
@@ -325,7 +347,10 @@ impl ReportData {
             map: IntertopicMap::from_model(model),
             salient: salient_words(model, &matrix, &salient_ids, &term_index),
             quotes: (0..k)
-                .map(|t| model.topic_summary(t, 0, options.quotes).quotes)
+                .map(|t| {
+                    let quotes = model.topic_summary(t, 0, options.quotes).quotes;
+                    quotes.into_iter().map(ReportQuote::from).collect()
+                })
                 .collect(),
             diagnostics: diagnostics.topics,
             coherence_words: diagnostics.coherence_words,

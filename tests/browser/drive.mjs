@@ -114,6 +114,7 @@ async function reportChecks(r) {
         share: c.querySelector('.topic-share').textContent.trim(),
         words: c.querySelector('.topic-words').textContent,
         quotes: c.querySelector('.topic-quotes').textContent,
+        quoteTexts: Array.from(c.querySelectorAll('.topic-quotes li')).map((li) => li.getAttribute('title')),
       })),
     );
     same('overview: one card per topic', cards.map((c) => c.topic).sort(), r.topics.map((t) => String(t.id)));
@@ -125,6 +126,10 @@ async function reportChecks(r) {
       check(`overview: topic ${t} shows its share`, c.share.includes(r.topics[t].share_percent), `"${c.share}" lacks ${r.topics[t].share_percent}`);
       check(`overview: topic ${t} shows its top word`, c.words.includes(r.topics[t].top_word), `"${c.words}" lacks ${r.topics[t].top_word}`);
       check(`overview: topic ${t} shows its best answer`, c.quotes.includes(r.topics[t].best_quote), `quotes lack "${r.topics[t].best_quote}"`);
+      same(`overview: topic ${t} shows ${r.topics[t].quote_count} answers`, c.quoteTexts.length, r.topics[t].quote_count);
+      same(`overview: topic ${t} shows each text once`, new Set(c.quoteTexts.map((q) => q.toLowerCase())).size, c.quoteTexts.length);
+      r.topics[t].quote_notes.forEach((note) =>
+        check(`overview: topic ${t} says who else wrote an answer`, c.quotes.includes(note), `quotes lack "${note}": "${c.quotes}"`));
     });
     const firstSection = await page.$eval('main section', (s) => s.id);
     check('overview: the page opens on the topics', firstSection === 'topics-overview', `first section is #${firstSection}`);

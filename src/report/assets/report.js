@@ -158,7 +158,7 @@
       D.quotes[t].slice(0, 3).forEach(function (q) {
         quotes.appendChild(el('li', { title: q.text }, [
           el('span', { 'class': 'quote-text', text: clip(q.text, 120) }),
-          el('span', { 'class': 'quote-meta', text: ' id ' + q.id + ' · θ ' + fmt(q.theta, 2) })
+          el('span', { 'class': 'quote-meta', text: ' id ' + q.id + ' · θ ' + fmt(q.theta, 2) + (q.same_text_note ? ' · ' + q.same_text_note : '') })
         ]));
       });
       card.appendChild(quotes);
@@ -618,12 +618,12 @@
     var box = document.getElementById('quote-tables');
     var all = [];
     for (var t = 0; t < K; t++) {
-      var rows = D.quotes[t].map(function (q) { return [q.id, q.theta, q.text]; });
+      var rows = D.quotes[t].map(function (q) { return [q.id, q.theta, q.text, (q.same_text || []).join(' ')]; });
       rows.forEach(function (r) { all.push([t].concat(r)); });
       box.appendChild(el('h3', null, [nameSpan(t)]));
-      box.appendChild(dataTable('answers-topic-' + t, ['id', 'theta', 'answer'], rows, 3));
+      box.appendChild(dataTable('answers-topic-' + t, ['id', 'theta', 'answer', 'same_text'], rows, 3, ['id', 'theta', 'answer', 'same text']));
     }
-    var allTable = dataTable('answers-all-topics', ['topic', 'id', 'theta', 'answer'], all, 3);
+    var allTable = dataTable('answers-all-topics', ['topic', 'id', 'theta', 'answer', 'same_text'], all, 3, ['topic', 'id', 'theta', 'answer', 'same text']);
     allTable.querySelector('table').hidden = true;
     allTable.querySelector('a.csv').textContent = 'Download CSV (all topics)';
     box.insertBefore(allTable, box.firstChild);
