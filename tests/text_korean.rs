@@ -360,6 +360,7 @@ fn tokenize_keeps_hyphenated_compounds_whole() {
         "My sister-in-law brought K-pop videos\n",
         "올케가 K-pop을 좋아했어요. 남북 e\u{2011}mail\n",
         "a 30-year-old fan - really, pre- war\n",
+        "No-one else had a no-name USB stick\n",
     );
     let out = util::topics_stdin(
         dir.path(),
@@ -369,7 +370,7 @@ fn tokenize_keeps_hyphenated_compounds_whole() {
     .ok();
     assert_eq!(
         out.stdout,
-        "sister-in-law brought k-pop videos\n올케 k-pop 좋아하다 남북 e-mail\nyear-old fan pre war\n"
+        "sister-in-law brought k-pop videos\n올케 k-pop 좋아하다 남북 e-mail\nyear-old fan pre war\nno-name usb stick\n"
     );
 }
 
