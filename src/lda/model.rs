@@ -372,10 +372,26 @@ impl LdaModel {
         for (d, key) in keys.iter().enumerate().filter(|(_, k)| !k.is_empty()) {
             same.entry(key.as_str()).or_default().push(d);
         }
-        let mut order: Vec<(usize, f64)> = (0..self.documents.len())
+        let scored: Vec<(usize, f64)> = (0..self.documents.len())
             .map(|d| (d, self.theta_of(d, topic, alpha_sum)))
             .collect();
-        order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let cmp = |a: &(usize, f64), b: &(usize, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        // The head of the ranking, widened until it holds `n` texts (or is
+        // all of it): a selection, not a sort of every answer, as a few
+        // repeats among the best answers are the usual case.
+        let mut head = n.max(1).saturating_mul(2);
+        let order = loop {
+            let top = top_n(scored.clone(), head, cmp);
+            let (blank, texts): (Vec<&str>, Vec<&str>) = top
+                .iter()
+                .map(|&(d, _)| keys[d].as_str())
+                .partition(|k| k.is_empty());
+            let texts: HashSet<&str> = texts.into_iter().collect();
+            if texts.len() + blank.len() >= n || top.len() == scored.len() {
+                break top;
+            }
+            head = head.saturating_mul(2);
+        };
         let mut shown: HashSet<&str> = HashSet::new();
         let mut out = Vec::with_capacity(n.min(order.len()));
         for (doc, theta) in order {
