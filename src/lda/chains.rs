@@ -61,10 +61,10 @@ impl ChainPick {
 }
 
 /// Token sweeps (tokens × iterations, summed over chains) that automatic
-/// chains may spend: about 1.1 s of one core of this project's 2-core AMD
-/// EPYC (AVX2) at K = 3, half that in wall time on both cores, so a few
-/// hundred short answers (≈3,000 tokens at 1,000 sweeps) get
-/// [`MAX_AUTO_CHAINS`] chains.
+/// chains may spend: 1 to 2 s of one core of this project's 2-core AMD
+/// EPYC test machine at K = 3 (its speed varies from run to run), about
+/// half that in wall time on both cores, so a few hundred short answers
+/// (≈3,000 tokens at 1,000 sweeps) get [`MAX_AUTO_CHAINS`] chains.
 pub const AUTO_CHAIN_BUDGET: usize = 100_000_000;
 
 /// The most chains the automatic choice runs. On the bundled answers
@@ -72,7 +72,7 @@ pub const AUTO_CHAIN_BUDGET: usize = 100_000_000;
 /// true themes rises up to 32 chains and not past them, while the spread
 /// between seeds keeps shrinking more slowly (English sd 0.0088 at 8
 /// chains, 0.0056 at 32, 0.0031 at 64); 32 keep the default fit of a few
-/// hundred answers near 0.6 s on two cores, where 64 would double it.
+/// hundred answers at 0.6–1.3 s on two cores, where 64 would double it.
 pub const MAX_AUTO_CHAINS: usize = 32;
 
 /// Corpora with more tokens than this keep one chain unless asked: there a
