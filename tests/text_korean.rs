@@ -374,6 +374,47 @@ fn tokenize_keeps_hyphenated_compounds_whole() {
     );
 }
 
+/// Markup and links are not words, in an English line and beside Hangul
+/// alike. Before, the Naver reviews' `&lt대부&gt` gave `lt` and `gt` and
+/// their links `http`, `naver`, `com`, `php`, which stood among a topic's
+/// first words (`topics fit nsmc_mixed_ko_en_5k.txt -k 8`), as did the
+/// reviews' masks `OO` and `OOO`. The lines are written after reviews of
+/// `../shared/data/text/nsmc_mixed_ko_en_5k.txt`.
+#[test]
+fn tokenize_leaves_out_markup_links_and_masks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = concat!(
+        "&lt대부&gt에 맞먹는 범죄 이야기\n",
+        "I don&#39;t know, it&rsquo;s fun &amp; caf&eacute; R&D\n",
+        "망칠수밖에 없던 이유http://mlbpark.donga.com/mbs/articleV.php?mbsC=bullpen2 추천\n",
+        "Review at https://example.org/films?id=7, by mail@example.com\n",
+        "blog.naver.com/freeasabird8 좋아요 naver.com으로 검색\n",
+        "이 OO 감독 허접OOO 개XX\n",
+    );
+    let out = util::topics_stdin(
+        dir.path(),
+        &["tokenize", "--surface", "-"],
+        input.as_bytes(),
+    )
+    .ok();
+    assert_eq!(
+        out.stdout,
+        "대부 맞먹다 범죄 이야기\nknow fun café r d\n망치다 이유 추천\nreview\n좋다 검색\n감독 허접 개\n"
+    );
+    // Without stopwords the masks stay, as Kiwi keeps them; the markup and
+    // the links still go.
+    let out = util::topics_stdin(
+        dir.path(),
+        &["tokenize", "--no-stopwords", "--surface", "-"],
+        input.as_bytes(),
+    )
+    .ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines[0], "대부 맞먹다 범죄 이야기");
+    assert_eq!(lines[3], "review at by");
+    assert_eq!(lines[5], "oo 감독 허접 ooo 개 xx");
+}
+
 #[test]
 fn particle_phrase_verbs_are_stopwords_only_in_their_phrase() {
     // 에 대한 / 을 통해 / 에 따라 / 하기 위해 carry no topic; 마음이 통하다

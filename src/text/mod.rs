@@ -10,7 +10,8 @@
 //!   dictionary form); its `surface` is the readable word it came from, used
 //!   to pick the display form analysts see (`curious`, not `curio`).
 //!
-//! The built-in pipeline, in order: NFKC + lowercase ([`normalize`]); then,
+//! The built-in pipeline, in order: HTML character references decoded
+//! ([`web`]), NFKC + lowercase ([`normalize`]), links left out; then,
 //! with the default Korean analyzer (lindera) and any `--lang` but `en`, a
 //! line holding a Hangul syllable goes whole through
 //! [`korean_lindera`] (so words keep their left context), and its Latin
@@ -33,6 +34,7 @@ pub mod normalize;
 pub mod segment;
 pub mod stopwords;
 pub mod user_tokenizer;
+pub mod web;
 
 use serde::{Deserialize, Serialize};
 
@@ -230,7 +232,8 @@ impl Analyzer {
     }
 
     fn builtin_tokens(&self, text: &str) -> Vec<Token> {
-        let text = normalize::normalize(text);
+        let text = normalize::normalize(&web::decode_references(text));
+        let text = web::remove_links(&text);
         if let Some(lindera) = &self.lindera {
             if text.chars().any(segment::is_syllable) {
                 return self.lindera_tokens(lindera, &text);

@@ -55,15 +55,16 @@ mod tests {
     #[test]
     fn bundled_lists_are_loaded() {
         let s = Stopwords::new(true, &[]);
-        // spaCy en (312) + 94 contractions + no-one, spaCy ko (59) + 말다 +
+        // spaCy en (312) + 94 contractions + no-one + 6 placeholders (oo,
+        // xx, ...), spaCy ko (59) + 말다 +
         // 13 forms of particle-phrase verbs − the 4 content verbs English
         // keeps (see stopwords/PROVENANCE.md).
-        assert_eq!(s.words.len(), 407 + 69);
+        assert_eq!(s.words.len(), 413 + 69);
         assert!(!s.contains("알다") && !s.contains("know"));
         assert!(s.contains("the") && s.contains("있다") && s.contains("것"));
         assert!(!s.contains("영화"));
         assert!(s.contains("don't") && s.contains("it's") && s.contains("dont"));
-        assert!(s.contains("no-one"));
+        assert!(s.contains("no-one") && s.contains("ooo") && s.contains("xx"));
     }
 
     #[test]
