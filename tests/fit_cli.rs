@@ -221,6 +221,38 @@ fn table_summary_is_readable() {
     );
 }
 
+/// The summary cuts a long answer at the same screen width in Korean as in
+/// English: by columns, two a syllable. Cut by characters, the Korean line
+/// ran to about 190 columns where the English one stopped at 100.
+#[test]
+fn summary_quotes_are_cut_at_one_width_in_both_scripts() {
+    let english = "Because my family and friends brought the dramas on a USB stick, I trusted them and watched every episode at night.";
+    let korean = "가족이랑 친구들이 USB로 드라마를 가져다줘서 믿고 밤마다 모든 회차를 다 봤어요. 들킬까 봐 무서웠지만 가족이라 괜찮았어요.";
+    let text = format!("{english}\n{korean}\n");
+    let dir = scratch(&[("a.txt", text.as_bytes())]);
+    let out = fit_pretokenized(dir.path(), "a.txt", 1, &["--iterations", "5"]).ok();
+    let quote = |start: &str| -> String {
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.contains(start))
+            .unwrap_or_else(|| panic!("no quote starting {start:?} in\n{}", out.stdout));
+        let after_theta = line.split_once("θ=").expect("a θ").1;
+        after_theta.split_once("  ").expect("θ then the text").1.to_string()
+    };
+    let (en, ko) = (quote("Because my family"), quote("가족이랑"));
+    assert_eq!(
+        en,
+        "Because my family and friends brought the dramas on a USB stick, I trusted them and watched every e…"
+    );
+    assert_eq!(
+        ko,
+        "가족이랑 친구들이 USB로 드라마를 가져다줘서 믿고 밤마다 모든 회차를 다 봤어요. 들킬까 봐 무서웠지만…"
+    );
+    assert_eq!(topics::render::text::display_width(&en), 100);
+    assert_eq!(topics::render::text::display_width(&ko), 100);
+}
+
 /// Each failure: exact message on standard error, documented exit code,
 /// no panic.
 #[test]

@@ -7,6 +7,7 @@ use topics::corpus::{Corpus, CorpusFile};
 use topics::lda::{self, ChainPick, Kernel, LdaModel, LdaParams, ModelInput};
 
 use topics::explore::{refit_for, Labels, Refit, CARRY_OVER_MIN_SIMILARITY};
+use topics::render::text::truncate_to_width;
 
 use super::common::{
     print, to_json, wrote, CorpusArgs, FitFormat, Format, PruneArgs, QUOTES, WORDS,
@@ -281,6 +282,10 @@ pub fn print_model(
     Ok(())
 }
 
+/// Terminal columns of an answer in the fit summary: a line a screen wide,
+/// whatever the script (`topics quotes` shows the whole text).
+const QUOTE_COLUMNS: usize = 100;
+
 fn quotes_text(model: &LdaModel, labels: &Labels, n: usize) -> String {
     let mut s = String::from("<Answers that best show each topic>\n");
     for t in 0..model.k() {
@@ -297,19 +302,9 @@ fn quotes_text(model: &LdaModel, labels: &Labels, n: usize) -> String {
                 "|   [{}] θ={:.2}  {}{also}\n",
                 q.id,
                 q.theta,
-                shorten(&q.text, 100)
+                truncate_to_width(&q.text, QUOTE_COLUMNS)
             ));
         }
     }
     s
-}
-
-fn shorten(text: &str, max_chars: usize) -> String {
-    let mut chars = text.chars();
-    let head: String = chars.by_ref().take(max_chars).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
-    }
 }
