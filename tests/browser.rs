@@ -409,6 +409,18 @@ fn serve(model: &Path, extra: &[&Path]) -> Served {
 }
 
 /// θ of `lines` as `topics infer --format json` prints them, in order.
+/// The topic with the largest φ for `word`.
+fn topic_holding(model_path: &Path, word: &str) -> usize {
+    let model = LdaModel::load(model_path).unwrap();
+    let w = model
+        .vocab()
+        .id(word)
+        .expect("the word is in the vocabulary");
+    (0..model.k())
+        .max_by(|&a, &b| model.phi(a, w).total_cmp(&model.phi(b, w)))
+        .expect("a topic")
+}
+
 fn inferred(study: &Study, lines: &[&str]) -> Vec<Vec<f64>> {
     let input = study.dir.path().join("new_answers.txt");
     std::fs::write(&input, lines.join("\n") + "\n").unwrap();
@@ -456,6 +468,11 @@ fn an_analyst_explores_the_report_and_the_served_page() {
         "가족이 준 영상이라 믿을 수 있었어요.",
         "남한 드라마가 재미있고 궁금했어요.",
     ];
+    // The label the analyst types names what the topic is about (the one
+    // that holds 드라마 most), so the screenshot reads true; the duplicate
+    // goes to another topic that has no label yet.
+    let curiosity = topic_holding(&study.model, "드라마");
+    let unlabelled = (1..3).find(|&t| t != curiosity).expect("topics 1 and 2");
     let config = json!({
         "chromium": chromium,
         "screenshots": repo_file("target/screenshots"),
@@ -463,9 +480,9 @@ fn an_analyst_explores_the_report_and_the_served_page() {
         "served": {
             "url": served.url,
             "labels_file": format!("{}.labels.json", study.model.display()),
-            "label_topic": 2,
+            "label_topic": curiosity,
             "new_label": "Curiosity",
-            "duplicate_topic": 1,
+            "duplicate_topic": unlabelled,
             "infer": {"lines": lines, "theta": inferred(&study, &lines)},
             "validation_lede": report["validation"]["lede"].clone(),
         },

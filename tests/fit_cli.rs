@@ -238,7 +238,11 @@ fn summary_quotes_are_cut_at_one_width_in_both_scripts() {
             .find(|l| l.contains(start))
             .unwrap_or_else(|| panic!("no quote starting {start:?} in\n{}", out.stdout));
         let after_theta = line.split_once("θ=").expect("a θ").1;
-        after_theta.split_once("  ").expect("θ then the text").1.to_string()
+        after_theta
+            .split_once("  ")
+            .expect("θ then the text")
+            .1
+            .to_string()
     };
     let (en, ko) = (quote("Because my family"), quote("가족이랑"));
     assert_eq!(
