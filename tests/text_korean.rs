@@ -313,13 +313,23 @@ fn tokenize_cli_korean_options() {
         .contains("invalid --ko-keep: unknown class 'NOUN'"));
 }
 
+/// `topics tokenize ARGS -` on `input`: its standard output.
+fn tokenize_stdin(args: &[&str], input: &str) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut all = vec!["tokenize"];
+    all.extend_from_slice(args);
+    all.push("-");
+    util::topics_stdin(dir.path(), &all, input.as_bytes())
+        .ok()
+        .stdout
+}
+
 /// The four lines of issue 14, through `topics tokenize` with the default
 /// settings: what an analyst writes down as each line's words, and before
 /// this change 대하다, 북 (for 탈북), 삶다 (to boil, for 삶 "life") and the
 /// pieces `don` `t` of `don't` were among them.
 #[test]
 fn tokenize_gives_the_words_an_analyst_expects() {
-    let dir = tempfile::tempdir().expect("temp dir");
     let input = concat!(
         "남한에 대해 배우고 싶었어요\n",
         "탈북을 준비하는 데\n",
@@ -327,22 +337,17 @@ fn tokenize_gives_the_words_an_analyst_expects() {
         "I don't know why I'm here, it's fun\n",
         "한국 드라마 I don't know why I'm here, it's fun\n",
     );
-    let out = util::topics_stdin(dir.path(), &["tokenize", "-"], input.as_bytes()).ok();
+    let stdout = tokenize_stdin(&[], input);
     // The contractions are stopwords; `know`, `fun` and 살다 (to live, as
     // `live` in English) are content. 싶다 (to want) is an auxiliary.
     assert_eq!(
-        out.stdout,
+        stdout,
         "남한 배우다\n탈북 준비\n삶 살다\nknow fun\n한국 드라마 know fun\n"
     );
     // Without stopwords the contractions are whole in both script contexts
     // and 대하다 is back (Kiwi counts it).
-    let out = util::topics_stdin(
-        dir.path(),
-        &["tokenize", "--no-stopwords", "--surface", "-"],
-        input.as_bytes(),
-    )
-    .ok();
-    let lines: Vec<&str> = out.stdout.lines().collect();
+    let stdout = tokenize_stdin(&["--no-stopwords", "--surface"], input);
+    let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[0], "남한 대하다 배우다");
     assert_eq!(lines[3], "i don't know why i'm here it's fun");
     assert_eq!(lines[4], "한국 드라마 i don't know why i'm here it's fun");
@@ -355,21 +360,15 @@ fn tokenize_gives_the_words_an_analyst_expects() {
 /// hyphen and a dangling hyphen still split.
 #[test]
 fn tokenize_keeps_hyphenated_compounds_whole() {
-    let dir = tempfile::tempdir().expect("temp dir");
     let input = concat!(
         "My sister-in-law brought K-pop videos\n",
         "올케가 K-pop을 좋아했어요. 남북 e\u{2011}mail\n",
         "a 30-year-old fan - really, pre- war\n",
         "No-one else had a no-name USB stick\n",
     );
-    let out = util::topics_stdin(
-        dir.path(),
-        &["tokenize", "--surface", "-"],
-        input.as_bytes(),
-    )
-    .ok();
+    let stdout = tokenize_stdin(&["--surface"], input);
     assert_eq!(
-        out.stdout,
+        stdout,
         "sister-in-law brought k-pop videos\n올케 k-pop 좋아하다 남북 e-mail\nyear-old fan pre war\nno-name usb stick\n"
     );
 }
@@ -382,7 +381,6 @@ fn tokenize_keeps_hyphenated_compounds_whole() {
 /// `../shared/data/text/nsmc_mixed_ko_en_5k.txt`.
 #[test]
 fn tokenize_leaves_out_markup_links_and_masks() {
-    let dir = tempfile::tempdir().expect("temp dir");
     let input = concat!(
         "&lt대부&gt에 맞먹는 범죄 이야기\n",
         "I don&#39;t know, it&rsquo;s fun &amp; caf&eacute; R&D\n",
@@ -391,25 +389,15 @@ fn tokenize_leaves_out_markup_links_and_masks() {
         "blog.naver.com/freeasabird8 좋아요 naver.com으로 검색\n",
         "이 OO 감독 허접OOO 개XX\n",
     );
-    let out = util::topics_stdin(
-        dir.path(),
-        &["tokenize", "--surface", "-"],
-        input.as_bytes(),
-    )
-    .ok();
+    let stdout = tokenize_stdin(&["--surface"], input);
     assert_eq!(
-        out.stdout,
+        stdout,
         "대부 맞먹다 범죄 이야기\nknow fun café r d\n망치다 이유 추천\nreview\n좋다 검색\n감독 허접 개\n"
     );
     // Without stopwords the masks stay, as Kiwi keeps them; the markup and
     // the links still go.
-    let out = util::topics_stdin(
-        dir.path(),
-        &["tokenize", "--no-stopwords", "--surface", "-"],
-        input.as_bytes(),
-    )
-    .ok();
-    let lines: Vec<&str> = out.stdout.lines().collect();
+    let stdout = tokenize_stdin(&["--no-stopwords", "--surface"], input);
+    let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[0], "대부 맞먹다 범죄 이야기");
     assert_eq!(lines[3], "review at by");
     assert_eq!(lines[5], "oo 감독 허접 ooo 개 xx");
