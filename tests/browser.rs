@@ -408,7 +408,6 @@ fn serve(model: &Path, extra: &[&Path]) -> Served {
     served
 }
 
-/// θ of `lines` as `topics infer --format json` prints them, in order.
 /// The topic with the largest φ for `word`.
 fn topic_holding(model_path: &Path, word: &str) -> usize {
     let model = LdaModel::load(model_path).unwrap();
@@ -421,6 +420,7 @@ fn topic_holding(model_path: &Path, word: &str) -> usize {
         .expect("a topic")
 }
 
+/// θ of `lines` as `topics infer --format json` prints them, in order.
 fn inferred(study: &Study, lines: &[&str]) -> Vec<Vec<f64>> {
     let input = study.dir.path().join("new_answers.txt");
     std::fs::write(&input, lines.join("\n") + "\n").unwrap();

@@ -7,7 +7,8 @@
 //! word (`lt`, `gt`, `amp`) that tops a topic. Links are not words either:
 //! a URL falls apart into `http`, `naver`, `com`, `php`, and next to Hangul
 //! (`이유http://…`) it goes through the Korean analyzer piece by piece.
-//! Both are removed before segmentation, the same in every script context,
+//! References are decoded and links removed before segmentation, the same
+//! in every script context,
 //! so `topics tokenize` and the model never see them.
 
 use std::borrow::Cow;
