@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::fast_map::FastMap;
 use crate::io::{Answer, InputOptions};
-use crate::text::{Analyzer, TextOptions, Token};
+use crate::text::{Analysis, Analyzer, TextOptions};
 
 /// The terms a model counts, each with the readable word shown for it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -170,6 +170,67 @@ pub struct CorpusReport {
     pub terms_before_pruning: usize,
     /// Tokens in the fitted documents.
     pub tokens: usize,
+    /// The roots the Korean analyzer left out of the tokens most often
+    /// (XR, by default: see [`crate::text::Analysis::left_out_roots`]),
+    /// most frequent first, at most [`LEFT_OUT_ROOTS_KEPT`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out_roots: Vec<LeftOutRoot>,
+    /// Root occurrences left out in all, over every answer read.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub left_out_root_tokens: usize,
+}
+
+impl CorpusReport {
+    /// The left-out roots as a reader sees them: the `n` most frequent with
+    /// their counts (`궁금 ×15, 지루 ×10, …`), or `None` when none was left
+    /// out.
+    pub fn left_out_roots_list(&self, n: usize) -> Option<String> {
+        if self.left_out_roots.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> = self
+            .left_out_roots
+            .iter()
+            .take(n)
+            .map(|r| format!("{} ×{}", r.root, r.count))
+            .collect();
+        let more = if self.left_out_roots.len() > n {
+            ", …"
+        } else {
+            ""
+        };
+        Some(format!("{}{more}", shown.join(", ")))
+    }
+}
+
+/// A root the Korean analyzer left out, and how often.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOutRoot {
+    /// The root as written (궁금).
+    pub root: String,
+    /// Its occurrences in the answers read.
+    pub count: usize,
+}
+
+/// How many of the left-out roots the report keeps: enough to name the
+/// frequent ones without making a model file grow with its corpus.
+pub const LEFT_OUT_ROOTS_KEPT: usize = 20;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The `LEFT_OUT_ROOTS_KEPT` most frequent of `counts`, most frequent
+/// first; ties in alphabetical order, so the list does not depend on hash
+/// order.
+fn most_frequent_roots(counts: FastMap<usize>) -> Vec<LeftOutRoot> {
+    let mut roots: Vec<LeftOutRoot> = counts
+        .into_iter()
+        .map(|(root, count)| LeftOutRoot { root, count })
+        .collect();
+    roots.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.root.cmp(&b.root)));
+    roots.truncate(LEFT_OUT_ROOTS_KEPT);
+    roots
 }
 
 /// A tokenized, pruned corpus ready for LDA.
@@ -274,6 +335,8 @@ impl Corpus {
         let mut report = CorpusReport {
             answers: answers.len(),
             terms_before_pruning: interned.terms.len(),
+            left_out_root_tokens: interned.left_out_roots.values().sum(),
+            left_out_roots: most_frequent_roots(interned.left_out_roots),
             ..Default::default()
         };
         let max_docs = (prune.max_df * interned.nonblank as f64).floor() as usize;
@@ -346,6 +409,8 @@ struct Interned {
     /// For each term, 1 + the number of the last answer counted in its
     /// document frequency (0: none yet).
     last_doc: Vec<usize>,
+    /// Occurrences of each root the analyzer left out.
+    left_out_roots: FastMap<usize>,
 }
 
 /// How often each surface form gave one term. The form that is the term
@@ -423,6 +488,7 @@ impl Interned {
             nonblank: answers.iter().filter(|a| !a.text.trim().is_empty()).count(),
             ids: FastMap::default(),
             last_doc: Vec::new(),
+            left_out_roots: FastMap::default(),
         };
         if analyzer.options().pretokenized {
             for a in answers {
@@ -432,18 +498,22 @@ impl Interned {
             return interned;
         }
         for chunk in chunks(answers) {
-            let tokenized: Vec<Vec<Token>> = chunk
+            let analyzed: Vec<Analysis> = chunk
                 .par_iter()
                 .map(|a| {
                     if a.text.trim().is_empty() {
-                        Vec::new()
+                        Analysis::default()
                     } else {
-                        analyzer.tokens(&a.text)
+                        analyzer.analyze(&a.text)
                     }
                 })
                 .collect();
-            for tokens in tokenized {
+            for analysis in analyzed {
+                let tokens = &analysis.tokens;
                 interned.add_doc(tokens.iter().map(|t| (t.term.as_str(), t.surface.as_str())));
+                for root in analysis.left_out_roots {
+                    *interned.left_out_roots.entry(root).or_default() += 1;
+                }
             }
         }
         interned
@@ -542,6 +612,49 @@ mod tests {
         let c = Corpus::build(&a, &pretok(), prune).unwrap();
         assert!(c.vocab.is_empty());
         assert_eq!(c.report.empty_ids, vec!["1", "3", "4"]);
+    }
+
+    #[test]
+    fn the_report_counts_the_roots_left_out() {
+        let a = answers(&["궁금해요", "지루하고 궁금했어요", "", "심심하고 지루해"]);
+        let korean = Analyzer::new(TextOptions {
+            lang: crate::text::Lang::Ko,
+            ..TextOptions::default()
+        })
+        .unwrap();
+        let c = Corpus::build(&a, &korean, PruneOptions::NONE).unwrap();
+        let roots: Vec<(&str, usize)> = c
+            .report
+            .left_out_roots
+            .iter()
+            .map(|r| (r.root.as_str(), r.count))
+            .collect();
+        // Most frequent first, a tie in alphabetical order.
+        assert_eq!(roots, [("궁금", 2), ("지루", 2), ("심심", 1)]);
+        assert_eq!(c.report.left_out_root_tokens, 5);
+        assert_eq!(
+            c.report.left_out_roots_list(2).as_deref(),
+            Some("궁금 ×2, 지루 ×2, …")
+        );
+        // Nothing was left out of pretokenized input, and nothing is said.
+        let none = Corpus::build(&a, &pretok(), PruneOptions::NONE).unwrap();
+        assert_eq!(none.report.left_out_roots_list(2), None);
+        assert_eq!(none.report.left_out_root_tokens, 0);
+    }
+
+    #[test]
+    fn the_report_keeps_the_most_frequent_roots_only() {
+        let counts: FastMap<usize> = (0..LEFT_OUT_ROOTS_KEPT + 5)
+            .map(|i| (format!("r{i:02}"), i % 7 + 1))
+            .collect();
+        let kept = most_frequent_roots(counts);
+        assert_eq!(kept.len(), LEFT_OUT_ROOTS_KEPT);
+        assert!(kept.windows(2).all(
+            |p| p[0].count > p[1].count || (p[0].count == p[1].count && p[0].root < p[1].root)
+        ));
+        // Counts 1..=7 over 25 roots: the three of count 7, then of 6.
+        let first: Vec<&str> = kept[..6].iter().map(|r| r.root.as_str()).collect();
+        assert_eq!(first, ["r06", "r13", "r20", "r05", "r12", "r19"]);
     }
 
     #[test]

@@ -349,6 +349,22 @@ fn report_expectations(study: &Study) -> Value {
         ],
         "required_text": ["Provider", "agrees"],
         "validation": validation_expectation(&validation, &disagreeing),
+        "left_out_roots": left_out_roots_expectation(&model),
+        "ko_keep_default": topics::text::korean_lindera::DEFAULT_KEEP.join(", "),
+    })
+}
+
+/// What the provenance's row on the Korean roots left out must say: how
+/// often, and the most frequent root with its count.
+fn left_out_roots_expectation(model: &LdaModel) -> Value {
+    let c = model.corpus_report();
+    let first = c
+        .left_out_roots
+        .first()
+        .expect("the bundled Korean answers have roots the default leaves out");
+    json!({
+        "times": format!("{} times", c.left_out_root_tokens),
+        "first": format!("{} ×{}", first.root, first.count),
     })
 }
 

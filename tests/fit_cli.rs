@@ -361,3 +361,51 @@ fn labels_show_in_the_reopened_model() {
     assert_eq!(json["topics"][1]["label"], "신뢰 Trust");
     assert!(json["topics"][0].get("label").is_none());
 }
+
+/// The summary names the roots the default Korean classes leave out (XR,
+/// as Kiwi does: 궁금 of `궁금했어요`) and the `--ko-keep` that counts
+/// them; with XR kept, or for answers in English, it has no such line.
+#[test]
+fn summary_names_the_korean_roots_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let fit = |file: &str, extra: &[&str]| {
+        let path = util::repo_file(&format!("examples/data/{file}"));
+        let mut args = vec!["fit", path.to_str().unwrap(), "-k", "3"];
+        args.extend_from_slice(&["--iterations", "20", "--chains", "1"]);
+        args.extend_from_slice(extra);
+        topics(dir.path(), &args).ok().stdout
+    };
+    let korean = fit("answers_ko.txt", &[]);
+    let line = korean
+        .lines()
+        .find(|l| l.starts_with("| left out: roots"))
+        .unwrap_or_else(|| panic!("no roots line in\n{korean}"));
+    assert_eq!(
+        line,
+        "| left out: roots of 하다-words, 40 times (궁금 ×15, 지루 ×10, 짜릿 ×6, 평범 ×6, 솔직 ×3), as Kiwi does; --ko-keep NNG,NNP,VV,VA,SL,UNKNOWN,XR counts them"
+    );
+    let readme = std::fs::read_to_string(util::repo_file("README.md")).unwrap();
+    assert!(
+        readme.contains(line),
+        "README's example line differs from {line:?}"
+    );
+    let kept = fit(
+        "answers_ko.txt",
+        &["--ko-keep", "NNG,NNP,VV,VA,SL,UNKNOWN,XR"],
+    );
+    assert!(
+        kept.contains("| tokens: ") && !kept.contains("left out: roots"),
+        "{kept}"
+    );
+    let english = fit("answers_en.txt", &[]);
+    assert!(
+        english.contains("| tokens: ") && !english.contains("left out: roots"),
+        "{english}"
+    );
+    let json: Value = serde_json::from_str(&fit("answers_ko.txt", &["--format", "json"])).unwrap();
+    assert_eq!(json["corpus"]["left_out_root_tokens"], 40);
+    assert_eq!(
+        json["corpus"]["left_out_roots"][0],
+        serde_json::json!({"root": "궁금", "count": 15})
+    );
+}

@@ -91,6 +91,40 @@ fn mixed_line_keeps_latin_words_lowercased() {
     );
 }
 
+/// The roots the default classes leave out (XR, as Kiwi does) are handed
+/// back beside the tokens, so that the fit summary can name them; with XR
+/// kept they are tokens and nothing is left out.
+#[test]
+fn left_out_roots_come_back_beside_the_tokens() {
+    let line = "한국 예능이 궁금했어요. 사는 게 지루했는데 궁금해졌어요";
+    let by_default = Analyzer::new(korean(true)).expect("analyzer").analyze(line);
+    let terms_of = |a: &topics::text::Analysis| -> Vec<String> {
+        a.tokens.iter().map(|t| t.term.clone()).collect()
+    };
+    assert_eq!(terms_of(&by_default), ["한국", "예능", "살다"]);
+    assert_eq!(by_default.left_out_roots, ["궁금", "지루", "궁금"]);
+    let with_roots = TextOptions {
+        ko_keep: "NNG,NNP,VV,VA,SL,UNKNOWN,XR"
+            .split(',')
+            .map(String::from)
+            .collect(),
+        ..korean(true)
+    };
+    let kept = Analyzer::new(with_roots).expect("analyzer").analyze(line);
+    assert_eq!(
+        terms_of(&kept),
+        ["한국", "예능", "궁금", "살다", "지루", "궁금"]
+    );
+    assert!(kept.left_out_roots.is_empty(), "{:?}", kept.left_out_roots);
+    // The dictionary-free analyzer keeps what it strips to, roots included.
+    let rules = TextOptions {
+        ko_analyzer: KoAnalyzer::Rules,
+        ..korean(true)
+    };
+    let by_rules = Analyzer::new(rules).expect("analyzer").analyze(line);
+    assert!(by_rules.left_out_roots.is_empty());
+}
+
 #[test]
 fn ko_keep_selects_classes() {
     let nouns_only = TextOptions {

@@ -11,6 +11,7 @@ use crate::explore::{
 };
 use crate::lda::{LdaModel, Quote};
 use crate::link::output::LinkResult;
+use crate::text::{KoAnalyzer, TextOptions};
 
 /// How much the report shows.
 #[derive(Debug, Clone)]
@@ -84,6 +85,9 @@ pub struct Meta {
     pub blank_answers: usize,
     /// Answers with no word left after stopwords and pruning, left out.
     pub empty_answers: usize,
+    /// The roots the Korean analyzer left out (`40 times: 궁금 ×15, …`),
+    /// empty when none was.
+    pub left_out_roots: String,
     /// Tokens in the fitted answers.
     pub tokens: u64,
     /// Terms in the model's vocabulary.
@@ -379,6 +383,9 @@ impl ReportData {
     }
 }
 
+/// Left-out roots named in the report's provenance.
+const LEFT_OUT_ROOTS_SHOWN: usize = 10;
+
 fn meta(model: &LdaModel, options: &ReportOptions) -> Meta {
     let p = model.params();
     let c = model.corpus_report();
@@ -402,10 +409,30 @@ fn meta(model: &LdaModel, options: &ReportOptions) -> Meta {
         fitted_answers: model.documents().len(),
         blank_answers: c.blank_ids.len(),
         empty_answers: c.empty_ids.len(),
+        left_out_roots: c
+            .left_out_roots_list(LEFT_OUT_ROOTS_SHOWN)
+            .map(|list| format!("{} times: {list}", c.left_out_root_tokens))
+            .unwrap_or_default(),
         tokens: model.num_tokens(),
         vocabulary: model.vocab().len(),
-        text_options: serde_json::to_value(model.text_options()).unwrap_or(serde_json::Value::Null),
+        text_options: text_options_shown(model.text_options()),
     }
+}
+
+/// The text options as the provenance table shows them: the Korean classes
+/// kept are spelled out (an empty `ko_keep` means the default classes, not
+/// none) when the lindera analyzer read the answers.
+fn text_options_shown(options: &TextOptions) -> serde_json::Value {
+    let mut value = serde_json::to_value(options).unwrap_or(serde_json::Value::Null);
+    if options.ko_analyzer == KoAnalyzer::Lindera {
+        if let Some(map) = value.as_object_mut() {
+            map.insert(
+                "ko_keep".into(),
+                serde_json::json!(options.ko_keep_effective()),
+            );
+        }
+    }
+    value
 }
 
 /// The ids of the `n` most salient words, most salient first; ties to the

@@ -55,6 +55,20 @@ pub struct Token {
     pub surface: String,
 }
 
+/// One answer's tokens, and what the Korean analyzer left out of them by
+/// class that an analyst may want back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// The tokens, in order (what [`Analyzer::tokens`] gives).
+    pub tokens: Vec<Token>,
+    /// Roots (XR: 궁금 of `궁금했어요`, 지루 of `지루한`) the lindera
+    /// analyzer left out because `XR` is not among the kept classes, as by
+    /// default: Kiwi leaves them out too, but they are often the words of
+    /// feeling an analyst reads for, so the fit summary names the frequent
+    /// ones.
+    pub left_out_roots: Vec<String>,
+}
+
 /// Which language path(s) to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -111,6 +125,19 @@ pub struct TextOptions {
     /// stored as text so a saved model is self-contained.
     #[serde(default)]
     pub ko_user_dict: Option<String>,
+}
+
+impl TextOptions {
+    /// The mecab-ko-dic classes the lindera analyzer keeps: `ko_keep`, or
+    /// the default content classes when it is empty, so an analyst reading
+    /// the settings sees what was kept rather than "none".
+    pub fn ko_keep_effective(&self) -> Vec<&str> {
+        if self.ko_keep.is_empty() {
+            korean_lindera::DEFAULT_KEEP.to_vec()
+        } else {
+            self.ko_keep.iter().map(String::as_str).collect()
+        }
+    }
 }
 
 impl Default for TextOptions {
@@ -184,26 +211,38 @@ impl Analyzer {
 
     /// The tokens of one answer, in order.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
+        self.analyze(text).tokens
+    }
+
+    /// The tokens of one answer, in order, with the roots the Korean
+    /// analyzer left out of them ([`Analysis::left_out_roots`]).
+    pub fn analyze(&self, text: &str) -> Analysis {
         if let Some(words) = self.pretokenized_words(text) {
-            return words
+            let tokens = words
                 .map(|w| Token {
                     term: w.to_string(),
                     surface: w.to_string(),
                 })
                 .collect();
+            return Analysis {
+                tokens,
+                left_out_roots: Vec::new(),
+            };
         }
-        let tokens = if let Some(user) = &self.user {
-            self.user_tokens(user, text)
+        let mut analysis = if let Some(user) = &self.user {
+            Analysis {
+                tokens: self.user_tokens(user, text),
+                left_out_roots: Vec::new(),
+            }
         } else {
-            self.builtin_tokens(text)
+            self.builtin_analysis(text)
         };
-        if self.stopwords.is_empty() {
-            return tokens;
+        if !self.stopwords.is_empty() {
+            analysis.tokens.retain(|t| {
+                !self.stopwords.contains(&t.term) && !self.stopwords.contains(&t.surface)
+            });
         }
-        tokens
-            .into_iter()
-            .filter(|t| !self.stopwords.contains(&t.term) && !self.stopwords.contains(&t.surface))
-            .collect()
+        analysis
     }
 
     /// With `--pretokenized`, the tokens of one answer borrowed from its
@@ -231,16 +270,25 @@ impl Analyzer {
             .collect()
     }
 
-    fn builtin_tokens(&self, text: &str) -> Vec<Token> {
+    fn builtin_analysis(&self, text: &str) -> Analysis {
         let text = normalize::normalize(&web::decode_references(text));
         let text = web::remove_links(&text);
         if let Some(lindera) = &self.lindera {
             if text.chars().any(segment::is_syllable) {
-                return self.lindera_tokens(lindera, &text);
+                return self.lindera_analysis(lindera, &text);
             }
         }
+        Analysis {
+            tokens: self.segmented_tokens(&text),
+            left_out_roots: Vec::new(),
+        }
+    }
+
+    /// The tokens of normalized text without lindera: the rule-based
+    /// Korean path and the English path, piece by piece.
+    fn segmented_tokens(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::new();
-        for piece in segment::pieces(&text) {
+        for piece in segment::pieces(text) {
             match (piece.script, self.options.lang) {
                 (Script::Hangul, Lang::Auto | Lang::Ko) => {
                     if let Some(term) = self.korean.analyze(piece.text, piece.attached) {
@@ -272,22 +320,19 @@ impl Analyzer {
 impl Analyzer {
     /// The whole line goes through lindera (so that words keep their left
     /// context); Latin words come back for the English path.
-    fn lindera_tokens(&self, lindera: &KoreanLindera, text: &str) -> Vec<Token> {
+    fn lindera_analysis(&self, lindera: &KoreanLindera, text: &str) -> Analysis {
         // Verbs doing a particle's work (대하다 in `에 대해`) go with the
         // bundled stopwords; without them the line reads as Kiwi reads it.
         let drop_function_words = self.options.stopwords && !self.options.pretokenized;
-        lindera
-            .morphemes(text)
-            .into_iter()
-            .filter_map(|m| match m {
-                Morpheme::Korean(term) => Some(Token {
-                    surface: term.clone(),
-                    term,
-                }),
-                Morpheme::Function(term) => (!drop_function_words).then(|| Token {
-                    surface: term.clone(),
-                    term,
-                }),
+        let korean = |term: String| Token {
+            surface: term.clone(),
+            term,
+        };
+        let mut analysis = Analysis::default();
+        for morpheme in lindera.morphemes(text) {
+            let token = match morpheme {
+                Morpheme::Korean(term) => Some(korean(term)),
+                Morpheme::Function(term) => (!drop_function_words).then(|| korean(term)),
                 Morpheme::Latin(word) => {
                     let surface = self.english.surface(&word);
                     (!surface.is_empty()).then(|| Token {
@@ -295,8 +340,14 @@ impl Analyzer {
                         surface: surface.to_string(),
                     })
                 }
-            })
-            .collect()
+                Morpheme::LeftOutRoot(root) => {
+                    analysis.left_out_roots.push(root);
+                    None
+                }
+            };
+            analysis.tokens.extend(token);
+        }
+        analysis
     }
 }
 

@@ -223,6 +223,22 @@ async function reportChecks(r) {
     await shot(page, 'report-link', '#link');
   });
 
+  await step('provenance', async () => {
+    await page.click('nav a[href="#provenance"]');
+    const rows = await page.$$eval('#provenance-table .kv-pair', (ps) =>
+      ps.map((p) => [p.querySelector('dt').textContent, p.querySelector('dd').textContent]));
+    const roots = rows.find(([name]) => name.startsWith('Korean roots left out'));
+    check('provenance: names the Korean roots left out', !!roots, JSON.stringify(rows.map(([name]) => name)));
+    if (roots) {
+      check('provenance: says how often roots were left out', roots[1].startsWith(r.left_out_roots.times), roots[1]);
+      check('provenance: names the most frequent root', roots[1].includes(r.left_out_roots.first), roots[1]);
+    }
+    const kept = rows.find(([name]) => name === 'text: Korean parts of speech kept');
+    check('provenance: spells out the Korean classes kept by default', !!kept && kept[1] === r.ko_keep_default,
+      JSON.stringify(kept));
+    await shot(page, 'report-provenance', '#provenance');
+  });
+
   await step('hand codes', async () => {
     const v = r.validation;
     await page.click('nav a[href="#validation"]');

@@ -32,6 +32,9 @@ impl LdaModel {
             self.vocab.len(),
             c.terms_before_pruning
         );
+        if let Some(line) = self.left_out_roots_line() {
+            let _ = writeln!(s, "{line}");
+        }
         let _ = writeln!(s, "<Settings>");
         let _ = writeln!(
             s,
@@ -71,6 +74,26 @@ impl LdaModel {
             );
         }
         s
+    }
+}
+
+/// Left-out roots named in the summary; the model keeps more.
+const ROOTS_SHOWN: usize = 6;
+
+impl LdaModel {
+    /// The summary's line on the roots the Korean analyzer left out (`| left
+    /// out: roots 궁금 ×21, …`), with the `--ko-keep` that counts them;
+    /// `None` when none was left out.
+    fn left_out_roots_line(&self) -> Option<String> {
+        let c = &self.corpus;
+        let shown = c.left_out_roots_list(ROOTS_SHOWN)?;
+        let mut classes = self.text.ko_keep_effective();
+        classes.push("XR");
+        Some(format!(
+            "| left out: roots of 하다-words, {} times ({shown}), as Kiwi does; --ko-keep {} counts them",
+            c.left_out_root_tokens,
+            classes.join(",")
+        ))
     }
 }
 

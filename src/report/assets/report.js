@@ -678,7 +678,8 @@
       ['log-likelihood per token', m.ll_per_token], ['answers read', m.answers],
       ['answers fitted', m.fitted_answers], ['blank answers', m.blank_answers],
       ['answers without words', m.empty_answers], ['tokens', m.tokens], ['vocabulary', m.vocabulary]
-    ].concat(textOptionRows(m.text_options));
+    ].concat(m.left_out_roots ? [['Korean roots left out (add XR to --ko-keep to count them)', m.left_out_roots]] : [])
+      .concat(textOptionRows(m.text_options));
     replaceChild('provenance-table', keyValues('provenance', rows));
   }
 
