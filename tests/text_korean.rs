@@ -510,6 +510,24 @@ fn nouns_that_the_dictionary_misreads() {
             "먹다"
         ]
     );
+    // 걸그룹 (girl group) was the pronoun 거 + ㄹ (것을) + 그룹, and the
+    // reviews' 해피엔딩 was 해피 + 엔딩 (Kiwi holds it whole); 그걸 그룹으로
+    // is 그거 + ㄹ and a separate 그룹.
+    assert_eq!(
+        terms(
+            korean(false),
+            "걸그룹 노래가 좋았고 결국해피엔딩인거죠. 그걸 그룹으로 나눴다"
+        ),
+        [
+            "걸그룹",
+            "노래",
+            "좋다",
+            "결국",
+            "해피엔딩",
+            "그룹",
+            "나누다"
+        ]
+    );
     // Chat words: 짝남 (my crush) was 짝 + an ending, a made-up verb 짝다.
     assert_eq!(
         terms(korean(false), "짝남 잊으려구. 내 짝은 어디 있을까"),
@@ -534,7 +552,8 @@ fn verbs_that_the_dictionary_reads_as_their_look_alikes() {
         ["길", "전번", "묻다", "사탕", "물다"]
     );
     // 사는 is 살다 (to live) after a manner adverb, 어떻게, -어야, 먹고, a
-    // place, and opening a sentence before 게; 사다 (to buy) after an
+    // place, and opening a sentence before 게 (also after a sentence adverb
+    // such as 솔직히); 사다 (to buy) after a manner adverb of buying, an
     // object, and after 싸게 (cheaply).
     let living = [
         ("어떻게 사는지", vec!["어떻다", "살다"]),
@@ -543,6 +562,8 @@ fn verbs_that_the_dictionary_reads_as_their_look_alikes() {
         ("먹고사는 문제", vec!["먹다", "살다", "문제"]),
         ("서울에 사는 친구", vec!["서울", "살다", "친구"]),
         ("사는 게 지루했는데", vec!["살다"]),
+        ("솔직히 사는 게 지루했는데", vec!["살다"]),
+        ("빨리 사는 게 좋아", vec!["사다", "좋다"]),
         ("옷 사는 데", vec!["옷", "사다"]),
         ("책을 사는 사람", vec!["책", "사다", "사람"]),
         ("싸게 사는 법", vec!["싸다", "사다", "법"]),

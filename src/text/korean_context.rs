@@ -13,8 +13,10 @@
 //!   agrees with Kiwi). Outside them (`마음이 통하다`, `엄마를 따라`) it stays.
 //! - **A noun cut in two.** `탈북` (escape from the North) is read as the
 //!   prefix 탈 + 북 (north), so the theme's key word was lost; the chat word
-//!   `짝남` as 짝 + an ending, a verb 짝다 that does not exist
-//!   ([`JOINED_NOUNS`]).
+//!   `짝남` as 짝 + an ending, a verb 짝다 that does not exist, the reviews'
+//!   `해피엔딩` as 해피 + 엔딩 ([`JOINED_NOUNS`]); `걸그룹` (girl group) as
+//!   the pronoun 거 + a particle + 그룹, so only 그룹 was left
+//!   ([`GIRL_NOUNS`]).
 //! - **A noun read as a verb form, or a bound noun as a noun.** `새 삶을`
 //!   (a new life) came out as 새다 (to leak) + 삶다 (to boil); `할 수도`
 //!   as the noun 수도 (capital); `배운 거랑` as the noun 거랑; `남한 사람`
@@ -22,7 +24,8 @@
 //! - **A verb read as its look-alike.** Stems that change their last
 //!   consonant were read as the verb they then look like: `들은 소식`
 //!   (news we heard, 듣다) as 들다, `물어보면` (if you ask, 묻다) as 물다
-//!   (to bite), `어떻게 사는지` (how they live, 살다) as 사다 (to buy).
+//!   (to bite), `어떻게 사는지` (how they live, 살다) as 사다 (to buy),
+//!   also after a sentence adverb (`솔직히 사는 게`).
 //! - **Chat words.** In the chatbot questions and the reviews `한 잔` (a
 //!   glass) and `잘자`, `잘게` (sleep well, I'm off to sleep) all came out
 //!   as 잘다 (fine-grained), `잼` (fun) as 재다 (to measure), `꿀잼` (great
@@ -59,8 +62,22 @@ pub(super) const FUNCTION_VERBS: &[(&str, &[&str])] = &[
 /// Nouns mecab-ko-dic cuts in two: `탈북` (escape from the North) as the
 /// prefix 탈 + 북 (north), which loses the theme's key word; the chat words
 /// `짝남`, `짝녀` (the one I have a crush on) as 짝 + an ending or a noun,
-/// which made up a verb 짝다; `훈남`, `훈녀` (good-looking) as 훈 + 남.
-pub(super) const JOINED_NOUNS: &[&str] = &["탈북", "짝남", "짝녀", "훈남", "훈녀"];
+/// which made up a verb 짝다; `훈남`, `훈녀` (good-looking) as 훈 + 남; the
+/// reviews' `해피엔딩`, `새드엔딩` as 해피 + 엔딩 (Kiwi holds them whole).
+pub(super) const JOINED_NOUNS: &[&str] = &[
+    "탈북",
+    "짝남",
+    "짝녀",
+    "훈남",
+    "훈녀",
+    "해피엔딩",
+    "새드엔딩",
+];
+
+/// Nouns after the loanword prefix 걸 (girl), which mecab-ko-dic reads as
+/// the pronoun 거 + the object particle ㄹ (`걸` for `것을`), so
+/// `걸그룹` (girl group) lost its 걸 and `그룹` alone reached the topics.
+const GIRL_NOUNS: &[&str] = &["그룹", "크러시", "크러쉬"];
 
 /// Nouns glued to a joined noun that belong to it (`탈북민`).
 const NOUN_TAILS: &[&str] = &["민"];
@@ -101,8 +118,10 @@ fn mark_function_verb(parts: &mut [Part], i: usize) {
     }
 }
 
-/// 탈/XPN 북/NNG (민/NNG) → 탈북(민)/NNG, and the other [`JOINED_NOUNS`].
+/// 탈/XPN 북/NNG (민/NNG) → 탈북(민)/NNG, and the other [`JOINED_NOUNS`];
+/// 거/NP ㄹ/JKO 그룹/NNG in one word → 걸그룹/NNG ([`GIRL_NOUNS`]).
 fn join_noun(parts: &mut [Part], i: usize) {
+    join_girl_noun(parts, i);
     let Some(next) = parts.get(i + 1) else {
         return;
     };
@@ -121,6 +140,28 @@ fn join_noun(parts: &mut [Part], i: usize) {
     }
     parts[i + 1].form = noun;
     parts[i + 1].tag = "NNG".into();
+}
+
+/// `걸그룹`: 걸 opens the word, and the noun after it is glued to it.
+fn join_girl_noun(parts: &mut [Part], i: usize) {
+    let is = |k: usize, form: &str, tag: &str| {
+        parts
+            .get(i + k)
+            .is_some_and(|p| p.form == form && p.tag == tag && (k == 0) == p.word_start)
+    };
+    if !(is(0, "거", "NP") && is(1, "ㄹ", "JKO")) {
+        return;
+    }
+    let Some(noun) = parts
+        .get(i + 2)
+        .filter(|p| !p.word_start && p.tag == "NNG" && GIRL_NOUNS.contains(&p.form.as_str()))
+    else {
+        return;
+    };
+    let joined = format!("걸{}", noun.form);
+    parts[i].tag = GONE.into();
+    parts[i + 1].tag = GONE.into();
+    parts[i + 2].form = joined;
 }
 
 /// `새 삶을`: the determiner 새 (new) and the noun 삶 (life), not the verbs
@@ -193,6 +234,11 @@ fn drop_misread_nouns(parts: &mut [Part], i: usize) {
 /// buy): manner adverbs (`잘 사는`, `같이 사는`, `혼자 사는`).
 const LIVING_ADVERBS: &[&str] = &["잘", "같이", "함께", "혼자", "따로", "오래"];
 
+/// Sentence adverbs that qualify the whole sentence (`솔직히 사는 게
+/// 지루했다`, honestly, living was dull), so the sentence still opens with
+/// `사는 게`.
+const SENTENCE_ADVERBS: &[&str] = &["솔직히", "사실", "아무래도", "그냥", "정말", "진짜"];
+
 /// Stems whose last consonant changes before some endings, read by
 /// mecab-ko-dic as the verb they then look like (see the module notes).
 fn restore_changed_stem(parts: &mut [Part], i: usize) {
@@ -223,18 +269,21 @@ fn starts_with_n(ending: &str) -> bool {
 /// ([`LIVING_ADVERBS`], `어떻게`, `행복하게`), after `-어야` (`죽어야 사는`),
 /// `먹고` (`먹고사는`), a place (`서울에 사는`) or a plural subject
 /// (`사람들이 사는`), and as the subject that opens a sentence (`사는 게
-/// 힘들다`). Elsewhere, `옷 사는`, `싸게 사는`, it stays 사다.
+/// 힘들다`, also after a sentence adverb: [`SENTENCE_ADVERBS`]). Elsewhere, `옷 사는`, `싸게 사는`, it stays 사다.
 fn lives_here(parts: &[Part], i: usize) -> bool {
     let at = |k: usize| {
         i.checked_sub(k)
             .map(|j| (parts[j].form.as_str(), parts[j].tag.as_str()))
     };
-    let opens_sentence = at(1).is_none_or(|(_, tag)| tag.starts_with('S'));
+    let opens_at = |k: usize| at(k).is_none_or(|(_, tag)| tag.starts_with('S'));
+    let after_sentence_adverb =
+        at(1).is_some_and(|(adverb, _)| SENTENCE_ADVERBS.contains(&adverb)) && opens_at(2);
+    let opens_sentence = opens_at(1) || after_sentence_adverb;
     let thing_follows = parts
         .get(i + 2)
         .is_some_and(|p| p.word_start && matches!(p.form.as_str(), "것" | "거"));
     match at(1) {
-        Some((adverb, "MAG" | "NNG")) => LIVING_ADVERBS.contains(&adverb),
+        Some((adverb, "MAG" | "NNG")) if LIVING_ADVERBS.contains(&adverb) => true,
         Some(("게", "EC")) => matches!(at(2), Some(("어떻", _)) | Some((_, "XSA" | "XSV"))),
         Some(("어야" | "아야", "EC")) => true,
         Some(("고", "EC")) => at(2) == Some(("먹", "VV")),
