@@ -512,11 +512,11 @@ fn nouns_that_the_dictionary_misreads() {
     );
     // 걸그룹 (girl group) was the pronoun 거 + ㄹ (것을) + 그룹, and the
     // reviews' 해피엔딩 was 해피 + 엔딩 (Kiwi holds it whole); 그걸 그룹으로
-    // is 그거 + ㄹ and a separate 그룹.
+    // is 그거 + ㄹ and a separate 그룹; 걸크러시 (girl crush) joins too.
     assert_eq!(
         terms(
             korean(false),
-            "걸그룹 노래가 좋았고 결국해피엔딩인거죠. 그걸 그룹으로 나눴다"
+            "걸그룹 노래가 좋았고 결국해피엔딩인거죠. 그걸 그룹으로 나눴다. 걸크러시"
         ),
         [
             "걸그룹",
@@ -525,7 +525,8 @@ fn nouns_that_the_dictionary_misreads() {
             "결국",
             "해피엔딩",
             "그룹",
-            "나누다"
+            "나누다",
+            "걸크러시"
         ]
     );
     // Chat words: 짝남 (my crush) was 짝 + an ending, a made-up verb 짝다.

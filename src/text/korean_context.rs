@@ -75,9 +75,9 @@ pub(super) const JOINED_NOUNS: &[&str] = &[
 ];
 
 /// Nouns after the loanword prefix 걸 (girl), which mecab-ko-dic reads as
-/// the pronoun 거 + the object particle ㄹ (`걸` for `것을`), so
+/// 거 (or 것) + the object particle ㄹ (`걸` for `것을`), so
 /// `걸그룹` (girl group) lost its 걸 and `그룹` alone reached the topics.
-const GIRL_NOUNS: &[&str] = &["그룹", "크러시", "크러쉬"];
+const GIRL_NOUNS: &[&str] = &["그룹", "크러시"];
 
 /// Nouns glued to a joined noun that belong to it (`탈북민`).
 const NOUN_TAILS: &[&str] = &["민"];
@@ -149,7 +149,10 @@ fn join_girl_noun(parts: &mut [Part], i: usize) {
             .get(i + k)
             .is_some_and(|p| p.form == form && p.tag == tag && (k == 0) == p.word_start)
     };
-    if !(is(0, "거", "NP") && is(1, "ㄹ", "JKO")) {
+    // Two dictionary entries spell 걸 as 것을: 거/NP + ㄹ at a sentence's
+    // start, 것/NNB + ᆯ after a predicate.
+    let thing = is(0, "거", "NP") || is(0, "것", "NNB");
+    if !(thing && (is(1, "ㄹ", "JKO") || is(1, "\u{11AF}", "JKO"))) {
         return;
     }
     let Some(noun) = parts

@@ -82,8 +82,8 @@ const ROOTS_SHOWN: usize = 6;
 
 impl LdaModel {
     /// The summary's line on the roots the Korean analyzer left out (`| left
-    /// out: roots 궁금 ×21, …`), with the `--ko-keep` that counts them;
-    /// `None` when none was left out.
+    /// out: roots of 하다-words, 40 times (궁금 ×15, …)`), with the
+    /// `--ko-keep` that counts them; `None` when none was left out.
     fn left_out_roots_line(&self) -> Option<String> {
         let c = &self.corpus;
         let shown = c.left_out_roots_list(ROOTS_SHOWN)?;
