@@ -510,9 +510,10 @@ fn nouns_that_the_dictionary_misreads() {
             "먹다"
         ]
     );
-    // 걸그룹 (girl group) was the pronoun 거 + ㄹ (것을) + 그룹, and the
+    // 걸그룹 (girl group) was 것을 (거 + ㄹ; 것 + ᆯ after a predicate, as
+    // before 걸크러시 here) + 그룹, and the
     // reviews' 해피엔딩 was 해피 + 엔딩 (Kiwi holds it whole); 그걸 그룹으로
-    // is 그거 + ㄹ and a separate 그룹; 걸크러시 (girl crush) joins too.
+    // is 그거 + ㄹ and a separate 그룹.
     assert_eq!(
         terms(
             korean(false),
@@ -554,7 +555,7 @@ fn verbs_that_the_dictionary_reads_as_their_look_alikes() {
     );
     // 사는 is 살다 (to live) after a manner adverb, 어떻게, -어야, 먹고, a
     // place, and opening a sentence before 게 (also after a sentence adverb
-    // such as 솔직히); 사다 (to buy) after a manner adverb of buying, an
+    // such as 솔직히); 사다 (to buy) after another adverb (빨리), an
     // object, and after 싸게 (cheaply).
     let living = [
         ("어떻게 사는지", vec!["어떻다", "살다"]),
