@@ -91,6 +91,7 @@ const BOUND_NOUN_PHRASES: &[&str] = &["수도", "거랑"];
 pub(super) fn analyst_conventions(parts: &mut [Part]) {
     for i in 0..parts.len() {
         mark_function_verb(parts, i);
+        join_girl_noun(parts, i);
         join_noun(parts, i);
         read_as_noun(parts, i);
         drop_misread_nouns(parts, i);
@@ -118,10 +119,8 @@ fn mark_function_verb(parts: &mut [Part], i: usize) {
     }
 }
 
-/// 탈/XPN 북/NNG (민/NNG) → 탈북(민)/NNG, and the other [`JOINED_NOUNS`];
-/// 거/NP ㄹ/JKO 그룹/NNG in one word → 걸그룹/NNG ([`GIRL_NOUNS`]).
+/// 탈/XPN 북/NNG (민/NNG) → 탈북(민)/NNG, and the other [`JOINED_NOUNS`].
 fn join_noun(parts: &mut [Part], i: usize) {
-    join_girl_noun(parts, i);
     let Some(next) = parts.get(i + 1) else {
         return;
     };
@@ -142,7 +141,8 @@ fn join_noun(parts: &mut [Part], i: usize) {
     parts[i + 1].tag = "NNG".into();
 }
 
-/// `걸그룹`: 걸 opens the word, and the noun after it is glued to it.
+/// 거/NP ㄹ/JKO 그룹/NNG (or 것/NNB ᆯ/JKO 그룹/NNG) in one word →
+/// 걸그룹/NNG ([`GIRL_NOUNS`]): 걸 opens the word, the noun is glued to it.
 fn join_girl_noun(parts: &mut [Part], i: usize) {
     let is = |k: usize, form: &str, tag: &str| {
         parts
@@ -272,7 +272,8 @@ fn starts_with_n(ending: &str) -> bool {
 /// ([`LIVING_ADVERBS`], `어떻게`, `행복하게`), after `-어야` (`죽어야 사는`),
 /// `먹고` (`먹고사는`), a place (`서울에 사는`) or a plural subject
 /// (`사람들이 사는`), and as the subject that opens a sentence (`사는 게
-/// 힘들다`, also after a sentence adverb: [`SENTENCE_ADVERBS`]). Elsewhere, `옷 사는`, `싸게 사는`, it stays 사다.
+/// 힘들다`, also after a sentence adverb: [`SENTENCE_ADVERBS`]). Elsewhere,
+/// `옷 사는`, `싸게 사는`, it stays 사다.
 fn lives_here(parts: &[Part], i: usize) -> bool {
     let at = |k: usize| {
         i.checked_sub(k)
