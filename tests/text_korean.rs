@@ -530,6 +530,16 @@ fn nouns_that_the_dictionary_misreads() {
             "걸크러시"
         ]
     );
+    // 다른 before a noun is the determiner "other" (no content word, as in
+    // Kiwi); after a subject it is the adjective 다르다 (different).
+    // 뮤직비디오 is one noun (Kiwi's reading), not 뮤직 + 비디오.
+    assert_eq!(
+        terms(
+            korean(false),
+            "다른 나라 뮤직비디오를 봤다. 성격이 다른 사람"
+        ),
+        ["나라", "뮤직비디오", "보다", "성격", "다르다", "사람"]
+    );
     // Chat words: 짝남 (my crush) was 짝 + an ending, a made-up verb 짝다.
     assert_eq!(
         terms(korean(false), "짝남 잊으려구. 내 짝은 어디 있을까"),
@@ -539,14 +549,22 @@ fn nouns_that_the_dictionary_misreads() {
 
 #[test]
 fn verbs_that_the_dictionary_reads_as_their_look_alikes() {
-    // 듣다 before 은/을/으 (들다 would be 든, 들, 들면); 소식을 들었어요 could
-    // be either and stays 들다.
+    // 듣다 before 은/을/으 (들다 would be 든, 들, 들면); 들었어요 is 듣다
+    // after something heard (소식을, the news), 들다 after a subject (생각이
+    // 들었어요, it occurred to me) or a thing lifted (가방을).
     assert_eq!(
         terms(
             korean(false),
             "우리가 들은 것보다 노래를 들을 수 있는 소식을 들었어요"
         ),
-        ["듣다", "노래", "듣다", "있다", "소식", "들다"]
+        ["듣다", "노래", "듣다", "있다", "소식", "듣다"]
+    );
+    assert_eq!(
+        terms(
+            korean(false),
+            "그 얘기를 들어 보니 생각이 들었어요. 가방을 들었어요"
+        ),
+        ["얘기", "듣다", "보다", "생각", "들다", "가방", "들다"]
     );
     // 물어보면 (if you ask) is 묻다, 사탕을 물고 (a sweet in the mouth) 물다.
     assert_eq!(

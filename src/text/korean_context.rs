@@ -14,16 +14,22 @@
 //! - **A noun cut in two.** `탈북` (escape from the North) is read as the
 //!   prefix 탈 + 북 (north), so the theme's key word was lost; the chat word
 //!   `짝남` as 짝 + an ending, a verb 짝다 that does not exist, the reviews'
-//!   `해피엔딩` as 해피 + 엔딩 ([`JOINED_NOUNS`]); `걸그룹` (girl group) as
+//!   `해피엔딩` as 해피 + 엔딩, `뮤직비디오` as 뮤직 + 비디오
+//!   ([`JOINED_NOUNS`]); `걸그룹` (girl group) as
 //!   the pronoun 거 + a particle + 그룹, so only 그룹 was left
 //!   ([`GIRL_NOUNS`]).
 //! - **A noun read as a verb form, or a bound noun as a noun.** `새 삶을`
 //!   (a new life) came out as 새다 (to leak) + 삶다 (to boil); `할 수도`
 //!   as the noun 수도 (capital); `배운 거랑` as the noun 거랑; `남한 사람`
 //!   after some words as 남 + 하다; `다들` (everyone) as the noun 다.
+//!   `다른 나라` (other countries) as the adjective 다르다 (different),
+//!   where Kiwi reads the determiner "other", no content word; `직접 보고`
+//!   (to see in person) as the noun 직접, where Kiwi reads an adverb
+//!   ([`ADVERB_NOUNS`]).
 //! - **A verb read as its look-alike.** Stems that change their last
 //!   consonant were read as the verb they then look like: `들은 소식`
-//!   (news we heard, 듣다) as 들다, `물어보면` (if you ask, 묻다) as 물다
+//!   (news we heard, 듣다) and `소식을 들었어요` ([`HEARD_NOUNS`]) as 들다,
+//!   `물어보면` (if you ask, 묻다) as 물다
 //!   (to bite), `어떻게 사는지` (how they live, 살다) as 사다 (to buy),
 //!   also after a sentence adverb (`솔직히 사는 게`).
 //! - **Chat words.** In the chatbot questions and the reviews `한 잔` (a
@@ -72,6 +78,7 @@ pub(super) const JOINED_NOUNS: &[&str] = &[
     "훈녀",
     "해피엔딩",
     "새드엔딩",
+    "뮤직비디오",
 ];
 
 /// Nouns after the loanword prefix 걸 (girl), which mecab-ko-dic reads as
@@ -99,6 +106,8 @@ pub(super) fn analyst_conventions(parts: &mut [Part]) {
         read_chat_words(parts, i);
         split_misjoined_noun(parts, i);
         read_verb_form(parts, i);
+        read_other_as_determiner(parts, i);
+        read_adverb_noun(parts, i);
     }
 }
 
@@ -253,6 +262,9 @@ fn restore_changed_stem(parts: &mut [Part], i: usize) {
     let restored = match parts[i].form.as_str() {
         // 들다 + 은/을/으면 is 든/들/들면: 들은, 들을, 들으면 are 듣다.
         "들" if next_form.starts_with(['은', '을', '으']) => "듣",
+        // 들었, 들어 are either; after something heard (`소식을 들었어요`)
+        // they are 듣다.
+        "들" if next_form.starts_with(['어', '었']) && heard_object(parts, i) => "듣",
         // 물어 보다 is asking (묻다); biting (물다) is rarely tried out.
         "물" if next_form == "어" && parts.get(i + 2).is_some_and(|p| p.form == "보") => "묻",
         // 살다 drops its ㄹ before ㄴ: 사는, 산다 are 살다 or 사다 (to buy).
@@ -260,6 +272,40 @@ fn restore_changed_stem(parts: &mut [Part], i: usize) {
         _ => return,
     };
     parts[i].form = restored.into();
+}
+
+/// Things one hears rather than lifts: as the object of `들었`, `들어`
+/// they make the verb 듣다 (`소식을 들었어요`, I heard the news), where
+/// `생각이 들었어요` (it occurred to me) and `가방을 들었어요` (I lifted the
+/// bag) stay 들다.
+const HEARD_NOUNS: &[&str] = &[
+    "소식",
+    "소문",
+    "이야기",
+    "얘기",
+    "말",
+    "말씀",
+    "노래",
+    "음악",
+    "소리",
+    "목소리",
+    "뉴스",
+    "방송",
+    "라디오",
+    "설명",
+    "강의",
+    "조언",
+    "충고",
+    "칭찬",
+    "잔소리",
+];
+
+/// True where the verb at `i` has an object particle after one of the
+/// [`HEARD_NOUNS`] right before it.
+fn heard_object(parts: &[Part], i: usize) -> bool {
+    let at = |k: usize| i.checked_sub(k).map(|j| &parts[j]);
+    let object = at(1).is_some_and(|p| p.tag == "JKO" && !p.word_start);
+    object && at(2).is_some_and(|p| p.tag == "NNG" && HEARD_NOUNS.contains(&p.form.as_str()))
 }
 
 /// True for an ending that starts with ㄴ or 는 (before which 살다 drops
@@ -439,6 +485,53 @@ fn read_verb_form(parts: &mut [Part], i: usize) {
     });
     parts[i].form = stem.into();
     parts[i].tag = if auxiliary { "VX" } else { "VV" }.into();
+}
+
+/// `다른 나라` (other countries): 다른 before a noun is the determiner
+/// "other" (MM, no content word, as Kiwi reads it), not the adjective
+/// 다르다 (different) that mecab-ko-dic makes of it. After a subject
+/// (`성격이 다른 사람`, people whose character differs) it stays the
+/// adjective.
+fn read_other_as_determiner(parts: &mut [Part], i: usize) {
+    let is = |k: usize, form: &str, tag: &str| {
+        parts
+            .get(i + k)
+            .is_some_and(|p| p.form == form && p.tag == tag && (k == 0) == p.word_start)
+    };
+    if !(is(0, "다르", "VA") && is(1, "\u{11AB}", "ETM")) {
+        return;
+    }
+    let before_noun = parts
+        .get(i + 2)
+        .is_some_and(|p| p.word_start && p.tag.starts_with('N'));
+    let after_subject = i
+        .checked_sub(1)
+        .is_some_and(|j| matches!(parts[j].tag.as_str(), "JKS" | "JKC"));
+    if before_noun && !after_subject {
+        parts[i].form = "다른".into();
+        parts[i].tag = "MM".into();
+        parts[i + 1].tag = GONE.into();
+    }
+}
+
+/// Nouns that, standing as a word of their own, are adverbs: `직접 보고
+/// 싶었어요` (to see in person), `직접 넘겨준` (handed over in person). Kiwi
+/// reads them so (MAG, no content word); glued to a suffix or particle
+/// (`직접적`, `직접의`) they stay nouns.
+const ADVERB_NOUNS: &[&str] = &["직접"];
+
+/// [`ADVERB_NOUNS`] standing alone → MAG.
+fn read_adverb_noun(parts: &mut [Part], i: usize) {
+    let part = &parts[i];
+    if part.tag != "NNG" || !part.word_start || !ADVERB_NOUNS.contains(&part.form.as_str()) {
+        return;
+    }
+    let alone = parts
+        .get(i + 1)
+        .is_none_or(|p| p.word_start || p.tag.starts_with('S'));
+    if alone {
+        parts[i].tag = "MAG".into();
+    }
 }
 
 #[cfg(test)]
