@@ -154,6 +154,22 @@ async function reportChecks(r) {
     check('map: hovering a circle shows a tooltip', tooltip.visible, 'tooltip hidden');
     check('map: the tooltip names the topic', tooltip.text.includes(r.topics[t].name), `"${tooltip.text}"`);
     await shot(page, 'report-map-hover', '#ldavis');
+    // Every circle's tip stays inside the map, its topic name on one line
+    // (a tip against the right edge was once squeezed a word wide).
+    for (const each of r.topics) {
+      await page.hover(`#ldavis-map svg circle.topic-circle[data-topic="${each.id}"]`);
+      const box = await page.$eval('#map-tooltip', (e) => {
+        const tip = e.getBoundingClientRect(), wrap = e.parentNode.getBoundingClientRect();
+        return {
+          inside: tip.left >= wrap.left - 0.5 && tip.right <= wrap.right + 0.5,
+          nameLines: e.querySelector('strong').getClientRects().length,
+          width: tip.width,
+        };
+      });
+      check(`map: topic ${each.id}'s tooltip stays inside the map`, box.inside, JSON.stringify(box));
+      same(`map: topic ${each.id}'s tooltip shows its name on one line`, box.nameLines, 1);
+    }
+    await page.hover(circle);
 
     await page.click(circle);
     same('map: clicking a circle selects its topic', await attr(page, 'data-selected-topic'), String(t));

@@ -268,9 +268,26 @@
       tip.appendChild(el('div', { text: '“' + D.terms[state.term].word + '”: ' + pct(D.terms[state.term].topic_share[t]) + ' of its uses' }));
     }
     tip.appendChild(el('div', { 'class': 'tip-words', text: topWords(t, 8).join(', ') }));
-    tip.style.left = Math.min(cx + r + 8, MAP_W - 40) + 'px';
-    tip.style.top = Math.max(cy - 20, 0) + 'px';
+    placeTooltip(tip, cx, cy, r);
+  }
+
+  // Beside the circle, on its right where the tip fits and on its left
+  // where it does not: a tip pushed against the map's right edge would be
+  // squeezed to a column a word wide. The map may be drawn smaller than
+  // MAP_W, so circle coordinates are scaled to the drawn size.
+  function placeTooltip(tip, cx, cy, r) {
+    var wrap = tip.parentNode;
+    var svg = wrap.querySelector('svg');
+    var k = svg ? svg.getBoundingClientRect().width / MAP_W : 1;
+    tip.style.left = '0px';
+    tip.style.top = '0px';
     tip.hidden = false;
+    var w = tip.offsetWidth, h = tip.offsetHeight;
+    var right = (cx + r) * k + 8, left = (cx - r) * k - 8 - w;
+    var x = right + w <= wrap.clientWidth || left < 0 ? right : left;
+    var y = Math.max(0, Math.min(cy * k - 20, wrap.clientHeight - h));
+    tip.style.left = Math.max(0, Math.min(x, wrap.clientWidth - w)) + 'px';
+    tip.style.top = y + 'px';
   }
 
   function hideTooltip() { document.getElementById('map-tooltip').hidden = true; }
