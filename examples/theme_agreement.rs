@@ -13,13 +13,20 @@
 //! ```text
 //! cargo run --release --example theme_agreement -- [--data DIR] [--lang en,ko]
 //!     [--seeds N] [--chains N|auto] [--pick ll|consensus] [--theta mean|final]
-//!     [--start random|truth] [--ceiling yes]
+//!     [--start random|truth] [--ceiling yes] [--pretokenized yes]
 //!     [--alpha A] [--beta B] [--optimize-interval N]
 //! ```
 //!
 //! `--alpha`, `--beta` and `--optimize-interval` set the priors' starting
 //! values and how often they are optimized, as in `topics fit` (`0` keeps
 //! them fixed).
+//!
+//! `--pretokenized yes` takes the answers' (and `sentences.csv`'s)
+//! whitespace-separated tokens as they are, as `topics fit --pretokenized`
+//! does, but prunes them as a default fit (`--min-df 2 --max-df 0.5`): a
+//! fit on another analyzer's tokens, such as Kiwi's written by
+//! `benches/kiwi_answers.py`, differs from the default one in the analyzer
+//! alone.
 //!
 //! `--theta final` scores the kept chain's final Gibbs state alone (θ as it
 //! was before chains were pooled); the default `mean` scores the model's θ,
@@ -75,6 +82,7 @@ struct Options {
     final_state: bool,
     start_truth: bool,
     ceiling: bool,
+    pretokenized: bool,
     priors: Priors,
 }
 
@@ -95,6 +103,7 @@ fn parse_args() -> anyhow::Result<Options> {
         final_state: false,
         start_truth: false,
         ceiling: false,
+        pretokenized: false,
         priors: Priors {
             alpha: LdaParams::default().alpha,
             beta: LdaParams::default().beta,
@@ -138,6 +147,13 @@ fn parse_args() -> anyhow::Result<Options> {
                     "yes" => true,
                     "no" => false,
                     other => bail!("--ceiling {other:?}: yes or no"),
+                }
+            }
+            "--pretokenized" => {
+                o.pretokenized = match value.as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    other => bail!("--pretokenized {other:?}: yes or no"),
                 }
             }
             "--alpha" => o.priors.alpha = value.parse().context("--alpha")?,
@@ -453,13 +469,17 @@ fn run_language(o: &Options, lang: &str) -> anyhow::Result<()> {
     );
     for seed in 1..=o.seeds {
         // As `topics fit FILE -k 3 --seed S`: the default input, text and
-        // pruning options.
+        // pruning options (with `--pretokenized yes`, still the default
+        // pruning).
         let CorpusFile {
             corpus, analyzer, ..
         } = Corpus::from_path(
             &path,
             &InputOptions::default(),
-            TextOptions::default(),
+            TextOptions {
+                pretokenized: o.pretokenized,
+                ..TextOptions::default()
+            },
             PruneOptions::with_defaults(false, None, None),
         )?;
         let params = LdaParams {
