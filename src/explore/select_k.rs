@@ -3,7 +3,7 @@
 //! exclusivity, and how stable the topics are across seeds.
 //!
 //! The report puts these side by side with the word lists (as stm's
-//! `searchK` does) and names a K by a stated rule ([`recommend`]): of the Ks
+//! `searchK` does) and names a K by a stated rule ([`recommend`](super::recommend::recommend)): of the Ks
 //! whose topics every seed reproduces, the one with the best held-out
 //! likelihood, or a smaller one the seeds cannot tell from it. Held-out
 //! likelihood alone keeps rising with K on short answers (more topics fit

@@ -26,7 +26,7 @@ fn histogram(counts: impl Iterator<Item = usize>) -> Vec<u64> {
     h
 }
 
-/// Σ_n h[n] · (ψ(a + n) − ψ(a)), with ψ(a + n) − ψ(a) = Σ_{i<n} 1/(a + i)
+/// Σ_n h\[n\] · (ψ(a + n) − ψ(a)), with ψ(a + n) − ψ(a) = Σ_{i<n} 1/(a + i)
 /// accumulated as n grows.
 fn digamma_sum(h: &[u64], a: f64) -> f64 {
     let mut total = 0.0;

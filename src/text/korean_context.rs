@@ -4,7 +4,7 @@
 //!
 //! Kiwi agreement is one goal; the other is that a topic's top words are
 //! words. Reading the top words of topics fitted on the bundled answers, the
-//! NSMC reviews and the chatbot questions turned up three kinds of error:
+//! NSMC reviews and the chatbot questions turned up five kinds of error:
 //! - **Particle phrases.** `에 대해` (about), `을 통해` (through), `에 따라`
 //!   (according to) … are particle + verb, and the verb (대하다, 통하다,
 //!   따르다) became a topic's second word. In those contexts the verb is
@@ -15,17 +15,15 @@
 //!   prefix 탈 + 북 (north), so the theme's key word was lost; the chat word
 //!   `짝남` as 짝 + an ending, a verb 짝다 that does not exist, the reviews'
 //!   `해피엔딩` as 해피 + 엔딩, `뮤직비디오` as 뮤직 + 비디오
-//!   ([`JOINED_NOUNS`]); `걸그룹` (girl group) as
-//!   the pronoun 거 + a particle + 그룹, so only 그룹 was left
-//!   ([`GIRL_NOUNS`]).
-//! - **A noun read as a verb form, or a bound noun as a noun.** `새 삶을`
-//!   (a new life) came out as 새다 (to leak) + 삶다 (to boil); `할 수도`
-//!   as the noun 수도 (capital); `배운 거랑` as the noun 거랑; `남한 사람`
-//!   after some words as 남 + 하다; `다들` (everyone) as the noun 다.
-//!   `다른 나라` (other countries) as the adjective 다르다 (different),
-//!   where Kiwi reads the determiner "other", no content word; `직접 보고`
-//!   (to see in person) as the noun 직접, where Kiwi reads an adverb
-//!   ([`ADVERB_NOUNS`]).
+//!   ([`JOINED_NOUNS`]); `걸그룹` (girl group) as the pronoun 거 + a
+//!   particle + 그룹, so only 그룹 was left ([`GIRL_NOUNS`]).
+//! - **A word read as another part of speech.** `새 삶을` (a new life) came
+//!   out as 새다 (to leak) + 삶다 (to boil); `할 수도` as the noun 수도
+//!   (capital); `배운 거랑` as the noun 거랑; `남한 사람` after some words
+//!   as 남 + 하다; `다들` (everyone) as the noun 다; `다른 나라` (other
+//!   countries) as the adjective 다르다 (different), where Kiwi reads the
+//!   determiner "other", no content word; `직접 보고` (to see in person) as
+//!   the noun 직접, where Kiwi reads an adverb ([`ADVERB_NOUNS`]).
 //! - **A verb read as its look-alike.** Stems that change their last
 //!   consonant were read as the verb they then look like: `들은 소식`
 //!   (news we heard, 듣다) and `소식을 들었어요` ([`HEARD_NOUNS`]) as 들다,

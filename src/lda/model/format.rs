@@ -122,9 +122,10 @@ impl Serialize for LdaModel {
 impl TryFrom<ModelData> for LdaModel {
     type Error = String;
 
-    /// Rebuilds the model, refusing data that contradicts itself (see
-    /// [`ModelData::check`]): a file whose checksum was recomputed after an
-    /// edit must still give an error, never a panic or a wrong θ.
+    /// Rebuilds the model, refusing data that contradicts itself (the
+    /// `check_*` methods of `ModelData`): a file whose checksum was
+    /// recomputed after an edit must still give an error, never a panic or a
+    /// wrong θ.
     fn try_from(mut d: ModelData) -> std::result::Result<LdaModel, String> {
         d.check_settings()?;
         let (n_kw, n_k) = d.dense_topic_word_counts()?;
