@@ -74,8 +74,8 @@ fn example(name: &str) -> String {
 }
 
 /// The blank answer given the text of another in [`study_answers`], and
-/// that answer: the longest of the curiosity answers, the first its topic's
-/// card shows, so a card shows a repeated answer and its note.
+/// that answer: a three-sentence curiosity answer (θ 0.99) that its topic's
+/// card shows first, so a card shows a repeated answer and its note.
 const COPIED_ANSWER: (usize, usize) = (95, 107);
 
 /// The bundled Korean answers, with the blank answer 95 written as answer
