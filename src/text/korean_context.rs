@@ -148,14 +148,26 @@ fn join_noun(parts: &mut [Part], i: usize) {
     parts[i + 1].tag = "NNG".into();
 }
 
+/// True where the morpheme `k` places after `i` is `form`/`tag` and part
+/// of the word `i` opens: `i` itself opens it (`k` 0), the others are glued.
+fn in_word_at(parts: &[Part], i: usize, k: usize, form: &str, tag: &str) -> bool {
+    parts
+        .get(i + k)
+        .is_some_and(|p| p.form == form && p.tag == tag && (k == 0) == p.word_start)
+}
+
+/// True where the morpheme at `i` is the last of its word: the line, a
+/// space or a punctuation mark follows.
+fn ends_word(parts: &[Part], i: usize) -> bool {
+    parts
+        .get(i + 1)
+        .is_none_or(|p| p.word_start || p.tag.starts_with('S'))
+}
+
 /// 거/NP ㄹ/JKO 그룹/NNG (or 것/NNB ᆯ/JKO 그룹/NNG) in one word →
 /// 걸그룹/NNG ([`GIRL_NOUNS`]): 걸 opens the word, the noun is glued to it.
 fn join_girl_noun(parts: &mut [Part], i: usize) {
-    let is = |k: usize, form: &str, tag: &str| {
-        parts
-            .get(i + k)
-            .is_some_and(|p| p.form == form && p.tag == tag && (k == 0) == p.word_start)
-    };
+    let is = |k: usize, form: &str, tag: &str| in_word_at(parts, i, k, form, tag);
     // Two dictionary entries spell 걸 as 것을: 거/NP + ㄹ at a sentence's
     // start, 것/NNB + ᆯ after a predicate.
     let thing = is(0, "거", "NP") || is(0, "것", "NNB");
@@ -348,9 +360,7 @@ fn read_chat_words(parts: &mut [Part], i: usize) {
     // The word ends after part `k` (a polite 요 may close it).
     let word_ends_at = |k: usize| {
         let rest = parts.get(k + 1).filter(|p| p.form == "요" && !p.word_start);
-        parts
-            .get(k + 1 + usize::from(rest.is_some()))
-            .is_none_or(|p| p.word_start || p.tag.starts_with('S'))
+        ends_word(parts, k + usize::from(rest.is_some()))
     };
     let next = parts
         .get(i + 1)
@@ -460,9 +470,7 @@ fn read_verb_form(parts: &mut [Part], i: usize) {
     if !parts[i].tag.starts_with("NN") {
         return;
     }
-    let word_final = parts
-        .get(i + 1)
-        .is_none_or(|p| p.word_start || p.tag.starts_with('S'));
+    let word_final = ends_word(parts, i);
     let next_is = |form: &str| parts.get(i + 1).is_some_and(|p| p.form == form);
     let form = parts[i].form.as_str();
     let stem = match VERB_FORMS.iter().find(|(noun, _)| *noun == form) {
@@ -491,11 +499,7 @@ fn read_verb_form(parts: &mut [Part], i: usize) {
 /// (`성격이 다른 사람`, people whose character differs) it stays the
 /// adjective.
 fn read_other_as_determiner(parts: &mut [Part], i: usize) {
-    let is = |k: usize, form: &str, tag: &str| {
-        parts
-            .get(i + k)
-            .is_some_and(|p| p.form == form && p.tag == tag && (k == 0) == p.word_start)
-    };
+    let is = |k: usize, form: &str, tag: &str| in_word_at(parts, i, k, form, tag);
     if !(is(0, "다르", "VA") && is(1, "\u{11AB}", "ETM")) {
         return;
     }
@@ -524,10 +528,7 @@ fn read_adverb_noun(parts: &mut [Part], i: usize) {
     if part.tag != "NNG" || !part.word_start || !ADVERB_NOUNS.contains(&part.form.as_str()) {
         return;
     }
-    let alone = parts
-        .get(i + 1)
-        .is_none_or(|p| p.word_start || p.tag.starts_with('S'));
-    if alone {
+    if ends_word(parts, i) {
         parts[i].tag = "MAG".into();
     }
 }
