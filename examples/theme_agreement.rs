@@ -12,7 +12,7 @@
 //!
 //! ```text
 //! cargo run --release --example theme_agreement -- [--data DIR] [--lang en,ko]
-//!     [--seeds N] [--chains N|auto] [--pick ll|consensus] [--theta mean|final]
+//!     [--seeds N] [--first-seed S] [--chains N|auto] [--pick ll|consensus] [--theta mean|final]
 //!     [--start random|truth] [--ceiling yes] [--pretokenized yes]
 //!     [--alpha A] [--beta B] [--optimize-interval N]
 //! ```
@@ -77,6 +77,7 @@ struct Options {
     data: PathBuf,
     langs: Vec<String>,
     seeds: u64,
+    first_seed: u64,
     chains: Option<usize>,
     pick: ChainPick,
     final_state: bool,
@@ -98,6 +99,7 @@ fn parse_args() -> anyhow::Result<Options> {
         data: Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data"),
         langs: vec!["en".into(), "ko".into()],
         seeds: 10,
+        first_seed: 1,
         chains: LdaParams::default().chains,
         pick: LdaParams::default().chain_pick,
         final_state: false,
@@ -119,6 +121,7 @@ fn parse_args() -> anyhow::Result<Options> {
             "--data" => o.data = PathBuf::from(value),
             "--lang" => o.langs = value.split(',').map(str::to_string).collect(),
             "--seeds" => o.seeds = value.parse().context("--seeds")?,
+            "--first-seed" => o.first_seed = value.parse().context("--first-seed")?,
             "--chains" if value == "auto" => o.chains = None,
             "--chains" => o.chains = Some(value.parse().context("--chains")?),
             "--pick" => {
@@ -467,7 +470,7 @@ fn run_language(o: &Options, lang: &str) -> anyhow::Result<()> {
         "seed  agreement  LL/token  chains  chain agreement  seconds{}",
         if split { "   led  tied" } else { "" }
     );
-    for seed in 1..=o.seeds {
+    for seed in o.first_seed..o.first_seed + o.seeds {
         // As `topics fit FILE -k 3 --seed S`: the default input, text and
         // pruning options (with `--pretokenized yes`, still the default
         // pruning).
