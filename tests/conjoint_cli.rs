@@ -401,6 +401,29 @@ fn unidentified_level_is_named() {
     assert!(err.contains("coefficient 'b=q' is not identified"), "{err}");
 }
 
+/// A table column stays a column when a value is huge: a perfect fit's
+/// standard error of ~1e-16 gives a z of ~1e15, which was printed as a
+/// 19-digit decimal, and an outcome near 1e308 as a 300-digit estimate.
+#[test]
+fn huge_values_keep_the_table_aligned() {
+    // Three respondents who all chose x over y: the AMCE of y is -1 and its
+    // standard error zero but for rounding.
+    let perfect = "id,a,b,y\n1,x,p,1\n1,y,q,0\n2,x,q,1\n2,y,p,0\n3,x,p,1\n3,y,p,0\n";
+    let out = on_csv(perfect, &[]);
+    let table = String::from_utf8(out.stdout).unwrap();
+    let row = table.lines().find(|l| l.starts_with("  y ")).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[1], "-1.0000", "{table}");
+    assert!(cells[3].contains('e'), "z in exponent form: {table}");
+    assert!(cells[3].len() <= 8, "z fits its column: {table}");
+
+    let huge = "id,a,b,y\n1,x,p,1e308\n1,y,q,-1e308\n2,x,q,1e308\n2,y,p,0\n";
+    let table = String::from_utf8(on_csv(huge, &[]).stdout).unwrap();
+    let row = table.lines().find(|l| l.starts_with("  y ")).unwrap();
+    assert_eq!(row.split_whitespace().nth(1), Some("-1.500e308"), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() < 80), "{table}");
+}
+
 /// The design's `weights` role is used only with `--weights`; marginal
 /// means are then weighted means.
 #[test]

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::data::Feature;
 use super::estimate::{AnovaRow, EstimateRow, FreqRow};
 use crate::render::csv::table;
-use crate::render::num::{fixed, full, full_opt, p_value};
+use crate::render::num::{fixed, full, full_opt, p_value, rounded};
 use crate::render::text::{display_width, pad};
 
 fn num(v: Option<f64>) -> String {
@@ -69,18 +69,14 @@ pub fn estimates_table(rows: &[EstimateRow], features: &[Feature], alpha: f64) -
         }
         let name = pad(&format!("  {}", r.level), name_width);
         if r.std_error.is_none() {
-            let _ = writeln!(
-                out,
-                "{name} {:>9} (reference)",
-                format!("{:.4}", r.estimate)
-            );
+            let _ = writeln!(out, "{name} {:>9} (reference)", rounded(r.estimate, 4));
         } else {
             let _ = writeln!(
                 out,
                 "{name} {:>9} {:>9} {:>8} {:>8} {:>9} {:>9}",
-                format!("{:.4}", r.estimate),
+                rounded(r.estimate, 4),
                 num(r.std_error),
-                r.z.map_or(String::new(), |z| format!("{z:.2}")),
+                fixed(r.z, 2),
                 p_value(r.p),
                 num(r.lower),
                 num(r.upper)
@@ -217,17 +213,17 @@ pub fn anova_table(rows: &[AnovaRow]) -> String {
         let _ = writeln!(out, "{} by {}", r.outcome, r.by);
         let _ = writeln!(
             out,
-            "  F test (cregg's nested models, NOT clustered): F({}, {}) = {:.4}, p = {}",
+            "  F test (cregg's nested models, NOT clustered): F({}, {}) = {}, p = {}",
             r.df1,
             r.df2,
-            r.f,
+            rounded(r.f, 4),
             p_value(Some(r.p))
         );
         let _ = writeln!(
             out,
-            "  Wald test (respondent-clustered):              chi2({}) = {:.4}, p = {}",
+            "  Wald test (respondent-clustered):              chi2({}) = {}, p = {}",
             r.wald_df,
-            r.wald_chi2,
+            rounded(r.wald_chi2, 4),
             p_value(Some(r.wald_p))
         );
     }

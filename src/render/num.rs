@@ -35,7 +35,24 @@ pub fn full_exp_opt(v: Option<f64>) -> String {
 
 /// `digits` decimals (`0.0892`), or empty when missing.
 pub fn fixed(v: Option<f64>, digits: usize) -> String {
-    v.map_or(String::new(), |v| format!("{v:.digits$}"))
+    v.map_or(String::new(), |v| rounded(v, digits))
+}
+
+/// Magnitudes from here up are written in exponent form in tables: an
+/// outcome on a huge scale or a near-zero standard error would otherwise
+/// print a z or an estimate hundreds of digits wide and break the columns.
+const EXPONENT_FROM: f64 = 1e6;
+
+/// `digits` decimals (`0.0892`), or `digits − 1` decimals of a mantissa
+/// and an exponent (`-1.500e308`) when the value is [`EXPONENT_FROM`] or
+/// more in magnitude.
+pub fn rounded(v: f64, digits: usize) -> String {
+    if v.is_finite() && v.abs() >= EXPONENT_FROM {
+        let mantissa = digits.saturating_sub(1).max(1);
+        format!("{v:.mantissa$e}")
+    } else {
+        format!("{v:.digits$}")
+    }
 }
 
 /// A p-value for a table: `<0.0001` or four decimals.
@@ -105,5 +122,9 @@ mod tests {
         assert_eq!(signed(0.125), "+0.125");
         assert_eq!(signed(-0.0001), "0.000");
         assert_eq!(fixed(Some(0.08924), 4), "0.0892");
+        assert_eq!(fixed(Some(-1.5e308), 4), "-1.500e308");
+        assert_eq!(rounded(-900719925474099.4, 2), "-9.0e14");
+        assert_eq!(rounded(999_999.0, 2), "999999.00");
+        assert_eq!(rounded(f64::INFINITY, 4), "inf");
     }
 }
