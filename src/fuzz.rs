@@ -35,6 +35,52 @@ pub fn answers_reader(data: &[u8]) {
     }
 }
 
+/// Reads bytes as a conjoint CSV (respondent `id`, features `a` and `b`,
+/// outcome `y`, weights `w`, groups `g`) and runs every estimate on it,
+/// unweighted and weighted: any of them may refuse the data, none may
+/// panic.
+pub fn conjoint_reader(data: &[u8]) {
+    use crate::conjoint::data::{ConjointData, Spec};
+    use crate::conjoint::design::Options;
+    use crate::conjoint::estimate::{self, Profile};
+
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let spec = Spec {
+        respondent: Some("id".into()),
+        features: vec!["a".into(), "b".into()],
+        outcomes: vec!["y".into()],
+        weights: Some("w".into()),
+        by: Some("g".into()),
+        ..Spec::default()
+    };
+    let Ok(conjoint) = ConjointData::parse(text, Path::new("fuzz.csv"), &spec) else {
+        return;
+    };
+    let profiles = [Profile::MostLikely, Profile::LeastLikely];
+    for weighted in [false, true] {
+        let opts = Options {
+            weighted,
+            ..Options::default()
+        };
+        let _ = estimate::missing_outcomes(&conjoint, "y");
+        let _ = estimate::amce(&conjoint, "y", &opts);
+        let _ = estimate::mm(&conjoint, "y", &opts);
+        let _ = estimate::amce_by(&conjoint, "y", &opts);
+        let _ = estimate::mm_by(&conjoint, "y", &opts);
+        let _ = estimate::mm_diffs(&conjoint, "y", &opts);
+        let _ = estimate::amce_diffs(&conjoint, "y", &opts);
+        let _ = estimate::anova(&conjoint, "y", &opts);
+        let _ = estimate::predict(&conjoint, "y", &profiles, &opts);
+        let _ = estimate::predict_by(&conjoint, "y", &profiles, &opts);
+    }
+    let _ = estimate::freqs(&conjoint, false);
+    let _ = estimate::freqs(&conjoint, true);
+    let _ = estimate::freqs_weighted(&conjoint, false);
+    let _ = estimate::freqs_weighted(&conjoint, true);
+}
+
 /// Tokenizes bytes (lossy UTF-8) with the default pipeline and checks the
 /// tokens are non-empty.
 pub fn tokenizer(data: &[u8]) {

@@ -46,3 +46,31 @@ fn valid_seed_model_loads() {
     let model = topics::lda::LdaModel::from_json(&text, &path).unwrap();
     assert_eq!(model.k(), 2);
 }
+
+#[test]
+fn conjoint_reader_corpus() {
+    assert!(replay("conjoint_reader", topics::fuzz::conjoint_reader) >= 1000);
+}
+
+/// The valid conjoint seed really reads and estimates under the roles the
+/// fuzz entry point gives (so the corpus reaches the estimators, not only
+/// the reader's first check): 8 respondents, a with 3 levels, b with 2.
+#[test]
+fn valid_conjoint_seed_estimates() {
+    use topics::conjoint::data::{ConjointData, Spec};
+    use topics::conjoint::design::Options;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/conjoint_reader/valid.csv");
+    let spec = Spec {
+        respondent: Some("id".into()),
+        features: vec!["a".into(), "b".into()],
+        outcomes: vec!["y".into()],
+        weights: Some("w".into()),
+        by: Some("g".into()),
+        ..Spec::default()
+    };
+    let data = ConjointData::read(&path, &spec).unwrap();
+    assert_eq!(data.nrows(), 48);
+    let rows = topics::conjoint::estimate::amce(&data, "y", &Options::default()).unwrap();
+    let levels: Vec<&str> = rows.iter().map(|r| r.level.as_str()).collect();
+    assert_eq!(levels, ["x", "y", "z", "p", "q"]);
+}
