@@ -81,6 +81,87 @@ pub fn conjoint_reader(data: &[u8]) {
     let _ = estimate::freqs_weighted(&conjoint, true);
 }
 
+/// A restricted conjoint for [`randomization`]: 12 respondents × 8
+/// profiles, features `a` (x, y, z), `b` (p, q) and `c` (u, v), where
+/// `a = z` is never shown with `b = q`; outcome `y`, groups `g`.
+pub fn restricted_conjoint_csv() -> String {
+    let mut csv = String::from("id,a,b,c,y,g\n");
+    for respondent in 0..12usize {
+        for profile in 0..8usize {
+            let i = respondent * 8 + profile;
+            let a = ["x", "y", "z"][i % 3];
+            let b = if a == "z" {
+                "p"
+            } else {
+                ["p", "q"][(i / 3) % 2]
+            };
+            let c = ["u", "v"][(i / 2 + respondent) % 2];
+            let chosen = (i * 7 + respondent) % 5 < 2;
+            let group = ["m", "f"][respondent % 2];
+            csv.push_str(&format!(
+                "{},{a},{b},{c},{},{group}\n",
+                respondent + 1,
+                u8::from(chosen)
+            ));
+        }
+    }
+    csv
+}
+
+/// A valid randomization of [`restricted_conjoint_csv`]'s design, every
+/// member present (the seed `fuzz/seeds/randomization/full.json`).
+pub const VALID_RANDOMIZATION: &str = r#"{"class":"conjointDesign","attributes":{"a":["x","y","z"],"b":["p","q"],"c":["u","v"]},"dependence":{"a":"b","b":"a"},"one_way":{"a":{"x":0.3333333333333333,"y":0.3333333333333333,"z":0.3333333333333333},"b":{"p":0.6666666666666666,"q":0.3333333333333333},"c":{"u":0.5,"v":0.5}},"joint":[{"rows":"a","cols":"b","row_levels":["x","y","z"],"col_levels":["p","q"],"prob":[[0.16666666666666666,0.16666666666666666],[0.16666666666666666,0.16666666666666666],[0.3333333333333333,0]]}]}"#;
+
+/// Edits [`VALID_RANDOMIZATION`] as `data` says (the edits of
+/// [`model_mutations`]: a number changed, a node nulled, an element
+/// removed or duplicated, ...), resolves the result against the
+/// restricted conjoint of [`restricted_conjoint_csv`] and runs the
+/// restricted design's estimates with its weights. Raw bytes seldom make
+/// JSON that names the data's features and levels, so the edits start
+/// from a file that does: the file may be refused, nothing may panic.
+pub fn randomization(data: &[u8]) {
+    use std::sync::Arc;
+
+    use crate::conjoint::data::{ConjointData, Spec};
+    use crate::conjoint::design::Options;
+    use crate::conjoint::estimate::{self, Profile};
+    use crate::conjoint::randomization::{resolve, RandomizationFile};
+
+    static DATA: OnceLock<ConjointData> = OnceLock::new();
+    let conjoint = DATA.get_or_init(|| {
+        let spec = Spec {
+            respondent: Some("id".into()),
+            features: vec!["a".into(), "b".into(), "c".into()],
+            outcomes: vec!["y".into()],
+            by: Some("g".into()),
+            ..Spec::default()
+        };
+        ConjointData::parse(&restricted_conjoint_csv(), Path::new("fuzz.csv"), &spec)
+            .expect("the restricted conjoint reads")
+    });
+    let mut value: serde_json::Value =
+        serde_json::from_str(VALID_RANDOMIZATION).expect("the valid randomization is JSON");
+    for edit in data.chunks(3) {
+        mutate(&mut value, edit);
+    }
+    let Ok(file) = RandomizationFile::from_value(&value, Path::new("fuzz.json")) else {
+        return;
+    };
+    let Ok(weighting) = resolve(conjoint, &file) else {
+        return;
+    };
+    let opts = Options {
+        weighting: Some(Arc::new(weighting)),
+        ..Options::default()
+    };
+    let _ = estimate::amce(conjoint, "y", &opts);
+    let _ = estimate::amce_by(conjoint, "y", &opts);
+    let _ = estimate::mm(conjoint, "y", &opts);
+    let _ = estimate::anova(conjoint, "y", &opts);
+    let _ = estimate::amce_diffs(conjoint, "y", &opts);
+    let _ = estimate::predict(conjoint, "y", &[Profile::MostLikely], &opts);
+}
+
 /// Tokenizes bytes (lossy UTF-8) with the default pipeline and checks the
 /// tokens are non-empty.
 pub fn tokenizer(data: &[u8]) {

@@ -74,3 +74,40 @@ fn valid_conjoint_seed_estimates() {
     let levels: Vec<&str> = rows.iter().map(|r| r.level.as_str()).collect();
     assert_eq!(levels, ["x", "y", "z", "p", "q"]);
 }
+
+#[test]
+fn randomization_corpus() {
+    assert!(replay("randomization", topics::fuzz::randomization) >= 700);
+}
+
+/// The randomization the fuzz target edits resolves against its
+/// restricted conjoint and gives weighted AMCEs, so the edits start from
+/// the restricted estimator and not from the reader's first refusal: `a =
+/// z` never shows with `b = q`, and the file says so with a zero.
+#[test]
+fn valid_randomization_resolves() {
+    use std::sync::Arc;
+    use topics::conjoint::data::{ConjointData, Spec};
+    use topics::conjoint::design::Options;
+    use topics::conjoint::randomization::{resolve, RandomizationFile};
+    let spec = Spec {
+        respondent: Some("id".into()),
+        features: vec!["a".into(), "b".into(), "c".into()],
+        outcomes: vec!["y".into()],
+        ..Spec::default()
+    };
+    let csv = topics::fuzz::restricted_conjoint_csv();
+    let data = ConjointData::parse(&csv, Path::new("fuzz.csv"), &spec).unwrap();
+    assert_eq!(data.nrows(), 96);
+    let value: serde_json::Value = serde_json::from_str(topics::fuzz::VALID_RANDOMIZATION).unwrap();
+    let file = RandomizationFile::from_value(&value, Path::new("fuzz.json")).unwrap();
+    let weighting = resolve(&data, &file).unwrap();
+    let opts = Options {
+        weighting: Some(Arc::new(weighting)),
+        ..Options::default()
+    };
+    let rows = topics::conjoint::estimate::amce(&data, "y", &opts).unwrap();
+    let levels: Vec<&str> = rows.iter().map(|r| r.level.as_str()).collect();
+    assert_eq!(levels, ["x", "y", "z", "p", "q", "u", "v"]);
+    assert!(rows.iter().all(|r| r.weighting.is_some()), "{rows:?}");
+}
