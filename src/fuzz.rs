@@ -35,27 +35,33 @@ pub fn answers_reader(data: &[u8]) {
     }
 }
 
+/// The roles [`conjoint_reader`] reads a CSV with: respondent `id`,
+/// features `a` and `b`, outcome `y`, weights `w`, groups `g`.
+pub fn conjoint_reader_spec() -> crate::conjoint::data::Spec {
+    crate::conjoint::data::Spec {
+        respondent: Some("id".into()),
+        features: vec!["a".into(), "b".into()],
+        outcomes: vec!["y".into()],
+        weights: Some("w".into()),
+        by: Some("g".into()),
+        ..Default::default()
+    }
+}
+
 /// Reads bytes as a conjoint CSV (respondent `id`, features `a` and `b`,
 /// outcome `y`, weights `w`, groups `g`) and runs every estimate on it,
 /// unweighted and weighted: any of them may refuse the data, none may
 /// panic.
 pub fn conjoint_reader(data: &[u8]) {
-    use crate::conjoint::data::{ConjointData, Spec};
+    use crate::conjoint::data::ConjointData;
     use crate::conjoint::design::Options;
     use crate::conjoint::estimate::{self, Profile};
 
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let spec = Spec {
-        respondent: Some("id".into()),
-        features: vec!["a".into(), "b".into()],
-        outcomes: vec!["y".into()],
-        weights: Some("w".into()),
-        by: Some("g".into()),
-        ..Spec::default()
-    };
-    let Ok(conjoint) = ConjointData::parse(text, Path::new("fuzz.csv"), &spec) else {
+    let Ok(conjoint) = ConjointData::parse(text, Path::new("fuzz.csv"), &conjoint_reader_spec())
+    else {
         return;
     };
     let profiles = [Profile::MostLikely, Profile::LeastLikely];
@@ -108,8 +114,25 @@ pub fn restricted_conjoint_csv() -> String {
     csv
 }
 
+/// [`restricted_conjoint_csv`] read with its roles.
+pub fn restricted_conjoint() -> crate::conjoint::data::ConjointData {
+    let spec = crate::conjoint::data::Spec {
+        respondent: Some("id".into()),
+        features: vec!["a".into(), "b".into(), "c".into()],
+        outcomes: vec!["y".into()],
+        by: Some("g".into()),
+        ..Default::default()
+    };
+    crate::conjoint::data::ConjointData::parse(
+        &restricted_conjoint_csv(),
+        Path::new("fuzz.csv"),
+        &spec,
+    )
+    .expect("the restricted conjoint reads")
+}
+
 /// A valid randomization of [`restricted_conjoint_csv`]'s design, every
-/// member present (the seed `fuzz/seeds/randomization/full.json`).
+/// member present.
 pub const VALID_RANDOMIZATION: &str = r#"{"class":"conjointDesign","attributes":{"a":["x","y","z"],"b":["p","q"],"c":["u","v"]},"dependence":{"a":"b","b":"a"},"one_way":{"a":{"x":0.3333333333333333,"y":0.3333333333333333,"z":0.3333333333333333},"b":{"p":0.6666666666666666,"q":0.3333333333333333},"c":{"u":0.5,"v":0.5}},"joint":[{"rows":"a","cols":"b","row_levels":["x","y","z"],"col_levels":["p","q"],"prob":[[0.16666666666666666,0.16666666666666666],[0.16666666666666666,0.16666666666666666],[0.3333333333333333,0]]}]}"#;
 
 /// Edits [`VALID_RANDOMIZATION`] as `data` says (the edits of
@@ -122,23 +145,13 @@ pub const VALID_RANDOMIZATION: &str = r#"{"class":"conjointDesign","attributes":
 pub fn randomization(data: &[u8]) {
     use std::sync::Arc;
 
-    use crate::conjoint::data::{ConjointData, Spec};
+    use crate::conjoint::data::ConjointData;
     use crate::conjoint::design::Options;
     use crate::conjoint::estimate::{self, Profile};
     use crate::conjoint::randomization::{resolve, RandomizationFile};
 
     static DATA: OnceLock<ConjointData> = OnceLock::new();
-    let conjoint = DATA.get_or_init(|| {
-        let spec = Spec {
-            respondent: Some("id".into()),
-            features: vec!["a".into(), "b".into(), "c".into()],
-            outcomes: vec!["y".into()],
-            by: Some("g".into()),
-            ..Spec::default()
-        };
-        ConjointData::parse(&restricted_conjoint_csv(), Path::new("fuzz.csv"), &spec)
-            .expect("the restricted conjoint reads")
-    });
+    let conjoint = DATA.get_or_init(restricted_conjoint);
     let mut value: serde_json::Value =
         serde_json::from_str(VALID_RANDOMIZATION).expect("the valid randomization is JSON");
     for edit in data.chunks(3) {

@@ -57,18 +57,10 @@ fn conjoint_reader_corpus() {
 /// the reader's first check): 8 respondents, a with 3 levels, b with 2.
 #[test]
 fn valid_conjoint_seed_estimates() {
-    use topics::conjoint::data::{ConjointData, Spec};
+    use topics::conjoint::data::ConjointData;
     use topics::conjoint::design::Options;
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/conjoint_reader/valid.csv");
-    let spec = Spec {
-        respondent: Some("id".into()),
-        features: vec!["a".into(), "b".into()],
-        outcomes: vec!["y".into()],
-        weights: Some("w".into()),
-        by: Some("g".into()),
-        ..Spec::default()
-    };
-    let data = ConjointData::read(&path, &spec).unwrap();
+    let data = ConjointData::read(&path, &topics::fuzz::conjoint_reader_spec()).unwrap();
     assert_eq!(data.nrows(), 48);
     let rows = topics::conjoint::estimate::amce(&data, "y", &Options::default()).unwrap();
     let levels: Vec<&str> = rows.iter().map(|r| r.level.as_str()).collect();
@@ -87,18 +79,14 @@ fn randomization_corpus() {
 #[test]
 fn valid_randomization_resolves() {
     use std::sync::Arc;
-    use topics::conjoint::data::{ConjointData, Spec};
     use topics::conjoint::design::Options;
     use topics::conjoint::randomization::{resolve, RandomizationFile};
-    let spec = Spec {
-        respondent: Some("id".into()),
-        features: vec!["a".into(), "b".into(), "c".into()],
-        outcomes: vec!["y".into()],
-        ..Spec::default()
-    };
-    let csv = topics::fuzz::restricted_conjoint_csv();
-    let data = ConjointData::parse(&csv, Path::new("fuzz.csv"), &spec).unwrap();
+    let data = topics::fuzz::restricted_conjoint();
     assert_eq!(data.nrows(), 96);
+    let level = |f: usize, name: &str| data.features[f].levels.iter().position(|l| l == name);
+    let (z, q) = (level(0, "z").unwrap(), level(1, "q").unwrap());
+    let z_with_q = (0..data.nrows()).filter(|&i| data.level(i, 0) == z && data.level(i, 1) == q);
+    assert_eq!(z_with_q.count(), 0);
     let value: serde_json::Value = serde_json::from_str(topics::fuzz::VALID_RANDOMIZATION).unwrap();
     let file = RandomizationFile::from_value(&value, Path::new("fuzz.json")).unwrap();
     let weighting = resolve(&data, &file).unwrap();

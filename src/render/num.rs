@@ -44,7 +44,7 @@ pub fn fixed(v: Option<f64>, digits: usize) -> String {
 const EXPONENT_FROM: f64 = 1e6;
 
 /// `digits` decimals (`0.0892`), or `digits − 1` decimals of a mantissa
-/// and an exponent (`-1.500e308`) when the value is [`EXPONENT_FROM`] or
+/// and an exponent (`-1.500e308`) when the value is a million or
 /// more in magnitude.
 pub fn rounded(v: f64, digits: usize) -> String {
     if v.is_finite() && v.abs() >= EXPONENT_FROM {
