@@ -65,12 +65,12 @@ pub fn conjoint_reader(data: &[u8]) {
         return;
     };
     let profiles = [Profile::MostLikely, Profile::LeastLikely];
+    let _ = estimate::missing_outcomes(&conjoint, "y");
     for weighted in [false, true] {
         let opts = Options {
             weighted,
             ..Options::default()
         };
-        let _ = estimate::missing_outcomes(&conjoint, "y");
         let _ = estimate::amce(&conjoint, "y", &opts);
         let _ = estimate::mm(&conjoint, "y", &opts);
         let _ = estimate::amce_by(&conjoint, "y", &opts);
