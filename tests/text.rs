@@ -283,3 +283,20 @@ fn contractions_are_whole_stopwords_in_every_script_context() {
         ["famili", "hous", "ask"]
     );
 }
+
+#[test]
+fn versus_is_a_stopword_beside_hangul_too() {
+    // `vs` joins two things compared (`legal vs. illegal` in the Gadarian
+    // answers, `제이슨 vs 프레디` in the mixed reviews) and names neither.
+    let line = "legal vs. illegal";
+    assert_eq!(terms(rules(), line), ["legal", "illeg"]);
+    assert_eq!(
+        terms(TextOptions::default(), "남한 VS 북한 legal vs illegal"),
+        ["남한", "북한", "legal", "illeg"]
+    );
+    let keep = TextOptions {
+        stopwords: false,
+        ..rules()
+    };
+    assert_eq!(terms(keep, line), ["legal", "vs", "illeg"]);
+}

@@ -530,6 +530,53 @@ fn nouns_that_the_dictionary_misreads() {
             "걸크러시"
         ]
     );
+    // Spaced, 걸 그룹 is still the girl group, unless a modifier makes 걸
+    // the bound noun 것 + 을 (그런 걸, such a thing).
+    assert_eq!(
+        terms(
+            korean(false),
+            "한국 걸 그룹 노래. 걸 그룹이 좋다. 그런 걸 그룹 채팅방에 올렸다"
+        ),
+        [
+            "한국",
+            "걸그룹",
+            "노래",
+            "걸그룹",
+            "좋다",
+            "그렇다",
+            "그룹",
+            "채팅",
+            "방",
+            "올리다"
+        ]
+    );
+    // Words of North Korean daily life the dictionary lacks came out as
+    // halves (보위 + 부, 노트 + 텔, 손 + 전화); written apart they stay
+    // apart.
+    assert_eq!(
+        terms(
+            korean(true),
+            "보위부에 걸릴까 봐 노트텔로 봤어요. 손전화를 숨겼어요. 손 전화"
+        ),
+        [
+            "보위부",
+            "걸리다",
+            "노트텔",
+            "손전화",
+            "숨기다",
+            "손",
+            "전화"
+        ]
+    );
+    // 흥미진진 + 하 is the adjective Kiwi reads, whether the dictionary
+    // gave a root or two nouns; without 하, Kiwi's 흥미 alone.
+    assert_eq!(
+        terms(
+            korean(true),
+            "줄거리가 우리 영화보다 훨씬 흥미진진했어요. 흥미진진하고 재밌어요. 보는 내내 흥미진진.."
+        ),
+        ["줄거리", "영화", "흥미진진하다", "흥미진진하다", "재밌다", "흥미"]
+    );
     // 다른 before a noun is the determiner "other" (no content word, as in
     // Kiwi); after a subject it is the adjective 다르다 (different).
     // 뮤직비디오 is one noun (Kiwi's reading), not 뮤직 + 비디오.

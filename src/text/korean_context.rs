@@ -15,15 +15,19 @@
 //!   prefix 탈 + 북 (north), so the theme's key word was lost; the chat word
 //!   `짝남` as 짝 + an ending, a verb 짝다 that does not exist, the reviews'
 //!   `해피엔딩` as 해피 + 엔딩, `뮤직비디오` as 뮤직 + 비디오
-//!   ([`JOINED_NOUNS`]); `걸그룹` (girl group) as the pronoun 거 + a
-//!   particle + 그룹, so only 그룹 was left ([`GIRL_NOUNS`]).
+//!   ([`JOINED_NOUNS`]), and so were words of North Korean daily life the
+//!   dictionary lacks (`보위부` as 보위 + 부, `노트텔`, `손전화`);
+//!   `걸그룹` (girl group) as the pronoun 거 + a particle + 그룹, so only
+//!   그룹 was left, also when written `걸 그룹` ([`GIRL_NOUNS`]).
 //! - **A word read as another part of speech.** `새 삶을` (a new life) came
 //!   out as 새다 (to leak) + 삶다 (to boil); `할 수도` as the noun 수도
 //!   (capital); `배운 거랑` as the noun 거랑; `남한 사람` after some words
 //!   as 남 + 하다; `다들` (everyone) as the noun 다; `다른 나라` (other
 //!   countries) as the adjective 다르다 (different), where Kiwi reads the
 //!   determiner "other", no content word; `직접 보고` (to see in person) as
-//!   the noun 직접, where Kiwi reads an adverb ([`ADVERB_NOUNS`]).
+//!   the noun 직접, where Kiwi reads an adverb ([`ADVERB_NOUNS`]);
+//!   `흥미진진했어요` (thrilling) as a root left out or as two nouns 흥미 +
+//!   진진, where Kiwi reads the adjective 흥미진진하다 ([`ROOT_ADJECTIVES`]).
 //! - **A verb read as its look-alike.** Stems that change their last
 //!   consonant were read as the verb they then look like: `들은 소식`
 //!   (news we heard, 듣다) and `소식을 들었어요` ([`HEARD_NOUNS`]) as 들다,
@@ -67,9 +71,17 @@ pub(super) const FUNCTION_VERBS: &[(&str, &[&str])] = &[
 /// prefix 탈 + 북 (north), which loses the theme's key word; the chat words
 /// `짝남`, `짝녀` (the one I have a crush on) as 짝 + an ending or a noun,
 /// which made up a verb 짝다; `훈남`, `훈녀` (good-looking) as 훈 + 남; the
-/// reviews' `해피엔딩`, `새드엔딩` as 해피 + 엔딩 (Kiwi holds them whole).
+/// reviews' `해피엔딩`, `새드엔딩` as 해피 + 엔딩 (Kiwi holds them whole);
+/// and words of North Korean daily life the dictionary lacks, which reached
+/// the topics of the bundled answers as halves: `보위부` (the State
+/// Security Department) as 보위 + 부, `노트텔` (the portable media player)
+/// as 노트 + 텔, `손전화` (the North's word for a mobile phone) as 손 +
+/// 전화.
 pub(super) const JOINED_NOUNS: &[&str] = &[
     "탈북",
+    "보위부",
+    "노트텔",
+    "손전화",
     "짝남",
     "짝녀",
     "훈남",
@@ -106,6 +118,7 @@ pub(super) fn analyst_conventions(parts: &mut [Part]) {
         read_verb_form(parts, i);
         read_other_as_determiner(parts, i);
         read_adverb_noun(parts, i);
+        read_root_adjective(parts, i);
     }
 }
 
@@ -165,7 +178,11 @@ fn ends_word(parts: &[Part], i: usize) -> bool {
 }
 
 /// 거/NP ㄹ/JKO 그룹/NNG (or 것/NNB ᆯ/JKO 그룹/NNG) in one word →
-/// 걸그룹/NNG ([`GIRL_NOUNS`]): 걸 opens the word, the noun is glued to it.
+/// 걸그룹/NNG ([`GIRL_NOUNS`]): 걸 opens the word, the noun is glued to it,
+/// or `걸` is a word of its own and the noun the next (`한국 걸 그룹`, as
+/// many write it). There the bound noun 것 would need a modifier before it:
+/// after one (`그런 걸 그룹 채팅방에`, such a thing … to the group chat) 걸
+/// is 것을 and 그룹 stays a noun of its own, as in `그걸 그룹으로` (그거 + ㄹ).
 fn join_girl_noun(parts: &mut [Part], i: usize) {
     let is = |k: usize, form: &str, tag: &str| in_word_at(parts, i, k, form, tag);
     // Two dictionary entries spell 걸 as 것을: 거/NP + ㄹ at a sentence's
@@ -174,10 +191,13 @@ fn join_girl_noun(parts: &mut [Part], i: usize) {
     if !(thing && (is(1, "ㄹ", "JKO") || is(1, "\u{11AF}", "JKO"))) {
         return;
     }
-    let Some(noun) = parts
-        .get(i + 2)
-        .filter(|p| !p.word_start && p.tag == "NNG" && GIRL_NOUNS.contains(&p.form.as_str()))
-    else {
+    let modified = i
+        .checked_sub(1)
+        .is_some_and(|j| parts[j].tag == "MM" || parts[j].tag == "ETM");
+    let spaced = !modified && parts.get(i + 2).is_some_and(|p| p.word_start);
+    let Some(noun) = parts.get(i + 2).filter(|p| {
+        (spaced || !p.word_start) && p.tag == "NNG" && GIRL_NOUNS.contains(&p.form.as_str())
+    }) else {
         return;
     };
     let joined = format!("걸{}", noun.form);
@@ -531,6 +551,49 @@ fn read_adverb_noun(parts: &mut [Part], i: usize) {
     if ends_word(parts, i) {
         parts[i].tag = "MAG".into();
     }
+}
+
+/// Roots of 하다-words that Kiwi holds as one adjective, where
+/// mecab-ko-dic has a root (XR, left out by default) or, depending on the
+/// words around it, two nouns: `흥미진진했어요` (thrilling) came out as
+/// nothing in one answer and as 흥미 + 진진 in the next; Kiwi reads
+/// 흥미진진하다 in all three reviews of the gold sample that have it.
+const ROOT_ADJECTIVES: &[&str] = &["흥미진진"];
+
+/// [`ROOT_ADJECTIVES`] + 하 in one word (the root read whole, or as two
+/// nouns) → the adjective 흥미진진하/VA; read as two nouns without 하, the
+/// first noun alone, as Kiwi reads it.
+fn read_root_adjective(parts: &mut [Part], i: usize) {
+    let glued = |k: usize| parts.get(i + k).is_some_and(|p| !p.word_start);
+    let is_suffix = |k: usize| {
+        glued(k) && parts[i + k].form == "하" && matches!(parts[i + k].tag.as_str(), "XSA" | "XSV")
+    };
+    let part = &parts[i];
+    let (root, suffix) = if part.tag == "XR" && ROOT_ADJECTIVES.contains(&part.form.as_str()) {
+        (vec![i], i + 1)
+    } else if part.tag == "NNG"
+        && glued(1)
+        && parts[i + 1].tag == "NNG"
+        && ROOT_ADJECTIVES.contains(&format!("{}{}", part.form, parts[i + 1].form).as_str())
+    {
+        (vec![i, i + 1], i + 2)
+    } else {
+        return;
+    };
+    if !is_suffix(suffix - i) {
+        // Without 하 (`내내 흥미진진..`) Kiwi reads the first noun alone:
+        // 흥미 (interest) stays, the half 진진 is no word of its own.
+        if root.len() == 2 {
+            parts[i + 1].tag = GONE.into();
+        }
+        return;
+    }
+    let adjective: String = root.iter().map(|&j| parts[j].form.as_str()).collect();
+    for &j in &root {
+        parts[j].tag = GONE.into();
+    }
+    parts[suffix].form = format!("{adjective}하");
+    parts[suffix].tag = "VA".into();
 }
 
 #[cfg(test)]

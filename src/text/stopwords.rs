@@ -59,7 +59,7 @@ mod tests {
         // xx, ...), spaCy ko (59) + 말다 +
         // 13 forms of particle-phrase verbs − the 4 content verbs English
         // keeps (see stopwords/PROVENANCE.md).
-        assert_eq!(s.words.len(), 413 + 69);
+        assert_eq!(s.words.len(), 414 + 69);
         assert!(!s.contains("알다") && !s.contains("know"));
         assert!(s.contains("the") && s.contains("있다") && s.contains("것"));
         assert!(!s.contains("영화"));
