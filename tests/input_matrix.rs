@@ -71,6 +71,11 @@ fn fixtures(dir: &Path) {
         &with_cell(&rows, 5, "provider", "Alien"),
     );
     write_csv(dir, "c_not01.csv", &with_cell(&rows, 2, "chosen", "2"));
+    // Rust reads `inf` and `1e400` as infinite numbers; 1e308 is finite but
+    // overflows the sums of squares.
+    write_csv(dir, "c_inf.csv", &with_cell(&rows, 3, "chosen", "inf"));
+    write_csv(dir, "c_huge.csv", &with_cell(&rows, 2, "rating", "1e308"));
+    write_csv(dir, "c_hugew.csv", &with_cell(&rows, 6, "rating", "-1e400"));
     let single: Vec<Vec<String>> = rows
         .iter()
         .enumerate()
@@ -158,6 +163,9 @@ const CASES: &[(&[&str], i32, &str)] = &[
     (&["conjoint", "c.csv", "--design", "design_bad.json"], 34, "topics: error: design_bad.json: line 1 column 12: invalid type: integer `1`, expected a string"),
     (&["conjoint", "c.csv", "--design", "d.json", "--outcome", "nosuch"], 6, "topics: error: c.csv: column 'nosuch' not found; the header has: respondent, task, profile, provider, acquisition_place, distribution_media, content_subject, content_form, target_age, type, chosen, share_stranger, share_neighbor, share_friend, share_family, rating, gender, age_group, education"),
     (&["conjoint", "c_text.csv", "--design", "d.json", "--outcome", "chosen"], 30, "topics: error: c_text.csv: line 4: column 'chosen': 'yes' is not a number"),
+    (&["conjoint", "c_inf.csv", "--design", "d.json", "--outcome", "chosen"], 30, "topics: error: c_inf.csv: line 4: column 'chosen': 'inf' is too large: values must be finite and within ±1e100, or the estimates' sums of squares overflow (rescale the column)"),
+    (&["conjoint", "c_huge.csv", "--design", "d.json", "--outcome", "rating"], 30, "topics: error: c_huge.csv: line 3: column 'rating': '1e308' is too large: values must be finite and within ±1e100, or the estimates' sums of squares overflow (rescale the column)"),
+    (&["conjoint", "c_hugew.csv", "--design", "d.json", "--outcome", "chosen", "--weights", "rating"], 30, "topics: error: c_hugew.csv: line 7: column 'rating': '-1e400' is too large: values must be finite and within ±1e100, or the estimates' sums of squares overflow (rescale the column)"),
     (&["conjoint", "c_noid.csv", "--design", "d.json", "--outcome", "chosen"], 31, "topics: error: c_noid.csv: line 5: column 'respondent' is empty (a respondent id is required on every row)"),
     (&["conjoint", "c_level.csv", "--design", "d.json", "--outcome", "chosen"], 32, "topics: error: c_level.csv: line 6: feature 'provider' has level 'Alien', which the design does not list (it lists: Stranger, Neighbor, Friend, Family)"),
     (&["conjoint", "c_single.csv", "--design", "d.json", "--outcome", "chosen"], 32, "topics: error: c_single.csv: feature 'type': level 'Non-fiction' never occurs in the data"),

@@ -22,6 +22,25 @@ pub enum ConjointError {
         value: String,
     },
 
+    /// An outcome or weight cell is a number, but infinite (`inf`, `1e400`)
+    /// or so large that the estimates' sums of squares would overflow.
+    #[error(
+        "{}: line {line}: column '{column}': '{value}' is too large: values must be finite and within ±{limit:e}, or the estimates' sums of squares overflow (rescale the column)",
+        path.display()
+    )]
+    OutOfRange {
+        /// The data file.
+        path: PathBuf,
+        /// 1-based line of the cell.
+        line: u64,
+        /// Column of the cell.
+        column: String,
+        /// The cell's text.
+        value: String,
+        /// The largest magnitude accepted.
+        limit: f64,
+    },
+
     /// A required cell (respondent id, feature level, weight) is empty.
     #[error("{}: line {line}: column '{column}' is empty ({what} is required on every row)", path.display())]
     EmptyCell {
@@ -128,7 +147,7 @@ impl ConjointError {
     /// Exit codes 30–39, one per class of problem.
     pub fn exit_code(&self) -> i32 {
         match self {
-            ConjointError::NotNumeric { .. } => 30,
+            ConjointError::NotNumeric { .. } | ConjointError::OutOfRange { .. } => 30,
             ConjointError::EmptyCell { .. } => 31,
             ConjointError::UnknownLevel { .. } | ConjointError::LevelNeverSeen { .. } => 32,
             ConjointError::SingleLevel { .. } => 33,

@@ -492,9 +492,10 @@ impl<'a> Rows<'a> {
         if v.is_nan() {
             return Err(empty(path, line, &w.name, "a weight"));
         }
-        if v < 0.0 || v.is_infinite() {
+        // Infinite and huge weights were refused by `parse_number`.
+        if v < 0.0 {
             return Err(ConjointError::Request(format!(
-                "{}: line {line}: column '{}': weight {v} must be finite and not negative",
+                "{}: line {line}: column '{}': weight {v} must not be negative",
                 path.display(),
                 w.name
             ))
@@ -833,6 +834,17 @@ fn is_missing(value: &str) -> bool {
     value.is_empty() || value == "NA" || value == "NaN"
 }
 
+/// The largest magnitude an outcome or weight may have. The estimates sum
+/// squared outcomes and squared weighted residuals over up to millions of
+/// rows (the clustered errors' meat), so a value near `f64::MAX` (or one a
+/// little past 1e154) overflows to infinity and every estimate turns NaN;
+/// 1e100 leaves room for 1e100 rows. No choice, rating or weight comes
+/// near it.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
+/// A number cell: `NaN` when missing; an error naming the cell when it is
+/// not a number, or not a finite one within ±[`MAX_MAGNITUDE`] (`inf`,
+/// `1e400`, which Rust's parser reads as infinite).
 fn parse_number(value: &str, path: &Path, line: u64, column: &str) -> Result<f64> {
     if is_missing(value) {
         return Ok(f64::NAN);
@@ -841,14 +853,28 @@ fn parse_number(value: &str, path: &Path, line: u64, column: &str) -> Result<f64
     if let [digit @ b'0'..=b'9'] = value.as_bytes() {
         return Ok(f64::from(digit - b'0'));
     }
-    value.parse::<f64>().map_err(|_| {
+    let cell = || (path.to_path_buf(), column.to_string(), value.to_string());
+    let number = value.parse::<f64>().map_err(|_| {
+        let (path, column, value) = cell();
         Error::from(ConjointError::NotNumeric {
-            path: path.to_path_buf(),
+            path,
             line,
-            column: column.to_string(),
-            value: value.to_string(),
+            column,
+            value,
         })
-    })
+    })?;
+    if number.abs() > MAX_MAGNITUDE {
+        let (path, column, value) = cell();
+        return Err(ConjointError::OutOfRange {
+            path,
+            line,
+            column,
+            value,
+            limit: MAX_MAGNITUDE,
+        }
+        .into());
+    }
+    Ok(number)
 }
 
 fn empty(path: &Path, line: u64, column: &str, what: &'static str) -> Error {
