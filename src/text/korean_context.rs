@@ -570,28 +570,29 @@ fn read_root_adjective(parts: &mut [Part], i: usize) {
         glued(k) && parts[i + k].form == "하" && matches!(parts[i + k].tag.as_str(), "XSA" | "XSV")
     };
     let part = &parts[i];
-    let (root, suffix) = if part.tag == "XR" && ROOT_ADJECTIVES.contains(&part.form.as_str()) {
-        (vec![i], i + 1)
+    // The root is parts[i..suffix]: one XR, or two nouns.
+    let suffix = if part.tag == "XR" && ROOT_ADJECTIVES.contains(&part.form.as_str()) {
+        i + 1
     } else if part.tag == "NNG"
         && glued(1)
         && parts[i + 1].tag == "NNG"
         && ROOT_ADJECTIVES.contains(&format!("{}{}", part.form, parts[i + 1].form).as_str())
     {
-        (vec![i, i + 1], i + 2)
+        i + 2
     } else {
         return;
     };
     if !is_suffix(suffix - i) {
         // Without 하 (`내내 흥미진진..`) Kiwi reads the first noun alone:
         // 흥미 (interest) stays, the half 진진 is no word of its own.
-        if root.len() == 2 {
+        if suffix == i + 2 {
             parts[i + 1].tag = GONE.into();
         }
         return;
     }
-    let adjective: String = root.iter().map(|&j| parts[j].form.as_str()).collect();
-    for &j in &root {
-        parts[j].tag = GONE.into();
+    let adjective: String = parts[i..suffix].iter().map(|p| p.form.as_str()).collect();
+    for part in &mut parts[i..suffix] {
+        part.tag = GONE.into();
     }
     parts[suffix].form = format!("{adjective}하");
     parts[suffix].tag = "VA".into();
