@@ -11,6 +11,8 @@
 //!   marked a function word ([`FUNCTION_VERBS`]): dropped with the
 //!   stopwords, kept without them (Kiwi counts it, so `--no-stopwords`
 //!   agrees with Kiwi). Outside them (`마음이 통하다`, `엄마를 따라`) it stays.
+//!   So is 따르다 in `따라 불렀어요` (sang along), where the next verb
+//!   carries the meaning ([`FOLLOWING_VERBS`] keep it: `따라가다`).
 //! - **A noun cut in two.** `탈북` (escape from the North) is read as the
 //!   prefix 탈 + 북 (north), so the theme's key word was lost; the chat word
 //!   `짝남` as 짝 + an ending, a verb 짝다 that does not exist, the reviews'
@@ -27,7 +29,9 @@
 //!   determiner "other", no content word; `직접 보고` (to see in person) as
 //!   the noun 직접, where Kiwi reads an adverb ([`ADVERB_NOUNS`]);
 //!   `흥미진진했어요` (thrilling) as a root left out or as two nouns 흥미 +
-//!   진진, where Kiwi reads the adjective 흥미진진하다 ([`ROOT_ADJECTIVES`]).
+//!   진진, where Kiwi reads the adjective 흥미진진하다 ([`ROOT_ADJECTIVES`]);
+//!   `마음대로` (freely) as the noun 마음 (heart) + a particle, where Kiwi
+//!   reads an adverb ([`WILL_NOUNS`]).
 //! - **A verb read as its look-alike.** Stems that change their last
 //!   consonant were read as the verb they then look like: `들은 소식`
 //!   (news we heard, 듣다) and `소식을 들었어요` ([`HEARD_NOUNS`]) as 들다,
@@ -41,7 +45,9 @@
 //!   별후, and `다음 회가` (the next episode) as a noun 회가. Chat endings
 //!   were read as nouns the dictionary happens to hold ([`VERB_FORMS`]):
 //!   `가야지` (I should go), `하네`, `가네`, `주세요`, `허기지네` as 지네
-//!   (centipede), `꽃 사고 싶어` as 사고 (accident).
+//!   (centipede), `꽃 사고 싶어` as 사고 (accident), `그냥 해요` as a noun
+//!   해요. The slang prefix 개- (very: `개웃기다`, `개꿀잼`) was the noun
+//!   개 (dog) at the top of a topic ([`INTENSIFIED_NOUNS`]).
 //!
 //! Each rule looks at a morpheme and its neighbours only, so it is cheap
 //! and its effect on the Kiwi F1 is measured in `tests/text_korean.rs`.
@@ -119,6 +125,9 @@ pub(super) fn analyst_conventions(parts: &mut [Part]) {
         read_other_as_determiner(parts, i);
         read_adverb_noun(parts, i);
         read_root_adjective(parts, i);
+        read_will_adverb(parts, i);
+        mark_along(parts, i);
+        mark_intensifier(parts, i);
     }
 }
 
@@ -481,6 +490,9 @@ const VERB_FORMS: &[(&str, &str)] = &[
     ("하네", "하"),
     ("가네", "가"),
     ("주세요", "주"),
+    // `그냥 해요`, `마음대로 해요`: after an adverb the dictionary's noun
+    // 해요 wins over 하 + 어요, and 해요 reached the reviews' terms.
+    ("해요", "하"),
 ];
 
 /// A chat ending read as a noun ([`VERB_FORMS`]; also `지네` glued to what
@@ -598,6 +610,112 @@ fn read_root_adjective(parts: &mut [Part], i: usize) {
     parts[suffix].tag = "VA".into();
 }
 
+/// Nouns that with 대로 glued to them make an adverb of will: `마음대로`,
+/// `맘대로` (freely, as one pleases), `제멋대로`, `멋대로` (as one likes),
+/// `뜻대로` (as intended). mecab-ko-dic reads noun + the particle 대로, so
+/// 마음 (heart, mind) became a term of the bundled answers' `사람들이
+/// 마음대로 여행도 다니고` (people travel freely); Kiwi reads the adverb.
+const WILL_NOUNS: &[&str] = &["마음", "맘", "멋", "제멋", "뜻"];
+
+/// [`WILL_NOUNS`] opening a word, + 대로/JX → the adverb 마음대로/MAG,
+/// which the default classes leave out (as Kiwi does: no content word).
+fn read_will_adverb(parts: &mut [Part], i: usize) {
+    let part = &parts[i];
+    let will = part.tag == "NNG" && part.word_start && WILL_NOUNS.contains(&part.form.as_str());
+    if !will || !in_word_at(parts, i, 1, "대로", "JX") {
+        return;
+    }
+    parts[i + 1].form = format!("{}대로", parts[i].form);
+    parts[i + 1].tag = "MAG".into();
+    parts[i].tag = GONE.into();
+}
+
+/// Verbs that make one word with 따라 where 따르다 (to follow) keeps its
+/// sense: 따라가다, 따라오다, 따라다니다, 따라나서다, 따라잡다 (to catch up),
+/// 따라붙다.
+const FOLLOWING_VERBS: &[&str] = &[
+    "가",
+    "오",
+    "다니",
+    "나서",
+    "잡",
+    "붙",
+    "나가",
+    "나오",
+    "들어가",
+    "들어오",
+    "걷",
+];
+
+/// 따르/VV + 아/EC before another verb (`따라 불렀어요`, sang along;
+/// `따라 웃었다`, laughed along): 따라 is "along", and the verb carries
+/// the meaning, so 따르다 (to follow, to obey, to pour) is marked a
+/// function word, as in `에 따라` ([`FUNCTION_VERBS`]). Before the
+/// [`FOLLOWING_VERBS`] it stays, and so it does in `따라 했어요` (copied,
+/// imitated), where the auxiliary 하 is already gone and 따르다 is the
+/// nearest word for the meaning.
+fn mark_along(parts: &mut [Part], i: usize) {
+    let part = &parts[i];
+    if part.form != "따르" || part.tag != "VV" || !in_word_at(parts, i, 1, "아", "EC") {
+        return;
+    }
+    let verb_follows = parts
+        .get(i + 2)
+        .is_some_and(|p| p.tag == "VV" && !FOLLOWING_VERBS.contains(&p.form.as_str()));
+    if verb_follows {
+        parts[i].function = true;
+    }
+}
+
+/// Nouns the slang prefix 개- (very) qualifies in reviews and chat
+/// (`개꿀잼`, `개소름`, `개실망`), where mecab-ko-dic reads 개 as the noun
+/// "dog".
+const INTENSIFIED_NOUNS: &[&str] = &["잼", "꿀", "소름", "실망", "감동", "이득", "노", "짱"];
+
+/// Words mecab-ko-dic cuts after 개 + the noun's first syllable: `개막장`
+/// as 개막 (opening) + 장, `개명작` as 개명 (renaming) + 작, `개병맛` as
+/// 개병 + 맛, `개꿀잼` as 개꿀 + 잼. The two morphemes and what they are
+/// without the prefix (꿀잼 stays 꿀 + 잼, as Kiwi reads 꿀잼).
+const INTENSIFIED_SPLITS: &[(&str, &str, &str, &str)] = &[
+    ("개막", "장", "막장", ""),
+    ("개명", "작", "명작", ""),
+    ("개병", "맛", "병맛", ""),
+    ("개꿀", "잼", "꿀", "잼"),
+];
+
+/// 개 opening a word before a predicate (`개웃기다`, `개재밌다`; not
+/// `개같은`, like a dog) or one of the [`INTENSIFIED_NOUNS`] is the
+/// intensifier, marked a function word (Kiwi reads the noun 개, so
+/// `--no-stopwords` keeps it); a word cut as in [`INTENSIFIED_SPLITS`]
+/// loses the prefix. Dogs stay: `개가`, `개고기`, `개를 키워요`.
+fn mark_intensifier(parts: &mut [Part], i: usize) {
+    let part = &parts[i];
+    if part.tag != "NNG" || !part.word_start {
+        return;
+    }
+    let Some(next) = parts.get(i + 1).filter(|p| !p.word_start) else {
+        return;
+    };
+    let split = INTENSIFIED_SPLITS
+        .iter()
+        .find(|(first, second, ..)| part.form == *first && next.form == *second);
+    if let Some(&(_, _, first, second)) = split {
+        if second.is_empty() {
+            parts[i + 1].form = first.into();
+            parts[i].tag = GONE.into();
+        } else {
+            parts[i].form = first.into();
+            parts[i + 1].form = second.into();
+        }
+        return;
+    }
+    let predicate = matches!(next.tag.as_str(), "VV" | "VA") && next.form != "같";
+    let noun = next.tag == "NNG" && INTENSIFIED_NOUNS.contains(&next.form.as_str());
+    if part.form == "개" && (predicate || noun) {
+        parts[i].function = true;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -649,5 +767,63 @@ mod tests {
     fn boiled_eggs_stay_a_verb() {
         assert_eq!(after_rules("삶/VV+은/ETM 달걀/NNG")[0].1, "VV");
         assert_eq!(after_rules("삶/VV+을/ETM 살/VV")[0].1, "NNG");
+    }
+
+    #[test]
+    fn heart_and_will_make_an_adverb() {
+        // 마음대로 볼 수 (free to watch): no noun 마음.
+        assert_eq!(
+            after_rules("마음/NNG+대로/JX 보/VV+ᆯ/ETM")[0],
+            ("마음대로".to_string(), "MAG".to_string(), false)
+        );
+        // 마음이 (the heart) and 마음 대로 written apart stay nouns.
+        assert_eq!(after_rules("마음/NNG+이/JKS")[0].1, "NNG");
+        assert_eq!(after_rules("마음/NNG 대로/JX")[0].1, "NNG");
+    }
+
+    #[test]
+    fn along_is_a_function_word_before_another_verb() {
+        // 따라 불렀어요 (sang along): the song is in 부르다.
+        let along = after_rules("따르/VV+아/EC 부르/VV+었/EP");
+        assert_eq!(along[0], ("따르".to_string(), "VV".to_string(), true));
+        // 따라 갔어요 (went after someone) keeps to follow.
+        assert!(!after_rules("따르/VV+아/EC 가/VV+았/EP")[0].2);
+        // 따라서 at the end of the line: nothing follows.
+        assert!(!after_rules("따르/VV+아/EC")[0].2);
+    }
+
+    #[test]
+    fn the_slang_prefix_is_not_a_dog() {
+        // 개웃기고 (so funny): 개 marked, 웃기다 kept.
+        assert_eq!(
+            after_rules("개/NNG+웃기/VV+고/EC"),
+            owned(&[
+                ("개", "NNG", true),
+                ("웃기", "VV", false),
+                ("고", "EC", false)
+            ])
+        );
+        // 개소름 (goosebumps): a listed noun.
+        assert!(after_rules("개/NNG+소름/NNG")[0].2);
+        // 개같다 (like a dog), 개가 (the dog), 개고기 (dog meat) stay.
+        assert!(!after_rules("개/NNG+같/VA+다/EC")[0].2);
+        assert!(!after_rules("개/NNG+가/JKS")[0].2);
+        assert!(!after_rules("개/NNG+고기/NNG")[0].2);
+        // 개 written apart from the verb is a word of its own.
+        assert!(!after_rules("개/NNG 웃기/VV")[0].2);
+    }
+
+    #[test]
+    fn slang_words_cut_after_the_prefix_lose_it() {
+        assert_eq!(
+            after_rules("개막/NNG+장/NNG+이/VCP"),
+            owned(&[("막장", "NNG", false), ("이", "VCP", false)])
+        );
+        assert_eq!(
+            after_rules("개꿀/NNG+잼/NNG"),
+            owned(&[("꿀", "NNG", false), ("잼", "NNG", false)])
+        );
+        // 개막 (an opening) on its own stays.
+        assert_eq!(after_rules("개막/NNG+식/XSN")[0].0, "개막");
     }
 }
