@@ -595,17 +595,18 @@ fn nouns_that_the_dictionary_misreads() {
 }
 
 #[test]
-fn adverbs_and_slang_that_carry_no_topic() {
-    // 마음대로 (freely) is an adverb, not the noun 마음 (heart); 따라
+fn freely_along_and_the_slang_prefix() {
+    // 마음대로 (freely) is one word, not the noun 마음 (heart); 따라
     // 불렀어요 (sang along) is about singing, 엄마를 따라 갔어요 still
     // about following; the slang 개- (very) is not 개 (dog), which stays
-    // in 개를 키워요 and 개같은. The adverb, 따르다 and 개 come back with
+    // in 개를 키워요 and 개같은. 따르다 and 개 come back with
     // --no-stopwords, where Kiwi counts them.
     let text = "마음대로 볼 수 있어서 좋았어요. 마음이 편했어요. 노래를 따라 불렀어요. \
                 엄마를 따라 갔어요. 개웃기고 개꿀잼이에요. 개막장 드라마. 개를 키워요. 그냥 해요";
     assert_eq!(
         terms(korean(true), text),
         [
+            "마음대로",
             "좋다",
             "마음",
             "편하다",
@@ -626,6 +627,7 @@ fn adverbs_and_slang_that_carry_no_topic() {
     assert_eq!(
         terms(korean(false), text),
         [
+            "마음대로",
             "보다",
             "있다",
             "좋다",
