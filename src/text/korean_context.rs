@@ -775,7 +775,7 @@ mod tests {
     }
 
     #[test]
-    fn heart_and_will_make_an_adverb() {
+    fn heart_and_will_make_one_word() {
         // 마음대로 볼 수 (free to watch): no noun 마음.
         assert_eq!(
             after_rules("마음/NNG+대로/JX 보/VV+ᆯ/ETM")[0],
@@ -793,7 +793,7 @@ mod tests {
         assert_eq!(along[0], ("따르".to_string(), "VV".to_string(), true));
         // 따라 갔어요 (went after someone) keeps to follow.
         assert!(!after_rules("따르/VV+아/EC 가/VV+았/EP")[0].2);
-        // 따라서 at the end of the line: nothing follows.
+        // 따라 at the end of the line: nothing follows.
         assert!(!after_rules("따르/VV+아/EC")[0].2);
     }
 
