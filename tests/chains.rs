@@ -361,7 +361,7 @@ fn the_summary_line_names_fragile_topics() {
     report.pooled = vec![2];
     assert!(
         report.summary_line().ends_with(
-            "; every topic found by all chains; θ from the kept chain alone (no other chain matched its topics at a mean similarity of 0.9 or more)"
+            "; every topic found by all chains; θ from the kept chain alone (no other chain matched its topics at a mean similarity of 0.97 or more)"
         ),
         "{}",
         report.summary_line()

@@ -115,7 +115,14 @@ pub fn chain_seed(seed: u64, chain: usize) -> u64 {
 /// The mean matched topic similarity to the kept chain from which a chain
 /// is pooled for θ: it found the same topics, so its draws, relabelled,
 /// are draws of the same θ.
-pub const POOL_SIMILARITY: f64 = 0.9;
+///
+/// Why 0.97 and not a looser 0.9: on the bundled Korean answers the 32
+/// chains of a fit fall into two modes, one at 0.975–0.996 to the kept
+/// chain and one at 0.94–0.963 whose topics put a few template sentences'
+/// words elsewhere (정부 거짓말 깨닫다 with the trust topic). At 0.9 θ was
+/// averaged over both, two solutions mixed; see `examples/data/README.md`
+/// for what the stricter bar changed in agreement with the true themes.
+pub const POOL_SIMILARITY: f64 = 0.97;
 
 /// How the chains of a fit agreed, kept in the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -645,19 +652,21 @@ mod tests {
     #[test]
     fn relabel_reads_each_kept_topic_from_its_match() {
         // Two answers, three topics; the other chain's topic 2 is kept 0.
-        let to_kept = [(2, 0.95), (0, 0.9), (1, 0.99)];
+        let to_kept = [(2, 0.98), (0, 0.96), (1, 0.99)];
         assert_eq!(
             relabel(&[1, 2, 3, 4, 5, 6], &to_kept),
             vec![3, 1, 2, 6, 4, 5]
         );
-        assert!((mean_match(&to_kept) - 2.84 / 3.0).abs() < 1e-12);
+        assert!((mean_match(&to_kept) - 2.93 / 3.0).abs() < 1e-12);
+        // Chain 0 (mean 0.977) is pooled; chain 2 (0.96, like the other
+        // mode of the bundled Korean answers) is not.
         assert_eq!(
             pooled_chains(
                 1,
-                &[to_kept.to_vec(), vec![(0, 1.0); 3], vec![(0, 0.89); 3]]
+                &[to_kept.to_vec(), vec![(0, 1.0); 3], vec![(0, 0.96); 3]]
             ),
             vec![1, 0],
-            "chain 2's mean similarity 0.89 is below {POOL_SIMILARITY}"
+            "chain 2's mean similarity 0.96 is below {POOL_SIMILARITY}"
         );
     }
 
