@@ -16,8 +16,9 @@
 //! Agreement with Kiwi's content tokens on the 2,000 NSMC gold lines (token
 //! F1, `tests/text_korean.rs`): 0.833 with the plain mapping above; 0.8736
 //! with bare jamo blanked out, the irregular-stem table of [`ko_dic`] and
-//! the rewrites in `kiwi_conventions`; 0.8757 with the analyst rules of
-//! `src/text/korean_context.rs` (탈북, 새 삶, 할 수도, 들은 …). Differences from MeCab: the
+//! the rewrites in `kiwi_conventions`; 0.8762 with the analyst rules of
+//! `src/text/korean_context.rs` (탈북, 새 삶, 할 수도, 들은 …, and the
+//! compounds Kiwi splits, 바깥세상 → 바깥 + 세상). Differences from MeCab: the
 //! left-space penalty (mecab-ko-dic's `left-space-penalty-factor`, from
 //! `assets/ko-dic/metadata.json`) is on, worth +0.001 here (0.8727 without);
 //! the grouping cap of 24 (MeCab's default) changes nothing on these short
@@ -432,16 +433,18 @@ fn is_jamo(c: char) -> bool {
 }
 
 /// The (form, tag) morphemes of one dictionary token. Inflected entries are
-/// split through their expression (`하/VV/*+았/EP/*`, `나` → `낫/VA`);
-/// other entries (including compounds, which are one word for counting)
-/// are one morpheme tagged with their first part of speech.
+/// split through their expression (`하/VV/*+았/EP/*`, `나` → `낫/VA`), and
+/// so are the compounds of [`korean_context::SPLIT_COMPOUNDS`]; other
+/// entries (including the other compounds, which are one word for
+/// counting) are one morpheme tagged with their first part of speech.
 fn split_morphemes<'a>(
     surface: &'a str,
     pos: &'a str,
     kind: &str,
     expression: &'a str,
 ) -> Vec<(&'a str, &'a str)> {
-    if kind == "Inflect" && expression != "*" {
+    let split_compound = kind == "Compound" && korean_context::SPLIT_COMPOUNDS.contains(&surface);
+    if (kind == "Inflect" || split_compound) && expression != "*" {
         return expression
             .split('+')
             .filter_map(|part| {
@@ -493,10 +496,14 @@ mod tests {
             [("낫", "VA")]
         );
         assert_eq!(split_morphemes("영화", "NNG", "*", "*"), [("영화", "NNG")]);
-        // Compounds stay one word for counting.
+        // Compounds stay one word for counting, but for those Kiwi splits.
         assert_eq!(
             split_morphemes("연출력", "NNG", "Compound", "연출/NNG/*+력/NNG/*"),
             [("연출력", "NNG")]
+        );
+        assert_eq!(
+            split_morphemes("바깥세상", "NNG", "Compound", "바깥/NNG/*+세상/NNG/*"),
+            [("바깥", "NNG"), ("세상", "NNG")]
         );
     }
 
