@@ -187,7 +187,10 @@ impl ChainReport {
             1 => format!(
                 "; θ from the kept chain alone (no other chain matched its topics at a mean similarity of {POOL_SIMILARITY} or more)"
             ),
-            n => format!("; θ averaged over the {n} chains that found these topics"),
+            n => format!(
+                "; θ averaged over the {n} of {} chains whose topics match these at a mean similarity of {POOL_SIMILARITY} or more",
+                self.chains()
+            ),
         };
         format!(
             "| chains: {} (kept chain {}, {}); agreement with the others: mean matched topic similarity {:.3}; {verdict}{pooled}",
