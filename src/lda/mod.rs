@@ -328,6 +328,14 @@ impl Chain {
         }
     }
 
+    /// φ rows (K × V) of the current state.
+    fn phi(&self) -> Vec<Vec<f64>> {
+        match self {
+            Chain::Dense { state, .. } => chains::phi(state),
+            Chain::Sparse(s) => chains::phi(&s.to_state()),
+        }
+    }
+
     fn log_likelihood(&self) -> f64 {
         match self {
             Chain::Dense { state, .. } => state.log_likelihood(),
