@@ -134,6 +134,13 @@ pub fn chain_seed(seed: u64, chain: usize) -> u64 {
 /// pool none of the chains at 0.90–0.94 that sit in the same mode.
 pub const POOL_SIMILARITY: f64 = 0.97;
 
+/// A similarity to three decimals, as the summary's other similarities,
+/// without trailing zeros (0.97, not 0.970; 0.923).
+fn similarity_text(x: f64) -> String {
+    let text = format!("{x:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// The bar of [`POOL_SIMILARITY`] in models written before the bar was
 /// kept in the report (they pooled at 0.9).
 fn legacy_pool_bar() -> f64 {
@@ -205,13 +212,13 @@ impl ChainReport {
         let pooled = match self.pooled.len() {
             0 => String::new(),
             1 => format!(
-                "; θ from the kept chain alone (no other chain matched its topics at a mean similarity of {:.2} or more)",
-                self.pool_bar
+                "; θ from the kept chain alone (no other chain matched its topics at a mean similarity of {} or more)",
+                similarity_text(self.pool_bar)
             ),
             n => format!(
-                "; θ averaged over the {n} of {} chains whose topics match these at a mean similarity of {:.2} or more",
+                "; θ averaged over the {n} of {} chains whose topics match these at a mean similarity of {} or more",
                 self.chains(),
-                self.pool_bar
+                similarity_text(self.pool_bar)
             ),
         };
         format!(
@@ -426,8 +433,8 @@ fn relabel(draw: &[u32], to_kept: &[(usize, f64)]) -> Vec<u32> {
 }
 
 /// The chains pooled for θ: the kept chain, then in order every other chain
-/// whose topics match the kept chain's with mean similarity at least
-/// [`POOL_SIMILARITY`].
+/// whose topics match the kept chain's with mean similarity at least `bar`
+/// ([`pool_bar`]).
 fn pooled_chains(kept: usize, to_kept: &[Vec<(usize, f64)>], bar: f64) -> Vec<usize> {
     std::iter::once(kept)
         .chain((0..to_kept.len()).filter(|&j| j != kept && mean_match(&to_kept[j]) >= bar))
@@ -733,6 +740,9 @@ mod tests {
         assert!((pool_bar(Some(&moved), &last) - own).abs() < 1e-12);
         assert_eq!(pool_bar(Some(&last), &last), POOL_SIMILARITY);
         assert_eq!(pool_bar(None, &last), POOL_SIMILARITY);
+        assert_eq!(similarity_text(0.97), "0.97");
+        assert_eq!(similarity_text(0.92341), "0.923");
+        assert_eq!(similarity_text(1.0), "1");
     }
 
     #[test]
