@@ -118,8 +118,8 @@ pub fn chain_seed(seed: u64, chain: usize) -> u64 {
 ///
 /// The bar is this or, when lower, the kept chain's similarity to itself
 /// over its saved draws (its φ at the first saved draw against its final
-/// φ; see [`pool_bar`]): a chain as close to the kept chain as the kept
-/// chain's own topics are across the draws that make θ is in its mode.
+/// φ): a chain as close to the kept chain as the kept chain's own topics
+/// are across the draws that make θ is in its mode.
 ///
 /// Why 0.97 and not a looser 0.9: on the bundled Korean answers the 32
 /// chains of a fit fall into two modes, one at 0.975–0.996 to the kept
@@ -167,7 +167,8 @@ pub struct ChainReport {
     #[serde(default)]
     pub pooled: Vec<usize>,
     /// The mean matched similarity to the kept chain from which a chain was
-    /// pooled ([`pool_bar`]).
+    /// pooled: [`POOL_SIMILARITY`], or the kept chain's own similarity
+    /// across its saved draws when that was lower.
     #[serde(default = "legacy_pool_bar")]
     pub pool_bar: f64,
 }
