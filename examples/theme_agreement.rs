@@ -15,11 +15,15 @@
 //!     [--seeds N] [--first-seed S] [--chains N|auto] [--pick ll|consensus] [--theta mean|final]
 //!     [--start random|truth] [--ceiling yes] [--pretokenized yes]
 //!     [--alpha A] [--beta B] [--optimize-interval N]
+//!     [--iterations N] [--saved-samples N] [--sample-interval N]
 //! ```
 //!
 //! `--alpha`, `--beta` and `--optimize-interval` set the priors' starting
 //! values and how often they are optimized, as in `topics fit` (`0` keeps
-//! them fixed).
+//! them fixed). `--iterations` sets the sweeps, as in `topics fit`;
+//! `--saved-samples` and `--sample-interval` the posterior draws θ
+//! averages (by default 20 draws 10 sweeps apart, which `topics fit`
+//! always uses).
 //!
 //! `--pretokenized yes` takes the answers' (and `sentences.csv`'s)
 //! whitespace-separated tokens as they are, as `topics fit --pretokenized`
@@ -85,6 +89,9 @@ struct Options {
     ceiling: bool,
     pretokenized: bool,
     priors: Priors,
+    iterations: usize,
+    saved_samples: usize,
+    sample_interval: usize,
 }
 
 /// The prior settings of the fits, `topics fit`'s defaults unless given.
@@ -106,6 +113,9 @@ fn parse_args() -> anyhow::Result<Options> {
         start_truth: false,
         ceiling: false,
         pretokenized: false,
+        iterations: LdaParams::default().iterations,
+        saved_samples: LdaParams::default().saved_samples,
+        sample_interval: LdaParams::default().sample_interval,
         priors: Priors {
             alpha: LdaParams::default().alpha,
             beta: LdaParams::default().beta,
@@ -163,6 +173,11 @@ fn parse_args() -> anyhow::Result<Options> {
             "--beta" => o.priors.beta = value.parse().context("--beta")?,
             "--optimize-interval" => {
                 o.priors.optimize_interval = value.parse().context("--optimize-interval")?
+            }
+            "--iterations" => o.iterations = value.parse().context("--iterations")?,
+            "--saved-samples" => o.saved_samples = value.parse().context("--saved-samples")?,
+            "--sample-interval" => {
+                o.sample_interval = value.parse().context("--sample-interval")?
             }
             other => bail!("unknown flag {other}"),
         }
@@ -493,6 +508,9 @@ fn run_language(o: &Options, lang: &str) -> anyhow::Result<()> {
             alpha: o.priors.alpha,
             beta: o.priors.beta,
             optimize_interval: o.priors.optimize_interval,
+            iterations: o.iterations,
+            saved_samples: o.saved_samples,
+            sample_interval: o.sample_interval,
             ..LdaParams::default()
         };
         if o.ceiling && seed == 1 {
