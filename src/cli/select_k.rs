@@ -39,7 +39,8 @@ pub struct Args {
     #[arg(long, default_value_t = 0.1)]
     held_out: f64,
     /// Stability across seeds at which a K counts as reproducible for the
-    /// recommendation (mean matched cosine similarity of the topics).
+    /// recommendation (cosine similarity of the least reproduced matched
+    /// topic, averaged over pairs of seeds).
     #[arg(long, default_value_t = DEFAULT_MIN_STABILITY)]
     min_stability: f64,
     #[command(flatten)]

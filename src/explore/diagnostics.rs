@@ -84,7 +84,7 @@ pub const MEASURES: &[(&str, Better, &str)] = &[
     (
         "stability",
         Better::Higher,
-        "the same topics from every seed",
+        "every topic the same from every seed",
     ),
 ];
 
