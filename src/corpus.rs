@@ -166,6 +166,11 @@ pub struct CorpusReport {
     /// Ids of answers with text but no token left after stopwords and
     /// pruning (left out of the fit).
     pub empty_ids: Vec<String>,
+    /// Ids of answers that only say the respondent does not know or has
+    /// no reason (`I don't know.`, `잘 모르겠습니다`), left out of the fit
+    /// as item nonresponse (see [`crate::text::nonanswer`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nonanswer_ids: Vec<String>,
     /// Distinct terms before pruning.
     pub terms_before_pruning: usize,
     /// Tokens in the fitted documents.
@@ -316,6 +321,13 @@ impl Corpus {
             "the file has no answers".into()
         } else if r.blank_ids.len() == r.answers {
             format!("all {} answers are blank", r.answers)
+        } else if r.blank_ids.len() + r.nonanswer_ids.len() == r.answers {
+            format!(
+                "all {} answers are blank or only say the respondent does not know ({} blank, {} such); --keep-nonanswers fits those",
+                r.answers,
+                r.blank_ids.len(),
+                r.nonanswer_ids.len()
+            )
         } else {
             format!(
                 "no answer has a word left after stopwords and vocabulary pruning ({} answers, {} blank); try --min-df 1 or --no-stopwords",
@@ -353,9 +365,13 @@ impl Corpus {
         }
         drop((interned.surfaces, interned.ids, interned.last_doc));
         let mut docs = Vec::new();
-        for (answer, mut words) in answers.zip(interned.docs) {
+        for ((answer, mut words), nonanswer) in answers.zip(interned.docs).zip(interned.nonanswer) {
             if answer.text.trim().is_empty() {
                 report.blank_ids.push(answer.id);
+                continue;
+            }
+            if nonanswer {
+                report.nonanswer_ids.push(answer.id);
                 continue;
             }
             words.retain_mut(|t| match new_id[*t as usize] {
@@ -402,8 +418,11 @@ struct Interned {
     df: Vec<usize>,
     surfaces: Vec<Surfaces>,
     docs: Vec<Vec<u32>>,
-    /// Answers that are not blank (the base of `max_df`).
+    /// Answers that are neither blank nor non-answers (the base of
+    /// `max_df`).
     nonblank: usize,
+    /// For each answer, whether it is a non-answer (no tokens, left out).
+    nonanswer: Vec<bool>,
     /// The id of each term.
     ids: FastMap<u32>,
     /// For each term, 1 + the number of the last answer counted in its
@@ -486,6 +505,7 @@ impl Interned {
             surfaces: Vec::new(),
             docs: Vec::with_capacity(answers.len()),
             nonblank: answers.iter().filter(|a| !a.text.trim().is_empty()).count(),
+            nonanswer: vec![false; answers.len()],
             ids: FastMap::default(),
             last_doc: Vec::new(),
             left_out_roots: FastMap::default(),
@@ -509,6 +529,10 @@ impl Interned {
                 })
                 .collect();
             for analysis in analyzed {
+                if analysis.nonanswer {
+                    interned.nonanswer[interned.docs.len()] = true;
+                    interned.nonblank -= 1;
+                }
                 let tokens = &analysis.tokens;
                 interned.add_doc(tokens.iter().map(|t| (t.term.as_str(), t.surface.as_str())));
                 for root in analysis.left_out_roots {
@@ -612,6 +636,45 @@ mod tests {
         let c = Corpus::build(&a, &pretok(), prune).unwrap();
         assert!(c.vocab.is_empty());
         assert_eq!(c.report.empty_ids, vec!["1", "3", "4"]);
+    }
+
+    /// A non-answer is left out by name, does not count in the base of
+    /// `max_df`, and is fitted when asked (`--keep-nonanswers`).
+    #[test]
+    fn nonanswers_are_left_out_unless_kept() {
+        let a = answers(&[
+            "I don't know.",
+            "we know the family",
+            "family trust",
+            "",
+            "know",
+        ]);
+        let prune = PruneOptions {
+            min_df: 1,
+            max_df: 0.5,
+        };
+        let english = |drop_nonanswers| {
+            Analyzer::new(TextOptions {
+                lang: crate::text::Lang::En,
+                drop_nonanswers,
+                ..TextOptions::default()
+            })
+            .unwrap()
+        };
+        let c = Corpus::build(&a, &english(true), prune).unwrap();
+        assert_eq!(c.report.nonanswer_ids, ["1"]);
+        assert_eq!(c.report.blank_ids, ["4"]);
+        // Three answers with content, so max_df 0.5 allows a term in one:
+        // `know` and `famili` (in two each) are pruned.
+        assert_eq!(c.vocab.terms(), &["trust"]);
+        assert_eq!(c.report.empty_ids, ["2", "5"]);
+
+        let kept = Corpus::build(&a, &english(false), prune).unwrap();
+        assert!(kept.report.nonanswer_ids.is_empty());
+        // Four answers with text: `famili` (two) stays, `know` (three,
+        // with the non-answer's) goes, and the non-answer is left empty.
+        assert_eq!(kept.vocab.terms(), &["famili", "trust"]);
+        assert_eq!(kept.report.empty_ids, ["1", "5"]);
     }
 
     #[test]

@@ -221,6 +221,99 @@ fn table_summary_is_readable() {
     );
 }
 
+/// Answers that only say the respondent does not know are left out and
+/// named, on standard error, in the summary and in the model; with
+/// `--keep-nonanswers` they are fitted, and their words counted.
+#[test]
+fn nonanswers_are_left_out_and_named_unless_kept() {
+    let text = "my family brought the drama\n\
+                I don't know.\n\
+                the drama was fun to watch\n\
+                잘 모르겠습니다.\n\
+                my family kept it safe\n\
+                I don't know why, the drama was fun\n";
+    let dir = scratch(&[("a.txt", text.as_bytes())]);
+    let fit = |extra: &[&str]| {
+        let args = [
+            &[
+                "fit",
+                "a.txt",
+                "-k",
+                "2",
+                "--iterations",
+                "20",
+                "--min-df",
+                "1",
+            ][..],
+            extra,
+        ]
+        .concat();
+        topics(dir.path(), &args).ok()
+    };
+    let out = fit(&["-o", "m.json"]);
+    assert!(
+        out.stderr.contains(
+            "topics: 2 non-answer(s) (don't know, no reason) left out of the fit: ids 2, 4 \
+             (--keep-nonanswers fits them)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains(
+            "| answers: 6 read, 4 fitted, 0 blank, 2 non-answers (don't know, no reason), \
+             0 without words after preprocessing"
+        ),
+        "{}",
+        out.stdout
+    );
+    let model: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("m.json")).unwrap()).unwrap();
+    assert_eq!(
+        model["model"]["corpus"]["nonanswer_ids"],
+        serde_json::json!(["2", "4"])
+    );
+    assert_eq!(model["model"]["text"]["drop_nonanswers"], true);
+    // The answer that says why is an answer: its `know` is a term.
+    let terms = &model["model"]["vocabulary"]["terms"];
+    assert!(
+        terms.as_array().unwrap().contains(&"know".into()),
+        "{terms}"
+    );
+    // A new non-answer gets no words from the model's pipeline, so no
+    // dominant topic; a new answer that says more keeps its words.
+    std::fs::write(dir.path().join("new.txt"), "Not sure.\nI know the drama\n").unwrap();
+    let rows: Value = serde_json::from_str(
+        &topics(
+            dir.path(),
+            &["infer", "m.json", "new.txt", "--format", "json"],
+        )
+        .ok()
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(rows[0]["known_tokens"], 0);
+    assert_eq!(rows[0]["unknown_tokens"], 0);
+    assert_eq!(rows[0]["dominant"], Value::Null, "{rows}");
+    // `know` is a term; `drama`, in 3 of the 4 answers fitted, is above
+    // the default --max-df 0.5.
+    assert_eq!(
+        (&rows[1]["known_tokens"], &rows[1]["unknown_tokens"]),
+        (&1.into(), &1.into()),
+        "{rows}"
+    );
+    assert!(rows[1]["dominant"].is_u64(), "{rows}");
+
+    let kept = fit(&["--keep-nonanswers"]);
+    assert!(!kept.stderr.contains("non-answer"), "{}", kept.stderr);
+    assert!(
+        kept.stdout
+            .contains("| answers: 6 read, 6 fitted, 0 blank, 0 without words after preprocessing"),
+        "{}",
+        kept.stdout
+    );
+}
+
 /// The summary cuts a long answer at the same screen width in Korean as in
 /// English: by columns, two a syllable. Cut by characters, the Korean line
 /// ran to about 190 columns where the English one stopped at 100.

@@ -301,14 +301,14 @@ fn word_names_the_topic_it_weighs_most_in_or_is_refused() {
     let run = topics(d, &["label", "m.json", "--word", "Family", "Trust"]).ok();
     assert_eq!(
         run.stderr,
-        "topics: \"Family\" (term \"famili\") weighs most in topic 1: 75% of its 59 tokens; next: topic 0 with 25%\n\
+        "topics: \"Family\" (term \"famili\") weighs most in topic 1: 100% of its 59 tokens; next: topic 0 with 0%\n\
          topics: topic 1 labeled \"Trust\"\ntopics: wrote m.json.labels.json\n"
     );
     let before = labels_file(d, "m.json");
     failed(
         &topics(d, &["label", "m.json", "--word", "watched", "Watching"]),
         8,
-        "topics: error: invalid word: \"watched\" is ambiguous: its 80 tokens are split topic 1 48%, topic 2 34%, topic 0 19%; a word names a topic only when its leading topic holds at least 2 times the share of the next; label it by number instead (topics label MODEL 1 \"…\")\n",
+        "topics: error: invalid word: \"watched\" is ambiguous: its 80 tokens are split topic 2 51%, topic 1 35%, topic 0 14%; a word names a topic only when its leading topic holds at least 2 times the share of the next; label it by number instead (topics label MODEL 2 \"…\")\n",
     );
     failed(
         &topics(d, &["label", "m.json", "--word", "zzz", "Z"]),

@@ -13,7 +13,8 @@
 //! files (only ever with a binary whose output is known to be right). The
 //! link files were rewritten once since, when hyphenated compounds
 //! (`sister-in-law`) became one token and so changed the English fit they
-//! start from; that commit left `src/render/` untouched.
+//! start from, and again when non-answers (`Not sure.`) were left out of
+//! fits; both commits left `src/render/` untouched.
 
 use crate::util;
 

@@ -230,8 +230,10 @@ fn the_link_section_shows_findings_not_data() {
     ] {
         assert!(!seen.contains(raw), "raw key {raw} on the page");
     }
-    assert!(seen.contains("310 of 313 conjoint respondents have an answer in the topic model"));
-    assert!(seen.contains("3 respondents without an answer in the model (ids 95, 244, 250)"));
+    assert!(seen.contains("305 of 313 conjoint respondents have an answer in the topic model"));
+    assert!(seen.contains(
+        "8 respondents without an answer in the model (ids 19, 33, 63, 95, 159, 215, 244, 250)"
+    ));
     // The plot of `topics link --plot`: marginal means by topic group, the
     // label set after the link ran naming its group.
     let mm = &s[s.find("id=\"link-mm\"").unwrap()..];

@@ -53,7 +53,8 @@ fn agreement_counts_every_coded_answer_once() {
     );
     assert!(
         out.contains(
-            "coded but not answers of the model (blank answers are left out of a fit): 999"
+            "coded but not answers of the model (blank answers and non-answers such as “don’t know” \
+             are left out of a fit): 999"
         ),
         "{out}"
     );
@@ -327,7 +328,8 @@ fn the_report_shows_the_validation_it_is_given() {
     assert!(!section.contains("validation-more"));
     assert!(
         section.contains(
-            "1 coded id is not an answer of the model (blank answers are left out of a fit): 999."
+            "1 coded id is not an answer of the model (blank answers and non-answers such as “don’t know” \
+             are left out of a fit): 999."
         ),
         "{section}"
     );

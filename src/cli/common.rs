@@ -51,6 +51,11 @@ pub struct TextArgs {
     /// Keep the bundled stopwords.
     #[arg(long)]
     pub no_stopwords: bool,
+    /// Fit answers that only say the respondent does not know or has no
+    /// reason (`I don't know.`, `잘 모르겠습니다`); by default they are left
+    /// out like blank answers, as item nonresponse
+    #[arg(long)]
+    pub keep_nonanswers: bool,
     /// Extra stopwords, comma-separated (matched against the tokens that
     /// `topics tokenize` prints).
     #[arg(long, value_delimiter = ',')]
@@ -123,6 +128,7 @@ impl TextArgs {
             },
             ko_keep: self.ko_keep.clone(),
             ko_user_dict: self.ko_user_dict.clone(),
+            drop_nonanswers: !self.keep_nonanswers,
         }
     }
 }

@@ -217,8 +217,8 @@ fn save(model: &LdaModel, out: &std::path::Path) -> anyhow::Result<Labels> {
     }
 }
 
-/// Blank answers and answers left without words keep their ids and are
-/// named on standard error.
+/// Blank answers, non-answers and answers left without words keep their
+/// ids and are named on standard error.
 fn report_left_out(corpus: &Corpus) {
     let r = &corpus.report;
     if !r.blank_ids.is_empty() {
@@ -226,6 +226,13 @@ fn report_left_out(corpus: &Corpus) {
             "topics: {} blank answer(s) left out of the fit: ids {}",
             r.blank_ids.len(),
             abbreviate(&r.blank_ids)
+        );
+    }
+    if !r.nonanswer_ids.is_empty() {
+        eprintln!(
+            "topics: {} non-answer(s) (don't know, no reason) left out of the fit: ids {} (--keep-nonanswers fits them)",
+            r.nonanswer_ids.len(),
+            abbreviate(&r.nonanswer_ids)
         );
     }
     if !r.empty_ids.is_empty() {

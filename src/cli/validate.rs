@@ -194,7 +194,7 @@ fn readable(r: &ValidationResult, labels: &Labels) -> String {
             .collect();
         let more = r.not_in_model.len() - shown.len();
         out += &format!(
-            "coded but not answers of the model (blank answers are left out of a fit): {}{}\n",
+            "coded but not answers of the model (blank answers and non-answers such as “don’t know” are left out of a fit): {}{}\n",
             shown.join(", "),
             if more > 0 {
                 format!(" and {more} more")

@@ -36,7 +36,8 @@ pub struct JoinReport {
     /// Conjoint rows left out because their respondent did not join.
     pub rows_left_out: usize,
     /// Respondents whose key is not an answer id of the model (no answer,
-    /// a blank answer, or one with no words left after preprocessing).
+    /// a blank answer, a non-answer such as `don't know`, or one with no
+    /// words left after preprocessing).
     pub respondents_without_answer: usize,
     /// The first few of them, to look up.
     pub respondents_without_answer_ids: Vec<String>,

@@ -85,6 +85,9 @@ pub struct Meta {
     pub blank_answers: usize,
     /// Answers with no word left after stopwords and pruning, left out.
     pub empty_answers: usize,
+    /// Answers that only say the respondent does not know or has no
+    /// reason, left out as item nonresponse.
+    pub nonanswers: usize,
     /// The roots the Korean analyzer left out (`40 times: 궁금 ×15, …`),
     /// empty when none was.
     pub left_out_roots: String,
@@ -409,6 +412,7 @@ fn meta(model: &LdaModel, options: &ReportOptions) -> Meta {
         fitted_answers: model.documents().len(),
         blank_answers: c.blank_ids.len(),
         empty_answers: c.empty_ids.len(),
+        nonanswers: c.nonanswer_ids.len(),
         left_out_roots: c
             .left_out_roots_list(LEFT_OUT_ROOTS_SHOWN)
             .map(|list| format!("{} times: {list}", c.left_out_root_tokens))

@@ -185,7 +185,7 @@ fn notes(s: &mut String, v: &ValidationResult) {
             n => format!("{n} coded ids are not answers"),
         };
         items.push(format!(
-            "{count} of the model (blank answers are left out of a fit): {}{}.",
+            "{count} of the model (blank answers and non-answers such as “don’t know” are left out of a fit): {}{}.",
             shown.join(", "),
             if more > 0 {
                 format!(" and {more} more")

@@ -30,6 +30,7 @@ pub mod ko_dic;
 mod korean_context;
 pub mod korean_lindera;
 pub mod korean_rules;
+pub mod nonanswer;
 pub mod normalize;
 pub mod segment;
 pub mod stopwords;
@@ -67,6 +68,9 @@ pub struct Analysis {
     /// feeling an analyst reads for, so the fit summary names the frequent
     /// ones.
     pub left_out_roots: Vec<String>,
+    /// The answer only says the respondent does not know or has no reason
+    /// ([`nonanswer`]), and `drop_nonanswers` is on: it has no tokens.
+    pub nonanswer: bool,
 }
 
 /// Which language path(s) to run.
@@ -125,6 +129,13 @@ pub struct TextOptions {
     /// stored as text so a saved model is self-contained.
     #[serde(default)]
     pub ko_user_dict: Option<String>,
+    /// Give no tokens to an answer that only says the respondent does not
+    /// know or has no reason (`I don't know.`, `잘 모르겠습니다`; see
+    /// [`nonanswer`]), so a fit leaves it out as it leaves out blank
+    /// answers. On by default; models saved before this field existed
+    /// fitted such answers and load with it off.
+    #[serde(default)]
+    pub drop_nonanswers: bool,
 }
 
 impl TextOptions {
@@ -152,6 +163,7 @@ impl Default for TextOptions {
             ko_analyzer: KoAnalyzer::Lindera,
             ko_keep: Vec::new(),
             ko_user_dict: None,
+            drop_nonanswers: true,
         }
     }
 }
@@ -209,6 +221,14 @@ impl Analyzer {
         &self.options
     }
 
+    /// Whether the answer `text` only says the respondent does not know or
+    /// has no reason, and the options leave such answers out
+    /// (`drop_nonanswers`; never for `--pretokenized` input, which is taken
+    /// as it is).
+    pub fn is_nonanswer(&self, text: &str) -> bool {
+        self.options.drop_nonanswers && !self.options.pretokenized && nonanswer::is_nonanswer(text)
+    }
+
     /// The tokens of one answer, in order.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         self.analyze(text).tokens
@@ -217,6 +237,12 @@ impl Analyzer {
     /// The tokens of one answer, in order, with the roots the Korean
     /// analyzer left out of them ([`Analysis::left_out_roots`]).
     pub fn analyze(&self, text: &str) -> Analysis {
+        if self.is_nonanswer(text) {
+            return Analysis {
+                nonanswer: true,
+                ..Analysis::default()
+            };
+        }
         if let Some(words) = self.pretokenized_words(text) {
             let tokens = words
                 .map(|w| Token {
@@ -226,13 +252,13 @@ impl Analyzer {
                 .collect();
             return Analysis {
                 tokens,
-                left_out_roots: Vec::new(),
+                ..Analysis::default()
             };
         }
         let mut analysis = if let Some(user) = &self.user {
             Analysis {
                 tokens: self.user_tokens(user, text),
-                left_out_roots: Vec::new(),
+                ..Analysis::default()
             }
         } else {
             self.builtin_analysis(text)
@@ -280,7 +306,7 @@ impl Analyzer {
         }
         Analysis {
             tokens: self.segmented_tokens(&text),
-            left_out_roots: Vec::new(),
+            ..Analysis::default()
         }
     }
 
@@ -366,6 +392,13 @@ mod tests {
     fn old_models_without_new_fields_load() {
         let json = r#"{"pretokenized":false,"lang":"auto","stem":true,"stopwords":true,"extra_stopwords":[]}"#;
         let o: TextOptions = serde_json::from_str(json).expect("old options parse");
-        assert_eq!(o, TextOptions::default());
+        // Such models fitted their non-answers: they load saying so.
+        assert_eq!(
+            o,
+            TextOptions {
+                drop_nonanswers: false,
+                ..TextOptions::default()
+            }
+        );
     }
 }

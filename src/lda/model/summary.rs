@@ -17,9 +17,17 @@ impl LdaModel {
         let c = &self.corpus;
         let p = &self.params;
         let _ = writeln!(s, "<Corpus>");
+        let nonanswers = if c.nonanswer_ids.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", {} non-answers (don't know, no reason)",
+                c.nonanswer_ids.len()
+            )
+        };
         let _ = writeln!(
             s,
-            "| answers: {} read, {} fitted, {} blank, {} without words after preprocessing",
+            "| answers: {} read, {} fitted, {} blank{nonanswers}, {} without words after preprocessing",
             c.answers,
             self.documents.len(),
             c.blank_ids.len(),

@@ -694,6 +694,7 @@
       ['beta (initial)', m.beta_initial], ['beta (fitted)', m.beta],
       ['log-likelihood per token', m.ll_per_token], ['answers read', m.answers],
       ['answers fitted', m.fitted_answers], ['blank answers', m.blank_answers],
+      ['non-answers (don\u2019t know, no reason)', m.nonanswers],
       ['answers without words', m.empty_answers], ['tokens', m.tokens], ['vocabulary', m.vocabulary]
     ].concat(m.left_out_roots ? [['Korean roots left out (add XR to --ko-keep to count them)', m.left_out_roots]] : [])
       .concat(textOptionRows(m.text_options));
