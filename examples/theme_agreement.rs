@@ -475,7 +475,7 @@ fn run_language(o: &Options, lang: &str) -> anyhow::Result<()> {
     if split {
         let count = |lead| leads.values().filter(|&&l| l == lead).count();
         println!(
-            "answers: {} with one leading sentence theme, {} tied between two or three, {} without a themed sentence",
+            "answers: {} with one leading sentence theme, {} tied between two or three, {} without a themed sentence (non-answers, which a fit leaves out)",
             count(Lead::One),
             count(Lead::Tied),
             count(Lead::Unthemed)

@@ -667,7 +667,8 @@
     lang: 'language', pretokenized: 'pre-tokenized input', stem: 'English stemming',
     stopwords: 'stop words removed', extra_stopwords: 'extra stop words',
     ko_analyzer: 'Korean analyzer', ko_keep: 'Korean parts of speech kept',
-    ko_user_dict: 'Korean user dictionary', tokenizer_json: 'tokenizer file'
+    ko_user_dict: 'Korean user dictionary', tokenizer_json: 'tokenizer file',
+    drop_nonanswers: 'non-answers left out'
   };
 
   // One provenance row per text option, with a readable name and value
