@@ -678,6 +678,23 @@ mod tests {
     }
 
     #[test]
+    fn a_file_of_nonanswers_says_why_nothing_is_left_to_fit() {
+        let a = answers(&["Not sure.", "", "잘 모르겠습니다"]);
+        let c = Corpus::build(
+            &a,
+            &Analyzer::new(TextOptions::default()).unwrap(),
+            PruneOptions::NONE,
+        )
+        .unwrap();
+        assert_eq!(
+            c.empty_reason().as_deref(),
+            Some(
+                "all 3 answers are blank or only say the respondent does not know (1 blank, 2 such); --keep-nonanswers fits those"
+            )
+        );
+    }
+
+    #[test]
     fn the_report_counts_the_roots_left_out() {
         let a = answers(&["궁금해요", "지루하고 궁금했어요", "", "심심하고 지루해"]);
         let korean = Analyzer::new(TextOptions {

@@ -53,7 +53,7 @@ pub struct TextArgs {
     pub no_stopwords: bool,
     /// Fit answers that only say the respondent does not know or has no
     /// reason (`I don't know.`, `잘 모르겠습니다`); by default they are left
-    /// out like blank answers, as item nonresponse
+    /// out like blank answers, as item nonresponse.
     #[arg(long)]
     pub keep_nonanswers: bool,
     /// Extra stopwords, comma-separated (matched against the tokens that

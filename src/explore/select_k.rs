@@ -110,8 +110,9 @@ pub struct KSummary {
     pub exclusivity: f64,
     /// How well the seeds reproduce the topics: for each pair of seeds,
     /// the cosine similarity of the matched topic pair that agrees least
-    /// (see [`least_reproduced`]), averaged over the pairs (1 = the same
-    /// topics every time); `None` with a single seed.
+    /// (a K is reproducible when every one of its topics is), averaged
+    /// over the pairs (1 = the same topics every time); `None` with a
+    /// single seed.
     pub stability: Option<f64>,
 }
 

@@ -21,9 +21,11 @@
 //! through the rules-based Korean path ([`korean_rules`]) or the English
 //! path. Last come the stopword lists ([`stopwords`]). A `--tokenizer`
 //! pipeline ([`user_tokenizer`]) or `--pretokenized` input replaces all of
-//! this but the stopwords. Numbers, punctuation and emoji never become
-//! tokens; there is no minimum length, because 1–2 syllable Korean nouns
-//! (`꿈`, `가족`) carry most of the meaning.
+//! this but the stopwords. An answer that only says the respondent does not
+//! know or has no reason ([`nonanswer`]) gets no tokens at all, so a fit
+//! leaves it out as it leaves out a blank one. Numbers, punctuation and
+//! emoji never become tokens; there is no minimum length, because 1–2
+//! syllable Korean nouns (`꿈`, `가족`) carry most of the meaning.
 
 pub mod english;
 pub mod ko_dic;
