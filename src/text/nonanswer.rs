@@ -34,15 +34,36 @@ fn key(text: &str) -> String {
         .collect()
 }
 
-fn phrases() -> &'static HashSet<String> {
-    static SET: OnceLock<HashSet<String>> = OnceLock::new();
-    SET.get_or_init(|| PHRASES.lines().map(key).filter(|k| !k.is_empty()).collect())
+/// The keys of the bundled phrases, and the most letters and digits any
+/// of them has.
+struct Phrases {
+    keys: HashSet<String>,
+    longest: usize,
+}
+
+fn phrases() -> &'static Phrases {
+    static SET: OnceLock<Phrases> = OnceLock::new();
+    SET.get_or_init(|| {
+        let keys: HashSet<String> = PHRASES.lines().map(key).filter(|k| !k.is_empty()).collect();
+        let longest = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+        Phrases { keys, longest }
+    })
 }
 
 /// Whether `text` (one whole answer) is a non-answer of the bundled list.
+///
+/// Every answer passes here before it is tokenized, so an answer with more
+/// letters than a phrase could have after normalization is turned away
+/// before it is normalized: NFKC at most composes three conjoining jamo
+/// into one syllable, hence the factor 3.
 pub fn is_nonanswer(text: &str) -> bool {
+    let phrases = phrases();
+    let mut letters = text.chars().filter(|c| c.is_alphanumeric());
+    if letters.nth(3 * phrases.longest).is_some() {
+        return false;
+    }
     let k = key(&super::normalize::normalize(text));
-    !k.is_empty() && phrases().contains(&k)
+    !k.is_empty() && phrases.keys.contains(&k)
 }
 
 #[cfg(test)]
@@ -60,6 +81,8 @@ mod tests {
             "N/A",
             "잘 모르겠습니다.",
             "잘모르겠어요",
+            // Conjoining jamo, which NFKC composes into 모름.
+            "\u{1106}\u{1169}\u{1105}\u{1173}\u{11B7}",
             "모름",
             "특별한 이유 없음",
             "  글쎄요...  ",
@@ -73,6 +96,7 @@ mod tests {
         for text in [
             "I don't know why, it was fun",
             "I don't know the government's reasons",
+            "I don't know, the dramas were fun and my family brought them every week",
             "모르는 사람은 신고할 수도 있어서",
             "잘 모르겠지만 재미있었어요",
             "특별한 이유 없이 봤어요",
